@@ -1,0 +1,61 @@
+# Abitare: `make demo` runs the observatory on the demo city, `make test` runs every test.
+# Both use $DATABASE_URL when set; otherwise .ci/devdb starts a project-local PostGIS.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/abitare
+DEMO_DIR := demo-data
+SEED ?= 1
+ADDR ?= 127.0.0.1:8080
+WEB_SRC := $(shell find web/app/src -type f 2>/dev/null) web/app/build.mjs web/app/package.json
+
+.PHONY: all build web demo demo-load test vet bench clean
+
+all: build
+
+web/app/node_modules/.package-lock.json: web/app/package-lock.json
+	cd web/app && npm ci --no-audit --no-fund
+
+web/ui/dist/index.html: web/app/node_modules/.package-lock.json $(WEB_SRC)
+	cd web/app && npm run build
+
+web: web/ui/dist/index.html
+
+build: web
+	$(GO) build -o $(BIN) ./cmd/abitare
+
+# The demo's linkage key: random, made once, kept out of git. A different key would make the
+# stored pseudonyms unlinkable, so ingest refuses it.
+.abitare-demo-key:
+	umask 077; head -c 32 /dev/urandom | base64 > $@
+
+# Load the demo city into the database (idempotent: files already loaded are skipped).
+demo-load: build .abitare-demo-key
+	@set -euo pipefail; \
+	export DATABASE_URL="$$(.ci/devdb)"; \
+	export ABITARE_LINK_KEY="$${ABITARE_LINK_KEY:-$$(cat .abitare-demo-key)}"; \
+	$(BIN) migrate; \
+	$(BIN) zones; \
+	$(BIN) demo --seed $(SEED) --out $(DEMO_DIR); \
+	$(BIN) sections $(DEMO_DIR)/sezioni.geojson; \
+	$(BIN) ingest --source social_services $(DEMO_DIR)/servizi_sociali.csv; \
+	$(BIN) ingest --source housing_office $(DEMO_DIR)/ufficio_casa.csv; \
+	$(BIN) ingest --source health_authority $(DEMO_DIR)/ausl_prese_in_carico.csv; \
+	$(BIN) aggregate
+
+demo: demo-load
+	@echo "Abitare: open http://$(ADDR)/ (Ctrl-C to stop)"
+	@DATABASE_URL="$$(.ci/devdb)" exec $(BIN) serve --addr $(ADDR)
+
+vet:
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+# Every test: unit, integration against a fresh PostGIS database, and the map in headless Chromium.
+test: web vet
+	@set -euo pipefail; \
+	export DATABASE_URL="$$(.ci/devdb)"; \
+	ABITARE_TEST_REQUIRE_DB=1 ABITARE_E2E=1 $(GO) test -count=1 -timeout 20m ./...
+
+clean:
+	rm -rf bin $(DEMO_DIR) test-output web/ui/dist/*.js web/ui/dist/*.css web/ui/dist/*.html

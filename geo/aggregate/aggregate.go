@@ -1,0 +1,207 @@
+// Package aggregate turns events into area figures: per period and per geography (H3
+// resolutions 7-10, census sections, OMI zones, municipality), the residents, the people with
+// need in each domain, their rate per 1,000 residents and the people in several domains at once.
+//
+// Each person counts once per area and period, in the area of their latest event of the period:
+// figures are people, not events, and the domains overlap at person level because records of
+// one person are linked across sources by their pseudonym.
+package aggregate
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Geographies aggregated to, as stored in area_stats.geography.
+var Geographies = []string{"h3_7", "h3_8", "h3_9", "h3_10", "section", "omi", "municipality"}
+
+// Period is a span of event dates [Start, End) with its label.
+type Period struct {
+	Label      string
+	Start, End time.Time
+}
+
+// Year returns the period of a calendar year.
+func Year(y int) Period {
+	return Period{Label: strconv.Itoa(y), Start: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+// ParsePeriod reads a period label: a year such as 2025.
+func ParsePeriod(s string) (Period, error) {
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1990 || y > 2100 {
+		return Period{}, fmt.Errorf("period %q: want a year such as 2025", s)
+	}
+	return Year(y), nil
+}
+
+// Periods lists the years that have events, oldest first.
+func Periods(ctx context.Context, db *pgxpool.Pool) ([]Period, error) {
+	rows, err := db.Query(ctx, `SELECT DISTINCT extract(year FROM event_date)::int FROM events ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("list periods: %w", err)
+	}
+	years, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, fmt.Errorf("list periods: %w", err)
+	}
+	periods := make([]Period, len(years))
+	for i, y := range years {
+		periods[i] = Year(y)
+	}
+	return periods, nil
+}
+
+// Summary reports what one period's aggregation stored.
+type Summary struct {
+	Period  string
+	People  int            // people with at least one event in the period
+	Areas   map[string]int // geography -> areas stored
+	Elapsed time.Duration
+}
+
+// Run recomputes the resident denominators and the figures of one period, replacing the
+// period's previous figures in one transaction.
+func Run(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
+	start := time.Now()
+	sum := Summary{Period: p.Label, Areas: map[string]int{}}
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		steps := []struct {
+			what string
+			sql  string
+			args []any
+		}{
+			{"interpolate residents to H3 cells", populationSQL, nil},
+			{"place people of the period", peopleSQL, []any{p.Start, p.End}},
+			{"count residents per area", residentsSQL, nil},
+			{"count people per area", countsSQL, nil},
+			{"clear the period", `DELETE FROM area_stats WHERE period = $1`, []any{p.Label}},
+			{"store figures", statsSQL, []any{p.Label}},
+		}
+		for _, s := range steps {
+			if _, err := tx.Exec(ctx, s.sql, s.args...); err != nil {
+				return fmt.Errorf("%s: %w", s.what, err)
+			}
+		}
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM period_people`).Scan(&sum.People); err != nil {
+			return fmt.Errorf("count people: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT geography, count(*)::int FROM area_stats WHERE period = $1 GROUP BY 1`, p.Label)
+		if err != nil {
+			return fmt.Errorf("count areas: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g string
+			var n int
+			if err := rows.Scan(&g, &n); err != nil {
+				return err
+			}
+			sum.Areas[g] = n
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return Summary{}, fmt.Errorf("aggregate %s: %w", p.Label, err)
+	}
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// populationSQL spreads each section's residents over the resolution-10 cells it overlaps, in
+// proportion to the overlapping area (areal interpolation: residents are assumed evenly spread
+// inside a section, which is why sections are small).
+const populationSQL = `
+TRUNCATE h3_population;
+INSERT INTO h3_population (cell, residents)
+SELECT c.cell, sum(s.residents * ST_Area(ST_Intersection(c.geom, s.geom)) / nullif(ST_Area(s.geom), 0))
+FROM h3_cells c JOIN census_sections s ON ST_Intersects(c.geom, s.geom)
+WHERE c.resolution = 10
+GROUP BY c.cell
+HAVING sum(s.residents * ST_Area(ST_Intersection(c.geom, s.geom)) / nullif(ST_Area(s.geom), 0)) > 0;`
+
+// peopleSQL places each person with a poverty, housing or health event in the period at their
+// latest event, with the domains they appear in.
+const peopleSQL = `
+CREATE TEMP TABLE period_people ON COMMIT DROP AS
+WITH ev AS (
+	SELECT id, person, domain, event_date, h3_cell, section_id, geom FROM events
+	WHERE event_date >= $1 AND event_date < $2 AND domain IN ('poverty', 'housing', 'health')
+), latest AS (
+	SELECT DISTINCT ON (person) person, h3_cell, section_id, geom FROM ev ORDER BY person, event_date DESC, id DESC
+), domains AS (
+	SELECT person, bool_or(domain = 'poverty') AS poverty, bool_or(domain = 'housing') AS housing,
+	       bool_or(domain = 'health') AS health
+	FROM ev GROUP BY person
+)
+SELECT l.person, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_zone,
+       coalesce(s.municipality_code,
+                (SELECT m.code FROM municipalities m WHERE ST_Intersects(m.geom, l.geom) ORDER BY m.code LIMIT 1)) AS municipality,
+       d.poverty, d.housing, d.health, d.poverty::int + d.housing::int + d.health::int AS domains
+FROM latest l JOIN domains d USING (person)
+LEFT JOIN h3_lineage g ON g.cell10 = l.h3_cell
+LEFT JOIN census_sections s ON s.id = l.section_id;`
+
+const residentsSQL = `
+CREATE TEMP TABLE area_residents ON COMMIT DROP AS
+SELECT 'h3_10' AS geography, to_hex(cell) AS area_id, residents FROM h3_population
+UNION ALL SELECT 'h3_9', to_hex(g.cell9), sum(p.residents) FROM h3_population p JOIN h3_lineage g ON g.cell10 = p.cell GROUP BY g.cell9
+UNION ALL SELECT 'h3_8', to_hex(g.cell8), sum(p.residents) FROM h3_population p JOIN h3_lineage g ON g.cell10 = p.cell GROUP BY g.cell8
+UNION ALL SELECT 'h3_7', to_hex(g.cell7), sum(p.residents) FROM h3_population p JOIN h3_lineage g ON g.cell10 = p.cell GROUP BY g.cell7
+UNION ALL SELECT 'section', id, residents FROM census_sections
+UNION ALL SELECT 'omi', omi_zone, sum(residents) FROM census_sections WHERE omi_zone IS NOT NULL GROUP BY omi_zone
+UNION ALL SELECT 'municipality', municipality_code, sum(residents) FROM census_sections GROUP BY municipality_code;`
+
+// countsSQL counts people per area; the same expressions serve every geography.
+const countsSQL = `
+CREATE TEMP TABLE area_people ON COMMIT DROP AS
+WITH placed AS (
+	SELECT 'h3_10' AS geography, to_hex(cell10) AS area_id, * FROM period_people
+	UNION ALL SELECT 'h3_9', to_hex(cell9), * FROM period_people WHERE cell9 IS NOT NULL
+	UNION ALL SELECT 'h3_8', to_hex(cell8), * FROM period_people WHERE cell8 IS NOT NULL
+	UNION ALL SELECT 'h3_7', to_hex(cell7), * FROM period_people WHERE cell7 IS NOT NULL
+	UNION ALL SELECT 'section', section_id, * FROM period_people WHERE section_id IS NOT NULL
+	UNION ALL SELECT 'omi', omi_zone, * FROM period_people WHERE omi_zone IS NOT NULL
+	UNION ALL SELECT 'municipality', municipality, * FROM period_people WHERE municipality IS NOT NULL
+)
+SELECT geography, area_id,
+       count(*) FILTER (WHERE poverty)::int AS poverty,
+       count(*) FILTER (WHERE housing)::int AS housing,
+       count(*) FILTER (WHERE health)::int AS health,
+       count(*) FILTER (WHERE domains >= 2)::int AS two_plus,
+       count(*) FILTER (WHERE domains = 3)::int AS all_three
+FROM placed GROUP BY geography, area_id;`
+
+// statsSQL joins residents and people, computes rates, and counts the domains in which an area's
+// rate is above the study area's (the overlap class the map shows).
+const statsSQL = `
+WITH joined AS (
+	SELECT coalesce(r.geography, p.geography) AS geography, coalesce(r.area_id, p.area_id) AS area_id,
+	       coalesce(r.residents, 0) AS residents,
+	       coalesce(p.poverty, 0) AS poverty, coalesce(p.housing, 0) AS housing, coalesce(p.health, 0) AS health,
+	       coalesce(p.two_plus, 0) AS two_plus, coalesce(p.all_three, 0) AS all_three
+	FROM area_residents r FULL JOIN area_people p USING (geography, area_id)
+), rated AS (
+	SELECT *, 1000.0 * poverty / nullif(residents, 0) AS poverty_rate,
+	          1000.0 * housing / nullif(residents, 0) AS housing_rate,
+	          1000.0 * health / nullif(residents, 0) AS health_rate
+	FROM joined
+), city AS (
+	SELECT 1000.0 * sum(poverty) / nullif(sum(residents), 0) AS poverty_rate,
+	       1000.0 * sum(housing) / nullif(sum(residents), 0) AS housing_rate,
+	       1000.0 * sum(health) / nullif(sum(residents), 0) AS health_rate
+	FROM joined WHERE geography = 'municipality'
+)
+INSERT INTO area_stats (geography, area_id, period, residents, poverty, housing, health,
+                        poverty_rate, housing_rate, health_rate, two_plus, all_three, overlap)
+SELECT r.geography, r.area_id, $1, r.residents, r.poverty, r.housing, r.health,
+       r.poverty_rate, r.housing_rate, r.health_rate, r.two_plus, r.all_three,
+       coalesce((r.poverty_rate > c.poverty_rate)::int, 0) + coalesce((r.housing_rate > c.housing_rate)::int, 0)
+         + coalesce((r.health_rate > c.health_rate)::int, 0)
+FROM rated r CROSS JOIN city c
+ORDER BY r.geography, r.area_id;`

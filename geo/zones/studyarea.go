@@ -1,0 +1,127 @@
+// Package zones stores the observatory's geography in PostGIS: the municipality, the OMI market
+// zones, the census sections and the H3 cells that cover them.
+package zones
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/abitare/abitare/geo/hexgrid"
+	"github.com/abitare/abitare/geo/modena"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/uber/h3-go/v4"
+)
+
+// StudyAreaSummary says what LoadModena stored.
+type StudyAreaSummary struct {
+	OMIZones int
+	Cells    map[int]int // resolution -> cells stored
+}
+
+// LoadModena stores the bundled boundary of Modena and its OMI zones, replacing what was there,
+// and the H3 cells at resolutions 7 to 10 that cover the municipality. It runs in one
+// transaction and can be re-run.
+func LoadModena(ctx context.Context, db *pgxpool.Pool) (StudyAreaSummary, error) {
+	boundary, err := modena.Boundary()
+	if err != nil {
+		return StudyAreaSummary{}, err
+	}
+	omi, err := modena.OMIZones()
+	if err != nil {
+		return StudyAreaSummary{}, err
+	}
+	sum := StudyAreaSummary{OMIZones: len(omi), Cells: map[int]int{}}
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if err := storeMunicipality(ctx, tx, modena.MunicipalityCode, "Modena", boundary); err != nil {
+			return err
+		}
+		if err := storeOMIZones(ctx, tx, omi); err != nil {
+			return err
+		}
+		cells, err := storeCells(ctx, tx, boundary)
+		sum.Cells = cells
+		return err
+	})
+	if err != nil {
+		return StudyAreaSummary{}, fmt.Errorf("load study area: %w", err)
+	}
+	return sum, nil
+}
+
+func storeMunicipality(ctx context.Context, tx pgx.Tx, code, name string, geom orb.MultiPolygon) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO municipalities (code, name, geom) VALUES ($1, $2, ST_GeomFromWKB($3, 4326))
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom`,
+		code, name, wkbOf(geom))
+	if err != nil {
+		return fmt.Errorf("store municipality %s: %w", code, err)
+	}
+	return nil
+}
+
+func storeOMIZones(ctx context.Context, tx pgx.Tx, zones []modena.OMIZone) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM omi_zones`); err != nil {
+		return fmt.Errorf("clear OMI zones: %w", err)
+	}
+	for _, z := range zones {
+		_, err := tx.Exec(ctx, `
+			INSERT INTO omi_zones (code, band, description, semester, rent_min, rent_max, geom)
+			VALUES ($1, $2, $3, '2018-2', NULLIF($4, 0), NULLIF($5, 0), ST_Multi(ST_MakeValid(ST_GeomFromWKB($6, 4326))))`,
+			z.Code, z.Band, z.Description, z.RentMin, z.RentMax, wkbOf(z.Geometry))
+		if err != nil {
+			return fmt.Errorf("store OMI zone %s: %w", z.Code, err)
+		}
+	}
+	return nil
+}
+
+// storeCells replaces the H3 cells and the lineage table with the cover of area.
+func storeCells(ctx context.Context, tx pgx.Tx, area orb.MultiPolygon) (map[int]int, error) {
+	finest := hexgrid.Cover(area, hexgrid.FinestResolution)
+	lineage := make([][]any, 0, len(finest))
+	all := make(map[h3.Cell]bool, len(finest)*8/7)
+	for _, c := range finest {
+		l, err := hexgrid.LineageOf(c)
+		if err != nil {
+			return nil, err
+		}
+		lineage = append(lineage, []any{int64(l.Cell10), int64(l.Cell9), int64(l.Cell8), int64(l.Cell7)})
+		for _, a := range []h3.Cell{l.Cell10, l.Cell9, l.Cell8, l.Cell7} {
+			all[a] = true
+		}
+	}
+	counts := map[int]int{}
+	rows := make([][]any, 0, len(all))
+	for c := range all {
+		counts[c.Resolution()]++
+		rows = append(rows, []any{int64(c), int16(c.Resolution()), wkbOf(hexgrid.Polygon(c))})
+	}
+	if _, err := tx.Exec(ctx, `TRUNCATE h3_cells, h3_lineage`); err != nil {
+		return nil, fmt.Errorf("clear H3 cells: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE h3_cells_in (cell bigint, resolution smallint, wkb bytea) ON COMMIT DROP`); err != nil {
+		return nil, fmt.Errorf("stage H3 cells: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"h3_cells_in"}, []string{"cell", "resolution", "wkb"}, pgx.CopyFromRows(rows)); err != nil {
+		return nil, fmt.Errorf("copy H3 cells: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO h3_cells (cell, resolution, geom) SELECT cell, resolution, ST_GeomFromWKB(wkb, 4326) FROM h3_cells_in ORDER BY cell`); err != nil {
+		return nil, fmt.Errorf("store H3 cells: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"h3_lineage"}, []string{"cell10", "cell9", "cell8", "cell7"}, pgx.CopyFromRows(lineage)); err != nil {
+		return nil, fmt.Errorf("store H3 lineage: %w", err)
+	}
+	return counts, nil
+}
+
+func wkbOf(g orb.Geometry) []byte {
+	b, err := wkb.Marshal(g)
+	if err != nil {
+		// Marshal only fails on geometry types orb does not define.
+		panic(fmt.Sprintf("wkb marshal %T: %v", g, err))
+	}
+	return b
+}

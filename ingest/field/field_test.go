@@ -1,0 +1,53 @@
+package field
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"07/03/2025": "2025-03-07", "7/3/2025": "2025-03-07", "2025-03-07": "2025-03-07", " 31/12/2024 ": "2024-12-31",
+	} {
+		got, err := Date(in)
+		if err != nil || got.Format(time.DateOnly) != want {
+			t.Errorf("Date(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "31/02/2025", "2025/03/07", "07-03-2025", "13/13/2025", "ieri"} {
+		if _, err := Date(bad); err == nil {
+			t.Errorf("Date(%q) accepted", bad)
+		}
+	}
+}
+
+func TestDecimal(t *testing.T) {
+	for in, want := range map[string]float64{
+		"1.250,50": 1250.5, "1250,5": 1250.5, "-0,25": -0.25, "44,646512": 44.646512, "12": 12,
+		"1.234.567,8": 1234567.8, "44.646512": 44.646512, "23.5": 23.5, "1.250": 1250,
+	} {
+		got, err := Decimal(in)
+		if err != nil || got != want {
+			t.Errorf("Decimal(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "1,2,3", "1.25,0", "12,5.0", "abc", "1.2.3", "12.34.567,0"} {
+		if _, err := Decimal(bad); err == nil {
+			t.Errorf("Decimal(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzDecimal(f *testing.F) {
+	for _, s := range []string{"1.250,50", "44,646512", "-0,25", "1.2.3", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { _, _ = Decimal(s) })
+}
+
+func FuzzDate(f *testing.F) {
+	for _, s := range []string{"07/03/2025", "2025-03-07", "31/02/2025"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { _, _ = Date(s) })
+}

@@ -1,0 +1,235 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/abitare/abitare/geo/zones"
+	"github.com/abitare/abitare/ingest"
+	"github.com/abitare/abitare/ingest/codicefiscale"
+	"github.com/abitare/abitare/ingest/pseudonym"
+	"github.com/abitare/abitare/ingest/source"
+	"github.com/abitare/abitare/migrations/testdb"
+)
+
+const header = "CODICE_FISCALE;TIPO_INTERVENTO;DATA_INIZIO;DATA_FINE;IMPORTO_EURO;INDIRIZZO;CAP;LATITUDINE;LONGITUDINE\n"
+
+func code(i int) string {
+	return codicefiscale.Encode("RSS", fmt.Sprintf("%c%cA", 'B'+i%20, 'C'+i/20%20), time.Date(1970+i%40, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC), i%2 == 0, "F257")
+}
+
+func validRows(n int) string {
+	var b strings.Builder
+	b.WriteString(header)
+	for i := 0; i < n; i++ {
+		kind := "CONTRIBUTO_ECONOMICO"
+		if i%3 == 0 {
+			kind = "CONTRIBUTO_AFFITTO"
+		}
+		fmt.Fprintf(&b, "%s;%s;%02d/03/2025;;1.250,00;VIA GIARDINI %d;41124;44,6%04d;10,91%03d\n", code(i), kind, 1+i%28, i+1, 3000+i, 100+i)
+	}
+	return b.String()
+}
+
+type fixture struct {
+	db     *testdb.DB
+	loader *ingest.Loader
+	dir    string
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	db := testdb.New(t)
+	ctx := context.Background()
+	if _, err := zones.LoadModena(ctx, db.Pool); err != nil {
+		t.Fatal(err)
+	}
+	area, err := ingest.LoadStudyArea(ctx, db.Pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := pseudonym.New([]byte("test-key-0123456789-0123456789-0123456789"))
+	return &fixture{db: db, dir: t.TempDir(), loader: &ingest.Loader{
+		DB: db.Pool, Pseudo: p, Area: area, LoadedBy: "test",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:    func() time.Time { return time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC) },
+	}}
+}
+
+func (f *fixture) write(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(f.dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// state is a fingerprint of everything a load may change.
+func (f *fixture) state(t *testing.T) string {
+	t.Helper()
+	var s string
+	err := f.db.Pool.QueryRow(context.Background(), `
+		SELECT (SELECT count(*) FROM events) || '/' || (SELECT count(*) FROM people) || '/' ||
+		       (SELECT count(*) FROM ingest_batches) || '/' ||
+		       coalesce((SELECT md5(string_agg(e::text, ',' ORDER BY id)) FROM events e), '-')`).Scan(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var socialServices, _ = source.Lookup("social_services")
+
+func TestLoadStoresPseudonymisedEventsOnce(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	path := f.write(t, "servizi_sociali.csv", validRows(30))
+	res, err := f.loader.Load(ctx, socialServices, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].RowsRead != 30 || res[0].RowsAccepted != 30 {
+		t.Fatalf("first load: %+v, want 30 read and stored", res[0])
+	}
+	var events, people, poverty, housing, withCell int
+	err = f.db.Pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT person), count(*) FILTER (WHERE domain = 'poverty'),
+		count(*) FILTER (WHERE domain = 'housing'), count(*) FILTER (WHERE h3_cell > 0) FROM events`).Scan(&events, &people, &poverty, &housing, &withCell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if events != 30 || people != 30 || housing != 10 || poverty != 20 || withCell != 30 {
+		t.Fatalf("stored %d events of %d people (%d poverty, %d housing, %d with a cell)", events, people, poverty, housing, withCell)
+	}
+
+	before := f.state(t)
+	res, err = f.loader.Load(ctx, socialServices, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res[0].AlreadyLoaded || f.state(t) != before {
+		t.Fatalf("second load of the same file changed the database: %+v", res[0])
+	}
+	// The same rows in a different file (a re-export) are duplicates, not new events.
+	res, err = f.loader.Load(ctx, socialServices, []string{f.write(t, "again.csv", validRows(30)+"\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].RowsAccepted != 0 || res[0].RowsDuplicate != 30 {
+		t.Fatalf("re-export: %+v, want 30 duplicates", res[0])
+	}
+}
+
+func TestNoFiscalCodeReachesTheDatabase(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	if _, err := f.loader.Load(ctx, socialServices, []string{f.write(t, "s.csv", validRows(20))}); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"events", "people", "ingest_batches"} {
+		rows, err := f.db.Pool.Query(ctx, fmt.Sprintf("SELECT t::text FROM %s t", table))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var text string
+			if err := rows.Scan(&text); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 20; i++ {
+				if strings.Contains(strings.ToUpper(text), code(i)) {
+					t.Fatalf("fiscal code found in table %s", table)
+				}
+			}
+		}
+		rows.Close()
+	}
+}
+
+func TestOneBadRowRejectsTheWholeLoad(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	if _, err := f.loader.Load(ctx, socialServices, []string{f.write(t, "first.csv", validRows(5))}); err != nil {
+		t.Fatal(err)
+	}
+	before := f.state(t)
+
+	bad := code(40)
+	bad = bad[:15] + string("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(strings.IndexByte("ABCDEFGHIJKLMNOPQRSTUVWXYZ", bad[15])+1)%26])
+	lines := strings.Split(validRows(12), "\n")
+	lines[8] = strings.Replace(lines[8], code(7), bad, 1) // file line 9
+	good := f.write(t, "good.csv", validRows(3))
+	broken := f.write(t, "broken.csv", strings.Join(lines, "\n"))
+
+	_, err := f.loader.Load(ctx, socialServices, []string{good, broken})
+	var rej *ingest.RejectedError
+	if !errors.As(err, &rej) {
+		t.Fatalf("want a RejectedError, got %v", err)
+	}
+	if rej.Total != 1 || !strings.HasPrefix(rej.Problems[0].String(), "broken.csv:9:CODICE_FISCALE:invalid fiscal code: check character") {
+		t.Fatalf("report: %v", err)
+	}
+	if strings.Contains(err.Error(), bad) {
+		t.Fatal("the report repeats the fiscal code")
+	}
+	if after := f.state(t); after != before {
+		t.Fatalf("database changed by a rejected load: %s -> %s", before, after)
+	}
+}
+
+func TestBadInputIsReportedByLineAndField(t *testing.T) {
+	f := setup(t)
+	row := func(cf, kind, date, end, amount, lat, lon string) string {
+		return fmt.Sprintf("%s;%s;%s;%s;%s;VIA X 1;41121;%s;%s\n", cf, kind, date, end, amount, lat, lon)
+	}
+	ok := code(1)
+	for name, tc := range map[string]struct{ content, want string }{
+		"empty":          {"", "empty.csv:0::empty file: no header line"},
+		"header only":    {header, "header only.csv:0::no records after the header"},
+		"missing column": {"CODICE_FISCALE;TIPO_INTERVENTO\n", "missing column.csv:1:DATA_INIZIO:missing column"},
+		"comma file":     {strings.ReplaceAll(header, ";", ","), "comma file.csv:1:CODICE_FISCALE:missing column"},
+		"unknown kind":   {header + row(ok, "BONUS", "01/02/2025", "", "1,0", "44,64", "10,92"), `unknown kind.csv:2:TIPO_INTERVENTO:unknown code "BONUS"`},
+		"future date":    {header + row(ok, "CONTRIBUTO_AFFITTO", "01/02/2026", "", "1,0", "44,64", "10,92"), "future date.csv:2:DATA_INIZIO:01/02/2026 is in the future"},
+		"bad date":       {header + row(ok, "CONTRIBUTO_AFFITTO", "31/02/2025", "", "1,0", "44,64", "10,92"), "bad date.csv:2:DATA_INIZIO:"},
+		"end before":     {header + row(ok, "CONTRIBUTO_AFFITTO", "01/02/2025", "01/01/2025", "1,0", "44,64", "10,92"), "end before.csv:2:DATA_FINE:ends before it starts"},
+		"bad amount":     {header + row(ok, "CONTRIBUTO_AFFITTO", "01/02/2025", "", "12,5.0", "44,64", "10,92"), "bad amount.csv:2:IMPORTO_EURO:"},
+		"swapped":        {header + row(ok, "CONTRIBUTO_AFFITTO", "01/02/2025", "", "1,0", "10,92", "44,64"), "swapped.csv:2:LATITUDINE:latitude and longitude are swapped"},
+		"outside":        {header + row(ok, "CONTRIBUTO_AFFITTO", "01/02/2025", "", "1,0", "45,46", "9,19"), "outside.csv:2:LATITUDINE:point outside the study area"},
+		"missing code":   {header + row("", "CONTRIBUTO_AFFITTO", "01/02/2025", "", "1,0", "44,64", "10,92"), "missing code.csv:2:CODICE_FISCALE:missing fiscal code"},
+		"short line":     {header + ok + ";CONTRIBUTO_AFFITTO\n", "short line.csv:2::2 fields, header has 9"},
+		"latin1":         {header + strings.Replace(row(ok, "CONTRIBUTO_AFFITTO", "01/02/2025", "", "1,0", "44,64", "10,92"), "VIA X", "VIA CIT\xe0", 1), "latin1.csv:2:INDIRIZZO:not valid UTF-8"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := f.state(t)
+			_, err := f.loader.Load(context.Background(), socialServices, []string{f.write(t, name+".csv", tc.content)})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v\nwant a report containing %q", err, tc.want)
+			}
+			if f.state(t) != before {
+				t.Fatal("database changed")
+			}
+		})
+	}
+}
+
+func TestAnotherKeyIsRefused(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	if _, err := f.loader.Load(ctx, socialServices, []string{f.write(t, "a.csv", validRows(3))}); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := pseudonym.New([]byte("another-key-0123456789-0123456789-0123"))
+	f.loader.Pseudo = other
+	_, err := f.loader.Load(ctx, socialServices, []string{f.write(t, "b.csv", validRows(4))})
+	if err == nil || !strings.Contains(err.Error(), "refusing to mix") {
+		t.Fatalf("load with another key: %v", err)
+	}
+}

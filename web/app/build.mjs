@@ -1,0 +1,36 @@
+// Bundles the map page into ../ui/dist (embedded by the Go package web/ui).
+// Output names are fixed: index.html, app.js, app.css and worker.js (MapLibre's web worker).
+import { build } from 'esbuild';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', 'ui', 'dist');
+const require = createRequire(import.meta.url);
+
+await mkdir(dist, { recursive: true });
+// Clear the previous build but keep dist/.gitkeep (needed by go:embed in a clean checkout).
+for (const name of await readdir(dist)) {
+  if (name !== '.gitkeep') await rm(join(dist, name), { recursive: true, force: true });
+}
+
+await build({
+  entryPoints: [join(here, 'src', 'main.js')],
+  outfile: join(dist, 'app.js'), // CSS imported by main.js goes to app.css
+  bundle: true,
+  format: 'esm',
+  target: ['es2022', 'chrome111', 'firefox115', 'safari16.4'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+
+await copyFile(join(here, 'src', 'index.html'), join(dist, 'index.html'));
+// MapLibre >= 6 runs its tile parsing in a separate ES-module worker file.
+const workerSrc = join(dirname(require.resolve('maplibre-gl/package.json')), 'dist', 'maplibre-gl-worker.mjs');
+await copyFile(workerSrc, join(dist, 'worker.js'));
+
+console.log(`built ${(await readdir(dist)).filter((n) => n !== '.gitkeep').sort().join(', ')} in ${dist}`);

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+func TestNotBuilt(t *testing.T) {
+	h := handlerFor(fstest.MapFS{".gitkeep": {Data: nil}})
+	for _, path := range []string{"/", "/app.js"} {
+		res, body := get(t, h, path)
+		if res.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("GET %s: status %d, want 503", path, res.StatusCode)
+		}
+		if !strings.Contains(body, "front end not built: run make web") {
+			t.Errorf("GET %s: body %q", path, body)
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+			t.Errorf("GET %s: content type %q", path, ct)
+		}
+	}
+}
+
+func TestBuilt(t *testing.T) {
+	h := handlerFor(fstest.MapFS{
+		".gitkeep":   {Data: nil},
+		"index.html": {Data: []byte("<!doctype html><title>Abitare</title>")},
+		"app.js":     {Data: []byte("console.log(1)")},
+		"app.css":    {Data: []byte("body{}")},
+	})
+	res, body := get(t, h, "/")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Abitare") {
+		t.Fatalf("GET /: %d %q", res.StatusCode, body)
+	}
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("GET /: content type %q", ct)
+	}
+	res, _ = get(t, h, "/app.js")
+	if ct := res.Header.Get("Content-Type"); !strings.Contains(ct, "javascript") {
+		t.Errorf("GET /app.js: content type %q", ct)
+	}
+	res, _ = get(t, h, "/app.css")
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
+		t.Errorf("GET /app.css: content type %q", ct)
+	}
+	if res, _ = get(t, h, "/.gitkeep"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /.gitkeep: %d, want 404", res.StatusCode)
+	}
+	if res, _ = get(t, h, "/missing.js"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /missing.js: %d, want 404", res.StatusCode)
+	}
+}
+
+// The embedded Dist must at least hold dist/.gitkeep, and Handler must not panic.
+func TestHandlerEmbedded(t *testing.T) {
+	res, body := get(t, Handler(), "/")
+	switch res.StatusCode {
+	case http.StatusOK:
+		if !strings.Contains(body, "app.js") {
+			t.Errorf("built index.html does not load app.js")
+		}
+		for path, ctype := range map[string]string{"/app.js": "javascript", "/worker.js": "javascript", "/app.css": "text/css"} {
+			res, _ := get(t, Handler(), path)
+			if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), ctype) {
+				t.Errorf("GET %s: %d %q", path, res.StatusCode, res.Header.Get("Content-Type"))
+			}
+		}
+	case http.StatusServiceUnavailable:
+	default:
+		t.Errorf("GET /: status %d", res.StatusCode)
+	}
+}
