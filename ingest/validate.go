@@ -47,9 +47,9 @@ func (v *validator) validate(r row) (record, []Problem) {
 	var problems []Problem
 	fail := func(col, reason string) { problems = append(problems, Problem{v.file, r.line, col, reason}) }
 
+	v.dates(r, &rec, fail)
 	v.identify(r, &rec, fail)
 	v.classify(r, &rec, fail)
-	v.dates(r, &rec, fail)
 	v.numbers(r, &rec, fail)
 	v.place(r, &rec, fail)
 	return rec, problems
@@ -65,7 +65,12 @@ func (v *validator) identify(r row, rec *record, fail func(string, string)) {
 		fail(source.FiscalCodeColumn, "invalid fiscal code: "+err.Error())
 		return
 	}
-	info, err := codicefiscale.Decode(code)
+	// The code holds a two-digit year: its century is guessed against the event's date.
+	ref := rec.date
+	if ref.IsZero() {
+		ref = v.today
+	}
+	info, err := codicefiscale.DecodeAt(code, ref)
 	if err != nil {
 		fail(source.FiscalCodeColumn, "invalid fiscal code: "+err.Error())
 		return

@@ -76,8 +76,12 @@ func Run(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
 			sql  string
 			args []any
 		}{
+			// Fresh loads have no planner statistics yet, and temporary tables never get them
+			// automatically; without them the spatial joins pick plans 20 times slower.
+			{"update planner statistics", `ANALYZE events, census_sections, h3_cells, h3_lineage`, nil},
 			{"interpolate residents to H3 cells", populationSQL, nil},
 			{"place people of the period", peopleSQL, []any{p.Start, p.End}},
+			{"update planner statistics", `ANALYZE h3_population, period_people`, nil},
 			{"count residents per area", residentsSQL, nil},
 			{"count people per area", countsSQL, nil},
 			{"clear the period", `DELETE FROM area_stats WHERE period = $1`, []any{p.Label}},

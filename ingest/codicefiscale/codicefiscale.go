@@ -99,10 +99,13 @@ func CheckChar(first15 string) (byte, error) {
 // back as digits. The century is guessed: a two-digit year above the current two-digit year
 // means the 1900s, otherwise the 2000s.
 func Decode(code string) (Info, error) {
-	return decodeAt(code, time.Now())
+	return DecodeAt(code, time.Now())
 }
 
-func decodeAt(code string, now time.Time) (Info, error) {
+// DecodeAt is Decode with the century guessed relative to ref (e.g. the date of the record)
+// instead of today: a two-digit year above ref's two-digit year means the 1900s.
+func DecodeAt(code string, ref time.Time) (Info, error) {
+	now := ref
 	if err := Validate(code); err != nil {
 		return Info{}, err
 	}

@@ -98,7 +98,7 @@ func TestDecode(t *testing.T) {
 		{Encode("VRD", "GPP", date(2025, 2, 3), false, "F257"), "2025-02-03", false, "F257"},
 	}
 	for _, tt := range tests {
-		info, err := decodeAt(tt.code, now)
+		info, err := DecodeAt(tt.code, now)
 		if err != nil {
 			t.Fatalf("decode %s: %v", tt.code, err)
 		}
@@ -132,7 +132,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		birth := date(1930, 1, 1).AddDate(0, 0, d*11)
 		for _, female := range []bool{false, true} {
 			code := Encode("FRR", "LCU", birth, female, "Z129")
-			info, err := decodeAt(code, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+			info, err := DecodeAt(code, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 			if err != nil {
 				t.Fatalf("decode of encoded code: %v", err)
 			}
@@ -184,7 +184,7 @@ func FuzzValidate(f *testing.F) {
 			}
 			return
 		}
-		if _, err := decodeAt(code, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil && !strings.Contains(err.Error(), "does not exist") {
+		if _, err := DecodeAt(code, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil && !strings.Contains(err.Error(), "does not exist") {
 			t.Fatalf("valid code fails to decode: %v", err)
 		}
 	})

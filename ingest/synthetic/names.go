@@ -79,12 +79,12 @@ type country struct {
 }
 
 var euCountries = []country{
-	{"Z129", 0.55, &easternNames},  // Romania
-	{"Z127", 0.15, &easternNames},  // Polonia
-	{"Z104", 0.10, &easternNames},  // Bulgaria
-	{"Z112", 0.07, &westernNames},  // Germania
-	{"Z110", 0.07, &westernNames},  // Francia
-	{"Z131", 0.06, &westernNames},  // Spagna
+	{"Z129", 0.55, &easternNames}, // Romania
+	{"Z127", 0.15, &easternNames}, // Polonia
+	{"Z104", 0.10, &easternNames}, // Bulgaria
+	{"Z112", 0.07, &westernNames}, // Germania
+	{"Z110", 0.07, &westernNames}, // Francia
+	{"Z131", 0.06, &westernNames}, // Spagna
 }
 
 var nonEUCountries = []country{

@@ -31,6 +31,10 @@ var minSize = [...]int{1, 2, 3, 2, 2}
 
 const maxHouseholdSize = 8
 
+// maxAge caps ages: a fiscal code's two-digit year cannot tell a centenarian from a child,
+// so nobody is born 100 or more years before the event year (nor the year after).
+const maxAge = 97
+
 // type shares of Italian and of foreign households.
 var (
 	typeSharesItalian = [...]float64{0.395, 0.215, 0.25, 0.10, 0.04}
@@ -264,6 +268,7 @@ func (c *city) addMembers(rng *rand.Rand, h *household) {
 	ms := drawMembers(rng, h.typ, int(h.size), h.cit, names)
 	hi := int32(len(c.hh))
 	for _, m := range ms {
+		m.age = min(m.age, maxAge)
 		birth := c.ref.AddDate(-(m.age + 1), 0, 1+rng.IntN(365))
 		place := birthplace(rng, h, m.age)
 		cf := c.uniqueCode(rng, m, names, birth, place)
@@ -290,9 +295,9 @@ func drawMembers(rng *rand.Rand, t hhType, size int, cit citizenship, names *nam
 			pOld = 0.72
 		}
 		if rng.Float64() < pOld {
-			man = 60 + int(math.Abs(rng.NormFloat64())*12)
+			man = min(maxAge, 60+int(math.Abs(rng.NormFloat64())*12))
 		}
-		ms = append(ms, member{min(man, 100), false, family}, member{max(19, man-rng.IntN(6)), true, sur()})
+		ms = append(ms, member{man, false, family}, member{max(19, man-rng.IntN(6)), true, sur()})
 	case coppiaConFigli:
 		father := 32 + rng.IntN(10) + rng.IntN(12) + rng.IntN(12)
 		mother := max(20, father-rng.IntN(7))
@@ -321,7 +326,7 @@ func singleAge(rng *rand.Rand, cit citizenship) int {
 		pOld = 0.05
 	}
 	if rng.Float64() < pOld {
-		return min(100, 65+int(math.Abs(rng.NormFloat64())*13))
+		return min(maxAge, 65+int(math.Abs(rng.NormFloat64())*13))
 	}
 	return 20 + rng.IntN(45)
 }

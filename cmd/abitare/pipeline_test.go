@@ -1,0 +1,422 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/abitare/abitare/geo/hexgrid"
+	"github.com/abitare/abitare/ingest/field"
+	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/tiles"
+	"github.com/abitare/abitare/web"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+	"github.com/uber/h3-go/v4"
+)
+
+const testKey = "pipeline-test-key-0123456789-0123456789"
+
+// demoFiles are the agency files of the demo city, in load order, with the domain of each code
+// as the agency-files document states it (written out here, not taken from the ingest code).
+var demoFiles = []struct {
+	source, file, kindColumn, dateColumn string
+	domains                              map[string]string
+}{
+	{"social_services", "servizi_sociali.csv", "TIPO_INTERVENTO", "DATA_INIZIO",
+		map[string]string{"CONTRIBUTO_ECONOMICO": "poverty", "CONTRIBUTO_AFFITTO": "housing"}},
+	{"housing_office", "ufficio_casa.csv", "TIPO_PRATICA", "DATA_PRATICA",
+		map[string]string{"DOMANDA_ERP": "housing", "SFRATTO": "housing"}},
+	{"health_authority", "ausl_prese_in_carico.csv", "TIPO_PRESA_IN_CARICO", "DATA_PRESA_IN_CARICO",
+		map[string]string{"CRONICITA": "health", "DISABILITA": "health", "SALUTE_MENTALE": "health"}},
+}
+
+type cli struct {
+	t   *testing.T
+	env *environment
+	out *bytes.Buffer
+}
+
+func newCLI(t *testing.T, dbURL string) *cli {
+	out := &bytes.Buffer{}
+	vars := map[string]string{"DATABASE_URL": dbURL, "ABITARE_LINK_KEY": testKey}
+	return &cli{t: t, out: out, env: &environment{
+		stdout: out, stderr: io.Discard, getenv: func(k string) string { return vars[k] },
+		logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}}
+}
+
+func (c *cli) run(args ...string) (string, error) {
+	c.out.Reset()
+	err := run(context.Background(), c.env, args)
+	return c.out.String(), err
+}
+
+func (c *cli) must(args ...string) string {
+	c.t.Helper()
+	out, err := c.run(args...)
+	if err != nil {
+		c.t.Fatalf("abitare %s: %v", strings.Join(args, " "), err)
+	}
+	return out
+}
+
+// TestDemoPipeline runs the demo city through every command and checks what the map is served
+// against figures recomputed here from the agency files alone.
+func TestDemoPipeline(t *testing.T) {
+	db := testdb.New(t)
+	c := newCLI(t, db.URL)
+	dir := t.TempDir()
+	c.must("zones")
+	c.must("demo", "--seed", "7", "--out", dir)
+	c.must("sections", filepath.Join(dir, "sezioni.geojson"))
+	for _, f := range demoFiles {
+		c.must("ingest", "--quiet", "--source", f.source, filepath.Join(dir, f.file))
+	}
+	c.must("aggregate", "--period", "2025")
+
+	people := readDemoPeople(t, dir)
+	t.Run("no fiscal code in the database", func(t *testing.T) { checkNoFiscalCode(t, db, people) })
+	t.Run("loading again adds nothing", func(t *testing.T) {
+		before := dbState(t, db)
+		out := c.must("ingest", "--quiet", "--source", "social_services", filepath.Join(dir, "servizi_sociali.csv"))
+		if !strings.Contains(out, "already loaded") || dbState(t, db) != before {
+			t.Fatalf("second load: %q", out)
+		}
+	})
+	t.Run("one bad row rejects the file", func(t *testing.T) { checkBadRowRejected(t, c, db, dir) })
+	t.Run("residents are preserved by interpolation", func(t *testing.T) { checkResidents(t, db) })
+
+	tiler, err := tiles.NewTiler(db.Pool, tiles.DefaultLayers(), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := web.NewServer(web.Config{Addr: "127.0.0.1:0"}, tiler, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	t.Run("hexagon tile matches independent counts", func(t *testing.T) { checkHexagonTile(t, ts.URL, people) })
+	t.Run("tile errors", func(t *testing.T) { checkTileErrors(t, ts.URL) })
+	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db) })
+}
+
+// demoPerson is one person of the agency files: where their latest event was and their domains.
+type demoPerson struct {
+	latest    time.Time
+	seq       int
+	point     orb.Point
+	domains   map[string]bool
+	inPeriod  bool
+	firstCode string
+}
+
+func readDemoPeople(t *testing.T, dir string) map[string]*demoPerson {
+	t.Helper()
+	people := map[string]*demoPerson{}
+	seq := 0
+	for _, f := range demoFiles {
+		data, err := os.ReadFile(filepath.Join(dir, f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(bytes.NewReader(data))
+		r.Comma = ';'
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, h := range recs[0] {
+			col[h] = i
+		}
+		for _, rec := range recs[1:] {
+			seq++
+			date, err := field.Date(rec[col[f.dateColumn]])
+			if err != nil {
+				t.Fatal(err)
+			}
+			lat, _ := field.Decimal(rec[col["LATITUDINE"]])
+			lon, _ := field.Decimal(rec[col["LONGITUDINE"]])
+			code := rec[col["CODICE_FISCALE"]]
+			p := people[code]
+			if p == nil {
+				p = &demoPerson{domains: map[string]bool{}, firstCode: code}
+				people[code] = p
+			}
+			if date.Year() != 2025 {
+				continue
+			}
+			p.inPeriod = true
+			p.domains[f.domains[rec[col[f.kindColumn]]]] = true
+			if !date.Before(p.latest) {
+				p.latest, p.seq, p.point = date, seq, orb.Point{lon, lat}
+			}
+		}
+	}
+	if len(people) < 5000 {
+		t.Fatalf("only %d people in the demo files", len(people))
+	}
+	return people
+}
+
+type figures struct{ poverty, housing, health, twoPlus, allThree int }
+
+// countByCell counts people per H3 cell at res, placing each at the resolution-10 cell of their
+// latest event and rolling up to its ancestor, as the observatory's conventions say.
+func countByCell(people map[string]*demoPerson, res int) map[h3.Cell]*figures {
+	out := map[h3.Cell]*figures{}
+	for _, p := range people {
+		if !p.inPeriod {
+			continue
+		}
+		cell := hexgrid.Cell(p.point, 10).Parent(res)
+		f := out[cell]
+		if f == nil {
+			f = &figures{}
+			out[cell] = f
+		}
+		n := 0
+		for d, counts := range map[string]*int{"poverty": &f.poverty, "housing": &f.housing, "health": &f.health} {
+			if p.domains[d] {
+				*counts++
+				n++
+			}
+		}
+		if n >= 2 {
+			f.twoPlus++
+		}
+		if n == 3 {
+			f.allThree++
+		}
+	}
+	return out
+}
+
+func checkHexagonTile(t *testing.T, base string, people map[string]*demoPerson) {
+	const z = 12 // shows resolution 8
+	if hexgrid.ResolutionForZoom(z) != 8 {
+		t.Fatalf("zoom %d shows resolution %d", z, hexgrid.ResolutionForZoom(z))
+	}
+	want := countByCell(people, 8)
+	cells := make([]h3.Cell, 0, len(want))
+	for c := range want {
+		cells = append(cells, c)
+	}
+	sort.Slice(cells, func(i, j int) bool { return want[cells[i]].health > want[cells[j]].health })
+	busiest := cells[0]
+	ll := busiest.LatLng()
+	tile := maptile.At(orb.Point{ll.Lng, ll.Lat}, z)
+
+	layer := fetchLayer(t, fmt.Sprintf("%s/tiles/hexagons/%d/%d/%d.mvt", base, z, tile.X, tile.Y), "hexagons")
+	checked := 0
+	for _, f := range layer.Features {
+		id, _ := f.Properties["id"].(string)
+		var c h3.Cell
+		if err := c.UnmarshalText([]byte(id)); err != nil {
+			t.Fatalf("feature id %q is not an H3 index", id)
+		}
+		w := want[c]
+		if w == nil {
+			w = &figures{}
+		}
+		for name, count := range map[string]int{"poverty": w.poverty, "housing": w.housing, "health": w.health, "two_plus": w.twoPlus, "all_three": w.allThree} {
+			got, published := f.Properties[name]
+			switch {
+			case count > 0 && count < 5:
+				if published {
+					t.Fatalf("cell %s publishes %s = %v below the threshold", id, name, got)
+				}
+			case !published:
+				t.Fatalf("cell %s: %s (%d) not published", id, name, count)
+			case int(got.(float64)) != count:
+				t.Fatalf("cell %s: %s is %v in the tile, %d recomputed from the files", id, name, got, count)
+			default:
+				checked++
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("only %d published figures checked in the tile of cell %s", checked, busiest)
+	}
+	found := false
+	for _, f := range layer.Features {
+		if f.Properties["id"] == busiest.String() {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("busiest cell %s missing from its tile", busiest)
+	}
+	// Feature order is stable.
+	again := fetchLayer(t, fmt.Sprintf("%s/tiles/hexagons/%d/%d/%d.mvt", base, z, tile.X, tile.Y), "hexagons")
+	for i := range layer.Features {
+		if layer.Features[i].Properties["id"] != again.Features[i].Properties["id"] {
+			t.Fatal("feature order changed between two fetches")
+		}
+	}
+}
+
+func fetchLayer(t *testing.T, url, name string) *mvt.Layer {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/vnd.mapbox-vector-tile" {
+		t.Fatalf("GET %s: %s %s", url, resp.Status, body)
+	}
+	layers, err := mvt.Unmarshal(body)
+	if err != nil {
+		t.Fatalf("decode tile: %v", err)
+	}
+	if len(layers) != 1 || layers[0].Name != name || layers[0].Version != 2 {
+		t.Fatalf("tile has layers %v, want one version-2 layer %q", layers, name)
+	}
+	return layers[0]
+}
+
+func checkTileErrors(t *testing.T, base string) {
+	for path, want := range map[string]int{
+		"/tiles/hexagons/12/0/0.mvt":        http.StatusNoContent,
+		"/tiles/hexagons/12/4096/0.mvt":     http.StatusBadRequest,
+		"/tiles/hexagons/23/0/0.mvt":        http.StatusBadRequest,
+		"/tiles/hexagons/a/0/0.mvt":         http.StatusBadRequest,
+		"/tiles/nothing/12/2172/1479.mvt":   http.StatusNotFound,
+		"/tiles/nothing.json":               http.StatusNotFound,
+		"/tiles/sections/14/8689/5916.mvt":  http.StatusOK,
+		"/tiles/catalog.json":               http.StatusOK,
+		"/tiles/hexagons.json":              http.StatusOK,
+		"/tiles/boundary/10/543/369.mvt":    http.StatusOK,
+		"/tiles/omi_zones/12/2172/1479.mvt": http.StatusOK,
+	} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d %q, want %d", path, resp.StatusCode, body, want)
+		}
+	}
+}
+
+func checkNoFiscalCode(t *testing.T, db *testdb.DB, people map[string]*demoPerson) {
+	rows, err := db.Pool.Query(context.Background(), `
+		SELECT t::text FROM events t UNION ALL SELECT t::text FROM people t
+		UNION ALL SELECT t::text FROM ingest_batches t UNION ALL SELECT t::text FROM area_stats t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	scanned := 0
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		scanned++
+		up := strings.ToUpper(text)
+		for i := 0; i+16 <= len(up); i++ {
+			if _, found := people[up[i:i+16]]; found {
+				t.Fatalf("a fiscal code is stored in the database")
+			}
+		}
+	}
+	if scanned < len(people) {
+		t.Fatalf("scanned %d rows, fewer than the %d people", scanned, len(people))
+	}
+}
+
+func dbState(t *testing.T, db *testdb.DB) string {
+	var s string
+	err := db.Pool.QueryRow(context.Background(), `
+		SELECT (SELECT count(*) FROM events) || '/' || (SELECT count(*) FROM people) || '/' ||
+		       (SELECT count(*) FROM ingest_batches) || '/' || (SELECT md5(string_agg(id::text, ',' ORDER BY id)) FROM events)`).Scan(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func checkBadRowRejected(t *testing.T, c *cli, db *testdb.DB, dir string) {
+	data, err := os.ReadFile(filepath.Join(dir, "ufficio_casa.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	fields := strings.Split(lines[41], ";") // line 42 of the file
+	fields[2] = "31/04/2025"                // DATA_PRATICA: April has 30 days
+	lines[41] = strings.Join(fields, ";")
+	bad := filepath.Join(dir, "ufficio_casa_rettifica.csv")
+	if err := os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := dbState(t, db)
+	_, err = c.run("ingest", "--quiet", "--source", "housing_office", bad)
+	if err == nil || !strings.Contains(err.Error(), "ufficio_casa_rettifica.csv:42:DATA_PRATICA:") {
+		t.Fatalf("want a report naming line 42, got %v", err)
+	}
+	if dbState(t, db) != before {
+		t.Fatal("the rejected file changed the database")
+	}
+}
+
+func checkResidents(t *testing.T, db *testdb.DB) {
+	var sections, cells float64
+	err := db.Pool.QueryRow(context.Background(), `
+		SELECT (SELECT sum(residents) FROM census_sections), (SELECT sum(residents) FROM h3_population)`).Scan(&sections, &cells)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sections < 180000 || cells < sections*0.995 || cells > sections*1.005 {
+		t.Fatalf("sections hold %.0f residents, H3 cells %.0f", sections, cells)
+	}
+}
+
+// checkMapInBrowser serves the map and lets headless Chromium load it (web/app/e2e/map.mjs).
+func checkMapInBrowser(t *testing.T, db *testdb.DB) {
+	if os.Getenv("ABITARE_E2E") == "" {
+		t.Skip("ABITARE_E2E not set: browser test skipped (make test sets it)")
+	}
+	tiler, err := tiles.NewTiler(db.Pool, tiles.DefaultLayers(), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := web.NewServer(web.Config{Addr: "127.0.0.1:0"}, tiler, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close(context.Background())
+	shot, err := filepath.Abs("../../test-output/map.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = os.MkdirAll(filepath.Dir(shot), 0o755)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "e2e/map.mjs", "http://"+srv.Addr()+"/", shot)
+	cmd.Dir = "../../web/app"
+	out, err := cmd.CombinedOutput()
+	t.Logf("browser: %s", out)
+	if err != nil {
+		t.Fatalf("map e2e failed: %v", err)
+	}
+	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
+		t.Fatalf("no screenshot at %s", shot)
+	}
+}
