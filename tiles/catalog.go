@@ -108,8 +108,21 @@ func protectedRate(count string) string {
 	return fmt.Sprintf("CASE WHEN s.%[1]s = 0 OR s.%[1]s >= $4 THEN round(s.%[1]s_rate::numeric, 2)::float8 END AS %[1]s_rate", count)
 }
 
+// protectedOverlap counts the domains whose published rate is above the study area's: a domain
+// whose count is withheld never raises the class, so the colour cannot hint at a small count.
+const protectedOverlap = `(SELECT count(*) FROM (VALUES
+		(s.poverty, s.poverty_rate, city.poverty_rate), (s.housing, s.housing_rate, city.housing_rate),
+		(s.health, s.health_rate, city.health_rate)) d(n, rate, city_rate)
+	 WHERE d.n >= $4 AND d.rate > d.city_rate)::int AS overlap`
+
+// studyAreaRates are the rates of the whole study area for the period shown.
+const studyAreaRates = `(SELECT 1000.0 * sum(poverty) / nullif(sum(residents), 0) AS poverty_rate,
+		1000.0 * sum(housing) / nullif(sum(residents), 0) AS housing_rate,
+		1000.0 * sum(health) / nullif(sum(residents), 0) AS health_rate
+	FROM area_stats WHERE geography = 'municipality' AND period = ` + latestPeriod + `) city`
+
 func figureColumns() string {
-	cols := "round(s.residents)::int AS residents, s.period, s.overlap::int AS overlap"
+	cols := "round(s.residents)::int AS residents, s.period, " + protectedOverlap
 	for _, c := range []string{"poverty", "housing", "health"} {
 		cols += ",\n\t\t" + protected(c) + ",\n\t\t" + protectedRate(c)
 	}
@@ -124,7 +137,7 @@ func hexagonQuery(z, minCount int) (string, []any) {
 SELECT ST_AsMVT(t, 'hexagons', 4096, 'geom', 'fid' ORDER BY t.fid) FROM (
 	SELECT c.cell AS fid, ST_AsMVTGeom(ST_Transform(c.geom, 3857), b.env, 4096, 64, true) AS geom,
 		c.h3_index AS id, c.resolution::int AS resolution, ` + figureColumns() + `
-	FROM bounds b
+	FROM bounds b CROSS JOIN ` + studyAreaRates + `
 	JOIN h3_cells c ON c.geom && b.env4326 AND c.resolution = $5
 	JOIN area_stats s ON s.geography = 'h3_' || $5 AND s.area_id = c.h3_index AND s.period = ` + latestPeriod + `
 ) t WHERE t.geom IS NOT NULL`, []any{minCount, hexgrid.ResolutionForZoom(z)}
@@ -135,7 +148,7 @@ func sectionQuery(_, minCount int) (string, []any) {
 SELECT ST_AsMVT(t, 'sections', 4096, 'geom' ORDER BY t.id) FROM (
 	SELECT ST_AsMVTGeom(ST_Transform(z.geom, 3857), b.env, 4096, 64, true) AS geom,
 		z.id, z.omi_zone, z.synthetic, ` + figureColumns() + `
-	FROM bounds b
+	FROM bounds b CROSS JOIN ` + studyAreaRates + `
 	JOIN census_sections z ON z.geom && b.env4326
 	JOIN area_stats s ON s.geography = 'section' AND s.area_id = z.id AND s.period = ` + latestPeriod + `
 ) t WHERE t.geom IS NOT NULL`, []any{minCount}

@@ -231,6 +231,15 @@ func checkHexagonTile(t *testing.T, base string, people map[string]*demoPerson) 
 		if w == nil {
 			w = &figures{}
 		}
+		published := 0
+		for _, d := range []int{w.poverty, w.housing, w.health} {
+			if d >= 5 {
+				published++
+			}
+		}
+		if overlap := int(f.Properties["overlap"].(float64)); overlap > published {
+			t.Fatalf("cell %s: overlap class %d counts domains whose figures are withheld", id, overlap)
+		}
 		for name, count := range map[string]int{"poverty": w.poverty, "housing": w.housing, "health": w.health, "two_plus": w.twoPlus, "all_three": w.allThree} {
 			got, published := f.Properties[name]
 			switch {

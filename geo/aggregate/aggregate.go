@@ -182,7 +182,7 @@ SELECT geography, area_id,
 FROM placed GROUP BY geography, area_id;`
 
 // statsSQL joins residents and people, computes rates, and counts the domains in which an area's
-// rate is above the study area's (the overlap class the map shows).
+// rate is above the study area's. Public tiles recompute this class from published counts only.
 const statsSQL = `
 WITH joined AS (
 	SELECT coalesce(r.geography, p.geography) AS geography, coalesce(r.area_id, p.area_id) AS area_id,

@@ -93,8 +93,13 @@ type city struct {
 	cfs      map[string]struct{}
 }
 
+// bandShift moves the place score by OMI band: low rents in the rural and suburban bands mostly
+// mean owner-occupied farmhouses and hamlets, not the concentrated hardship of the urban
+// periphery's public and low-rent housing.
+var bandShift = map[string]float64{"B": 0, "C": 0, "D": 0.4, "E": -0.4, "R": -1.2}
+
 // placeScores standardises the zones' rent midpoints (weighted by residents) into a score
-// that is higher where rents are lower.
+// that is higher where rents are lower, shifted by the zone's band.
 func placeScores(zones []modena.OMIZone, secs []tessellate.Section, zoneOf []int) []float64 {
 	w := make([]float64, len(zones))
 	for i, s := range secs {
@@ -113,7 +118,7 @@ func placeScores(zones []modena.OMIZone, secs []tessellate.Section, zoneOf []int
 	sd := math.Sqrt(variance / sw)
 	out := make([]float64, len(zones))
 	for i, z := range zones {
-		out[i] = (mean - z.RentMid()) / sd
+		out[i] = (mean-z.RentMid())/sd + bandShift[z.Band]
 	}
 	return out
 }
