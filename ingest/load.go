@@ -16,11 +16,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/abitare/abitare/ingest/geocode"
 	"github.com/abitare/abitare/ingest/pseudonym"
 	"github.com/abitare/abitare/ingest/source"
+	"github.com/abitare/abitare/ingest/tabular"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/schollz/progressbar/v3"
 )
 
 // Loader loads agency files into the database.
@@ -28,8 +29,11 @@ type Loader struct {
 	DB       *pgxpool.Pool
 	Pseudo   *pseudonym.Keyed
 	Area     *StudyArea
-	LoadedBy string    // who runs the load, recorded with each batch
-	Progress io.Writer // where progress bars go; nil for none
+	Register *geocode.Register // addresses to geocode records without coordinates; nil for none
+	Options  tabular.Options   // declared encoding, delimiter or sheet; zero values detect
+	DryRun   bool              // validate and report everything, then store nothing
+	LoadedBy string            // who runs the load, recorded with each batch
+	Progress io.Writer         // where progress bars go; nil for none
 	Logger   *slog.Logger
 	Now      func() time.Time // the clock that decides which dates are in the future
 }
@@ -37,11 +41,18 @@ type Loader struct {
 // FileResult says what happened to one file.
 type FileResult struct {
 	File          string
+	Format        string // how the file was read, e.g. "csv;utf-8-bom"
 	BatchID       int64
 	AlreadyLoaded bool // the same content was loaded before, as BatchID: nothing was added
 	RowsRead      int
 	RowsAccepted  int // new events stored
 	RowsDuplicate int // valid rows already stored (repeated in the file or loaded before)
+	RowsGeocoded  int // placed from their address
+	RowsUnlocated int // with neither coordinates nor a matched address: stored without a place
+	PeriodStart   time.Time
+	PeriodEnd     time.Time
+	Superseded    []int64 // older extracts of the same period that this file replaced
+	Linkage       BatchLinkage
 }
 
 // Load loads the files of one source in a single transaction: either every file is stored or,
@@ -66,6 +77,9 @@ func (l *Loader) Load(ctx context.Context, src source.Source, paths []string) ([
 	}
 	if err := problems.err(); err != nil {
 		return nil, err
+	}
+	if l.DryRun {
+		return results, nil // the deferred rollback discards everything
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("commit load: %w", err)
@@ -97,11 +111,12 @@ func (l *Loader) checkKey(ctx context.Context, tx pgx.Tx) error {
 func (l *Loader) loadFile(ctx context.Context, tx pgx.Tx, src source.Source, path string, problems *problemList) (FileResult, error) {
 	name := filepath.Base(path)
 	res := FileResult{File: path}
-	sum, err := fileSHA256(path)
+	sum, size, err := fileSHA256(path)
 	if err != nil {
 		return res, err
 	}
-	err = tx.QueryRow(ctx, `SELECT id FROM ingest_batches WHERE source = $1 AND file_sha256 = $2`, src.Name, sum).Scan(&res.BatchID)
+	err = tx.QueryRow(ctx, `SELECT id FROM ingest_batches WHERE source = $1 AND file_sha256 = $2 AND status = 'active'`,
+		src.Name, sum).Scan(&res.BatchID)
 	if err == nil {
 		res.AlreadyLoaded = true
 		l.Logger.Info("file already loaded, skipped", "file", name, "source", src.Name, "batch", res.BatchID)
@@ -111,16 +126,7 @@ func (l *Loader) loadFile(ctx context.Context, tx pgx.Tx, src source.Source, pat
 		return res, fmt.Errorf("look up batch of %s: %w", name, err)
 	}
 
-	f, err := os.Open(path)
-	if err != nil {
-		return res, fmt.Errorf("open %s: %w", name, err)
-	}
-	defer f.Close()
-	in, closeProgress := l.withProgress(f, name)
-	defer closeProgress()
-
-	before := problems.total
-	stream, err := newRecordStream(in, name, src, l.validator(name, src), problems)
+	rows, err := OpenRows(path, name, l.Options, src.Required())
 	if err != nil {
 		var rej *RejectedError
 		if errors.As(err, &rej) {
@@ -131,10 +137,15 @@ func (l *Loader) loadFile(ctx context.Context, tx pgx.Tx, src source.Source, pat
 		}
 		return res, err
 	}
+	defer rows.Close()
+	bar := newProgress(l.Progress, name, size)
+	before := problems.total
+	stream := newRecordStream(rows, l.validator(name, src), problems, bar)
 	if err := stage(ctx, tx, stream); err != nil {
 		return res, fmt.Errorf("stage %s: %w", name, err)
 	}
-	res.RowsRead = stream.read
+	bar.finish(stream.read)
+	res.RowsRead, res.Format = stream.read, rows.Format()
 	if problems.total > before {
 		// Keep validating the other files so the report is complete; nothing will be stored.
 		return res, nil
@@ -143,11 +154,13 @@ func (l *Loader) loadFile(ctx context.Context, tx pgx.Tx, src source.Source, pat
 		problems.add(Problem{name, 0, "", "no records after the header"})
 		return res, nil
 	}
-	if err := l.storeBatch(ctx, tx, src, name, sum, &res); err != nil {
+	if err := l.storeBatch(ctx, tx, src, name, res.Format, sum, stream, &res); err != nil {
 		return res, err
 	}
-	l.Logger.Info("file loaded", "file", name, "source", src.Name, "batch", res.BatchID,
-		"rows", res.RowsRead, "accepted", res.RowsAccepted, "duplicates", res.RowsDuplicate)
+	l.Logger.Info("file loaded", "file", name, "source", src.Name, "batch", res.BatchID, "format", res.Format,
+		"rows", res.RowsRead, "accepted", res.RowsAccepted, "duplicates", res.RowsDuplicate,
+		"geocoded", res.RowsGeocoded, "unlocated", res.RowsUnlocated, "superseded", res.Superseded,
+		"people", res.Linkage.People, "linked", res.Linkage.Linked, "dry_run", l.DryRun)
 	return res, nil
 }
 
@@ -156,38 +169,20 @@ func (l *Loader) validator(name string, src source.Source) *validator {
 	if l.Now != nil {
 		now = l.Now
 	}
-	return &validator{file: name, src: src, pseudo: l.Pseudo, area: l.Area, today: now()}
+	return &validator{file: name, src: src, pseudo: l.Pseudo, area: l.Area, register: l.Register, today: now()}
 }
 
-func (l *Loader) withProgress(f *os.File, name string) (io.Reader, func()) {
-	if l.Progress == nil {
-		return f, func() {}
-	}
-	size := int64(-1)
-	if st, err := f.Stat(); err == nil {
-		size = st.Size()
-	}
-	bar := progressbar.NewOptions64(size,
-		progressbar.OptionSetWriter(l.Progress),
-		progressbar.OptionSetDescription(name),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionShowElapsedTimeOnFinish(),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(l.Progress) }),
-	)
-	r := progressbar.NewReader(f, bar)
-	return &r, func() { _ = bar.Finish() }
-}
-
-func fileSHA256(path string) ([]byte, error) {
+// fileSHA256 returns the file's digest, which identifies a load, and its size.
+func fileSHA256(path string) ([]byte, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", filepath.Base(path), err)
+		return nil, 0, fmt.Errorf("open %s: %w", filepath.Base(path), err)
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return nil, fmt.Errorf("hash %s: %w", filepath.Base(path), err)
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("hash %s: %w", filepath.Base(path), err)
 	}
-	return h.Sum(nil), nil
+	return h.Sum(nil), n, nil
 }

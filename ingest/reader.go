@@ -1,114 +1,153 @@
 package ingest
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/abitare/abitare/ingest/source"
+	"github.com/abitare/abitare/ingest/tabular"
 )
 
-// row is one record of an export, its fields addressed by column name.
-type row struct {
+// Row is one record of an export, its fields addressed by canonical column name.
+type Row struct {
 	line   int
 	fields []string
 	index  map[string]int
 }
 
-func (r row) get(column string) string {
+// Line is the line (or spreadsheet row) where the record starts.
+func (r Row) Line() int { return r.line }
+
+// Get returns the trimmed value of a column, "" when the file has no such column.
+func (r Row) Get(column string) string {
 	i, ok := r.index[column]
-	if !ok {
+	if !ok || i >= len(r.fields) {
 		return ""
 	}
 	return strings.TrimSpace(r.fields[i])
 }
 
-// rowReader reads a ;-separated export with a header line.
-type rowReader struct {
+// Rows reads the records of one export whose header names every required column.
+type Rows struct {
 	name  string
-	csv   *csv.Reader
+	tab   *tabular.Reader
 	index map[string]int
-	width int
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
-// newRowReader reads the header and checks it names every required column.
-func newRowReader(r io.Reader, name string, required []string) (*rowReader, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	if head, err := br.Peek(3); err == nil && bytes.Equal(head, utf8BOM) {
-		_, _ = br.Discard(3)
-	}
-	c := csv.NewReader(br)
-	c.Comma = ';'
-	c.ReuseRecord = true
-	header, err := c.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, &RejectedError{Problems: []Problem{{name, 0, "", "empty file: no header line"}}, Total: 1}
-	}
+// OpenRows opens a CSV or xlsx export and checks its header: column names are normalised
+// (source.NormaliseHeader) so that "Cod. Fiscale" finds CODICE_FISCALE.
+func OpenRows(path, name string, opt tabular.Options, required []string) (*Rows, error) {
+	tab, err := tabular.Open(path, opt)
 	if err != nil {
-		return nil, &RejectedError{Problems: []Problem{{name, 1, "", "unreadable header: " + csvReason(err)}}, Total: 1}
+		return nil, asRejection(err, name)
 	}
-	rr := &rowReader{name: name, csv: c, index: make(map[string]int, len(header)), width: len(header)}
-	for i, h := range header {
-		rr.index[strings.ToUpper(strings.TrimSpace(h))] = i
-	}
-	var problems problemList
-	for _, col := range required {
-		if _, ok := rr.index[col]; !ok {
-			problems.add(Problem{name, 1, col, "missing column"})
-		}
-	}
-	if len(header) == 1 {
-		problems.add(Problem{name, 1, "", "only one column: the file is not ;-separated"})
-	}
-	if err := problems.err(); err != nil {
+	rs := &Rows{name: name, tab: tab, index: map[string]int{}}
+	if err := rs.readHeader(required); err != nil {
+		tab.Close()
 		return nil, err
 	}
-	return rr, nil
+	return rs, nil
 }
 
-// next returns the next record, io.EOF at the end, or a Problem for a malformed record.
-func (rr *rowReader) next() (row, *Problem, error) {
-	fields, err := rr.csv.Read()
-	if errors.Is(err, io.EOF) {
-		return row{}, nil, io.EOF
-	}
-	line, _ := rr.csv.FieldPos(0)
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			return row{}, &Problem{rr.name, pe.StartLine, "", fmt.Sprintf("%d fields, header has %d", len(fields), rr.width)}, nil
+func (rs *Rows) readHeader(required []string) error {
+	header := rs.tab.Header()
+	var problems []Problem
+	for i, h := range header {
+		col := source.NormaliseHeader(h)
+		if col == "" {
+			continue
 		}
-		return row{}, &Problem{rr.name, pe.StartLine, "", csvReason(err)}, nil
+		if j, dup := rs.index[col]; dup {
+			problems = append(problems, Problem{rs.name, 1, col, fmt.Sprintf("columns %d (%q) and %d (%q) both mean %s", j+1, header[j], i+1, h, col)})
+			continue
+		}
+		rs.index[col] = i
+	}
+	var missing []string
+	for _, col := range required {
+		if _, ok := rs.index[col]; !ok {
+			missing = append(missing, col)
+			problems = append(problems, Problem{rs.name, 1, col, "missing column"})
+		}
+	}
+	if len(missing) > 0 && len(header) == 1 {
+		problems = append(problems, Problem{rs.name, 1, "", "only one column: the delimiter is not one of ; , tab |"})
+	}
+	if len(missing) > 0 {
+		if other := rs.lookalike(); other != "" {
+			problems = append(problems, Problem{rs.name, 1, "", "this looks like a file of source " + other})
+		}
+	}
+	if len(problems) > 0 {
+		return Reject(problems)
+	}
+	return nil
+}
+
+// lookalike names another source whose required columns the header has: the usual mistake of
+// loading a partner's file under the wrong --source.
+func (rs *Rows) lookalike() string {
+	for _, s := range source.All() {
+		match := true
+		for _, col := range s.Required() {
+			if _, ok := rs.index[col]; !ok {
+				match = false
+				break
+			}
+		}
+		if match {
+			return s.Name
+		}
+	}
+	return ""
+}
+
+// Next returns the next record, io.EOF at the end, or a Problem for a malformed record (after
+// which reading goes on). Any other error is fatal.
+func (rs *Rows) Next() (Row, *Problem, error) {
+	rec, err := rs.tab.Next()
+	if errors.Is(err, io.EOF) {
+		return Row{}, nil, io.EOF
+	}
+	var te *tabular.Error
+	if errors.As(err, &te) {
+		p := Problem{File: rs.name, Line: te.Line, Reason: te.Reason}
+		if te.Fatal {
+			return Row{}, &p, io.EOF // the file cannot be read further; the problem says why
+		}
+		return Row{}, &p, nil
 	}
 	if err != nil {
-		return row{}, nil, fmt.Errorf("%s: read: %w", rr.name, err)
+		return Row{}, nil, fmt.Errorf("%s: read: %w", rs.name, err)
 	}
-	for i, f := range fields {
-		if !utf8.ValidString(f) {
-			return row{}, &Problem{rr.name, line, rr.columnName(i), "not valid UTF-8: the file's encoding is wrong"}, nil
-		}
-	}
-	return row{line: line, fields: fields, index: rr.index}, nil, nil
+	return Row{line: rec.Line, fields: rec.Fields, index: rs.index}, nil, nil
 }
 
-func (rr *rowReader) columnName(i int) string {
-	for name, j := range rr.index {
-		if i == j {
-			return name
-		}
+// Format says how the file was read, e.g. "csv(;) utf-8-bom".
+func (rs *Rows) Format() string { return rs.tab.Format() }
+
+// BytesRead tells how far reading has gone, for progress.
+func (rs *Rows) BytesRead() int64 { return rs.tab.BytesRead() }
+
+// Close releases the file.
+func (rs *Rows) Close() error { return rs.tab.Close() }
+
+// Reject returns the error that rejects a load for these problems.
+func Reject(problems []Problem) error {
+	var l problemList
+	for _, p := range problems {
+		l.add(p)
 	}
-	return fmt.Sprintf("column %d", i+1)
+	return l.err()
 }
 
-func csvReason(err error) string {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
+// asRejection turns a located reading error into a rejection, keeping others as they are.
+func asRejection(err error, name string) error {
+	var te *tabular.Error
+	if errors.As(err, &te) {
+		return Reject([]Problem{{File: te.File, Line: te.Line, Reason: te.Reason}})
 	}
-	return err.Error()
+	return fmt.Errorf("%s: %w", name, err)
 }

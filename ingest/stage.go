@@ -6,38 +6,42 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/abitare/abitare/ingest/source"
+	"github.com/abitare/abitare/ingest/geocode"
 	"github.com/jackc/pgx/v5"
 )
 
 // recordStream feeds COPY from a file while it is read, so memory stays bounded whatever the
 // file size. Bad rows are reported and skipped; the caller rolls back if there were any.
 type recordStream struct {
-	rows     *rowReader
-	validate *validator
-	problems *problemList
-	read     int
-	current  []any
-	err      error
+	rows      *Rows
+	validate  *validator
+	problems  *problemList
+	progress  *progress
+	read      int
+	geocoded  int // records placed from their address
+	unlocated int // records with no coordinates and no address found: kept, not placed
+	current   []any
+	err       error
 }
 
-func newRecordStream(r io.Reader, name string, src source.Source, v *validator, problems *problemList) (*recordStream, error) {
-	rows, err := newRowReader(r, name, src.Required())
-	if err != nil {
-		return nil, err
-	}
-	return &recordStream{rows: rows, validate: v, problems: problems, current: make([]any, len(stagedColumns))}, nil
+func newRecordStream(rows *Rows, v *validator, problems *problemList, p *progress) *recordStream {
+	return &recordStream{rows: rows, validate: v, problems: problems, progress: p, current: make([]any, len(stagedColumns))}
 }
 
 var stagedColumns = []string{
 	"line", "person", "id_kind", "birth_year", "sex", "foreign_born", "kind", "domain",
-	"event_date", "end_date", "amount", "score", "stage", "h3_cell", "lon", "lat",
+	"event_date", "end_date", "amount", "score", "income", "household_size", "days_lost",
+	"stage", "status", "severity", "h3_cell", "lon", "lat", "location_quality",
 }
 
 // Next implements pgx.CopyFromSource.
 func (s *recordStream) Next() bool {
 	for {
-		r, problem, err := s.rows.next()
+		r, problem, err := s.rows.Next()
+		if problem != nil {
+			s.read++
+			s.problems.add(*problem)
+		}
 		if errors.Is(err, io.EOF) {
 			return false
 		}
@@ -45,10 +49,12 @@ func (s *recordStream) Next() bool {
 			s.err = err
 			return false
 		}
-		s.read++
 		if problem != nil {
-			s.problems.add(*problem)
 			continue
+		}
+		s.read++
+		if s.read%4096 == 0 {
+			s.progress.update(s.read, s.rows.BytesRead())
 		}
 		rec, problems := s.validate.validate(r)
 		for _, p := range problems {
@@ -66,7 +72,19 @@ func (s *recordStream) fill(rec record) {
 	v := s.current
 	v[0], v[1], v[2], v[3], v[4], v[5] = int32(rec.line), rec.person[:], string(rec.idKind), rec.birthYear, rec.sex, rec.foreignBorn
 	v[6], v[7], v[8], v[9] = rec.kind.Name, rec.kind.Domain, rec.date, rec.end
-	v[10], v[11], v[12], v[13], v[14], v[15] = rec.amount, rec.score, rec.stage, rec.cell, rec.point.Lon(), rec.point.Lat()
+	v[10], v[11], v[12], v[13], v[14] = rec.amount, rec.score, rec.income, rec.householdSize, rec.daysLost
+	v[15], v[16], v[17] = rec.stage, rec.status, rec.severity
+	v[18], v[19], v[20] = nil, nil, nil
+	if rec.located {
+		v[18], v[19], v[20] = rec.cell, rec.point.Lon(), rec.point.Lat()
+	}
+	v[21] = string(rec.quality)
+	switch {
+	case !rec.located:
+		s.unlocated++
+	case rec.quality != geocode.Coordinates:
+		s.geocoded++
+	}
 }
 
 // Values implements pgx.CopyFromSource.
@@ -82,7 +100,8 @@ func stage(ctx context.Context, tx pgx.Tx, stream *recordStream) error {
 		CREATE TEMP TABLE events_in (
 			line int, person bytea, id_kind text, birth_year smallint, sex char(1), foreign_born bool,
 			kind text, domain text, event_date date, end_date date, amount numeric, score numeric,
-			stage text, h3_cell bigint, lon float8, lat float8
+			income numeric, household_size smallint, days_lost smallint, stage text, status text,
+			severity text, h3_cell bigint, lon float8, lat float8, location_quality text
 		) ON COMMIT DROP`)
 	if err != nil {
 		return fmt.Errorf("create staging table: %w", err)

@@ -8,15 +8,27 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// storeBatch moves the staged rows of one file into people and events as a new batch.
-// Rows already stored (same source, person, kind and date) are counted as duplicates.
-func (l *Loader) storeBatch(ctx context.Context, tx pgx.Tx, src source.Source, name string, sum []byte, res *FileResult) error {
-	err := tx.QueryRow(ctx, `
-		INSERT INTO ingest_batches (source, file_name, file_sha256, rows_read, rows_accepted, rows_rejected, rows_duplicate, loaded_by)
-		VALUES ($1, $2, $3, $4, 0, 0, 0, $5) RETURNING id`,
-		src.Name, name, sum, res.RowsRead, l.LoadedBy).Scan(&res.BatchID)
+// storeBatch moves the staged rows of one file into people and events as a new batch. An
+// active batch of the same source whose period the new file covers is an older extract: its
+// events are removed and it is marked superseded, in the same transaction. Rows already stored
+// (same source, person, kind and date) are counted as duplicates.
+func (l *Loader) storeBatch(ctx context.Context, tx pgx.Tx, src source.Source, name, format string, sum []byte, stream *recordStream, res *FileResult) error {
+	err := tx.QueryRow(ctx, `SELECT min(event_date), max(event_date) FROM events_in`).Scan(&res.PeriodStart, &res.PeriodEnd)
+	if err != nil {
+		return fmt.Errorf("period of %s: %w", name, err)
+	}
+	err = tx.QueryRow(ctx, `
+		INSERT INTO ingest_batches (source, file_name, file_sha256, file_format, rows_read, rows_accepted, rows_rejected,
+		                            rows_duplicate, rows_geocoded, rows_unlocated, loaded_by, period_start, period_end)
+		VALUES ($1, $2, $3, $4, $5, 0, 0, 0, $6, $7, $8, $9, $10) RETURNING id`,
+		src.Name, name, sum, format, res.RowsRead, stream.geocoded, stream.unlocated, l.LoadedBy,
+		res.PeriodStart, res.PeriodEnd).Scan(&res.BatchID)
 	if err != nil {
 		return fmt.Errorf("record batch of %s: %w", name, err)
+	}
+	res.RowsGeocoded, res.RowsUnlocated = stream.geocoded, stream.unlocated
+	if err := supersede(ctx, tx, src.Name, res); err != nil {
+		return fmt.Errorf("replace older extracts by %s: %w", name, err)
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO people (pseudonym, id_kind, birth_year, sex, foreign_born)
@@ -27,11 +39,13 @@ func (l *Loader) storeBatch(ctx context.Context, tx pgx.Tx, src source.Source, n
 		return fmt.Errorf("store people of %s: %w", name, err)
 	}
 	tag, err := tx.Exec(ctx, `
-		INSERT INTO events (batch_id, person, source, domain, kind, event_date, end_date, amount, score, stage, h3_cell, section_id, geom)
-		SELECT $1, e.person, $2, e.domain, e.kind, e.event_date, e.end_date, e.amount, e.score, e.stage, e.h3_cell,
-		       (SELECT s.id FROM census_sections s WHERE ST_Intersects(s.geom, p.geom) ORDER BY s.id LIMIT 1),
-		       p.geom
-		FROM events_in e, LATERAL (SELECT ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326) AS geom) p
+		INSERT INTO events (batch_id, person, source, domain, kind, event_date, end_date, amount, score, income,
+		                    household_size, days_lost, stage, status, severity, h3_cell, location_quality, geom, section_id)
+		SELECT $1, e.person, $2, e.domain, e.kind, e.event_date, e.end_date, e.amount, e.score, e.income,
+		       e.household_size, e.days_lost, e.stage, e.status, e.severity, e.h3_cell, e.location_quality, p.geom,
+		       (SELECT s.id FROM census_sections s WHERE ST_Intersects(s.geom, p.geom) ORDER BY s.id LIMIT 1)
+		FROM events_in e,
+		     LATERAL (SELECT CASE WHEN e.lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326) END AS geom) p
 		ORDER BY e.line
 		ON CONFLICT (source, person, kind, event_date) DO NOTHING`, res.BatchID, src.Name)
 	if err != nil {
@@ -39,10 +53,75 @@ func (l *Loader) storeBatch(ctx context.Context, tx pgx.Tx, src source.Source, n
 	}
 	res.RowsAccepted = int(tag.RowsAffected())
 	res.RowsDuplicate = res.RowsRead - res.RowsAccepted
-	_, err = tx.Exec(ctx, `UPDATE ingest_batches SET rows_accepted = $2, rows_duplicate = $3 WHERE id = $1`,
-		res.BatchID, res.RowsAccepted, res.RowsDuplicate)
+	if res.Linkage, err = batchLinkage(ctx, tx, res.BatchID); err != nil {
+		return fmt.Errorf("linkage of %s: %w", name, err)
+	}
+	_, err = tx.Exec(ctx, `UPDATE ingest_batches SET rows_accepted = $2, rows_duplicate = $3, people = $4 WHERE id = $1`,
+		res.BatchID, res.RowsAccepted, res.RowsDuplicate, res.Linkage.People)
 	if err != nil {
 		return fmt.Errorf("update batch of %s: %w", name, err)
 	}
 	return nil
+}
+
+// supersede retires the active batches of the source whose period lies within the new batch's.
+func supersede(ctx context.Context, tx pgx.Tx, src string, res *FileResult) error {
+	rows, err := tx.Query(ctx, `
+		UPDATE ingest_batches SET status = 'superseded', superseded_by = $1, closed_at = now()
+		WHERE source = $2 AND status = 'active' AND id <> $1 AND id < $1
+		  AND period_start >= $3 AND period_end <= $4
+		  AND loaded_at < transaction_timestamp() -- not a file of this same load
+		RETURNING id`, res.BatchID, src, res.PeriodStart, res.PeriodEnd)
+	if err != nil {
+		return err
+	}
+	res.Superseded, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	if len(res.Superseded) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM events WHERE batch_id = ANY($1)`, res.Superseded); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BatchLinkage says how the people of a batch link to the other sources.
+type BatchLinkage struct {
+	People int           // distinct people in the batch
+	Linked int           // of whom also found in another source
+	ByKind []KindLinkage // by identifier kind: fiscal code, STP, ENI
+}
+
+// KindLinkage is the linkage of the people identified by one kind of code.
+type KindLinkage struct {
+	Kind   string
+	People int
+	Linked int
+}
+
+func batchLinkage(ctx context.Context, tx pgx.Tx, batch int64) (BatchLinkage, error) {
+	rows, err := tx.Query(ctx, `
+		WITH mine AS (SELECT DISTINCT e.person, e.source FROM events e WHERE e.batch_id = $1)
+		SELECT p.id_kind, count(*)::int,
+		       count(*) FILTER (WHERE EXISTS (
+		           SELECT 1 FROM events o JOIN ingest_batches b ON b.id = o.batch_id
+		           WHERE o.person = m.person AND o.source <> m.source AND b.status = 'active'))::int
+		FROM mine m JOIN people p ON p.pseudonym = m.person
+		GROUP BY p.id_kind ORDER BY p.id_kind`, batch)
+	if err != nil {
+		return BatchLinkage{}, err
+	}
+	var l BatchLinkage
+	l.ByKind, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (KindLinkage, error) {
+		var k KindLinkage
+		err := r.Scan(&k.Kind, &k.People, &k.Linked)
+		return k, err
+	})
+	for _, k := range l.ByKind {
+		l.People += k.People
+		l.Linked += k.Linked
+	}
+	return l, err
 }

@@ -3,12 +3,15 @@ package ingest
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/ingest/codicefiscale"
 	"github.com/abitare/abitare/ingest/field"
+	"github.com/abitare/abitare/ingest/geocode"
 	"github.com/abitare/abitare/ingest/pseudonym"
 	"github.com/abitare/abitare/ingest/source"
 	"github.com/paulmach/orb"
@@ -16,36 +19,46 @@ import (
 
 // record is a validated event, ready to stage: it no longer holds the raw identifier.
 type record struct {
-	line        int
-	person      [pseudonym.Size]byte
-	idKind      pseudonym.Kind
-	birthYear   int16
-	sex         string
-	foreignBorn bool
-	kind        source.Kind
-	date        time.Time
-	end         *time.Time
-	amount      *float64
-	score       *float64
-	stage       *string
-	point       orb.Point
-	cell        int64
+	line          int
+	person        [pseudonym.Size]byte
+	idKind        pseudonym.Kind
+	birthYear     *int16
+	sex           *string
+	foreignBorn   *bool
+	kind          source.Kind
+	date          time.Time
+	end           *time.Time
+	amount        *float64
+	score         *float64
+	income        *float64
+	householdSize *int16
+	daysLost      *int16
+	stage         *string
+	status        *string
+	severity      *string
+	point         orb.Point
+	located       bool
+	quality       geocode.Quality
+	cell          int64
 }
 
 // validator turns rows of one source into records, or into problems.
 type validator struct {
-	file   string
-	src    source.Source
-	pseudo *pseudonym.Keyed
-	area   *StudyArea
-	today  time.Time
+	file     string
+	src      source.Source
+	pseudo   *pseudonym.Keyed
+	area     *StudyArea
+	register *geocode.Register // nil when no address register is loaded
+	today    time.Time
 }
 
+type failFunc func(column, reason string)
+
 // validate checks every field of the row and returns the record, or every problem found in it.
-func (v *validator) validate(r row) (record, []Problem) {
-	rec := record{line: r.line}
+func (v *validator) validate(r Row) (record, []Problem) {
+	rec := record{line: r.Line()}
 	var problems []Problem
-	fail := func(col, reason string) { problems = append(problems, Problem{v.file, r.line, col, reason}) }
+	fail := func(col, reason string) { problems = append(problems, Problem{v.file, r.Line(), col, reason}) }
 
 	v.dates(r, &rec, fail)
 	v.identify(r, &rec, fail)
@@ -55,14 +68,27 @@ func (v *validator) validate(r row) (record, []Problem) {
 	return rec, problems
 }
 
-func (v *validator) identify(r row, rec *record, fail func(string, string)) {
-	code := strings.ToUpper(strings.ReplaceAll(r.get(source.FiscalCodeColumn), " ", ""))
+// temporaryCode matches the STP and ENI codes of people outside the national health service:
+// the prefix, the region and health-authority codes, and a progressive number.
+var temporaryCode = regexp.MustCompile(`^(STP|ENI)[0-9]{13}$`)
+
+func (v *validator) identify(r Row, rec *record, fail failFunc) {
+	code := strings.ToUpper(strings.Join(strings.Fields(r.Get(source.IDColumn)), ""))
 	if code == "" {
-		fail(source.FiscalCodeColumn, "missing fiscal code")
+		fail(source.IDColumn, "missing fiscal code")
+		return
+	}
+	if m := temporaryCode.FindStringSubmatch(code); m != nil {
+		if !v.src.TemporaryCodes {
+			fail(source.IDColumn, m[1]+" code: this source must identify people by fiscal code")
+			return
+		}
+		rec.idKind = pseudonym.Kind(strings.ToLower(m[1]))
+		rec.person = v.pseudo.Pseudonym(rec.idKind, code)
 		return
 	}
 	if err := codicefiscale.Validate(code); err != nil {
-		fail(source.FiscalCodeColumn, "invalid fiscal code: "+err.Error())
+		fail(source.IDColumn, "invalid fiscal code: "+err.Error())
 		return
 	}
 	// The code holds a two-digit year: its century is guessed against the event's date.
@@ -72,57 +98,62 @@ func (v *validator) identify(r row, rec *record, fail func(string, string)) {
 	}
 	info, err := codicefiscale.DecodeAt(code, ref)
 	if err != nil {
-		fail(source.FiscalCodeColumn, "invalid fiscal code: "+err.Error())
+		fail(source.IDColumn, "invalid fiscal code: "+err.Error())
 		return
 	}
-	rec.person = v.pseudo.Pseudonym(pseudonym.FiscalCode, code)
 	rec.idKind = pseudonym.FiscalCode
-	rec.birthYear = int16(info.BirthDate.Year())
-	rec.sex = "M"
+	rec.person = v.pseudo.Pseudonym(pseudonym.FiscalCode, code)
+	year, sex, foreign := int16(info.BirthDate.Year()), "M", info.ForeignBorn
 	if info.Female {
-		rec.sex = "F"
+		sex = "F"
 	}
-	rec.foreignBorn = info.ForeignBorn
+	rec.birthYear, rec.sex, rec.foreignBorn = &year, &sex, &foreign
 }
 
-func (v *validator) classify(r row, rec *record, fail func(string, string)) {
-	code := strings.ToUpper(r.get(v.src.KindColumn))
+func (v *validator) classify(r Row, rec *record, fail failFunc) {
+	code := strings.ToUpper(r.Get(v.src.KindColumn))
 	kind, ok := v.src.Kinds[code]
 	if !ok {
 		fail(v.src.KindColumn, fmt.Sprintf("unknown code %q, want one of %s", code, strings.Join(v.src.KindCodes(), ", ")))
 		return
 	}
 	rec.kind = kind
-	if v.src.StageColumn == "" {
-		return
-	}
-	stage := strings.ToUpper(r.get(v.src.StageColumn))
-	if stage == "" {
-		return
-	}
-	for _, s := range v.src.Stages {
-		if s == stage {
-			rec.stage = &stage
-			return
-		}
-	}
-	fail(v.src.StageColumn, fmt.Sprintf("unknown stage %q, want one of %s", stage, strings.Join(v.src.Stages, ", ")))
+	rec.stage = v.coded(r, v.src.Stage, fail)
+	rec.status = v.coded(r, v.src.Status, fail)
+	rec.severity = v.coded(r, v.src.Severity, fail)
 }
 
-func (v *validator) dates(r row, rec *record, fail func(string, string)) {
-	d, err := v.date(r.get(v.src.DateColumn))
+func (v *validator) coded(r Row, c source.Coded, fail failFunc) *string {
+	if c.Column == "" {
+		return nil
+	}
+	value := strings.ToUpper(r.Get(c.Column))
+	if value == "" {
+		return nil
+	}
+	for _, allowed := range c.Values {
+		if value == allowed {
+			return &value
+		}
+	}
+	fail(c.Column, fmt.Sprintf("unknown code %q, want one of %s", value, strings.Join(c.Values, ", ")))
+	return nil
+}
+
+func (v *validator) dates(r Row, rec *record, fail failFunc) {
+	d, err := v.date(r.Get(v.src.DateColumn))
 	if err != nil {
 		fail(v.src.DateColumn, err.Error())
 	}
 	rec.date = d
-	if v.src.EndDateColumn == "" || r.get(v.src.EndDateColumn) == "" {
+	if v.src.EndDateColumn == "" || r.Get(v.src.EndDateColumn) == "" {
 		return
 	}
-	end, err := field.Date(r.get(v.src.EndDateColumn))
+	end, err := field.Date(r.Get(v.src.EndDateColumn))
 	switch {
 	case err != nil:
 		fail(v.src.EndDateColumn, err.Error())
-	case err == nil && !d.IsZero() && end.Before(d):
+	case !d.IsZero() && end.Before(d):
 		fail(v.src.EndDateColumn, "ends before it starts")
 	default:
 		rec.end = &end
@@ -146,30 +177,63 @@ func (v *validator) date(s string) (time.Time, error) {
 	return d, nil
 }
 
-func (v *validator) numbers(r row, rec *record, fail func(string, string)) {
-	parse := func(col string, dst **float64, min, max float64) {
-		s := r.get(col)
+func (v *validator) numbers(r Row, rec *record, fail failFunc) {
+	decimal := func(col string, min, max float64) *float64 {
+		s := r.Get(col)
 		if col == "" || s == "" {
-			return
+			return nil
 		}
 		x, err := field.Decimal(s)
 		if err != nil {
 			fail(col, err.Error())
-			return
+			return nil
 		}
 		if x < min || x > max {
 			fail(col, fmt.Sprintf("%s outside %g..%g", s, min, max))
-			return
+			return nil
 		}
-		*dst = &x
+		return &x
 	}
-	parse(v.src.AmountColumn, &rec.amount, 0, 1e7)
-	parse(v.src.ScoreColumn, &rec.score, 0, 1000)
+	integer := func(col string, min, max int) *int16 {
+		s := r.Get(col)
+		if col == "" || s == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < min || n > max {
+			fail(col, fmt.Sprintf("%q is not a whole number within %d..%d", s, min, max))
+			return nil
+		}
+		v := int16(n)
+		return &v
+	}
+	rec.amount = decimal(v.src.AmountColumn, 0, 1e7)
+	rec.score = decimal(v.src.ScoreColumn, 0, 1000)
+	rec.income = decimal(v.src.IncomeColumn, 0, 1e7)
+	rec.householdSize = integer(v.src.HouseholdSizeColumn, 1, 30)
+	rec.daysLost = integer(v.src.DaysLostColumn, 0, 3660)
 }
 
-func (v *validator) place(r row, rec *record, fail func(string, string)) {
-	lat, latErr := field.Decimal(r.get(source.LatitudeColumn))
-	lon, lonErr := field.Decimal(r.get(source.LongitudeColumn))
+// place takes the record's coordinates, or geocodes its address when it has none.
+func (v *validator) place(r Row, rec *record, fail failFunc) {
+	latText, lonText := r.Get(source.LatitudeColumn), r.Get(source.LongitudeColumn)
+	switch {
+	case latText != "" || lonText != "":
+		v.coordinates(latText, lonText, rec, fail)
+	case r.Get(source.AddressColumn) != "":
+		v.geocode(r, rec, fail)
+	default:
+		fail(source.AddressColumn, "no coordinates and no address")
+	}
+}
+
+func (v *validator) coordinates(latText, lonText string, rec *record, fail failFunc) {
+	if latText == "" || lonText == "" {
+		fail(source.LatitudeColumn, "latitude and longitude must come together")
+		return
+	}
+	lat, latErr := field.Coordinate(latText)
+	lon, lonErr := field.Coordinate(lonText)
 	if latErr != nil {
 		fail(source.LatitudeColumn, latErr.Error())
 	}
@@ -188,7 +252,32 @@ func (v *validator) place(r row, rec *record, fail func(string, string)) {
 	case !v.area.Contains(orb.Point{lon, lat}):
 		fail(source.LatitudeColumn, "point outside the study area ("+v.area.Name+")")
 	default:
-		rec.point = orb.Point{lon, lat}
-		rec.cell = int64(hexgrid.Cell(rec.point, hexgrid.FinestResolution))
+		rec.setLocation(orb.Point{lon, lat}, geocode.Coordinates)
 	}
+}
+
+func (v *validator) geocode(r Row, rec *record, fail failFunc) {
+	street, number, _ := geocode.SplitAddress(r.Get(source.AddressColumn))
+	if civic := r.Get(source.HouseNoColumn); civic != "" {
+		n, ok := geocode.ParseHouseNumber(civic)
+		if !ok {
+			fail(source.HouseNoColumn, fmt.Sprintf("%q is not a house number", civic))
+			return
+		}
+		number = n
+	}
+	rec.quality = geocode.None
+	if v.register == nil {
+		return
+	}
+	res := v.register.Locate(street, number)
+	if res.Quality == geocode.None || !v.area.Contains(res.Location) {
+		return
+	}
+	rec.setLocation(res.Location, res.Quality)
+}
+
+func (rec *record) setLocation(p orb.Point, q geocode.Quality) {
+	rec.point, rec.located, rec.quality = p, true, q
+	rec.cell = int64(hexgrid.Cell(p, hexgrid.FinestResolution))
 }

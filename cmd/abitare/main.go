@@ -28,7 +28,10 @@ var commands = []command{
 	{"zones", "load Modena's boundary, OMI zones and H3 cells (bundled real data)", runZones},
 	{"sections", "load census sections from an ISTAT-layout GeoJSON file", runSections},
 	{"demo", "write the synthetic demo city: sections and agency files", runDemo},
+	{"addresses", "load the address register: abitare addresses load FILE", runAddresses},
 	{"ingest", "load agency files: abitare ingest --source NAME FILE...", runIngest},
+	{"batches", "list loaded files, or roll one back: abitare batches [rollback ID]", runBatches},
+	{"linkage", "report how people link across sources and how records were placed", runLinkage},
 	{"aggregate", "compute the area figures per period and geography", runAggregate},
 	{"serve", "serve the map, the tiles and TileJSON", runServe},
 }

@@ -70,3 +70,17 @@ func validThousands(intPart string) bool {
 	}
 	return true
 }
+
+// Coordinate parses a longitude or latitude written with a decimal comma or a decimal point
+// ("44,646512" or "44.646512"); unlike Decimal it never reads a dot as a thousands separator.
+func Coordinate(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if strings.Count(s, ",")+strings.Count(s, ".") > 1 {
+		return 0, fmt.Errorf("%q is not a coordinate (want 44,646512)", s)
+	}
+	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a coordinate (want 44,646512)", s)
+	}
+	return v, nil
+}

@@ -51,3 +51,23 @@ func FuzzDate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { _, _ = Date(s) })
 }
+
+func TestCoordinate(t *testing.T) {
+	for in, want := range map[string]float64{"44,646512": 44.646512, "44.646": 44.646, "10.9": 10.9, "-0,5": -0.5} {
+		if got, err := Coordinate(in); err != nil || got != want {
+			t.Errorf("Coordinate(%q) = %v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "1.234,5", "44,6,1", "abc", "NaN"} {
+		if v, err := Coordinate(bad); err == nil && v == v {
+			t.Errorf("Coordinate(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzCoordinate(f *testing.F) {
+	for _, s := range []string{"44,646512", "10.9", "1.234,5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { _, _ = Coordinate(s) })
+}

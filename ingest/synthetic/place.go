@@ -1,115 +1,12 @@
 package synthetic
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
-	"github.com/abitare/abitare/geo/modena"
-	"github.com/abitare/abitare/geo/tessellate"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
-
-// streetPlan holds the synthetic streets of every zone and the few streets of each section.
-type streetPlan struct {
-	bySection [][]string
-}
-
-// newStreetPlan names streets per OMI zone (more rural prefixes in bands E and R) and gives
-// each section two to four of its zone's streets.
-func newStreetPlan(rng *rand.Rand, zones []modena.OMIZone, secs []tessellate.Section, zoneOf []int) *streetPlan {
-	perZone := make([]int, len(zones))
-	for _, z := range zoneOf {
-		perZone[z]++
-	}
-	used := map[string]bool{}
-	pools := make([][]string, len(zones))
-	for zi, z := range zones {
-		n := max(4, perZone[zi]+perZone[zi]/2)
-		for len(pools[zi]) < n {
-			name := streetPrefix(rng, z.Band) + " " + streetName(rng)
-			if !used[name] {
-				used[name] = true
-				pools[zi] = append(pools[zi], name)
-			}
-		}
-	}
-	sp := &streetPlan{bySection: make([][]string, len(secs))}
-	for si := range secs {
-		pool := pools[zoneOf[si]]
-		k := 2 + rng.IntN(3)
-		for j := 0; j < k; j++ {
-			sp.bySection[si] = append(sp.bySection[si], pick(rng, pool))
-		}
-	}
-	return sp
-}
-
-func streetPrefix(rng *rand.Rand, band string) string {
-	u := rng.Float64()
-	switch band {
-	case "R":
-		switch {
-		case u < 0.6:
-			return "STRADA"
-		case u < 0.9:
-			return "VIA"
-		}
-		return "VICOLO"
-	case "E":
-		switch {
-		case u < 0.3:
-			return "STRADA"
-		case u < 0.9:
-			return "VIA"
-		}
-		return "VIALE"
-	case "B":
-		switch {
-		case u < 0.75:
-			return "VIA"
-		case u < 0.85:
-			return "CORSO"
-		case u < 0.93:
-			return "VICOLO"
-		}
-		return "PIAZZA"
-	}
-	switch {
-	case u < 0.8:
-		return "VIA"
-	case u < 0.95:
-		return "VIALE"
-	}
-	return "LARGO"
-}
-
-func streetName(rng *rand.Rand) string {
-	u := rng.Float64()
-	switch {
-	case u < 0.15:
-		t := pick(rng, streetThemes)
-		art := "DEI"
-		if t[len(t)-1] == 'E' {
-			art = "DELLE"
-		}
-		return art + " " + t
-	case u < 0.45:
-		return pick(rng, streetSurnames)
-	}
-	return pick(rng, streetFirstNames) + " " + pick(rng, streetSurnames)
-}
-
-// address draws a street of the section and a house number, sometimes with a letter suffix.
-func (sp *streetPlan) address(rng *rand.Rand, si int) string {
-	street := pick(rng, sp.bySection[si])
-	n := 1 + rng.IntN(40) + rng.IntN(40) + rng.IntN(60)
-	if rng.Float64() < 0.08 {
-		return fmt.Sprintf("%s %d/%c", street, n, 'A'+rng.IntN(3))
-	}
-	return fmt.Sprintf("%s %d", street, n)
-}
 
 // pointSampler draws uniform points inside a section and the municipal boundary.
 type pointSampler struct {
@@ -139,6 +36,14 @@ func (ps *pointSampler) sample(rng *rand.Rand) orb.Point {
 	}
 	c, _ := planar.CentroidArea(ps.geom)
 	return orb.Point{round6(c[0]), round6(c[1])}
+}
+
+// contains reports whether p lies in the section and inside the municipal boundary.
+func (ps *pointSampler) contains(p orb.Point) bool {
+	if !ps.bound.Contains(p) || !planar.MultiPolygonContains(ps.geom, p) {
+		return false
+	}
+	return !ps.checkBoundary || planar.MultiPolygonContains(ps.boundary, p)
 }
 
 func (ps *pointSampler) reject(rng *rand.Rand, g orb.MultiPolygon, b orb.Bound) (orb.Point, bool) {

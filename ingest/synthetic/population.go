@@ -60,6 +60,7 @@ type household struct {
 	typ     hhType
 	cit     citizenship
 	country country
+	civic   int32 // index into the register's civic numbers
 	address string
 	cap     string
 	pt      orb.Point
@@ -88,6 +89,7 @@ type city struct {
 	sections []tessellate.Section
 	zoneOf   []int // section index -> zone index
 	place    []float64
+	reg      *register
 	hh       []household
 	people   []person
 	cfs      map[string]struct{}
@@ -145,18 +147,20 @@ func buildCity(rng *rand.Rand, year int, zones []modena.OMIZone, secs []tessella
 	c.hh = make([]household, 0, households)
 	c.people = make([]person, 0, total)
 	c.cfs = make(map[string]struct{}, total)
-	streets := newStreetPlan(rng, zones, secs, c.zoneOf)
-	centre := zoneCentre(zones, "B3")
+	c.reg = buildRegister(rng, zones, secs, c.zoneOf, boundary)
 	for i := range secs {
-		if err := c.fillSection(rng, i, streets, boundary, centre); err != nil {
-			return nil, err
+		if len(c.reg.bySection[i]) == 0 {
+			return nil, fmt.Errorf("section %s: no civic number in the register", secs[i].ID)
 		}
+		c.fillSection(rng, i)
 	}
 	return c, nil
 }
 
 // fillSection creates the section's households with exactly its residents and households.
-func (c *city) fillSection(rng *rand.Rand, si int, streets *streetPlan, boundary orb.MultiPolygon, centre orb.Point) error {
+// Each household lives at a civic number of the section drawn at random, so buildings in dense
+// zones hold several households.
+func (c *city) fillSection(rng *rand.Rand, si int) {
 	s := c.sections[si]
 	place := c.place[c.zoneOf[si]]
 	pNonUE := min(0.30, max(0.03, 0.105+0.045*place))
@@ -169,9 +173,7 @@ func (c *city) fillSection(rng *rand.Rand, si int, streets *streetPlan, boundary
 		sizes[k] = drawSize(rng, types[k])
 	}
 	fitSizes(rng, types, sizes, s.Residents)
-	sampler := newPointSampler(s.Geometry, boundary, c.zones[c.zoneOf[si]].Geometry)
-	cp, _ := planar.CentroidArea(s.Geometry)
-	capCode := capFor(c.zones[c.zoneOf[si]].Code, cp, centre)
+	civics := c.reg.bySection[si]
 	for k := range types {
 		h := household{section: int32(si), first: int32(len(c.people)), size: uint8(sizes[k]), typ: types[k], cit: cits[k]}
 		switch h.cit {
@@ -180,13 +182,13 @@ func (c *city) fillSection(rng *rand.Rand, si int, streets *streetPlan, boundary
 		case nonUE:
 			h.country = pickCountry(rng, nonEUCountries)
 		}
-		h.address = streets.address(rng, si)
-		h.cap = capCode
-		h.pt = sampler.sample(rng)
+		h.civic = civics[rng.IntN(len(civics))]
+		h.address = c.reg.address[h.civic]
+		h.cap = c.reg.caps[si]
+		h.pt = c.reg.civics[h.civic].pt
 		c.addMembers(rng, &h)
 		c.hh = append(c.hh, h)
 	}
-	return nil
 }
 
 func drawCitizenship(rng *rand.Rand, pNonUE float64) citizenship {

@@ -1,0 +1,125 @@
+package geocode
+
+import (
+	"sort"
+	"sync"
+
+	"github.com/paulmach/orb"
+)
+
+// Quality says how a record was placed.
+type Quality string
+
+// Match qualities, best first. They are stored with each event.
+const (
+	Coordinates  Quality = "coordinates"   // the record came with coordinates
+	AddressExact Quality = "address_exact" // street and number found as written (after normalisation)
+	AddressFuzzy Quality = "address_fuzzy" // street found by similarity, or the number without its suffix
+	Street       Quality = "street"        // street found, number not: the street's centroid (flagged)
+	None         Quality = "none"          // not placed: reported, kept without a location
+)
+
+// MinSimilarity is the trigram similarity a street name must reach to be taken as a match.
+const MinSimilarity = 0.55
+
+// Point is one civic number of the register.
+type Point struct {
+	StreetKey string
+	Number    HouseNumber
+	Postcode  string
+	Location  orb.Point
+}
+
+// Register holds the address points of the study area, indexed for lookups.
+type Register struct {
+	numbers   map[string]map[HouseNumber]orb.Point // street key -> number -> point
+	centroids map[string]orb.Point
+	streets   []street
+
+	mu    sync.Mutex
+	fuzzy map[string]string // memo: normalised input street -> matched key ("" for none)
+}
+
+type street struct {
+	key  string
+	tris map[string]struct{}
+}
+
+// NewRegister indexes the points.
+func NewRegister(points []Point) *Register {
+	r := &Register{numbers: map[string]map[HouseNumber]orb.Point{}, centroids: map[string]orb.Point{}, fuzzy: map[string]string{}}
+	sums := map[string][3]float64{}
+	for _, p := range points {
+		m := r.numbers[p.StreetKey]
+		if m == nil {
+			m = map[HouseNumber]orb.Point{}
+			r.numbers[p.StreetKey] = m
+		}
+		m[p.Number] = p.Location
+		s := sums[p.StreetKey]
+		sums[p.StreetKey] = [3]float64{s[0] + p.Location.Lon(), s[1] + p.Location.Lat(), s[2] + 1}
+	}
+	keys := make([]string, 0, len(sums))
+	for k, s := range sums {
+		r.centroids[k] = orb.Point{s[0] / s[2], s[1] / s[2]}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		r.streets = append(r.streets, street{key: k, tris: trigrams(k)})
+	}
+	return r
+}
+
+// Streets is the number of streets in the register.
+func (r *Register) Streets() int { return len(r.streets) }
+
+// Result is where an address was placed, and how well.
+type Result struct {
+	Location  orb.Point
+	Quality   Quality
+	StreetKey string // the register's street, when one matched
+}
+
+// Locate places a street and house number. A zero number (unknown) places at the street centroid.
+func (r *Register) Locate(streetName string, number HouseNumber) Result {
+	key := StreetKey(streetName)
+	quality := AddressExact
+	if _, ok := r.numbers[key]; !ok {
+		key = r.similarStreet(key)
+		quality = AddressFuzzy
+		if key == "" {
+			return Result{Quality: None}
+		}
+	}
+	nums := r.numbers[key]
+	if p, ok := nums[number]; ok && number.Number > 0 {
+		return Result{Location: p, Quality: quality, StreetKey: key}
+	}
+	if p, ok := nums[HouseNumber{Number: number.Number}]; ok && number.Suffix != "" {
+		return Result{Location: p, Quality: AddressFuzzy, StreetKey: key}
+	}
+	return Result{Location: r.centroids[key], Quality: Street, StreetKey: key}
+}
+
+// similarStreet returns the register's street most similar to key, if similar enough. Results
+// are memoised: an export repeats the same few thousand streets.
+func (r *Register) similarStreet(key string) string {
+	r.mu.Lock()
+	match, seen := r.fuzzy[key]
+	r.mu.Unlock()
+	if seen {
+		return match
+	}
+	tris := trigrams(key)
+	best, bestSim := "", MinSimilarity
+	for _, s := range r.streets {
+		if sim := jaccard(tris, s.tris); sim > bestSim || (sim == bestSim && best != "" && s.key < best) {
+			best, bestSim = s.key, sim
+		}
+	}
+	r.mu.Lock()
+	r.fuzzy[key] = best
+	r.mu.Unlock()
+	return best
+}
