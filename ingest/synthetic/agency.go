@@ -3,124 +3,258 @@ package synthetic
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// agencyFile is the content of one agency file.
-type agencyFile struct {
-	header string
-	rows   []string
+// events is the content of the five agency files.
+type events struct {
+	social, housing, health, work []row
+	injuries                      []injury
+	kinds                         []KindRows // rows per kind, in the order of BaseVolumes
+	temporary                     []temporaryPerson
 }
 
-func fileIndex(name string) int {
-	switch name {
-	case FileServiziSociali:
+// gen holds the state of event generation.
+type gen struct {
+	rng       *rand.Rand
+	c         *city
+	year      int
+	residents int
+	r         risks
+	referent  []int32   // per household: the adult named on the household's applications
+	isee      []float64 // per household, euro
+	seen      []uint8   // per person: bits of the files naming the person by fiscal code
+	rows      map[string]int
+	econ      map[int]bool // households on economic support
+	ev        events
+}
+
+// buildEvents draws the events of the year: social services and housing office first (the
+// household domains), then employment and injuries, then health, whose temporary codes go to
+// foreign residents already seen elsewhere.
+func buildEvents(rng *rand.Rand, c *city, cfg Config) events {
+	g := &gen{rng: rng, c: c, year: cfg.Year, residents: cfg.Residents, rows: map[string]int{}}
+	g.r = drawRisks(rng, c)
+	g.referent = make([]int32, len(c.hh))
+	g.isee = make([]float64, len(c.hh))
+	for hi := range c.hh {
+		g.referent[hi] = int32(applicant(rng, c, hi))
+		// ISEE: the household's means-test income, lower where poverty is higher
+		g.isee[hi] = math.Round(16000*math.Exp(-0.5*g.r.poverty[hi]+0.35*rng.NormFloat64())*100) / 100
+	}
+	g.seen = make([]uint8, len(c.people))
+	g.socialAndHousing()
+	g.employment()
+	g.injuriesOfYear()
+	g.healthAuthority()
+	g.fatalInjuries()
+	for _, b := range BaseVolumes {
+		g.ev.kinds = append(g.ev.kinds, KindRows{File: b.File, Kind: b.Kind, Rows: g.rows[b.Kind]})
+	}
+	return g.ev
+}
+
+func (g *gen) volume(kind string) int { return scaledVolume(baseVolume(kind), g.residents) }
+
+// applicant picks an adult member of the household (the first member is always an adult).
+func applicant(rng *rand.Rand, c *city, hi int) int {
+	h := c.hh[hi]
+	var adults []int
+	for k := int(h.first); k < int(h.first)+int(h.size); k++ {
+		if c.people[k].age >= 18 {
+			adults = append(adults, k)
+		}
+	}
+	if len(adults) == 0 {
+		return int(h.first)
+	}
+	return adults[rng.IntN(len(adults))]
+}
+
+// socialAndHousing draws the social-services and housing-office events.
+func (g *gen) socialAndHousing() {
+	c, rng, r := g.c, g.rng, g.r
+	nh := len(c.hh)
+	// economic support: the poorest households under the ISEE ceiling
+	econ := topN(rng, g.volume(KindContributoEconomico), func(i int) float64 {
+		return eligible(g.isee[i] <= iseeEconomic, r.poverty[i])
+	}, nh)
+	g.econ = make(map[int]bool, len(econ))
+	for _, hi := range econ {
+		g.econ[hi] = true
+		start := dayIn(rng, g.year)
+		g.socialRow(hi, int(g.referent[hi]), KindContributoEconomico, start, endDate(rng, start, 0.25),
+			formatEuro(lognormalAmount(rng, 1500, 0.6, 300, 6000)), true)
+	}
+	// rent support: housing stress with some poverty, under the ceiling
+	rent := topN(rng, g.volume(KindContributoAffitto), func(i int) float64 {
+		return eligible(g.isee[i] <= iseeRent, r.housing[i]+0.3*r.poverty[i])
+	}, nh)
+	for _, hi := range rent {
+		start := dayIn(rng, g.year)
+		g.socialRow(hi, int(g.referent[hi]), KindContributoAffitto, start, endDate(rng, start, 0.25),
+			formatEuro(lognormalAmount(rng, 1200, 0.5, 300, 4000)), true)
+	}
+	// evictions: one or two stage rows per household
+	evicted := topN(rng, g.volume(KindSfratto), func(i int) float64 { return r.housing[i] + 0.3 }, nh)
+	lastEviction := make(map[int]time.Time, len(evicted))
+	lateStage := make(map[int]bool, len(evicted))
+	for _, hi := range evicted {
+		stage := drawStage(rng)
+		date := dayIn(rng, g.year)
+		g.housingRow(hi, KindSfratto, date, "", evictionStages[stage], "", "")
+		if stage < 2 && rng.Float64() < 0.3 {
+			if d, ok := after(rng, date, 30, 150); ok {
+				stage++
+				date = d
+				g.housingRow(hi, KindSfratto, date, "", evictionStages[stage], "", "")
+			}
+		}
+		lastEviction[hi] = date
+		lateStage[hi] = stage > 0
+	}
+	// emergency housing: mostly households evicted this year, after the eviction
+	nEmerg := g.volume(KindEmergenzaAbitativa)
+	fromEv := topN(rng, min(len(evicted), int(math.Round(0.75*float64(nEmerg)))), func(k int) float64 {
+		hi := evicted[k]
+		if lateStage[hi] {
+			return 1
+		}
 		return 0
-	case FileUfficioCasa:
-		return 1
+	}, len(evicted))
+	chosen := map[int]bool{}
+	for _, k := range fromEv {
+		hi := evicted[k]
+		chosen[hi] = true
+		start, ok := after(rng, lastEviction[hi], 0, 45)
+		if !ok {
+			start = lastEviction[hi]
+		}
+		g.emergencyRow(hi, start)
 	}
-	return 2
+	others := topN(rng, nEmerg-len(fromEv), func(i int) float64 {
+		if _, ev := lastEviction[i]; ev || chosen[i] {
+			return notEligible
+		}
+		return r.housing[i] + 0.5*r.poverty[i] - 1
+	}, nh)
+	for _, hi := range others {
+		g.emergencyRow(hi, dayIn(rng, g.year))
+	}
+	// educational support: children aged 3-17 of poorer households, one row each
+	edu := topN(rng, g.volume(KindSostegnoEducativo), func(i int) float64 {
+		p := c.people[i]
+		if p.age < 3 || p.age > 17 {
+			return notEligible
+		}
+		e := r.poverty[p.hh]
+		if c.hh[p.hh].typ == monogenitore {
+			e += 0.5
+		}
+		return 1.2 * e
+	}, len(c.people))
+	for _, pi := range edu {
+		var start time.Time
+		if rng.Float64() < 0.5 { // most start with the school year
+			start = time.Date(g.year, 9, 1+rng.IntN(30), 0, 0, 0, 0, time.UTC).AddDate(0, rng.IntN(2), 0)
+		} else {
+			start = dayIn(rng, g.year)
+		}
+		end := ""
+		if start.Month() < 6 {
+			end = formatDate(time.Date(g.year, 6, 30, 0, 0, 0, 0, time.UTC))
+		}
+		g.socialRow(int(c.people[pi].hh), pi, KindSostegnoEducativo, start, end, "", false)
+	}
+	// public housing: applications, then allocations to high-ranking applicants
+	apps := topN(rng, g.volume(KindDomandaERP), func(i int) float64 {
+		e := r.housing[i]
+		if _, ev := lastEviction[i]; ev {
+			e += 0.5
+		}
+		return eligible(g.isee[i] <= iseeERP, e)
+	}, nh)
+	score := make([]float64, len(apps))
+	date := make([]time.Time, len(apps))
+	for k, hi := range apps {
+		score[k] = math.Round(min(40, max(5, 20+4*r.housing[hi]+4*rng.NormFloat64()))*10) / 10
+		date[k] = dayIn(rng, g.year)
+		g.housingRow(hi, KindDomandaERP, date[k], formatScore(score[k]), "", formatEuro(g.isee[hi]), strconv.Itoa(int(c.hh[hi].size)))
+	}
+	alloc := topN(rng, g.volume(KindAssegnazioneERP), func(k int) float64 {
+		if daysLeft(date[k]) < 60 {
+			return notEligible
+		}
+		return score[k] / 2
+	}, len(apps))
+	for _, k := range alloc {
+		hi := apps[k]
+		d, _ := after(rng, date[k], 60, 300)
+		g.housingRow(hi, KindAssegnazioneERP, d, formatScore(score[k]), "", formatEuro(g.isee[hi]), strconv.Itoa(int(c.hh[hi].size)))
+	}
 }
 
-// buildEvents selects, for every kind, exactly the scaled volume of households or persons with
-// the highest score plus Gumbel noise, and renders their rows sorted by date.
-func buildEvents(rng *rand.Rand, c *city, cfg Config) ([3]agencyFile, []KindRows) {
-	files := [3]agencyFile{{header: HeaderServiziSociali}, {header: HeaderUfficioCasa}, {header: HeaderAUSL}}
-	var rows [3][]row
-	r := drawRisks(rng, c)
-	var kinds []KindRows
-	for _, base := range BaseVolumes {
-		n := scaledVolume(base.Rows, cfg.Residents)
-		var out []row
-		switch base.File {
-		case FileServiziSociali, FileUfficioCasa:
-			score := r.poverty
-			if base.Kind != KindContributoEconomico {
-				score = r.housing
-			}
-			sel := topN(rng, n, func(i int) float64 { return score[i] }, len(c.hh))
-			out = householdRows(rng, c, cfg.Year, base.Kind, sel, r)
-		default:
-			kind := base.Kind
-			sel := topN(rng, n, func(i int) float64 {
-				return r.health[i] + healthAge(kind, int(c.people[i].age))
-			}, len(c.people))
-			out = healthRows(rng, c, cfg.Year, kind, sel)
-		}
-		fi := fileIndex(base.File)
-		rows[fi] = append(rows[fi], out...)
-		kinds = append(kinds, KindRows{File: base.File, Kind: base.Kind, Rows: len(out)})
+// eligible returns score, or notEligible when ok is false.
+func eligible(ok bool, score float64) float64 {
+	if !ok {
+		return notEligible
 	}
-	for i := range rows {
-		sortRows(rows[i])
-		for _, rw := range rows[i] {
-			files[i].rows = append(files[i].rows, rw.line)
-		}
-	}
-	return files, kinds
+	return score
 }
 
-// householdRows renders one row per selected household, naming an adult applicant.
-func householdRows(rng *rand.Rand, c *city, year int, kind string, sel []int, r risks) []row {
-	out := make([]row, 0, len(sel))
+func (g *gen) emergencyRow(hi int, start time.Time) {
+	g.socialRow(hi, int(g.referent[hi]), KindEmergenzaAbitativa, start, endDate(g.rng, start, 0.4),
+		formatEuro(lognormalAmount(g.rng, 2500, 0.5, 300, 6000)), true)
+}
+
+// socialRow adds a social-services row for person pi of household hi; withIncome fills the
+// ISEE and household size.
+func (g *gen) socialRow(hi, pi int, kind string, start time.Time, end, amount string, withIncome bool) {
+	h := g.c.hh[hi]
+	isee, size := "", ""
+	if withIncome {
+		isee, size = formatEuro(g.isee[hi]), strconv.Itoa(int(h.size))
+	}
 	var b strings.Builder
-	for _, hi := range sel {
-		h := c.hh[hi]
-		p := c.people[applicant(rng, c, hi)]
-		date := dayIn(rng, year)
-		b.Reset()
-		switch kind {
-		case KindContributoEconomico, KindContributoAffitto:
-			amount := lognormalAmount(rng, 1500, 0.6, 300, 6000)
-			if kind == KindContributoAffitto {
-				amount = lognormalAmount(rng, 1200, 0.5, 300, 4000)
-			}
-			join(&b, p.cf, kind, formatDate(date), endDate(rng, date, year), formatEuro(amount), residence(h))
-		case KindDomandaERP:
-			score := min(40, max(5, 20+4*r.housing[hi]+4*rng.NormFloat64()))
-			join(&b, p.cf, kind, formatDate(date), formatScore(math.Round(score*10)/10), "", residence(h))
-		default: // SFRATTO
-			join(&b, p.cf, kind, formatDate(date), "", evictionStage(rng), residence(h))
-		}
-		out = append(out, row{date: date, line: b.String()})
-	}
-	return out
+	join(&b, g.c.people[pi].cf, kind, formatDate(start), end, amount, isee, size, residence(h))
+	g.ev.social = append(g.ev.social, row{date: start, line: b.String()})
+	g.seen[pi] |= inSocial
+	g.rows[kind]++
 }
 
-// healthRows renders one row per selected person.
-func healthRows(rng *rand.Rand, c *city, year int, kind string, sel []int) []row {
-	out := make([]row, 0, len(sel))
+// housingRow adds a housing-office row naming the household's referent.
+func (g *gen) housingRow(hi int, kind string, date time.Time, score, stage, isee, size string) {
+	pi := int(g.referent[hi])
 	var b strings.Builder
-	for _, pi := range sel {
-		p := c.people[pi]
-		date := dayIn(rng, year)
-		b.Reset()
-		join(&b, p.cf, kind, formatDate(date), residence(c.hh[p.hh]))
-		out = append(out, row{date: date, line: b.String()})
-	}
-	return out
+	join(&b, g.c.people[pi].cf, kind, formatDate(date), score, stage, isee, size, residence(g.c.hh[hi]))
+	g.ev.housing = append(g.ev.housing, row{date: date, line: b.String()})
+	g.seen[pi] |= inHousing
+	g.rows[kind]++
 }
 
-// endDate is empty for open interventions (a quarter of them), otherwise start plus 3, 6 or 12
-// months, capped at the end of the year.
-func endDate(rng *rand.Rand, start time.Time, year int) string {
-	if rng.Float64() < 0.25 {
+// endDate is empty for open interventions (share pOpen of them), otherwise start plus 3, 6 or
+// 12 months, capped at the end of the year.
+func endDate(rng *rand.Rand, start time.Time, pOpen float64) string {
+	if rng.Float64() < pOpen {
 		return ""
 	}
 	end := start.AddDate(0, []int{3, 6, 12}[rng.IntN(3)], -1)
-	if last := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC); end.After(last) {
+	if last := lastDay(start.Year()); end.After(last) {
 		end = last
 	}
 	return formatDate(end)
 }
 
-func evictionStage(rng *rand.Rand) string {
+var evictionStages = [...]string{"INTIMAZIONE", "CONVALIDA", "ESECUZIONE"}
+
+func drawStage(rng *rand.Rand) int {
 	switch u := rng.Float64(); {
 	case u < 0.5:
-		return "INTIMAZIONE"
+		return 0
 	case u < 0.8:
-		return "CONVALIDA"
+		return 1
 	}
-	return "ESECUZIONE"
+	return 2
 }

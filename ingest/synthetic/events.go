@@ -8,37 +8,93 @@ import (
 	"time"
 )
 
-// Event kinds, as written in the agency files.
+// Event kinds, as written in the agency files (the codes of ingest/source).
 const (
 	KindContributoEconomico = "CONTRIBUTO_ECONOMICO"
 	KindContributoAffitto   = "CONTRIBUTO_AFFITTO"
-	KindSfratto             = "SFRATTO"
+	KindEmergenzaAbitativa  = "EMERGENZA_ABITATIVA"
+	KindSostegnoEducativo   = "SOSTEGNO_EDUCATIVO_MINORI"
 	KindDomandaERP          = "DOMANDA_ERP"
+	KindAssegnazioneERP     = "ASSEGNAZIONE_ERP"
+	KindSfratto             = "SFRATTO"
 	KindCronicita           = "CRONICITA"
 	KindDisabilita          = "DISABILITA"
 	KindSaluteMentale       = "SALUTE_MENTALE"
+	KindDipendenze          = "DIPENDENZE"
+	KindIscrizioneCPI       = "ISCRIZIONE_CPI"
+	KindFormazione          = "FORMAZIONE"
+	KindInserimento         = "INSERIMENTO_LAVORATIVO"
+	KindInfortunio          = "INFORTUNIO"
+	KindMalattiaProf        = "MALATTIA_PROFESSIONALE"
 )
 
 // ReferenceResidents is the population the base volumes refer to.
 const ReferenceResidents = 185000
 
-// BaseVolumes are the yearly volumes for ReferenceResidents residents (households for social
-// services and the housing office, persons for the health authority); Generate scales them
-// linearly with Config.Residents.
+// BaseVolumes are the yearly volumes for ReferenceResidents residents, in units: households
+// for the household kinds (economic and rent support, emergency housing, ERP applications and
+// allocations, evictions), persons for the others. Generate scales them linearly with
+// Config.Residents. Every unit has one row, except evictions (one or two stage rows per
+// household). Health volumes include the rows under STP/ENI codes.
 var BaseVolumes = []KindRows{
 	{File: FileServiziSociali, Kind: KindContributoEconomico, Rows: 2400},
 	{File: FileServiziSociali, Kind: KindContributoAffitto, Rows: 3000},
-	{File: FileUfficioCasa, Kind: KindSfratto, Rows: 350},
+	{File: FileServiziSociali, Kind: KindEmergenzaAbitativa, Rows: 150},
+	{File: FileServiziSociali, Kind: KindSostegnoEducativo, Rows: 900},
 	{File: FileUfficioCasa, Kind: KindDomandaERP, Rows: 1200},
+	{File: FileUfficioCasa, Kind: KindAssegnazioneERP, Rows: 150},
+	{File: FileUfficioCasa, Kind: KindSfratto, Rows: 350},
 	{File: FileAUSL, Kind: KindCronicita, Rows: 6000},
 	{File: FileAUSL, Kind: KindDisabilita, Rows: 2500},
 	{File: FileAUSL, Kind: KindSaluteMentale, Rows: 2000},
+	{File: FileAUSL, Kind: KindDipendenze, Rows: 600},
+	{File: FileAgenziaLavoro, Kind: KindIscrizioneCPI, Rows: 6000},
+	{File: FileAgenziaLavoro, Kind: KindFormazione, Rows: 1500},
+	{File: FileAgenziaLavoro, Kind: KindInserimento, Rows: 1200},
+	{File: FileINAIL, Kind: KindInfortunio, Rows: 1800},
+	{File: FileINAIL, Kind: KindMalattiaProf, Rows: 250},
 }
+
+// Temporary health codes at ReferenceResidents: persons with an STP or ENI code in the health
+// file, of whom BaseTemporaryNonResidents are in no other file (not even the register); the
+// others are registered residents whose health records carry the temporary code.
+const (
+	BaseTemporaryPersons      = 300
+	BaseTemporaryNonResidents = 100
+	temporaryENIShare         = 0.2 // ENI (EU citizens); the rest STP
+	temporarySecondRow        = 1.0 / 3
+	baseMortali               = 3 // fatal injuries (December only, people in no other file)
+)
 
 // scaledVolume is the volume of a kind for the given residents.
 func scaledVolume(base, residents int) int {
 	return int(math.Round(float64(base) * float64(residents) / ReferenceResidents))
 }
+
+func baseVolume(kind string) int {
+	for _, k := range BaseVolumes {
+		if k.Kind == kind {
+			return k.Rows
+		}
+	}
+	panic("synthetic: unknown kind " + kind)
+}
+
+// Bits of the sources a person appears in (under the fiscal code).
+const (
+	inSocial uint8 = 1 << iota
+	inHousing
+	inHealth
+	inWork
+	inInjury
+)
+
+// ISEE ceilings (euro) for access to economic support, rent support and public housing.
+const (
+	iseeEconomic = 9360.0
+	iseeRent     = 17154.0
+	iseeERP      = 17154.0
+)
 
 // selection temperature: keys are score*selectBeta + Gumbel noise.
 const selectBeta = 1.0
@@ -46,7 +102,7 @@ const selectBeta = 1.0
 // risks holds the latent and domain scores.
 type risks struct {
 	latent, poverty, housing []float64 // per household
-	health                   []float64 // per person, before the kind's age term
+	health, work, injury     []float64 // per person, before the kind's age terms
 }
 
 // drawRisks draws a latent vulnerability per household from place, household type and
@@ -57,6 +113,8 @@ func drawRisks(rng *rand.Rand, c *city) risks {
 		poverty: make([]float64, len(c.hh)),
 		housing: make([]float64, len(c.hh)),
 		health:  make([]float64, len(c.people)),
+		work:    make([]float64, len(c.people)),
+		injury:  make([]float64, len(c.people)),
 	}
 	for i := range c.hh {
 		h := &c.hh[i]
@@ -66,7 +124,10 @@ func drawRisks(rng *rand.Rand, c *city) risks {
 		r.housing[i] = l + 0.6*rng.NormFloat64()
 	}
 	for i, p := range c.people {
-		r.health[i] = 0.5*r.latent[p.hh] + 0.8*rng.NormFloat64()
+		l := r.latent[p.hh]
+		r.health[i] = 0.5*l + 0.8*rng.NormFloat64()
+		r.work[i] = 0.8*l + 0.7*rng.NormFloat64()
+		r.injury[i] = 0.4*l + 0.8*rng.NormFloat64()
 	}
 	return r
 }
@@ -100,14 +161,23 @@ func householdEffect(c *city, h *household) float64 {
 	return e
 }
 
-// healthAge is the age term of a health kind.
-func healthAge(kind string, age int) float64 {
+// healthAge is the age (and sex) term of a health kind.
+func healthAge(kind string, age int, female bool) float64 {
 	a := float64(age)
 	switch kind {
 	case KindCronicita:
 		return 0.09 * (a - 50)
 	case KindDisabilita:
 		return 0.03 * (a - 40)
+	case KindDipendenze:
+		if age < 15 {
+			return -4
+		}
+		m := 0.0
+		if !female {
+			m = 0.6
+		}
+		return m - math.Abs(a-35)/15
 	}
 	if age < 12 { // mental-health services: mostly adults of working age
 		return -3
@@ -115,18 +185,23 @@ func healthAge(kind string, age int) float64 {
 	return -math.Abs(a-40) / 20
 }
 
-// topN returns the indices of the n largest score*selectBeta + Gumbel keys, ascending.
+// notEligible pushes a unit out of a selection.
+const notEligible = -1e9
+
+// topN returns the indices of the n largest score*selectBeta + Gumbel keys, ascending; units
+// scoring notEligible are never chosen.
 func topN(rng *rand.Rand, n int, score func(i int) float64, count int) []int {
 	keys := make([]float64, count)
+	idx := make([]int, 0, count)
 	for i := range keys {
-		keys[i] = score(i)*selectBeta + gumbel(rng)
-	}
-	idx := make([]int, count)
-	for i := range idx {
-		idx[i] = i
+		s := score(i)
+		keys[i] = s*selectBeta + gumbel(rng)
+		if s > notEligible/2 {
+			idx = append(idx, i)
+		}
 	}
 	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
-	sel := idx[:min(n, count)]
+	sel := idx[:min(n, len(idx))]
 	slices.Sort(sel)
 	return sel
 }
@@ -152,26 +227,38 @@ func sortRows(rows []row) {
 	})
 }
 
+func lines(rows []row) []string {
+	sortRows(rows)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.line
+	}
+	return out
+}
+
 // dayIn returns a uniform random day of year.
 func dayIn(rng *rand.Rand, year int) time.Time {
 	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	days := int(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC).Sub(start).Hours() / 24)
-	return start.AddDate(0, 0, rng.IntN(days))
+	return start.AddDate(0, 0, rng.IntN(daysIn(year)))
 }
 
-// applicant picks an adult member of the household (the first member is always an adult).
-func applicant(rng *rand.Rand, c *city, hi int) int {
-	h := c.hh[hi]
-	var adults []int
-	for k := int(h.first); k < int(h.first)+int(h.size); k++ {
-		if c.people[k].age >= 18 {
-			adults = append(adults, k)
-		}
+func daysIn(year int) int {
+	return int(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC).Sub(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+}
+
+func lastDay(year int) time.Time { return time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC) }
+
+// daysLeft is the number of days from t to 31 December.
+func daysLeft(t time.Time) int { return int(lastDay(t.Year()).Sub(t).Hours() / 24) }
+
+// after returns a date lo..hi days after t (hi capped at 31 December); ok is false when not even
+// lo days are left in the year.
+func after(rng *rand.Rand, t time.Time, lo, hi int) (time.Time, bool) {
+	hi = min(hi, daysLeft(t))
+	if hi < lo {
+		return t, false
 	}
-	if len(adults) == 0 {
-		return int(h.first)
-	}
-	return adults[rng.IntN(len(adults))]
+	return t.AddDate(0, 0, lo+rng.IntN(hi-lo+1)), true
 }
 
 // lognormalAmount draws an amount around median, rounded to 50 € and clamped to [lo, hi].

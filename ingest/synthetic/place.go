@@ -28,14 +28,33 @@ const maxSampleTries = 20000
 // rejection within the section's bounding box. Should the section have no room inside the
 // boundary, it falls back to a point of the section's OMI zone inside the boundary.
 func (ps *pointSampler) sample(rng *rand.Rand) orb.Point {
-	if p, ok := ps.reject(rng, ps.geom, ps.bound); ok {
+	if p, ok := ps.reject(rng, ps.geom, ps.bound, maxSampleTries); ok {
 		return p
 	}
-	if p, ok := ps.reject(rng, ps.zone, ps.zone.Bound()); ok {
+	if p, ok := ps.reject(rng, ps.zone, ps.zone.Bound(), maxSampleTries); ok {
 		return p
 	}
 	c, _ := planar.CentroidArea(ps.geom)
 	return orb.Point{round6(c[0]), round6(c[1])}
+}
+
+// sampleIn returns a point inside the section and the boundary: by rejection, or failing
+// that (a sliver) the centre of a triangle of consecutive ring vertices that lies inside.
+func (ps *pointSampler) sampleIn(rng *rand.Rand) orb.Point {
+	if p, ok := ps.reject(rng, ps.geom, ps.bound, 2000); ok {
+		return p
+	}
+	for _, poly := range ps.geom {
+		r := poly[0]
+		for i := 2; i < len(r); i++ {
+			a, b, c := r[i-2], r[i-1], r[i]
+			p := orb.Point{round6((a[0] + b[0] + c[0]) / 3), round6((a[1] + b[1] + c[1]) / 3)}
+			if ps.contains(p) {
+				return p
+			}
+		}
+	}
+	return ps.sample(rng)
 }
 
 // contains reports whether p lies in the section and inside the municipal boundary.
@@ -46,8 +65,8 @@ func (ps *pointSampler) contains(p orb.Point) bool {
 	return !ps.checkBoundary || planar.MultiPolygonContains(ps.boundary, p)
 }
 
-func (ps *pointSampler) reject(rng *rand.Rand, g orb.MultiPolygon, b orb.Bound) (orb.Point, bool) {
-	for try := 0; try < maxSampleTries; try++ {
+func (ps *pointSampler) reject(rng *rand.Rand, g orb.MultiPolygon, b orb.Bound, tries int) (orb.Point, bool) {
+	for try := 0; try < tries; try++ {
 		p := orb.Point{
 			round6(b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0])),
 			round6(b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])),

@@ -162,36 +162,36 @@ func (b *regBuilder) layZone(zi int, secIdx []int) []candidate {
 	if per == 0 {
 		per = 2
 	}
+	// each section's target of civic numbers, and the spacing along streets anchored in it that
+	// would reach the target with about three streets crossing it
 	target := make(map[int]int, len(secIdx))
-	var area, tsum float64
+	side := make(map[int]float64, len(secIdx))
+	spacing := make(map[int]float64, len(secIdx))
 	for _, si := range secIdx {
 		t := max(1, int(math.Ceil(float64(b.secs[si].Households)/per*nonResidential)))
 		target[si] = t
-		tsum += float64(t)
-		area += tessellate.AreaM2(b.secs[si].Geometry)
+		side[si] = math.Sqrt(tessellate.AreaM2(b.secs[si].Geometry))
+		spacing[si] = min(150, max(5, 6*side[si]/float64(t)))
 	}
-	n := float64(len(secIdx))
-	side := math.Sqrt(area / n)
-	spacing := min(150, max(6, 4*side/(tsum/n)))
 	grid := b.rng.Float64() * math.Pi / 2
 	first := len(b.cands)
 	if z.Code == "B3" {
 		for _, l := range landmarks {
 			if !b.used[l.dug+" "+l.name] {
 				si := secIdx[b.rng.IntN(len(secIdx))]
-				b.addStreet(zi, si, secIdx, side, spacing, grid, &l)
+				b.addStreet(zi, si, secIdx, side[si], spacing[si], grid, &l)
 			}
 		}
 	}
 	for _, si := range secIdx {
-		b.addStreet(zi, si, secIdx, side, spacing, grid, nil)
+		b.addStreet(zi, si, secIdx, side[si], spacing[si], grid, nil)
 	}
 	for _, si := range secIdx {
-		for try := 0; b.count[si] < target[si] && try < 40; try++ {
-			b.addStreet(zi, si, secIdx, side, spacing, grid, nil)
+		for try := 0; b.count[si] < target[si] && try < 6; try++ {
+			b.addStreet(zi, si, secIdx, side[si], spacing[si], grid, nil)
 		}
-		if b.count[si] == 0 {
-			b.fallbackStreet(zi, si, target[si])
+		if b.count[si] < target[si] {
+			b.fallbackStreet(zi, si, target[si]-b.count[si])
 		}
 	}
 	// thin each section's candidates to its target, keeping the street order
@@ -230,7 +230,7 @@ func (b *regBuilder) addStreet(zi, si int, secIdx []int, side, spacing, grid flo
 		st.dug, st.name = b.newName(z.Band)
 	}
 	b.used[st.dug+" "+st.name] = true
-	length := min(6000, max(100, side*(2+2*b.rng.Float64())))
+	length := min(6000, max(60, side*(2+2*b.rng.Float64())))
 	switch st.dug {
 	case dugPiazza, dugLargo, dugPiazzale:
 		length = min(length, 10*spacing)
@@ -240,7 +240,7 @@ func (b *regBuilder) addStreet(zi, si int, secIdx []int, side, spacing, grid flo
 	st.length = length
 	// try a few directions through the anchor and keep the one serving most civic numbers, so
 	// streets follow narrow zones instead of leaving them at once
-	anchor := b.samplers[si].sample(b.rng)
+	anchor := b.samplers[si].sampleIn(b.rng)
 	off := min(25, max(5, spacing/2))
 	id := int32(len(b.streets))
 	b.streets = append(b.streets, st)
@@ -298,8 +298,8 @@ func (b *regBuilder) sectionOf(p orb.Point, hint int, secIdx []int) (int, bool) 
 	return 0, false
 }
 
-// fallbackStreet serves a section no straight street reaches (a sliver) with a short lane
-// whose civic numbers are sampled inside it.
+// fallbackStreet serves a section straight streets do not reach enough (a sliver of the
+// stand-in tessellation) with a lane whose civic numbers are sampled inside it.
 func (b *regBuilder) fallbackStreet(zi, si, n int) {
 	st := street{zone: zi, dug: dugStradello}
 	for {
@@ -312,7 +312,7 @@ func (b *regBuilder) fallbackStreet(zi, si, n int) {
 	id := int32(len(b.streets))
 	b.streets = append(b.streets, st)
 	for k := 0; k < n; k++ {
-		b.cands = append(b.cands, candidate{street: id, number: int32(k + 1), section: int32(si), pt: b.samplers[si].sample(b.rng)})
+		b.cands = append(b.cands, candidate{street: id, number: int32(k + 1), section: int32(si), pt: b.samplers[si].sampleIn(b.rng)})
 		b.count[si]++
 	}
 }
