@@ -31,7 +31,7 @@ func newRecordStream(rows *Rows, v *validator, problems *problemList, p *progres
 var stagedColumns = []string{
 	"line", "person", "id_kind", "birth_year", "sex", "foreign_born", "kind", "domain",
 	"event_date", "end_date", "amount", "score", "income", "household_size", "days_lost",
-	"stage", "status", "severity", "h3_cell", "lon", "lat", "location_quality",
+	"stage", "status", "severity", "h3_cell", "lon", "lat", "location_quality", "section_id",
 }
 
 // Next implements pgx.CopyFromSource.
@@ -78,7 +78,7 @@ func (s *recordStream) fill(rec record) {
 	if rec.located {
 		v[18], v[19], v[20] = rec.cell, rec.point.Lon(), rec.point.Lat()
 	}
-	v[21] = string(rec.quality)
+	v[21], v[22] = string(rec.quality), rec.section
 	switch {
 	case !rec.located:
 		s.unlocated++
@@ -101,13 +101,17 @@ func stage(ctx context.Context, tx pgx.Tx, stream *recordStream) error {
 			line int, person bytea, id_kind text, birth_year smallint, sex char(1), foreign_born bool,
 			kind text, domain text, event_date date, end_date date, amount numeric, score numeric,
 			income numeric, household_size smallint, days_lost smallint, stage text, status text,
-			severity text, h3_cell bigint, lon float8, lat float8, location_quality text
+			severity text, h3_cell bigint, lon float8, lat float8, location_quality text, section_id text
 		) ON COMMIT DROP`)
 	if err != nil {
 		return fmt.Errorf("create staging table: %w", err)
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"events_in"}, stagedColumns, stream); err != nil {
 		return fmt.Errorf("copy: %w", err)
+	}
+	// Temporary tables get no statistics on their own; the joins that follow need them.
+	if _, err := tx.Exec(ctx, `ANALYZE events_in`); err != nil {
+		return fmt.Errorf("analyze staging table: %w", err)
 	}
 	return nil
 }

@@ -38,22 +38,21 @@ func (l *Loader) storeBatch(ctx context.Context, tx pgx.Tx, src source.Source, n
 	if err != nil {
 		return fmt.Errorf("store people of %s: %w", name, err)
 	}
+	// Staging rows are in file order, so event ids follow the file without a sort.
 	tag, err := tx.Exec(ctx, `
 		INSERT INTO events (batch_id, person, source, domain, kind, event_date, end_date, amount, score, income,
 		                    household_size, days_lost, stage, status, severity, h3_cell, location_quality, geom, section_id)
-		SELECT $1, e.person, $2, e.domain, e.kind, e.event_date, e.end_date, e.amount, e.score, e.income,
-		       e.household_size, e.days_lost, e.stage, e.status, e.severity, e.h3_cell, e.location_quality, p.geom,
-		       (SELECT s.id FROM census_sections s WHERE ST_Intersects(s.geom, p.geom) ORDER BY s.id LIMIT 1)
-		FROM events_in e,
-		     LATERAL (SELECT CASE WHEN e.lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326) END AS geom) p
-		ORDER BY e.line
+		SELECT $1, person, $2, domain, kind, event_date, end_date, amount, score, income,
+		       household_size, days_lost, stage, status, severity, h3_cell, location_quality,
+		       CASE WHEN lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END, section_id
+		FROM events_in
 		ON CONFLICT (source, person, kind, event_date) DO NOTHING`, res.BatchID, src.Name)
 	if err != nil {
 		return fmt.Errorf("store events of %s: %w", name, err)
 	}
 	res.RowsAccepted = int(tag.RowsAffected())
 	res.RowsDuplicate = res.RowsRead - res.RowsAccepted
-	if res.Linkage, err = batchLinkage(ctx, tx, res.BatchID); err != nil {
+	if res.Linkage, err = batchLinkage(ctx, tx, src.Name); err != nil {
 		return fmt.Errorf("linkage of %s: %w", name, err)
 	}
 	_, err = tx.Exec(ctx, `UPDATE ingest_batches SET rows_accepted = $2, rows_duplicate = $3, people = $4 WHERE id = $1`,
@@ -101,15 +100,20 @@ type KindLinkage struct {
 	Linked int
 }
 
-func batchLinkage(ctx context.Context, tx pgx.Tx, batch int64) (BatchLinkage, error) {
+// batchLinkage counts the people of the staged batch by identifier kind, and those of them
+// found in another source's active batches.
+func batchLinkage(ctx context.Context, tx pgx.Tx, src string) (BatchLinkage, error) {
 	rows, err := tx.Query(ctx, `
-		WITH mine AS (SELECT DISTINCT e.person, e.source FROM events e WHERE e.batch_id = $1)
-		SELECT p.id_kind, count(*)::int,
-		       count(*) FILTER (WHERE EXISTS (
-		           SELECT 1 FROM events o JOIN ingest_batches b ON b.id = o.batch_id
-		           WHERE o.person = m.person AND o.source <> m.source AND b.status = 'active'))::int
-		FROM mine m JOIN people p ON p.pseudonym = m.person
-		GROUP BY p.id_kind ORDER BY p.id_kind`, batch)
+		WITH mine AS (SELECT DISTINCT person, id_kind FROM events_in),
+		elsewhere AS (
+			SELECT DISTINCT e.person FROM events e
+			JOIN mine m ON m.person = e.person
+			JOIN ingest_batches b ON b.id = e.batch_id AND b.status = 'active'
+			WHERE e.source <> $1
+		)
+		SELECT m.id_kind, count(*)::int, count(o.person)::int
+		FROM mine m LEFT JOIN elsewhere o ON o.person = m.person
+		GROUP BY m.id_kind ORDER BY m.id_kind`, src)
 	if err != nil {
 		return BatchLinkage{}, err
 	}

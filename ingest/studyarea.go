@@ -6,60 +6,79 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/abitare/abitare/geo/pip"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/paulmach/orb/planar"
 )
 
-// StudyArea is the territory records must fall in: the union of the stored municipalities.
+// StudyArea is the territory records must fall in (the union of the stored municipalities),
+// with its census sections, prepared for fast point queries.
 type StudyArea struct {
-	Name  string
-	shape orb.MultiPolygon
-	bound orb.Bound
+	Name     string
+	shape    *pip.Polygon
+	sections *pip.Index
 }
 
-// NewStudyArea wraps a named shape.
+// NewStudyArea wraps a named shape, without sections.
 func NewStudyArea(name string, shape orb.MultiPolygon) *StudyArea {
-	return &StudyArea{Name: name, shape: shape, bound: shape.Bound()}
+	return &StudyArea{Name: name, shape: pip.NewPolygon(shape), sections: pip.NewIndex(nil, nil)}
 }
 
 // Contains reports whether p lies inside the area.
-func (a *StudyArea) Contains(p orb.Point) bool {
-	return a.bound.Contains(p) && planar.MultiPolygonContains(a.shape, p)
-}
+func (a *StudyArea) Contains(p orb.Point) bool { return a.shape.Contains(p) }
 
-// LoadStudyArea reads the municipalities stored in the database.
+// Section returns the census section holding p, if any.
+func (a *StudyArea) Section(p orb.Point) (string, bool) { return a.sections.Locate(p) }
+
+// LoadStudyArea reads the municipalities and census sections stored in the database.
 func LoadStudyArea(ctx context.Context, db *pgxpool.Pool) (*StudyArea, error) {
-	rows, err := db.Query(ctx, `SELECT name, ST_AsBinary(geom) FROM municipalities ORDER BY code`)
+	names, shapes, err := readShapes(ctx, db, `SELECT name, ST_AsBinary(geom) FROM municipalities ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("read study area: %w", err)
 	}
+	if len(shapes) == 0 {
+		return nil, errors.New("no study area: run `abitare zones` first")
+	}
+	var all orb.MultiPolygon
+	for _, s := range shapes {
+		all = append(all, s...)
+	}
+	ids, sections, err := readShapes(ctx, db, `SELECT id, ST_AsBinary(geom) FROM census_sections ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("read census sections: %w", err)
+	}
+	return &StudyArea{
+		Name:     "comune di " + strings.Join(names, ", "),
+		shape:    pip.NewPolygon(all),
+		sections: pip.NewIndex(ids, sections),
+	}, nil
+}
+
+func readShapes(ctx context.Context, db *pgxpool.Pool, sql string) ([]string, []orb.MultiPolygon, error) {
+	rows, err := db.Query(ctx, sql)
+	if err != nil {
+		return nil, nil, err
+	}
 	defer rows.Close()
 	var names []string
-	var shape orb.MultiPolygon
+	var shapes []orb.MultiPolygon
 	for rows.Next() {
 		var name string
 		var b []byte
 		if err := rows.Scan(&name, &b); err != nil {
-			return nil, fmt.Errorf("read study area: %w", err)
+			return nil, nil, err
 		}
 		g, err := wkb.Unmarshal(b)
 		if err != nil {
-			return nil, fmt.Errorf("decode municipality %s: %w", name, err)
+			return nil, nil, fmt.Errorf("decode %s: %w", name, err)
 		}
 		mp, ok := g.(orb.MultiPolygon)
 		if !ok {
-			return nil, fmt.Errorf("municipality %s is a %T, want a multipolygon", name, g)
+			return nil, nil, fmt.Errorf("%s is a %T, want a multipolygon", name, g)
 		}
 		names = append(names, name)
-		shape = append(shape, mp...)
+		shapes = append(shapes, mp)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read study area: %w", err)
-	}
-	if len(shape) == 0 {
-		return nil, errors.New("no study area: run `abitare zones` first")
-	}
-	return NewStudyArea("comune di "+strings.Join(names, ", "), shape), nil
+	return names, shapes, rows.Err()
 }

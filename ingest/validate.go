@@ -40,6 +40,7 @@ type record struct {
 	located       bool
 	quality       geocode.Quality
 	cell          int64
+	section       *string
 }
 
 // validator turns rows of one source into records, or into problems.
@@ -224,6 +225,11 @@ func (v *validator) place(r Row, rec *record, fail failFunc) {
 		v.geocode(r, rec, fail)
 	default:
 		fail(source.AddressColumn, "no coordinates and no address")
+	}
+	if rec.located {
+		if id, ok := v.area.Section(rec.point); ok {
+			rec.section = &id
+		}
 	}
 }
 

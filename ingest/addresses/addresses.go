@@ -229,4 +229,3 @@ func nullIfEmpty(s string) any {
 	}
 	return s
 }
-

@@ -18,17 +18,20 @@ type events struct {
 
 // gen holds the state of event generation.
 type gen struct {
-	rng       *rand.Rand
-	c         *city
-	year      int
-	residents int
-	r         risks
-	referent  []int32   // per household: the adult named on the household's applications
-	isee      []float64 // per household, euro
-	seen      []uint8   // per person: bits of the files naming the person by fiscal code
-	rows      map[string]int
-	econ      map[int]bool // households on economic support
-	ev        events
+	rng         *rand.Rand
+	c           *city
+	year        int
+	residents   int
+	r           risks
+	referent    []int32   // per household: the adult named on the household's applications
+	isee        []float64 // per household, euro
+	seen        []uint8   // per person: bits of the files naming the person by fiscal code
+	rows        map[string]int
+	econ        map[int]bool // households on economic support
+	messy       map[int]messyAddr
+	streetNames map[string]bool
+	temporary   map[int]bool // residents whose health records carry an STP/ENI code
+	ev          events
 }
 
 // buildEvents draws the events of the year: social services and housing office first (the
@@ -37,12 +40,11 @@ type gen struct {
 func buildEvents(rng *rand.Rand, c *city, cfg Config) events {
 	g := &gen{rng: rng, c: c, year: cfg.Year, residents: cfg.Residents, rows: map[string]int{}}
 	g.r = drawRisks(rng, c)
-	g.referent = make([]int32, len(c.hh))
+	g.referent = g.r.referent
 	g.isee = make([]float64, len(c.hh))
 	for hi := range c.hh {
-		g.referent[hi] = int32(applicant(rng, c, hi))
 		// ISEE: the household's means-test income, lower where poverty is higher
-		g.isee[hi] = math.Round(16000*math.Exp(-0.5*g.r.poverty[hi]+0.35*rng.NormFloat64())*100) / 100
+		g.isee[hi] = math.Round(20000*math.Exp(-0.4*g.r.poverty[hi]+0.35*rng.NormFloat64())*100) / 100
 	}
 	g.seen = make([]uint8, len(c.people))
 	g.socialAndHousing()

@@ -97,39 +97,68 @@ const (
 )
 
 // selection temperature: keys are score*selectBeta + Gumbel noise.
-const selectBeta = 1.0
+const selectBeta = 1.6
 
 // risks holds the latent and domain scores.
 type risks struct {
 	latent, poverty, housing []float64 // per household
+	personal                 []float64 // per person: own frailty (illness, addiction, job loss)
 	health, work, injury     []float64 // per person, before the kind's age terms
+	referent                 []int32   // per household: the adult named on its applications
 }
 
 // drawRisks draws a latent vulnerability per household from place, household type and
-// citizenship plus noise, and domain scores as latent*weight + own noise.
+// citizenship plus noise, a personal frailty per person, and domain scores as weighted sums of
+// the two plus own noise. The household's referent (the adult who applies for support) is
+// mostly its frailest adult, whose frailty also raises the household's poverty and housing
+// scores: so the same people turn up at social services, the job centre and health services.
 func drawRisks(rng *rand.Rand, c *city) risks {
 	r := risks{
-		latent:  make([]float64, len(c.hh)),
-		poverty: make([]float64, len(c.hh)),
-		housing: make([]float64, len(c.hh)),
-		health:  make([]float64, len(c.people)),
-		work:    make([]float64, len(c.people)),
-		injury:  make([]float64, len(c.people)),
+		latent:   make([]float64, len(c.hh)),
+		poverty:  make([]float64, len(c.hh)),
+		housing:  make([]float64, len(c.hh)),
+		referent: make([]int32, len(c.hh)),
+		personal: make([]float64, len(c.people)),
+		health:   make([]float64, len(c.people)),
+		work:     make([]float64, len(c.people)),
+		injury:   make([]float64, len(c.people)),
+	}
+	for i := range c.people {
+		r.personal[i] = rng.NormFloat64()
 	}
 	for i := range c.hh {
 		h := &c.hh[i]
 		l := 0.7*c.place[c.zoneOf[h.section]] + householdEffect(c, h) + 0.8*rng.NormFloat64()
 		r.latent[i] = l
-		r.poverty[i] = l + 0.6*rng.NormFloat64()
-		r.housing[i] = l + 0.6*rng.NormFloat64()
+		ref := applicant(rng, c, i)
+		if rng.Float64() < 0.7 {
+			ref = frailestAdult(c, r.personal, i, ref)
+		}
+		r.referent[i] = int32(ref)
+		v := r.personal[ref]
+		r.poverty[i] = l + 0.5*v + 0.4*rng.NormFloat64()
+		r.housing[i] = l + 0.3*v + 0.5*rng.NormFloat64()
 	}
 	for i, p := range c.people {
-		l := r.latent[p.hh]
-		r.health[i] = 0.5*l + 0.8*rng.NormFloat64()
-		r.work[i] = 0.8*l + 0.7*rng.NormFloat64()
-		r.injury[i] = 0.4*l + 0.8*rng.NormFloat64()
+		l, v := r.latent[p.hh], r.personal[i]
+		r.health[i] = 0.6*l + 0.8*v + 0.5*rng.NormFloat64()
+		r.work[i] = 0.8*l + 0.7*v + 0.4*rng.NormFloat64()
+		r.injury[i] = 0.4*l + 0.2*v + 0.8*rng.NormFloat64()
 	}
 	return r
+}
+
+// frailestAdult returns the adult of household hi with the highest personal frailty, or def
+// when it has no adult.
+func frailestAdult(c *city, personal []float64, hi, def int) int {
+	h := c.hh[hi]
+	best := def
+	for k := int(h.first); k < int(h.first)+int(h.size); k++ {
+		if c.people[k].age >= 18 && personal[k] > personal[best] {
+			best = k
+		}
+	}
+	return best
 }
 
 // householdEffect raises vulnerability for single parents, elderly people alone, large
@@ -200,7 +229,7 @@ func topN(rng *rand.Rand, n int, score func(i int) float64, count int) []int {
 			idx = append(idx, i)
 		}
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Or(cmp.Compare(keys[b], keys[a]), cmp.Compare(a, b)) })
 	sel := idx[:min(n, len(idx))]
 	slices.Sort(sel)
 	return sel

@@ -13,13 +13,20 @@ type pointSampler struct {
 	geom, boundary, zone orb.MultiPolygon
 	bound                orb.Bound
 	checkBoundary        bool
+	fastGeom, fastBound  *fastPolygons
 }
 
 // newPointSampler prepares sampling in geom; the boundary test is skipped when the section's
 // bounding box is certainly inside the boundary.
-func newPointSampler(geom, boundary, zone orb.MultiPolygon) *pointSampler {
+// fastBoundary is the boundary's fast form, shared by all samplers.
+func newPointSampler(geom, boundary, zone orb.MultiPolygon, fastBoundary *fastPolygons) *pointSampler {
 	b := geom.Bound()
-	return &pointSampler{geom: geom, boundary: boundary, zone: zone, bound: b, checkBoundary: !boundInside(boundary, b)}
+	ps := &pointSampler{geom: geom, boundary: boundary, zone: zone, bound: b, checkBoundary: !boundInside(boundary, b)}
+	ps.fastGeom = newFastPolygons(geom)
+	if ps.checkBoundary {
+		ps.fastBound = fastBoundary
+	}
+	return ps
 }
 
 const maxSampleTries = 20000
@@ -57,12 +64,66 @@ func (ps *pointSampler) sampleIn(rng *rand.Rand) orb.Point {
 	return ps.sample(rng)
 }
 
-// contains reports whether p lies in the section and inside the municipal boundary.
+// contains reports whether p lies in the section and inside the municipal boundary: a quick
+// crossing-number test first, confirmed by the planar package's (which the tests use).
 func (ps *pointSampler) contains(p orb.Point) bool {
-	if !ps.bound.Contains(p) || !planar.MultiPolygonContains(ps.geom, p) {
+	if !ps.bound.Contains(p) || !ps.fastGeom.contains(p) {
+		return false
+	}
+	if ps.checkBoundary && !ps.fastBound.contains(p) {
+		return false
+	}
+	if !planar.MultiPolygonContains(ps.geom, p) {
 		return false
 	}
 	return !ps.checkBoundary || planar.MultiPolygonContains(ps.boundary, p)
+}
+
+// fastPolygons is a multipolygon with the bounds of its rings precomputed.
+type fastPolygons struct {
+	polys  orb.MultiPolygon
+	bounds [][]orb.Bound
+}
+
+func newFastPolygons(mp orb.MultiPolygon) *fastPolygons {
+	f := &fastPolygons{polys: mp, bounds: make([][]orb.Bound, len(mp))}
+	for i, poly := range mp {
+		for _, r := range poly {
+			f.bounds[i] = append(f.bounds[i], r.Bound())
+		}
+	}
+	return f
+}
+
+// contains tests p by crossing numbers: inside the outer ring and outside every hole.
+func (f *fastPolygons) contains(p orb.Point) bool {
+	for i, poly := range f.polys {
+		if len(poly) == 0 || !f.bounds[i][0].Contains(p) || !crossing(poly[0], p) {
+			continue
+		}
+		inHole := false
+		for k := 1; k < len(poly); k++ {
+			if f.bounds[i][k].Contains(p) && crossing(poly[k], p) {
+				inHole = true
+				break
+			}
+		}
+		if !inHole {
+			return true
+		}
+	}
+	return false
+}
+
+func crossing(r orb.Ring, p orb.Point) bool {
+	in := false
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[i], r[j]
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in
 }
 
 func (ps *pointSampler) reject(rng *rand.Rand, g orb.MultiPolygon, b orb.Bound, tries int) (orb.Point, bool) {

@@ -108,8 +108,9 @@ type regBuilder struct {
 func buildRegister(rng *rand.Rand, zones []modena.OMIZone, secs []tessellate.Section, zoneOf []int, boundary orb.MultiPolygon) *register {
 	b := &regBuilder{rng: rng, zones: zones, secs: secs, used: map[string]bool{}, count: make([]int, len(secs))}
 	b.samplers = make([]*pointSampler, len(secs))
+	fb := newFastPolygons(boundary)
 	for i, s := range secs {
-		b.samplers[i] = newPointSampler(s.Geometry, boundary, zones[zoneOf[i]].Geometry)
+		b.samplers[i] = newPointSampler(s.Geometry, boundary, zones[zoneOf[i]].Geometry, fb)
 	}
 	bySecZone := make([][]int, len(zones))
 	for i := range secs {

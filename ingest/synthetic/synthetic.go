@@ -1,11 +1,13 @@
-// Package synthetic generates the synthetic Modena ("demo city"): stand-in census sections, a
-// population register and one year of agency files (social services, housing office, local
-// health authority) in the layouts of docs/agency-files.md.
+// Package synthetic generates the synthetic Modena ("demo city"): stand-in census sections, an
+// address register (stradario), a population register and one year of agency files from the
+// five sources of ingest/source (social services, housing office, health authority, employment
+// agency, injury insurer) in the layouts of docs/sources/.
 //
 // Everything is deterministic: the same Config gives byte-identical files. Vulnerability is
 // driven by a latent score per household that depends on place (cheaper OMI rents score
-// higher), household type and citizenship, so the poverty, housing and health domains are
-// correlated with each other and with the map.
+// higher), household type and citizenship, so the poverty, housing, health, work and education
+// domains are correlated with each other and with the map, and many people appear in several
+// files.
 package synthetic
 
 import (
@@ -24,6 +26,9 @@ const (
 	FileServiziSociali = "servizi_sociali.csv"
 	FileUfficioCasa    = "ufficio_casa.csv"
 	FileAUSL           = "ausl_prese_in_carico.csv"
+	FileAgenziaLavoro  = "agenzia_lavoro.csv"
+	FileINAIL          = "inail_infortuni.xlsx"
+	FileStradario      = "stradario_anncsu.csv"
 )
 
 // Defaults of Config.
@@ -70,69 +75,101 @@ type KindRows struct {
 
 // Summary reports what Generate wrote, in a fixed order, for the CLI to print.
 type Summary struct {
-	Residents  int
-	Households int
-	Sections   int
-	Files      []FileRows // in writing order; sezioni.geojson counts features
-	Kinds      []KindRows // in the order of BaseVolumes
+	Residents      int
+	Households     int
+	Sections       int
+	Streets        int
+	Civics         int
+	TemporaryCodes int        // persons known to the health authority by an STP or ENI code
+	Files          []FileRows // in writing order; sezioni.geojson counts features
+	Kinds          []KindRows // rows per kind, in the order of BaseVolumes
 }
 
 // Generate builds the demo city for cfg and writes its files into outDir (created if
 // missing).
 func Generate(cfg Config, outDir string) (Summary, error) {
 	cfg = cfg.withDefaults()
-	if cfg.Residents < 0 {
-		return Summary{}, fmt.Errorf("synthetic: residents %d, want > 0", cfg.Residents)
-	}
-	if cfg.Year < 1900 || cfg.Year > 2100 {
-		return Summary{}, fmt.Errorf("synthetic: year %d out of range 1900-2100", cfg.Year)
-	}
-	zones, err := modena.OMIZones()
+	c, err := buildFor(cfg)
 	if err != nil {
-		return Summary{}, fmt.Errorf("synthetic: %w", err)
-	}
-	boundary, err := modena.Boundary()
-	if err != nil {
-		return Summary{}, fmt.Errorf("synthetic: %w", err)
-	}
-	secs, err := tessellate.Sections(zones, cfg.Residents, cfg.Seed)
-	if err != nil {
-		return Summary{}, fmt.Errorf("synthetic: %w", err)
-	}
-	c, err := buildCity(rand.New(rand.NewPCG(cfg.Seed, streamPopulation)), cfg.Year, zones, secs, boundary)
-	if err != nil {
-		return Summary{}, fmt.Errorf("synthetic: %w", err)
+		return Summary{}, err
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return Summary{}, fmt.Errorf("synthetic: %w", err)
 	}
-	sum := Summary{Residents: len(c.people), Households: len(c.hh), Sections: len(secs)}
+	sum := Summary{Residents: len(c.people), Households: len(c.hh), Sections: len(c.sections),
+		Streets: len(c.reg.streets), Civics: len(c.reg.civics)}
 	if err := writeAll(c, cfg, outDir, &sum); err != nil {
 		return Summary{}, fmt.Errorf("synthetic: %w", err)
 	}
 	return sum, nil
 }
 
-// writeAll writes the five files and fills the row counts of sum.
-func writeAll(c *city, cfg Config, outDir string, sum *Summary) error {
-	n, err := writeSections(c, outDir)
+// buildFor checks cfg (with defaults applied) and builds the city: sections, register,
+// households and people.
+func buildFor(cfg Config) (*city, error) {
+	if cfg.Residents < 0 {
+		return nil, fmt.Errorf("synthetic: residents %d, want > 0", cfg.Residents)
+	}
+	if cfg.Year < 1900 || cfg.Year > 2100 {
+		return nil, fmt.Errorf("synthetic: year %d out of range 1900-2100", cfg.Year)
+	}
+	zones, err := modena.OMIZones()
 	if err != nil {
+		return nil, fmt.Errorf("synthetic: %w", err)
+	}
+	boundary, err := modena.Boundary()
+	if err != nil {
+		return nil, fmt.Errorf("synthetic: %w", err)
+	}
+	secs, err := tessellate.Sections(zones, cfg.Residents, cfg.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("synthetic: %w", err)
+	}
+	c, err := buildCity(rand.New(rand.NewPCG(cfg.Seed, streamPopulation)), cfg.Year, zones, secs, boundary)
+	if err != nil {
+		return nil, fmt.Errorf("synthetic: %w", err)
+	}
+	return c, nil
+}
+
+// writeAll writes the files and fills the row counts of sum.
+func writeAll(c *city, cfg Config, outDir string, sum *Summary) error {
+	add := func(name string, n int, err error) error {
+		if err == nil {
+			sum.Files = append(sum.Files, FileRows{name, n})
+		}
 		return err
 	}
-	sum.Files = append(sum.Files, FileRows{FileSezioni, n})
-	if n, err = writeAnagrafe(c, outDir); err != nil {
+	n, err := writeSections(c, outDir)
+	if err := add(FileSezioni, n, err); err != nil {
 		return err
 	}
-	sum.Files = append(sum.Files, FileRows{FileAnagrafe, n})
-	rng := rand.New(rand.NewPCG(cfg.Seed, streamEvents))
-	files, kinds := buildEvents(rng, c, cfg)
-	sum.Kinds = kinds
-	for _, name := range []string{FileServiziSociali, FileUfficioCasa, FileAUSL} {
-		f := files[fileIndex(name)]
-		if err := writeLines(outDir, name, f.header, f.rows); err != nil {
+	n, err = writeRegister(c.reg, outDir)
+	if err := add(FileStradario, n, err); err != nil {
+		return err
+	}
+	n, err = writeAnagrafe(c, outDir)
+	if err := add(FileAnagrafe, n, err); err != nil {
+		return err
+	}
+	ev := buildEvents(rand.New(rand.NewPCG(cfg.Seed, streamEvents)), c, cfg)
+	sum.Kinds = ev.kinds
+	sum.TemporaryCodes = len(ev.temporary)
+	text := []struct {
+		name, header string
+		rows         []row
+		tf           textFile
+	}{
+		{FileServiziSociali, HeaderServiziSociali, ev.social, utf8BOM},
+		{FileUfficioCasa, HeaderUfficioCasa, ev.housing, plainUTF8},
+		{FileAUSL, HeaderAUSL, ev.health, plainUTF8},
+		{FileAgenziaLavoro, HeaderAgenziaLavoro, ev.work, windowsText},
+	}
+	for _, f := range text {
+		if err := add(f.name, len(f.rows), writeLines(outDir, f.name, f.header, lines(f.rows), f.tf)); err != nil {
 			return err
 		}
-		sum.Files = append(sum.Files, FileRows{name, len(f.rows)})
 	}
-	return nil
+	n, err = writeINAIL(c, ev.injuries, outDir)
+	return add(FileINAIL, n, err)
 }

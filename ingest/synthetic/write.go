@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,17 +12,37 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
+
 	"github.com/abitare/abitare/geo/tessellate"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
-// Headers of the files, as documented in docs/agency-files.md.
+// Headers of the text files, as documented in docs/sources/ and docs/address-register.md.
 const (
 	HeaderAnagrafe       = "CODICE_FISCALE;ID_FAMIGLIA;SESSO;DATA_NASCITA;CITTADINANZA;TIPO_FAMIGLIA;SEZIONE;INDIRIZZO;CAP;LATITUDINE;LONGITUDINE"
-	HeaderServiziSociali = "CODICE_FISCALE;TIPO_INTERVENTO;DATA_INIZIO;DATA_FINE;IMPORTO_EURO;INDIRIZZO;CAP;LATITUDINE;LONGITUDINE"
-	HeaderUfficioCasa    = "CODICE_FISCALE;TIPO_PRATICA;DATA_PRATICA;PUNTEGGIO;FASE_SFRATTO;INDIRIZZO;CAP;LATITUDINE;LONGITUDINE"
-	HeaderAUSL           = "CODICE_FISCALE;TIPO_PRESA_IN_CARICO;DATA_PRESA_IN_CARICO;INDIRIZZO;CAP;LATITUDINE;LONGITUDINE"
+	HeaderStradario      = "CODICE_ISTAT_COMUNE;PROGRESSIVO_STRADA;DUG;DENOMINAZIONE;CIVICO;ESPONENTE;CAP;LONGITUDINE;LATITUDINE"
+	HeaderServiziSociali = "CODICE_FISCALE;TIPO_INTERVENTO;DATA_INIZIO;DATA_FINE;IMPORTO_EURO;ISEE_EURO;NUM_COMPONENTI;INDIRIZZO;CAP;LATITUDINE;LONGITUDINE"
+	HeaderUfficioCasa    = "CODICE_FISCALE;TIPO_PRATICA;DATA_PRATICA;PUNTEGGIO;FASE_SFRATTO;ISEE_EURO;NUM_COMPONENTI;INDIRIZZO;CAP;LATITUDINE;LONGITUDINE"
+	HeaderAUSL           = "CODICE_FISCALE;TIPO_PRESA_IN_CARICO;DATA_PRESA_IN_CARICO;DATA_DIMISSIONE;INDIRIZZO;CAP;LATITUDINE;LONGITUDINE"
+	HeaderAgenziaLavoro  = "Codice Fiscale\tTipo evento\tData evento\tStato\tIndirizzo\tCivico\tCAP"
+)
+
+// istatComune is Modena's ISTAT code as the address register writes it.
+const istatComune = "036023"
+
+// textFile is the encoding and line style of a text file.
+type textFile struct {
+	bom, crlf, windows1252 bool
+}
+
+var (
+	plainUTF8 = textFile{}
+	utf8BOM   = textFile{bom: true}
+	// the employment agency's export: Windows-1252 and CRLF, as from a Windows desktop tool
+	windowsText = textFile{crlf: true, windows1252: true}
 )
 
 // writeSections writes the sections as an ISTAT-like GeoJSON FeatureCollection.
@@ -72,23 +93,67 @@ func writeAnagrafe(c *city, outDir string) (int, error) {
 			lines = append(lines, b.String())
 		}
 	}
-	return len(lines), writeLines(outDir, FileAnagrafe, HeaderAnagrafe, lines)
+	return len(lines), writeLines(outDir, FileAnagrafe, HeaderAnagrafe, lines, plainUTF8)
 }
 
-// writeLines writes header and lines (LF-terminated) to outDir/name.
-func writeLines(outDir, name, header string, lines []string) error {
+// writeRegister writes the address register, one row per civic number.
+func writeRegister(r *register, outDir string) (int, error) {
+	lines := make([]string, len(r.civics))
+	var b strings.Builder
+	for k, cv := range r.civics {
+		st := r.streets[cv.street]
+		b.Reset()
+		exp := ""
+		if cv.exp != 0 {
+			exp = esponenti[cv.exp]
+		}
+		join(&b, istatComune, strconv.Itoa(st.progr), st.dug, st.name, strconv.Itoa(int(cv.number)), exp,
+			r.caps[cv.section], strconv.FormatFloat(cv.pt[0], 'f', 7, 64), strconv.FormatFloat(cv.pt[1], 'f', 7, 64))
+		lines[k] = b.String()
+	}
+	return len(lines), writeLines(outDir, FileStradario, HeaderStradario, lines, plainUTF8)
+}
+
+// writeLines writes header and lines to outDir/name in the file's encoding and line style.
+func writeLines(outDir, name, header string, lines []string, tf textFile) error {
 	f, err := os.Create(filepath.Join(outDir, name))
 	if err != nil {
 		return fmt.Errorf("create %s: %w", name, err)
 	}
-	w := bufio.NewWriterSize(f, 1<<16)
+	var w interface {
+		io.Writer
+		io.StringWriter
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	w = bw
+	var enc io.WriteCloser
+	if tf.windows1252 {
+		enc = transform.NewWriter(bw, charmap.Windows1252.NewEncoder())
+		w = stringWriter{enc}
+	}
+	eol := "\n"
+	if tf.crlf {
+		eol = "\r\n"
+	}
+	if tf.bom {
+		w.WriteString("\ufeff")
+	}
 	w.WriteString(header)
-	w.WriteByte('\n')
+	w.WriteString(eol)
 	for _, l := range lines {
 		w.WriteString(l)
-		w.WriteByte('\n')
+		if _, err := w.WriteString(eol); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", name, err)
+		}
 	}
-	if err := w.Flush(); err != nil {
+	if enc != nil {
+		if err := enc.Close(); err != nil {
+			f.Close()
+			return fmt.Errorf("encode %s: %w", name, err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", name, err)
 	}
@@ -97,6 +162,11 @@ func writeLines(outDir, name, header string, lines []string) error {
 	}
 	return nil
 }
+
+// stringWriter adds WriteString to a writer.
+type stringWriter struct{ io.Writer }
+
+func (s stringWriter) WriteString(v string) (int, error) { return s.Write([]byte(v)) }
 
 // join writes fields separated by ';'.
 func join(b *strings.Builder, fields ...string) {

@@ -143,9 +143,9 @@ func (s *csvSource) readLine() ([]byte, error) {
 	s.line++
 	if line[len(line)-1] == '\n' {
 		line = line[:len(line)-1]
-		if len(line) > 0 && line[len(line)-1] == '\r' {
-			line = line[:len(line)-1]
-		}
+	}
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
 	}
 	return line, nil
 }

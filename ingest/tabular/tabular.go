@@ -146,7 +146,7 @@ func newCSV(r io.Reader, closer io.Closer, name string, opt Options) (*Reader, e
 
 // newReader reads the header: the first non-empty record.
 func newReader(name string, src source, padShort bool) (*Reader, error) {
-	fields, line, err := src.next()
+	fields, _, err := src.next()
 	if err == io.EOF {
 		err = &Error{File: name, Reason: "empty file", Fatal: true}
 	}
@@ -163,7 +163,6 @@ func newReader(name string, src source, padShort bool) (*Reader, error) {
 	}
 	header := slices.Clone(fields)
 	header[0] = strings.TrimPrefix(header[0], "\uFEFF")
-	_ = line
 	return &Reader{name: name, src: src, header: header, padShort: padShort}, nil
 }
 

@@ -95,6 +95,8 @@ func TestCSV(t *testing.T) {
 		{file: "header_only.csv", header: "A|B|C", format: "csv(;) utf-8"},
 		{file: "blank_lines.csv", header: "A|B", want: []string{"5:1|2", "8:3|4"}},
 		{file: "noeol.csv", header: "A|B", want: []string{"2:1|2", "3:3|4"}},
+		{file: "cr_at_eof.csv", header: "A|B", want: []string{"2:1|2"}},
+		{file: "text_export.xls", format: "csv(tab) utf-8", header: "A|B", want: []string{"2:1|2"}},
 		{file: "cr_only.csv", openErr: "cr_only.csv:0::lines end in CR only (old Mac format): save the file with CRLF or LF line ends"},
 		{file: "missing.csv", openErr: "missing.csv:0::cannot open: no such file or directory"},
 	}

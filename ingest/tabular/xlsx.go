@@ -17,12 +17,13 @@ var (
 )
 
 // isXLSX tells whether a file should be read as a workbook: a zip archive,
-// an OLE compound file, or a name ending in .xlsx, .xlsm or .xls. Whether it
-// really has an xlsx structure is for openXLSX to find out, with a clear
-// error.
+// an OLE compound file (legacy .xls, refused with a clear error), or a name
+// ending in .xlsx or .xlsm. Whether it really has an xlsx structure is for
+// newXLSXSource to find out. A .xls file holding text (some portals export
+// tab-separated text under that name) reads as CSV.
 func isXLSX(head []byte, path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xlsx", ".xlsm", ".xls":
+	case ".xlsx", ".xlsm":
 		return true
 	}
 	return bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, oleMagic)
