@@ -1103,3 +1103,36 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+// TestDocExamples checks that the fiscal codes in the documentation's examples are valid and
+// the temporary codes well-formed.
+func TestDocExamples(t *testing.T) {
+	pages, err := filepath.Glob("../../docs/sources/*.md")
+	if err != nil || len(pages) == 0 {
+		t.Skipf("no documentation pages (%v)", err)
+	}
+	pages = append(pages, "../../docs/address-register.md")
+	code := regexp.MustCompile(`\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b`)
+	temp := regexp.MustCompile(`\b(STP|ENI)[0-9]{13}\b`)
+	n := 0
+	for _, p := range pages {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cf := range code.FindAllString(string(data), -1) {
+			n++
+			if err := codicefiscale.Validate(cf); err != nil {
+				t.Errorf("%s: %v", filepath.Base(p), err)
+			}
+		}
+		for _, c := range temp.FindAllString(string(data), -1) {
+			if !isTemporaryCode(c) {
+				t.Errorf("%s: temporary code %s malformed", filepath.Base(p), c)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d fiscal codes in the examples", n)
+	}
+}
