@@ -37,9 +37,13 @@ demo-load: build .abitare-demo-key
 	$(BIN) zones; \
 	$(BIN) demo --seed $(SEED) --out $(DEMO_DIR); \
 	$(BIN) sections $(DEMO_DIR)/sezioni.geojson; \
+	$(BIN) addresses load $(DEMO_DIR)/stradario_anncsu.csv; \
 	$(BIN) ingest --source social_services $(DEMO_DIR)/servizi_sociali.csv; \
 	$(BIN) ingest --source housing_office $(DEMO_DIR)/ufficio_casa.csv; \
 	$(BIN) ingest --source health_authority $(DEMO_DIR)/ausl_prese_in_carico.csv; \
+	$(BIN) ingest --source employment_agency $(DEMO_DIR)/agenzia_lavoro.csv; \
+	$(BIN) ingest --source injury_insurer $(DEMO_DIR)/inail_infortuni.xlsx; \
+	$(BIN) linkage; \
 	$(BIN) aggregate
 
 demo: demo-load
@@ -56,6 +60,15 @@ test: web vet
 	@set -euo pipefail; \
 	export DATABASE_URL="$$(.ci/devdb)"; \
 	ABITARE_TEST_REQUIRE_DB=1 ABITARE_E2E=1 $(GO) test -count=1 -timeout 20m ./...
+
+# Ingest of ABITARE_BENCH_ROWS (default 1,000,000) events against a raw COPY of the same rows,
+# in one run; the figures go to BENCHMARKS.md.
+BENCH_INGEST := go test -run '^$$' -bench IngestVersusCopy -benchtime 3x -timeout 60m ./ingest/
+bench: web
+	@set -euo pipefail; mkdir -p test-output; \
+	export DATABASE_URL="$$(.ci/devdb)"; \
+	$(BENCH_INGEST) | tee test-output/bench-ingest.txt; \
+	.ci/bench-report ingest "make bench   # $(BENCH_INGEST)" < test-output/bench-ingest.txt
 
 clean:
 	rm -rf bin $(DEMO_DIR) test-output web/ui/dist/*.js web/ui/dist/*.css web/ui/dist/*.html

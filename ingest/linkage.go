@@ -36,7 +36,7 @@ type SourceLinkage struct {
 // Report computes the linkage report over the active batches.
 func Report(ctx context.Context, db *pgxpool.Pool) (LinkageReport, error) {
 	var rep LinkageReport
-	err := pgx.BeginTxFunc(ctx, db, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 			CREATE TEMP TABLE person_sources ON COMMIT DROP AS
 			SELECT e.person, array_agg(DISTINCT e.source) AS sources

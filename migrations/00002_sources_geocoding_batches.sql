@@ -16,6 +16,12 @@ ALTER TABLE events
     ADD COLUMN location_quality text NOT NULL DEFAULT 'coordinates'
         CHECK (location_quality IN ('coordinates', 'address_exact', 'address_fuzzy', 'street', 'none'));
 
+-- The natural key leads with the person, so it also serves per-person lookups (the timeline,
+-- linkage): one index fewer to maintain on every load.
+ALTER TABLE events DROP CONSTRAINT events_source_person_kind_event_date_key;
+ALTER TABLE events ADD CONSTRAINT events_natural_key UNIQUE (person, source, kind, event_date);
+DROP INDEX events_person;
+
 ALTER TABLE ingest_batches
     ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'superseded', 'rolled_back')),
     ADD COLUMN period_start date,
@@ -54,6 +60,9 @@ CREATE INDEX streets_key_trgm ON streets USING gist (street_key gist_trgm_ops);
 
 -- +goose Down
 DROP TABLE streets, address_points;
+CREATE INDEX events_person ON events (person);
+ALTER TABLE events DROP CONSTRAINT events_natural_key;
+ALTER TABLE events ADD CONSTRAINT events_source_person_kind_event_date_key UNIQUE (source, person, kind, event_date);
 DROP INDEX ingest_batches_active_file;
 ALTER TABLE ingest_batches ADD CONSTRAINT ingest_batches_source_file_sha256_key UNIQUE (source, file_sha256);
 ALTER TABLE ingest_batches DROP COLUMN status, DROP COLUMN period_start, DROP COLUMN period_end,

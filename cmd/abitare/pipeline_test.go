@@ -19,29 +19,36 @@ import (
 
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/ingest/field"
+	"github.com/abitare/abitare/ingest/pseudonym"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/web"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/maptile"
 	"github.com/uber/h3-go/v4"
+	"github.com/xuri/excelize/v2"
 )
 
 const testKey = "pipeline-test-key-0123456789-0123456789"
 
 // demoFiles are the agency files of the demo city, in load order, with the domain of each code
-// as the agency-files document states it (written out here, not taken from the ingest code).
+// as the source documents state it (written out here, not taken from the ingest code). Only the
+// three domains the map shows are listed; other codes are loaded but not counted here.
 var demoFiles = []struct {
 	source, file, kindColumn, dateColumn string
 	domains                              map[string]string
 }{
 	{"social_services", "servizi_sociali.csv", "TIPO_INTERVENTO", "DATA_INIZIO",
-		map[string]string{"CONTRIBUTO_ECONOMICO": "poverty", "CONTRIBUTO_AFFITTO": "housing"}},
+		map[string]string{"CONTRIBUTO_ECONOMICO": "poverty", "CONTRIBUTO_AFFITTO": "housing", "EMERGENZA_ABITATIVA": "housing"}},
 	{"housing_office", "ufficio_casa.csv", "TIPO_PRATICA", "DATA_PRATICA",
-		map[string]string{"DOMANDA_ERP": "housing", "SFRATTO": "housing"}},
+		map[string]string{"DOMANDA_ERP": "housing", "SFRATTO": "housing", "ASSEGNAZIONE_ERP": "housing"}},
 	{"health_authority", "ausl_prese_in_carico.csv", "TIPO_PRESA_IN_CARICO", "DATA_PRESA_IN_CARICO",
-		map[string]string{"CRONICITA": "health", "DISABILITA": "health", "SALUTE_MENTALE": "health"}},
+		map[string]string{"CRONICITA": "health", "DISABILITA": "health", "SALUTE_MENTALE": "health", "DIPENDENZE": "health"}},
+	{"employment_agency", "agenzia_lavoro.csv", "", "", nil},
+	{"injury_insurer", "inail_infortuni.xlsx", "Tipo evento", "Data evento",
+		map[string]string{"INFORTUNIO": "health", "MALATTIA_PROFESSIONALE": "health"}},
 }
 
 type cli struct {
@@ -83,6 +90,7 @@ func TestDemoPipeline(t *testing.T) {
 	c.must("zones")
 	c.must("demo", "--seed", "7", "--out", dir)
 	c.must("sections", filepath.Join(dir, "sezioni.geojson"))
+	c.must("addresses", "load", filepath.Join(dir, "stradario_anncsu.csv"))
 	for _, f := range demoFiles {
 		c.must("ingest", "--quiet", "--source", f.source, filepath.Join(dir, f.file))
 	}
@@ -99,6 +107,7 @@ func TestDemoPipeline(t *testing.T) {
 	})
 	t.Run("one bad row rejects the file", func(t *testing.T) { checkBadRowRejected(t, c, db, dir) })
 	t.Run("residents are preserved by interpolation", func(t *testing.T) { checkResidents(t, db) })
+	t.Run("geocoded addresses are where people live", func(t *testing.T) { checkGeocoding(t, db, dir) })
 
 	tiler, err := tiles.NewTiler(db.Pool, tiles.DefaultLayers(), 5)
 	if err != nil {
@@ -127,39 +136,29 @@ func readDemoPeople(t *testing.T, dir string) map[string]*demoPerson {
 	people := map[string]*demoPerson{}
 	seq := 0
 	for _, f := range demoFiles {
-		data, err := os.ReadFile(filepath.Join(dir, f.file))
-		if err != nil {
-			t.Fatal(err)
+		if f.domains == nil {
+			continue // no event of the map's three domains
 		}
-		r := csv.NewReader(bytes.NewReader(data))
-		r.Comma = ';'
-		recs, err := r.ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		col := map[string]int{}
-		for i, h := range recs[0] {
-			col[h] = i
-		}
-		for _, rec := range recs[1:] {
+		for _, rec := range readRecords(t, filepath.Join(dir, f.file)) {
 			seq++
-			date, err := field.Date(rec[col[f.dateColumn]])
+			date, err := field.Date(rec[f.dateColumn])
 			if err != nil {
 				t.Fatal(err)
 			}
-			lat, _ := field.Decimal(rec[col["LATITUDINE"]])
-			lon, _ := field.Decimal(rec[col["LONGITUDINE"]])
-			code := rec[col["CODICE_FISCALE"]]
+			code := rec["CODICE_FISCALE"] + rec["Codice Fiscale"]
 			p := people[code]
 			if p == nil {
 				p = &demoPerson{domains: map[string]bool{}, firstCode: code}
 				people[code] = p
 			}
-			if date.Year() != 2025 {
+			domain, counted := f.domains[rec[f.kindColumn]]
+			if date.Year() != 2025 || !counted {
 				continue
 			}
+			lat, _ := field.Coordinate(rec["LATITUDINE"] + rec["Latitudine"])
+			lon, _ := field.Coordinate(rec["LONGITUDINE"] + rec["Longitudine"])
 			p.inPeriod = true
-			p.domains[f.domains[rec[col[f.kindColumn]]]] = true
+			p.domains[domain] = true
 			if !date.Before(p.latest) {
 				p.latest, p.seq, p.point = date, seq, orb.Point{lon, lat}
 			}
@@ -169,6 +168,44 @@ func readDemoPeople(t *testing.T, dir string) map[string]*demoPerson {
 		t.Fatalf("only %d people in the demo files", len(people))
 	}
 	return people
+}
+
+// readRecords reads a ;-separated UTF-8 file (BOM allowed) or the first sheet of a workbook
+// into maps keyed by header, independently of the ingest package's reader.
+func readRecords(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	var rows [][]string
+	if strings.HasSuffix(path, ".xlsx") {
+		wb, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer wb.Close()
+		if rows, err = wb.GetRows(wb.GetSheetName(0)); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+		r.Comma = ';'
+		if rows, err = r.ReadAll(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := make([]map[string]string, 0, len(rows))
+	for _, row := range rows[1:] {
+		m := map[string]string{}
+		for i, h := range rows[0] {
+			if i < len(row) {
+				m[h] = row[i]
+			}
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 type figures struct{ poverty, housing, health, twoPlus, allThree int }
@@ -382,6 +419,53 @@ func checkBadRowRejected(t *testing.T, c *cli, db *testdb.DB, dir string) {
 	}
 	if dbState(t, db) != before {
 		t.Fatal("the rejected file changed the database")
+	}
+}
+
+// checkGeocoding compares the places the employment agency's address-only records were given
+// with where the population register says each person lives.
+func checkGeocoding(t *testing.T, db *testdb.DB, dir string) {
+	keyed, err := pseudonym.New([]byte(testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := map[string]orb.Point{}
+	for _, rec := range readRecords(t, filepath.Join(dir, "anagrafe.csv")) {
+		lat, _ := field.Coordinate(rec["LATITUDINE"])
+		lon, _ := field.Coordinate(rec["LONGITUDINE"])
+		p := keyed.Pseudonym(pseudonym.FiscalCode, rec["CODICE_FISCALE"])
+		home[string(p[:])] = orb.Point{lon, lat}
+	}
+	rows, err := db.Pool.Query(context.Background(), `
+		SELECT person, location_quality, ST_X(geom), ST_Y(geom) FROM events
+		WHERE source = 'employment_agency' AND geom IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	placed, right := map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var person []byte
+		var quality string
+		var lon, lat float64
+		if err := rows.Scan(&person, &quality, &lon, &lat); err != nil {
+			t.Fatal(err)
+		}
+		truth, known := home[string(person)]
+		if !known {
+			t.Fatal("an employment-agency person is not in the population register")
+		}
+		placed[quality]++
+		if geo.Distance(truth, orb.Point{lon, lat}) < 1 {
+			right[quality]++
+		}
+	}
+	t.Logf("geocoded: %v; at the right address: %v", placed, right)
+	if placed["address_exact"] < 1000 || right["address_exact"] < placed["address_exact"]*99/100 {
+		t.Errorf("exact matches: %d of %d at the right address", right["address_exact"], placed["address_exact"])
+	}
+	if placed["address_fuzzy"] < 100 || right["address_fuzzy"] < placed["address_fuzzy"]*90/100 {
+		t.Errorf("fuzzy matches: %d of %d at the right address", right["address_fuzzy"], placed["address_fuzzy"])
 	}
 }
 

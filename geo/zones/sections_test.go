@@ -54,3 +54,15 @@ func TestReadSectionsRefusesNonGeoJSON(t *testing.T) {
 		}
 	}
 }
+
+func FuzzReadSections(f *testing.F) {
+	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"SEZ21_ID":"1","PRO_COM":36023,"P1":5},"geometry":{"type":"Polygon","coordinates":[[[10.9,44.6],[10.91,44.6],[10.91,44.61],[10.9,44.6]]]}}]}`)
+	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"P1":"x"},"geometry":null}]}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, in string) {
+		secs, err := ReadSections(strings.NewReader(in), "f.geojson")
+		if err == nil && len(secs) == 0 {
+			t.Fatal("no error and no sections")
+		}
+	})
+}

@@ -38,11 +38,14 @@ type Register struct {
 
 	mu    sync.Mutex
 	fuzzy map[string]string // memo: normalised input street -> matched key ("" for none)
+
+	// postings lists, for each trigram, the streets (indexes into streets) that have it.
+	postings map[string][]int32
 }
 
 type street struct {
-	key  string
-	tris map[string]struct{}
+	key   string
+	nTris int
 }
 
 // NewRegister indexes the points.
@@ -65,8 +68,13 @@ func NewRegister(points []Point) *Register {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		r.streets = append(r.streets, street{key: k, tris: trigrams(k)})
+	r.postings = map[string][]int32{}
+	for i, k := range keys {
+		tris := trigrams(k)
+		r.streets = append(r.streets, street{key: k, nTris: len(tris)})
+		for t := range tris {
+			r.postings[t] = append(r.postings[t], int32(i))
+		}
 	}
 	return r
 }
@@ -111,10 +119,19 @@ func (r *Register) similarStreet(key string) string {
 	if seen {
 		return match
 	}
+	// Count shared trigrams through the postings instead of comparing with every street.
 	tris := trigrams(key)
+	shared := map[int32]int{}
+	for t := range tris {
+		for _, i := range r.postings[t] {
+			shared[i]++
+		}
+	}
 	best, bestSim := "", MinSimilarity
-	for _, s := range r.streets {
-		if sim := jaccard(tris, s.tris); sim > bestSim || (sim == bestSim && best != "" && s.key < best) {
+	for i, n := range shared {
+		s := r.streets[i]
+		sim := float64(n) / float64(len(tris)+s.nTris-n)
+		if sim > bestSim || (sim == bestSim && best != "" && s.key < best) {
 			best, bestSim = s.key, sim
 		}
 	}
