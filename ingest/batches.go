@@ -57,12 +57,20 @@ func Rollback(ctx context.Context, db *pgxpool.Pool, id int64) (removed int64, e
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("batch %d: %w", id, ErrNoSuchBatch)
 		}
-		tag, err = tx.Exec(ctx, `DELETE FROM events WHERE batch_id = $1`, id)
+		// Only the batch's own people can have become orphans: check those, not everyone.
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE rolled_back_people (person bytea PRIMARY KEY) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `
+			WITH gone AS (DELETE FROM events WHERE batch_id = $1 RETURNING person),
+			     kept AS (INSERT INTO rolled_back_people SELECT DISTINCT person FROM gone)
+			SELECT count(*) FROM gone`, id).Scan(&removed)
 		if err != nil {
 			return err
 		}
-		removed = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `DELETE FROM people p WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.person = p.pseudonym)`)
+		_, err = tx.Exec(ctx, `
+			DELETE FROM people p USING rolled_back_people r
+			WHERE p.pseudonym = r.person AND NOT EXISTS (SELECT 1 FROM events e WHERE e.person = r.person)`)
 		return err
 	})
 	if err != nil {
