@@ -129,8 +129,8 @@ func figureColumns() string {
 	return cols + ",\n\t\t" + protected("two_plus") + ",\n\t\t" + protected("all_three")
 }
 
-// latestPeriod picks the most recent aggregated period.
-const latestPeriod = `(SELECT max(period) FROM area_stats)`
+// latestPeriod picks the most recent aggregated year (quarters are for trends).
+const latestPeriod = `(SELECT max(period) FROM area_stats WHERE period NOT LIKE '%-Q%')`
 
 func hexagonQuery(z, minCount int) (string, []any) {
 	return tileEnvelope + `

@@ -9,7 +9,7 @@ import (
 
 func runAggregate(ctx context.Context, env *environment, args []string) error {
 	fs, dbURL := env.flagSet("aggregate")
-	periodFlag := fs.String("period", "", "period to compute, a year such as 2025 (default: every year with events)")
+	periodFlag := fs.String("period", "", "period: a year such as 2025 (with its quarters) or a quarter such as 2025-Q2 (default: every period with events)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -20,11 +20,9 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	defer db.Close()
 	var periods []aggregate.Period
 	if *periodFlag != "" {
-		p, err := aggregate.ParsePeriod(*periodFlag)
-		if err != nil {
+		if periods, err = aggregate.ParsePeriod(*periodFlag); err != nil {
 			return err
 		}
-		periods = []aggregate.Period{p}
 	} else if periods, err = aggregate.Periods(ctx, db); err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ package aggregate
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,43 +18,6 @@ import (
 
 // Geographies aggregated to, as stored in area_stats.geography.
 var Geographies = []string{"h3_7", "h3_8", "h3_9", "h3_10", "section", "omi", "municipality"}
-
-// Period is a span of event dates [Start, End) with its label.
-type Period struct {
-	Label      string
-	Start, End time.Time
-}
-
-// Year returns the period of a calendar year.
-func Year(y int) Period {
-	return Period{Label: strconv.Itoa(y), Start: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-// ParsePeriod reads a period label: a year such as 2025.
-func ParsePeriod(s string) (Period, error) {
-	y, err := strconv.Atoi(s)
-	if err != nil || y < 1990 || y > 2100 {
-		return Period{}, fmt.Errorf("period %q: want a year such as 2025", s)
-	}
-	return Year(y), nil
-}
-
-// Periods lists the years that have events, oldest first.
-func Periods(ctx context.Context, db *pgxpool.Pool) ([]Period, error) {
-	rows, err := db.Query(ctx, `SELECT DISTINCT extract(year FROM event_date)::int FROM events ORDER BY 1`)
-	if err != nil {
-		return nil, fmt.Errorf("list periods: %w", err)
-	}
-	years, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	if err != nil {
-		return nil, fmt.Errorf("list periods: %w", err)
-	}
-	periods := make([]Period, len(years))
-	for i, y := range years {
-		periods[i] = Year(y)
-	}
-	return periods, nil
-}
 
 // Summary reports what one period's aggregation stored.
 type Summary struct {
@@ -82,15 +44,21 @@ func Run(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
 			{"interpolate residents to H3 cells", populationSQL, nil},
 			{"place people of the period", peopleSQL, []any{p.Start, p.End}},
 			{"update planner statistics", `ANALYZE h3_population, period_people`, nil},
+			{"place people in every geography", placedSQL, nil},
 			{"count residents per area", residentsSQL, nil},
 			{"count people per area", countsSQL, nil},
 			{"clear the period", `DELETE FROM area_stats WHERE period = $1`, []any{p.Label}},
+			{"clear the period's overlap", `DELETE FROM area_overlap WHERE period = $1`, []any{p.Label}},
 			{"store figures", statsSQL, []any{p.Label}},
+			{"store overlap", overlapSQL, []any{p.Label}},
 		}
 		for _, s := range steps {
 			if _, err := tx.Exec(ctx, s.sql, s.args...); err != nil {
 				return fmt.Errorf("%s: %w", s.what, err)
 			}
+		}
+		if err := storeIndicators(ctx, tx, p); err != nil {
+			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM period_people`).Scan(&sum.People); err != nil {
 			return fmt.Errorf("count people: %w", err)
@@ -129,25 +97,35 @@ WHERE c.resolution = 10
 GROUP BY c.cell
 HAVING sum(s.residents * ST_Area(ST_Intersection(c.geom, s.geom)) / nullif(ST_Area(s.geom), 0)) > 0;`
 
-// peopleSQL places each person with a poverty, housing or health event in the period at their
-// latest event, with the domains they appear in.
+// peopleSQL places each person with an event in the period, with the domains they appear in.
+// A person is placed at their latest located event of the map's three domains (poverty,
+// housing, health), or, with none, at their latest located event of any domain; people whose
+// events have no place count only for the municipality.
 const peopleSQL = `
 CREATE TEMP TABLE period_people ON COMMIT DROP AS
 WITH ev AS (
 	SELECT id, person, domain, event_date, h3_cell, section_id, geom FROM events
-	WHERE event_date >= $1 AND event_date < $2 AND domain IN ('poverty', 'housing', 'health')
+	WHERE event_date >= $1 AND event_date < $2
 ), latest AS (
-	SELECT DISTINCT ON (person) person, h3_cell, section_id, geom FROM ev ORDER BY person, event_date DESC, id DESC
+	SELECT DISTINCT ON (person) person, h3_cell, section_id, geom FROM ev WHERE geom IS NOT NULL
+	ORDER BY person, (domain IN ('poverty', 'housing', 'health')) DESC, event_date DESC, id DESC
 ), domains AS (
 	SELECT person, bool_or(domain = 'poverty') AS poverty, bool_or(domain = 'housing') AS housing,
-	       bool_or(domain = 'health') AS health
+	       bool_or(domain = 'health') AS health, bool_or(domain = 'work') AS work,
+	       bool_or(domain = 'education') AS education
 	FROM ev GROUP BY person
 )
-SELECT l.person, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_zone,
+SELECT d.person, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_zone,
        coalesce(s.municipality_code,
-                (SELECT m.code FROM municipalities m WHERE ST_Intersects(m.geom, l.geom) ORDER BY m.code LIMIT 1)) AS municipality,
-       d.poverty, d.housing, d.health, d.poverty::int + d.housing::int + d.health::int AS domains
-FROM latest l JOIN domains d USING (person)
+                (SELECT m.code FROM municipalities m WHERE ST_Intersects(m.geom, l.geom) ORDER BY m.code LIMIT 1),
+                (SELECT min(code) FROM municipalities HAVING count(*) = 1)) AS municipality,
+       d.poverty, d.housing, d.health, d.work, d.education,
+       d.poverty::int + d.housing::int + d.health::int AS domains,
+       d.poverty::int + d.housing::int + d.health::int + d.work::int + d.education::int AS all_domains,
+       concat_ws('+', CASE WHEN d.poverty THEN 'poverty' END, CASE WHEN d.housing THEN 'housing' END,
+                 CASE WHEN d.health THEN 'health' END, CASE WHEN d.work THEN 'work' END,
+                 CASE WHEN d.education THEN 'education' END) AS combination
+FROM domains d LEFT JOIN latest l USING (person)
 LEFT JOIN h3_lineage g ON g.cell10 = l.h3_cell
 LEFT JOIN census_sections s ON s.id = l.section_id;`
 
@@ -161,25 +139,37 @@ UNION ALL SELECT 'section', id, residents FROM census_sections
 UNION ALL SELECT 'omi', omi_zone, sum(residents) FROM census_sections WHERE omi_zone IS NOT NULL GROUP BY omi_zone
 UNION ALL SELECT 'municipality', municipality_code, sum(residents) FROM census_sections GROUP BY municipality_code;`
 
-// countsSQL counts people per area; the same expressions serve every geography.
+// placedSQL lists every person once per geography they are placed in.
+const placedSQL = `
+CREATE TEMP TABLE placed ON COMMIT DROP AS
+SELECT 'h3_10' AS geography, to_hex(cell10) AS area_id, * FROM period_people WHERE cell10 IS NOT NULL
+UNION ALL SELECT 'h3_9', to_hex(cell9), * FROM period_people WHERE cell9 IS NOT NULL
+UNION ALL SELECT 'h3_8', to_hex(cell8), * FROM period_people WHERE cell8 IS NOT NULL
+UNION ALL SELECT 'h3_7', to_hex(cell7), * FROM period_people WHERE cell7 IS NOT NULL
+UNION ALL SELECT 'section', section_id, * FROM period_people WHERE section_id IS NOT NULL
+UNION ALL SELECT 'omi', omi_zone, * FROM period_people WHERE omi_zone IS NOT NULL
+UNION ALL SELECT 'municipality', municipality, * FROM period_people WHERE municipality IS NOT NULL;`
+
+// countsSQL counts people per area: per domain, in two or all three of the map's domains, and
+// in two or more of all five.
 const countsSQL = `
 CREATE TEMP TABLE area_people ON COMMIT DROP AS
-WITH placed AS (
-	SELECT 'h3_10' AS geography, to_hex(cell10) AS area_id, * FROM period_people
-	UNION ALL SELECT 'h3_9', to_hex(cell9), * FROM period_people WHERE cell9 IS NOT NULL
-	UNION ALL SELECT 'h3_8', to_hex(cell8), * FROM period_people WHERE cell8 IS NOT NULL
-	UNION ALL SELECT 'h3_7', to_hex(cell7), * FROM period_people WHERE cell7 IS NOT NULL
-	UNION ALL SELECT 'section', section_id, * FROM period_people WHERE section_id IS NOT NULL
-	UNION ALL SELECT 'omi', omi_zone, * FROM period_people WHERE omi_zone IS NOT NULL
-	UNION ALL SELECT 'municipality', municipality, * FROM period_people WHERE municipality IS NOT NULL
-)
 SELECT geography, area_id,
        count(*) FILTER (WHERE poverty)::int AS poverty,
        count(*) FILTER (WHERE housing)::int AS housing,
        count(*) FILTER (WHERE health)::int AS health,
+       count(*) FILTER (WHERE work)::int AS work,
+       count(*) FILTER (WHERE education)::int AS education,
        count(*) FILTER (WHERE domains >= 2)::int AS two_plus,
-       count(*) FILTER (WHERE domains = 3)::int AS all_three
+       count(*) FILTER (WHERE domains = 3)::int AS all_three,
+       count(*) FILTER (WHERE all_domains >= 2)::int AS multi_domain
 FROM placed GROUP BY geography, area_id;`
+
+// overlapSQL stores the people of each combination of domains per area.
+const overlapSQL = `
+INSERT INTO area_overlap (geography, area_id, period, combination, people)
+SELECT geography, area_id, $1, combination, count(*) FROM placed GROUP BY geography, area_id, combination
+ORDER BY 1, 2, 4;`
 
 // statsSQL joins residents and people, computes rates, and counts the domains in which an area's
 // rate is above the study area's. Public tiles recompute this class from published counts only.

@@ -1,0 +1,124 @@
+package aggregate
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/abitare/abitare/geo/stats"
+	"github.com/jackc/pgx/v5"
+)
+
+// Indicators computed per area and period: the five domains of need, and the people in two or
+// more of them.
+var Indicators = []string{"poverty", "housing", "health", "work", "education", "multi_domain"}
+
+// Level is the confidence level of every interval.
+const Level = 0.95
+
+type areaCounts struct {
+	geography, area string
+	residents       float64
+	people          []int // by indicator, in the order of Indicators
+}
+
+// storeIndicators computes, for each geography, the rate with its exact Poisson interval, the
+// empirical-Bayes smoothed rate (shrunk towards the geography's overall rate) and the
+// instability flag of every indicator, and stores them with the previous period's rate.
+func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
+	areas, err := readAreaCounts(ctx, tx)
+	if err != nil {
+		return err
+	}
+	previous, err := readPreviousRates(ctx, tx, p.Previous().Label)
+	if err != nil {
+		return err
+	}
+	byGeography := map[string][]areaCounts{}
+	for _, a := range areas {
+		byGeography[a.geography] = append(byGeography[a.geography], a)
+	}
+	var rows [][]any
+	for _, g := range Geographies {
+		rows = append(rows, indicatorRows(byGeography[g], p.Label, previous)...)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM area_indicators WHERE period = $1`, p.Label); err != nil {
+		return fmt.Errorf("clear indicators: %w", err)
+	}
+	cols := []string{"geography", "area_id", "period", "indicator", "people", "residents", "rate", "ci_low", "ci_high", "eb_rate", "unstable", "previous_rate"}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_indicators"}, cols, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("store indicators: %w", err)
+	}
+	return nil
+}
+
+func indicatorRows(areas []areaCounts, period string, previous map[[3]string]float64) [][]any {
+	var rows [][]any
+	pops := make([]float64, len(areas))
+	for i, a := range areas {
+		pops[i] = a.residents
+	}
+	for k, name := range Indicators {
+		counts := make([]int, len(areas))
+		for i, a := range areas {
+			counts[i] = a.people[k]
+		}
+		eb := stats.EBSmoothGlobal(counts, pops)
+		for i, a := range areas {
+			rate := stats.Rate(counts[i], a.residents)
+			lo, hi := stats.PoissonExactCI(counts[i], a.residents, Level)
+			var prev any
+			if v, ok := previous[[3]string{a.geography, a.area, name}]; ok {
+				prev = v
+			}
+			rows = append(rows, []any{a.geography, a.area, period, name, counts[i], a.residents,
+				nullNaN(rate), nullNaN(lo), nullNaN(hi), nullNaN(eb[i]), stats.Unstable(counts[i], a.residents), prev})
+		}
+	}
+	return rows
+}
+
+func readAreaCounts(ctx context.Context, tx pgx.Tx) ([]areaCounts, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT coalesce(r.geography, p.geography), coalesce(r.area_id, p.area_id), coalesce(r.residents, 0),
+		       coalesce(p.poverty, 0), coalesce(p.housing, 0), coalesce(p.health, 0), coalesce(p.work, 0),
+		       coalesce(p.education, 0), coalesce(p.multi_domain, 0)
+		FROM area_residents r FULL JOIN area_people p USING (geography, area_id)
+		ORDER BY 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("read area counts: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (areaCounts, error) {
+		a := areaCounts{people: make([]int, len(Indicators))}
+		dst := []any{&a.geography, &a.area, &a.residents}
+		for i := range a.people {
+			dst = append(dst, &a.people[i])
+		}
+		return a, r.Scan(dst...)
+	})
+}
+
+func readPreviousRates(ctx context.Context, tx pgx.Tx, period string) (map[[3]string]float64, error) {
+	rows, err := tx.Query(ctx, `SELECT geography, area_id, indicator, rate FROM area_indicators WHERE period = $1 AND rate IS NOT NULL`, period)
+	if err != nil {
+		return nil, fmt.Errorf("read previous period: %w", err)
+	}
+	defer rows.Close()
+	out := map[[3]string]float64{}
+	for rows.Next() {
+		var k [3]string
+		var v float64
+		if err := rows.Scan(&k[0], &k[1], &k[2], &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+func nullNaN(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
