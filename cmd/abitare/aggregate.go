@@ -3,13 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare/geo/hotspots"
 )
 
 func runAggregate(ctx context.Context, env *environment, args []string) error {
 	fs, dbURL := env.flagSet("aggregate")
 	periodFlag := fs.String("period", "", "period: a year such as 2025 (with its quarters) or a quarter such as 2025-Q2 (default: every period with events)")
+	permutations := fs.Int("permutations", 999, "hotspots: conditional permutations per area")
+	seed := fs.Uint64("seed", 1, "hotspots: random seed (results are reproducible for a seed)")
+	fdr := fs.Float64("fdr", 0.05, "hotspots: Benjamini-Hochberg false-discovery rate")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -39,6 +44,20 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 			fmt.Fprintf(env.stdout, " %s %d", g, sum.Areas[g])
 		}
 		fmt.Fprintf(env.stdout, " (%s)\n", sum.Elapsed.Round(1e6))
+		if p.IsQuarter() {
+			continue // hotspots on yearly figures only: quarters are too thin for local statistics
+		}
+		start := time.Now()
+		hs, err := hotspots.Run(ctx, db, p.Label, hotspots.Options{Permutations: *permutations, Seed: *seed, FDR: *fdr})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "period %s hotspots (run %d, %d permutations, seed %d, FDR %.2f, %s):", p.Label, hs.RunID,
+			*permutations, *seed, *fdr, time.Since(start).Round(time.Millisecond))
+		for _, g := range hotspots.Geographies {
+			fmt.Fprintf(env.stdout, " %s %d", g, hs.Significant["moran:multi_domain@"+g])
+		}
+		fmt.Fprintln(env.stdout, " areas in significant multi-domain clusters")
 	}
 	return nil
 }

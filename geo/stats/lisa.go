@@ -101,9 +101,10 @@ type areaCalc struct {
 }
 
 // LocalMoran computes the univariate Local Moran's I of y with conditional permutation
-// inference. y holds one value per area of w; NaN marks an undefined area, which is left out
-// exactly as if it were absent (code ClusterUndefined). Values are standardised with the
-// population sd over the defined areas.
+// inference. y holds one value per area of w; NaN marks an undefined area, which is left out as
+// if it were absent from the input (code ClusterUndefined; its neighbours' lags are averaged
+// over their defined neighbours only). Values are standardised with the population sd over the
+// defined areas.
 func LocalMoran(y []float64, w Weights, opt LISAOptions) (LISAResult, error) {
 	opt, s, err := setup(w, opt, y)
 	if err != nil {
@@ -386,6 +387,7 @@ func assemble(method string, n int, s subset, calcs []areaCalc, opt LISAOptions)
 func areaResult(c areaCalc, cutoff float64) AreaResult {
 	r := AreaResult{Stat: c.stat, Lag: c.lag, Z: c.z, P: c.p, Cluster: ClusterIsolated}
 	if !c.tested {
+		r.P = 1
 		return r
 	}
 	r.Significant = cutoff > 0 && c.p <= cutoff

@@ -180,12 +180,12 @@ func TestUnstable(t *testing.T) {
 
 func TestRelativeRisk(t *testing.T) {
 	tests := []struct {
-		name          string
-		a             int
-		nA            float64
-		b             int
-		nB            float64
-		rr, se        float64 // expected ratio and standard error of its log
+		name   string
+		a      int
+		nA     float64
+		b      int
+		nB     float64
+		rr, se float64 // expected ratio and standard error of its log
 	}{
 		// 20/100 against 10/100: rr 2, se sqrt(1/20 - 1/100 + 1/10 - 1/100) = sqrt(0.13);
 		// 95% limits 2 exp(-+1.96 * 0.36056) = [0.98656, 4.05448].

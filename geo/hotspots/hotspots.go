@@ -1,0 +1,229 @@
+// Package hotspots finds statistically honest clusters of need: Local Moran's I, Getis-Ord Gi*
+// and bivariate Local Moran on the areas of one geography, with conditional permutation
+// inference and a false-discovery-rate cut-off (geo/stats), stored with the parameters of the
+// run that made them.
+//
+// Inputs are rates on small populations, so Moran and the bivariate form use the
+// Assuncao-Reis empirical-Bayes standardised rates, and Gi* (which needs non-negative values)
+// the empirical-Bayes smoothed rates. Areas without residents are left out, not set to zero.
+package hotspots
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/abitare/abitare/geo/stats"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Geographies analysed: H3 cells at resolution 9 (the 6 neighbours) and census sections (queen
+// contiguity). Resolution-10 cells hold a dozen residents each: too few for any rate.
+var Geographies = []string{"h3_9", "h3_8", "section"}
+
+// Indicators analysed one by one, and the pairs of the bivariate form (x at the area against
+// the neighbours' y: not a local correlation).
+var (
+	Indicators = []string{"poverty", "housing", "health", "multi_domain"}
+	Pairs      = [][2]string{{"poverty", "health"}, {"poverty", "housing"}, {"housing", "health"}}
+)
+
+// Options are the inference settings; they travel with every stored result.
+type Options = stats.LISAOptions
+
+// Summary reports one run.
+type Summary struct {
+	RunID       int64
+	Significant map[string]int // analysis@geography -> significant areas
+}
+
+// Run analyses one period and replaces its stored hotspots.
+func Run(ctx context.Context, db *pgxpool.Pool, period string, opt Options) (Summary, error) {
+	sum := Summary{Significant: map[string]int{}}
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM hotspots WHERE period = $1`, period); err != nil {
+			return err
+		}
+		params, _ := json.Marshal(map[string]any{
+			"permutations": orDefault(opt.Permutations, stats.DefaultPermutations), "seed": opt.Seed,
+			"fdr_q": orDefaultF(opt.FDR, stats.DefaultFDR), "geographies": Geographies, "indicators": Indicators,
+			"pairs": Pairs, "moran_input": "Assuncao-Reis empirical-Bayes standardised rate",
+			"gi_input": "global empirical-Bayes smoothed rate per 1,000", "weights": "H3: 6 neighbours; sections: queen contiguity; row-standardised",
+			"inference": "conditional permutation, folded pseudo p = (M+1)/(R+1), Benjamini-Hochberg",
+		})
+		if err := tx.QueryRow(ctx, `INSERT INTO analysis_runs (kind, period, parameters) VALUES ('hotspots', $1, $2) RETURNING id`,
+			period, params).Scan(&sum.RunID); err != nil {
+			return err
+		}
+		for _, g := range Geographies {
+			if err := analyseGeography(ctx, tx, g, period, opt, &sum); err != nil {
+				return fmt.Errorf("%s: %w", g, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Summary{}, fmt.Errorf("hotspots %s: %w", period, err)
+	}
+	return sum, nil
+}
+
+// areaSet is the areas of one geography with residents, and their counts by indicator.
+type areaSet struct {
+	ids       []string
+	residents []float64
+	counts    map[string][]int
+	eb        map[string][]float64
+}
+
+func analyseGeography(ctx context.Context, tx pgx.Tx, geography, period string, opt Options, sum *Summary) error {
+	areas, err := readAreas(ctx, tx, geography, period)
+	if err != nil || len(areas.ids) < 3 {
+		return err
+	}
+	w, err := weightsFor(ctx, tx, geography, areas.ids)
+	if err != nil {
+		return err
+	}
+	ar := map[string][]float64{}
+	for _, ind := range Indicators {
+		ar[ind] = stats.AssuncaoReis(areas.counts[ind], areas.residents)
+	}
+	for _, ind := range Indicators {
+		res, err := stats.LocalMoran(ar[ind], w, opt)
+		if err != nil {
+			return err
+		}
+		if err := store(ctx, tx, geography, period, "moran:"+ind, areas.ids, res, sum); err != nil {
+			return err
+		}
+		res, err = stats.GetisOrdGiStar(areas.eb[ind], w, opt)
+		if err != nil {
+			return err
+		}
+		if err := store(ctx, tx, geography, period, "gi:"+ind, areas.ids, res, sum); err != nil {
+			return err
+		}
+	}
+	for _, p := range Pairs {
+		res, err := stats.BivariateLocalMoran(ar[p[0]], ar[p[1]], w, opt)
+		if err != nil {
+			return err
+		}
+		if err := store(ctx, tx, geography, period, "bivariate:"+p[0]+":"+p[1], areas.ids, res, sum); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readAreas(ctx context.Context, tx pgx.Tx, geography, period string) (areaSet, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT area_id, indicator, people, residents, coalesce(eb_rate, 'NaN') FROM area_indicators
+		WHERE geography = $1 AND period = $2 AND residents > 0 AND indicator = ANY($3)
+		ORDER BY area_id, indicator`, geography, period, Indicators)
+	if err != nil {
+		return areaSet{}, err
+	}
+	defer rows.Close()
+	s := areaSet{counts: map[string][]int{}, eb: map[string][]float64{}}
+	index := map[string]int{}
+	for rows.Next() {
+		var id, ind string
+		var people int
+		var residents, eb float64
+		if err := rows.Scan(&id, &ind, &people, &residents, &eb); err != nil {
+			return s, err
+		}
+		i, seen := index[id]
+		if !seen {
+			i = len(s.ids)
+			index[id] = i
+			s.ids = append(s.ids, id)
+			s.residents = append(s.residents, residents)
+			for _, k := range Indicators {
+				s.counts[k] = append(s.counts[k], 0)
+				s.eb[k] = append(s.eb[k], math.NaN())
+			}
+		}
+		s.counts[ind][i], s.eb[ind][i] = people, eb
+	}
+	return s, rows.Err()
+}
+
+// weightsFor builds row-standardised weights: H3 neighbours for cells, queen contiguity (a
+// shared point, with a 1 cm tolerance for slivers between zones) for sections.
+func weightsFor(ctx context.Context, tx pgx.Tx, geography string, ids []string) (stats.Weights, error) {
+	if geography != "section" {
+		cells := make([]uint64, len(ids))
+		for i, id := range ids {
+			c, err := strconv.ParseUint(id, 16, 64)
+			if err != nil {
+				return stats.Weights{}, fmt.Errorf("area %q is not an H3 index", id)
+			}
+			cells[i] = c
+		}
+		return stats.H3Weights(cells), nil
+	}
+	index := make(map[string]int, len(ids))
+	for i, id := range ids {
+		index[id] = i
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT a.id, b.id FROM census_sections a
+		JOIN census_sections b ON a.id < b.id AND ST_DWithin(a.geom::geography, b.geom::geography, 0.01)
+		WHERE a.id = ANY($1) AND b.id = ANY($1)`, ids)
+	if err != nil {
+		return stats.Weights{}, err
+	}
+	defer rows.Close()
+	lists := make([][]int, len(ids))
+	for rows.Next() {
+		var a, b string
+		if err := rows.Scan(&a, &b); err != nil {
+			return stats.Weights{}, err
+		}
+		lists[index[a]] = append(lists[index[a]], index[b])
+		lists[index[b]] = append(lists[index[b]], index[a])
+	}
+	return stats.FromNeighbors(lists), rows.Err()
+}
+
+func store(ctx context.Context, tx pgx.Tx, geography, period, analysis string, ids []string, res stats.LISAResult, sum *Summary) error {
+	rows := make([][]any, len(ids))
+	significant := 0
+	for i, a := range res.Areas {
+		rows[i] = []any{geography, ids[i], period, analysis, nan(a.Stat), nan(a.Z), nan(a.P), int16(a.Cluster), a.Significant, sum.RunID}
+		if a.Significant {
+			significant++
+		}
+	}
+	sum.Significant[analysis+"@"+geography] = significant
+	cols := []string{"geography", "area_id", "period", "analysis", "statistic", "z_sim", "p_value", "cluster", "significant", "run_id"}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"hotspots"}, cols, pgx.CopyFromRows(rows))
+	return err
+}
+
+func nan(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
+
+func orDefault(v, d int) int {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+func orDefaultF(v, d float64) float64 {
+	if v == 0 {
+		return d
+	}
+	return v
+}
