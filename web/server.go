@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/web/ui"
 	"github.com/go-chi/chi/v5"
@@ -27,16 +28,17 @@ type Config struct {
 
 // Server serves the observatory over HTTP.
 type Server struct {
-	cfg    Config
-	tiler  *tiles.Tiler
+	cfg      Config
+	tiler    *tiles.Tiler
+	profiles *profile.Reader
 	logger *slog.Logger
 	http   *http.Server
 	ln     net.Listener
 }
 
 // NewServer wires the routes; call Open to start listening.
-func NewServer(cfg Config, tiler *tiles.Tiler, logger *slog.Logger) *Server {
-	s := &Server{cfg: cfg, tiler: tiler, logger: logger}
+func NewServer(cfg Config, tiler *tiles.Tiler, profiles *profile.Reader, logger *slog.Logger) *Server {
+	s := &Server{cfg: cfg, tiler: tiler, profiles: profiles, logger: logger}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -51,8 +53,9 @@ func NewServer(cfg Config, tiler *tiles.Tiler, logger *slog.Logger) *Server {
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer)
-	r.Use(middleware.Compress(5, "application/json", "application/vnd.mapbox-vector-tile", "text/html", "text/css", "application/javascript", "text/javascript"))
+	r.Use(middleware.Compress(5, "application/json", "text/csv", "application/vnd.mapbox-vector-tile", "text/html", "text/css", "application/javascript", "text/javascript"))
 	r.Get("/healthz", s.health)
+	r.Route("/api", s.apiRoutes)
 	r.Route("/tiles", func(r chi.Router) {
 		r.Get("/catalog.json", s.catalog)
 		r.Get("/{layer}.json", s.tileJSON)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/geo/hexgrid"
+	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/ingest/field"
 	"github.com/abitare/abitare/ingest/pseudonym"
 	"github.com/abitare/abitare/migrations/testdb"
@@ -113,7 +114,7 @@ func TestDemoPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.NewServer(web.Config{Addr: "127.0.0.1:0"}, tiler, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := web.NewServer(web.Config{Addr: "127.0.0.1:0"}, tiler, &profile.Reader{DB: db.Pool, MinCount: 5}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	t.Run("hexagon tile matches independent counts", func(t *testing.T) { checkHexagonTile(t, ts.URL, people) })
@@ -490,7 +491,7 @@ func checkMapInBrowser(t *testing.T, db *testdb.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.NewServer(web.Config{Addr: "127.0.0.1:0"}, tiler, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := web.NewServer(web.Config{Addr: "127.0.0.1:0"}, tiler, &profile.Reader{DB: db.Pool, MinCount: 5}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}

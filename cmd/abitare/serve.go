@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/web"
 )
@@ -26,7 +27,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := web.NewServer(web.Config{Addr: *addr, PublicURL: *publicURL}, tiler, env.logger)
+	profiles := &profile.Reader{DB: db, MinCount: *minCount}
+	srv := web.NewServer(web.Config{Addr: *addr, PublicURL: *publicURL}, tiler, profiles, env.logger)
 	if err := srv.Open(); err != nil {
 		return err
 	}

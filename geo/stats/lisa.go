@@ -78,13 +78,13 @@ type AreaResult struct {
 
 // LISAResult holds every area's result together with the parameters that produced them.
 type LISAResult struct {
-	Method       string       `json:"method"`
-	Permutations int          `json:"permutations"`
-	Seed         uint64       `json:"seed"`
-	FDR          float64      `json:"fdr_q"`
-	Cutoff       float64      `json:"p_cutoff"` // BH cut-off p*; 0 when nothing is significant
-	Tested       int          `json:"tested"`   // areas tested (defined, with neighbours): BH's m
-	Areas        []AreaResult `json:"areas"`
+	Method       string       `json:"method"`       // a Method* name
+	Permutations int          `json:"permutations"` // permutations per area (R)
+	Seed         uint64       `json:"seed"`         // seed of the per-area random streams
+	FDR          float64      `json:"fdr_q"`        // Benjamini-Hochberg q
+	Cutoff       float64      `json:"p_cutoff"`     // BH cut-off p*; 0 when nothing is significant
+	Tested       int          `json:"tested"`       // areas tested (defined, with neighbours): BH's m
+	Areas        []AreaResult `json:"areas"`        // one per input area, in input order
 }
 
 // subset is the defined areas of a run and the weights restricted to them.

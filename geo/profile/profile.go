@@ -1,0 +1,265 @@
+// Package profile reads the figures of the observatory back for the API: an area's profile
+// (every indicator with its interval and trend, the overlap of domains, its hotspot classes)
+// and rankings of areas for targeting. Counts between 1 and the disclosure threshold are
+// withheld, together with the rates built on them.
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ErrNotFound is returned for an area or period without figures.
+var ErrNotFound = errors.New("not found")
+
+// ErrBadRequest is returned for an unknown geography or indicator.
+var ErrBadRequest = errors.New("bad request")
+
+// Reader reads profiles and rankings.
+type Reader struct {
+	DB       *pgxpool.Pool
+	MinCount int // disclosure threshold: counts 1..MinCount-1 are withheld
+}
+
+// Indicator is one indicator of an area in one period.
+type Indicator struct {
+	Indicator    string   `json:"indicator"`
+	People       *int     `json:"people"`        // nil when withheld
+	Residents    float64  `json:"residents"`     // rounded to whole people
+	Rate         *float64 `json:"rate"`          // per 1,000
+	CILow        *float64 `json:"ci_low"`        // exact Poisson 95%
+	CIHigh       *float64 `json:"ci_high"`       //
+	EBRate       *float64 `json:"eb_rate"`       // empirical-Bayes smoothed
+	Unstable     bool     `json:"unstable"`      // too few residents or people for a stable rate
+	PreviousRate *float64 `json:"previous_rate"` // same indicator, previous period
+	Change       *float64 `json:"change"`        // rate minus previous rate
+	Status       string   `json:"status"`        // published, withheld, not_applicable
+}
+
+// Area is an area's profile for one period.
+type Area struct {
+	Geography  string            `json:"geography"`
+	ID         string            `json:"id"`
+	Period     string            `json:"period"`
+	Indicators []Indicator       `json:"indicators"`
+	Overlap    []Combination     `json:"overlap"`
+	Hotspots   []Hotspot         `json:"hotspots"`
+	Quarters   map[string][]Rate `json:"quarters"` // indicator -> rate per quarter of the year
+}
+
+// Combination is the people of an area in one combination of domains.
+type Combination struct {
+	Combination string `json:"combination"`
+	People      *int   `json:"people"`
+	Status      string `json:"status"`
+}
+
+// Hotspot is an area's result in one local analysis.
+type Hotspot struct {
+	Analysis    string   `json:"analysis"`
+	Statistic   *float64 `json:"statistic"`
+	PValue      *float64 `json:"p_value"`
+	Cluster     int      `json:"cluster"`
+	Significant bool     `json:"significant"`
+	RunID       int64    `json:"run_id"`
+}
+
+// Rate is a period's rate of an indicator.
+type Rate struct {
+	Period string   `json:"period"`
+	Rate   *float64 `json:"rate"`
+	Status string   `json:"status"`
+}
+
+// Geographies accepted by the API.
+var Geographies = aggregate.Geographies
+
+func checkGeography(g string) error {
+	if !slices.Contains(Geographies, g) {
+		return fmt.Errorf("%w: geography %q, want one of %v", ErrBadRequest, g, Geographies)
+	}
+	return nil
+}
+
+// LatestYear is the most recent aggregated year.
+func (r *Reader) LatestYear(ctx context.Context) (string, error) {
+	var p *string
+	if err := r.DB.QueryRow(ctx, `SELECT max(period) FROM area_indicators WHERE period NOT LIKE '%-Q%'`).Scan(&p); err != nil {
+		return "", err
+	}
+	if p == nil {
+		return "", fmt.Errorf("%w: no figures yet (run abitare aggregate)", ErrNotFound)
+	}
+	return *p, nil
+}
+
+// Area returns the profile of one area.
+func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, error) {
+	if err := checkGeography(geography); err != nil {
+		return Area{}, err
+	}
+	a := Area{Geography: geography, ID: id, Period: period, Quarters: map[string][]Rate{}}
+	rows, err := r.DB.Query(ctx, `
+		SELECT indicator, people, residents, rate, ci_low, ci_high, eb_rate, unstable, previous_rate
+		FROM area_indicators WHERE geography = $1 AND area_id = $2 AND period = $3 ORDER BY indicator`, geography, id, period)
+	if err != nil {
+		return a, err
+	}
+	a.Indicators, err = pgx.CollectRows(rows, r.scanIndicator)
+	if err != nil {
+		return a, err
+	}
+	if len(a.Indicators) == 0 {
+		return a, fmt.Errorf("%w: no figures for %s %s in %s", ErrNotFound, geography, id, period)
+	}
+	if a.Overlap, err = r.overlap(ctx, geography, id, period); err != nil {
+		return a, err
+	}
+	if a.Hotspots, err = r.hotspots(ctx, geography, id, period); err != nil {
+		return a, err
+	}
+	return a, r.quarters(ctx, &a)
+}
+
+func (r *Reader) scanIndicator(row pgx.CollectableRow) (Indicator, error) {
+	var ind Indicator
+	var people int
+	var rate, lo, hi, eb, prev *float64
+	if err := row.Scan(&ind.Indicator, &people, &ind.Residents, &rate, &lo, &hi, &eb, &ind.Unstable, &prev); err != nil {
+		return ind, err
+	}
+	ind.Residents = math.Round(ind.Residents)
+	ind.Status = r.status(people, rate != nil)
+	if ind.Status == "published" {
+		ind.People, ind.Rate, ind.CILow, ind.CIHigh, ind.EBRate, ind.PreviousRate = &people, round(rate), round(lo), round(hi), round(eb), round(prev)
+		if rate != nil && prev != nil {
+			ind.Change = round(ptr(*rate - *prev))
+		}
+	}
+	return ind, nil
+}
+
+// status says whether a count may be published: zero or at least the threshold.
+func (r *Reader) status(count int, defined bool) string {
+	switch {
+	case !defined:
+		return "not_applicable"
+	case count > 0 && count < r.MinCount:
+		return "withheld"
+	}
+	return "published"
+}
+
+func (r *Reader) overlap(ctx context.Context, geography, id, period string) ([]Combination, error) {
+	rows, err := r.DB.Query(ctx, `SELECT combination, people FROM area_overlap WHERE geography = $1 AND area_id = $2 AND period = $3 ORDER BY people DESC, combination`, geography, id, period)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Combination, error) {
+		var c Combination
+		var n int
+		err := row.Scan(&c.Combination, &n)
+		c.Status = r.status(n, true)
+		if c.Status == "published" {
+			c.People = &n
+		}
+		return c, err
+	})
+}
+
+func (r *Reader) hotspots(ctx context.Context, geography, id, period string) ([]Hotspot, error) {
+	rows, err := r.DB.Query(ctx, `SELECT analysis, statistic, p_value, cluster, significant, run_id FROM hotspots WHERE geography = $1 AND area_id = $2 AND period = $3 ORDER BY analysis`, geography, id, period)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Hotspot, error) {
+		var h Hotspot
+		err := row.Scan(&h.Analysis, &h.Statistic, &h.PValue, &h.Cluster, &h.Significant, &h.RunID)
+		return h, err
+	})
+}
+
+func (r *Reader) quarters(ctx context.Context, a *Area) error {
+	rows, err := r.DB.Query(ctx, `
+		SELECT indicator, period, people, rate FROM area_indicators
+		WHERE geography = $1 AND area_id = $2 AND period LIKE $3 || '-Q%' ORDER BY indicator, period`, a.Geography, a.ID, a.Period)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ind, period string
+		var people int
+		var rate *float64
+		if err := rows.Scan(&ind, &period, &people, &rate); err != nil {
+			return err
+		}
+		q := Rate{Period: period, Status: r.status(people, rate != nil)}
+		if q.Status == "published" {
+			q.Rate = round(rate)
+		}
+		a.Quarters[ind] = append(a.Quarters[ind], q)
+	}
+	return rows.Err()
+}
+
+// Ranked is one area in a ranking.
+type Ranked struct {
+	Rank      int      `json:"rank"`
+	ID        string   `json:"id"`
+	People    *int     `json:"people"`
+	Residents float64  `json:"residents"`
+	Rate      *float64 `json:"rate"`
+	CILow     *float64 `json:"ci_low"`
+	CIHigh    *float64 `json:"ci_high"`
+	EBRate    *float64 `json:"eb_rate"`
+	Unstable  bool     `json:"unstable"`
+	Status    string   `json:"status"`
+}
+
+// Ranking lists a geography's areas by their empirical-Bayes rate of an indicator, highest
+// first, so that a small area with one case does not top the list by chance.
+func (r *Reader) Ranking(ctx context.Context, geography, indicator, period string, limit int) ([]Ranked, error) {
+	if err := checkGeography(geography); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(aggregate.Indicators, indicator) {
+		return nil, fmt.Errorf("%w: indicator %q, want one of %v", ErrBadRequest, indicator, aggregate.Indicators)
+	}
+	rows, err := r.DB.Query(ctx, `
+		SELECT area_id, people, residents, rate, ci_low, ci_high, eb_rate, unstable FROM area_indicators
+		WHERE geography = $1 AND indicator = $2 AND period = $3 AND residents > 0
+		ORDER BY eb_rate DESC NULLS LAST, area_id LIMIT $4`, geography, indicator, period, limit)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Ranked, error) {
+		var k Ranked
+		var people int
+		var rate, lo, hi, eb *float64
+		err := row.Scan(&k.ID, &people, &k.Residents, &rate, &lo, &hi, &eb, &k.Unstable)
+		n++
+		k.Rank, k.Residents, k.Status = n, math.Round(k.Residents), r.status(people, rate != nil)
+		if k.Status == "published" {
+			k.People, k.Rate, k.CILow, k.CIHigh, k.EBRate = &people, round(rate), round(lo), round(hi), round(eb)
+		}
+		return k, err
+	})
+}
+
+func round(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	return ptr(math.Round(*v*100) / 100)
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/abitare/abitare/geo/profile"
+	"github.com/go-chi/chi/v5"
+)
+
+func (s *Server) apiRoutes(r chi.Router) {
+	r.Get("/areas/{geography}/{id}", s.area)
+	r.Get("/rankings", s.rankings)
+}
+
+// period is the ?period= of a request, or the latest aggregated year.
+func (s *Server) period(r *http.Request) (string, error) {
+	if p := r.URL.Query().Get("period"); p != "" {
+		return p, nil
+	}
+	return s.profiles.LatestYear(r.Context())
+}
+
+func (s *Server) area(w http.ResponseWriter, r *http.Request) {
+	period, err := s.period(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	a, err := s.profiles.Area(r.Context(), chi.URLParam(r, "geography"), chi.URLParam(r, "id"), period)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		writeCSV(w, fmt.Sprintf("abitare-%s-%s-%s.csv", a.Geography, a.ID, a.Period),
+			[]string{"geography", "id", "period", "indicator", "people", "residents", "rate", "ci_low", "ci_high", "eb_rate", "unstable", "previous_rate", "change", "status"},
+			func(emit func(...string)) {
+				for _, i := range a.Indicators {
+					emit(a.Geography, a.ID, a.Period, i.Indicator, intOr(i.People), num(&i.Residents), num(i.Rate), num(i.CILow), num(i.CIHigh),
+						num(i.EBRate), strconv.FormatBool(i.Unstable), num(i.PreviousRate), num(i.Change), i.Status)
+				}
+			})
+		return
+	}
+	writeJSON(w, a)
+}
+
+func (s *Server) rankings(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	period, err := s.period(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	limit := 100
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 20000 {
+			http.Error(w, "limit must be a whole number from 1 to 20000", http.StatusBadRequest)
+			return
+		}
+	}
+	geography, indicator := q.Get("geography"), q.Get("indicator")
+	if geography == "" {
+		geography = "section"
+	}
+	list, err := s.profiles.Ranking(r.Context(), geography, indicator, period, limit)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		writeCSV(w, fmt.Sprintf("abitare-ranking-%s-%s-%s.csv", indicator, geography, period),
+			[]string{"rank", "geography", "id", "period", "indicator", "people", "residents", "rate", "ci_low", "ci_high", "eb_rate", "unstable", "status"},
+			func(emit func(...string)) {
+				for _, k := range list {
+					emit(strconv.Itoa(k.Rank), geography, k.ID, period, indicator, intOr(k.People), num(&k.Residents), num(k.Rate),
+						num(k.CILow), num(k.CIHigh), num(k.EBRate), strconv.FormatBool(k.Unstable), k.Status)
+				}
+			})
+		return
+	}
+	writeJSON(w, map[string]any{"geography": geography, "indicator": indicator, "period": period,
+		"order": "empirical-Bayes rate, highest first", "areas": list})
+}
+
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, profile.ErrBadRequest):
+		http.Error(w, err.Error(), http.StatusBadRequest)
+	case errors.Is(err, profile.ErrNotFound):
+		http.Error(w, err.Error(), http.StatusNotFound)
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+func wantsCSV(r *http.Request) bool {
+	return r.URL.Query().Get("format") == "csv" || r.Header.Get("Accept") == "text/csv"
+}
+
+func writeCSV(w http.ResponseWriter, filename string, header []string, rows func(emit func(...string))) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write(header)
+	rows(func(fields ...string) { _ = cw.Write(fields) })
+	cw.Flush()
+}
+
+func num(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+func intOr(v *int) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(*v)
+}
