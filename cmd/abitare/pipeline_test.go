@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"math"
 	"fmt"
 	"io"
 	"log/slog"
@@ -119,6 +121,7 @@ func TestDemoPipeline(t *testing.T) {
 	defer ts.Close()
 	t.Run("hexagon tile matches independent counts", func(t *testing.T) { checkHexagonTile(t, ts.URL, people) })
 	t.Run("tile errors", func(t *testing.T) { checkTileErrors(t, ts.URL) })
+	t.Run("area profile and ranking", func(t *testing.T) { checkAPI(t, ts.URL, people) })
 	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db) })
 }
 
@@ -358,6 +361,94 @@ func checkTileErrors(t *testing.T, base string) {
 		resp.Body.Close()
 		if resp.StatusCode != want {
 			t.Errorf("GET %s: %d %q, want %d", path, resp.StatusCode, body, want)
+		}
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusOK && v != nil {
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatalf("decode %s: %v", url, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// checkAPI compares the busiest resolution-8 cell's profile with the counts recomputed from the
+// files, and checks the statistics' invariants and the ranking's order.
+func checkAPI(t *testing.T, base string, people map[string]*demoPerson) {
+	want := countByCell(people, 8)
+	var busiest h3.Cell
+	for c, f := range want {
+		if busiest == 0 || f.poverty > want[busiest].poverty {
+			busiest = c
+		}
+	}
+	var area profile.Area
+	if code := getJSON(t, base+"/api/areas/h3_8/"+busiest.String()+"?period=2025", &area); code != http.StatusOK {
+		t.Fatalf("profile: %d", code)
+	}
+	found := 0
+	for _, ind := range area.Indicators {
+		counts := map[string]int{"poverty": want[busiest].poverty, "housing": want[busiest].housing, "health": want[busiest].health}
+		if n, ok := counts[ind.Indicator]; ok && n >= 5 {
+			found++
+			if ind.People == nil || *ind.People != n {
+				t.Errorf("%s: %v people in the profile, %d recomputed", ind.Indicator, ind.People, n)
+			}
+		}
+		if ind.Status != "published" {
+			continue
+		}
+		if *ind.CILow > *ind.Rate || *ind.Rate > *ind.CIHigh {
+			t.Errorf("%s: rate %v outside its interval [%v, %v]", ind.Indicator, *ind.Rate, *ind.CILow, *ind.CIHigh)
+		}
+		if got := 1000 * float64(*ind.People) / ind.Residents; math.Abs(got-*ind.Rate) > 0.05*(*ind.Rate)+0.1 {
+			t.Errorf("%s: rate %v, people/residents gives %v", ind.Indicator, *ind.Rate, got)
+		}
+	}
+	if found < 2 || len(area.Quarters["poverty"]) == 0 || len(area.Overlap) == 0 {
+		t.Fatalf("profile incomplete: %+v", area)
+	}
+	var ranking struct {
+		Areas []profile.Ranked `json:"areas"`
+	}
+	if code := getJSON(t, base+"/api/rankings?indicator=multi_domain&geography=section&period=2025&limit=50", &ranking); code != http.StatusOK || len(ranking.Areas) != 50 {
+		t.Fatalf("ranking: %d, %d areas", code, len(ranking.Areas))
+	}
+	for i := 1; i < len(ranking.Areas); i++ {
+		a, b := ranking.Areas[i-1], ranking.Areas[i]
+		if a.EBRate != nil && b.EBRate != nil && *a.EBRate < *b.EBRate {
+			t.Fatalf("ranking not in decreasing empirical-Bayes order at %d", i)
+		}
+		if b.People != nil && *b.People > 0 && *b.People < 5 {
+			t.Fatalf("ranking publishes a count of %d", *b.People)
+		}
+	}
+	resp, err := http.Get(base + "/api/rankings?indicator=poverty&geography=h3_9&format=csv&limit=10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(lines) != 11 || !strings.HasPrefix(lines[0], "rank,geography,id") {
+		t.Fatalf("CSV ranking: %s %q", resp.Header.Get("Content-Type"), body)
+	}
+	for path, code := range map[string]int{
+		"/api/areas/h3_8/ffffffffffffff?period=2025":  http.StatusNotFound,
+		"/api/areas/nowhere/1":                        http.StatusBadRequest,
+		"/api/rankings?indicator=luck":                http.StatusBadRequest,
+		"/api/rankings?indicator=poverty&limit=-1":    http.StatusBadRequest,
+		"/api/rankings?indicator=poverty&period=1999": http.StatusOK,
+	} {
+		if got := getJSON(t, base+path, nil); got != code {
+			t.Errorf("GET %s: %d, want %d", path, got, code)
 		}
 	}
 }
