@@ -50,12 +50,22 @@ func withFields(extra map[string]string) map[string]string {
 	return out
 }
 
+func withResolution(f map[string]string) map[string]string {
+	f["resolution"] = "Number"
+	return f
+}
+
+func withSynthetic(f map[string]string) map[string]string {
+	f["synthetic"] = "Boolean"
+	return f
+}
+
 // DefaultLayers is the catalog the server offers.
 func DefaultLayers() []Layer {
 	return []Layer{
 		{
 			ID:          "hexagons",
-			Title:       map[string]string{"it": "Esagoni H3: sovrapposizione dei bisogni", "en": "H3 hexagons: overlap of needs"},
+			Title:       map[string]string{"it": "Esagoni H3: classi di sovrapposizione dei bisogni", "en": "H3 hexagons: overlap classes of needs"},
 			Description: "People with poverty, housing and health needs per H3 cell; the zoom picks the resolution (7-10). Counts below the disclosure threshold are omitted.",
 			MinZoom:     8, MaxZoom: 16,
 			Fields:      withFields(map[string]string{"resolution": "Number"}),
@@ -70,6 +80,51 @@ func DefaultLayers() []Layer {
 			Fields:      withFields(map[string]string{"omi_zone": "String", "synthetic": "Boolean"}),
 			Attribution: modena.Attribution + " · " + attrDemo,
 			query:       sectionQuery,
+		},
+		{
+			ID:          "adaptive",
+			Title:       map[string]string{"it": "Esagoni adattivi (almeno 250 residenti)", "en": "Population-adaptive hexagons (at least 250 residents)"},
+			Description: "The finest H3 cell (resolution 7-10) whose residents reach the floor, with the overlap class and figures; same at every zoom.",
+			MinZoom:     8, MaxZoom: 16,
+			Fields:      withFields(map[string]string{"resolution": "Number", "floor": "Number"}),
+			Attribution: modena.Attribution + " · " + attrDemo,
+			query:       adaptiveQuery,
+		},
+		{
+			ID:          "indicators",
+			Title:       map[string]string{"it": "Indicatori per esagono H3", "en": "Indicators per H3 hexagon"},
+			Description: "For each domain and for multi-domain need: people, rate per 1,000 with exact Poisson 95% interval, empirical-Bayes rate, change on the previous year, instability flag. The zoom picks the resolution (7-10).",
+			MinZoom:     8, MaxZoom: 16,
+			Fields:      withResolution(indicatorFields()),
+			Attribution: modena.Attribution + " · " + attrDemo,
+			query:       indicatorHexQuery,
+		},
+		{
+			ID:          "indicators_sections",
+			Title:       map[string]string{"it": "Indicatori per sezione di censimento", "en": "Indicators per census section"},
+			Description: "The indicators per census section.",
+			MinZoom:     10, MaxZoom: 16,
+			Fields:      withSynthetic(indicatorFields()),
+			Attribution: modena.Attribution + " · " + attrDemo,
+			query:       indicatorSectionQuery,
+		},
+		{
+			ID:          "hotspots",
+			Title:       map[string]string{"it": "Aree calde e fredde (H3)", "en": "Hot and cold spots (H3)"},
+			Description: "Local Moran, Getis-Ord Gi* and bivariate Local Moran on H3 resolution 8 (zoom up to 12) and 9: GeoDa cluster code where significant after the false-discovery-rate cut-off, else 0. Parameters: /api/runs.",
+			MinZoom:     8, MaxZoom: 16,
+			Fields:      withResolution(hotspotFields()),
+			Attribution: modena.Attribution + " · " + attrDemo,
+			query:       hotspotHexQuery,
+		},
+		{
+			ID:          "hotspots_sections",
+			Title:       map[string]string{"it": "Aree calde e fredde (sezioni)", "en": "Hot and cold spots (census sections)"},
+			Description: "The local statistics on census sections (queen contiguity).",
+			MinZoom:     10, MaxZoom: 16,
+			Fields:      withSynthetic(hotspotFields()),
+			Attribution: modena.Attribution + " · " + attrDemo,
+			query:       hotspotSectionQuery,
 		},
 		{
 			ID:          "omi_zones",

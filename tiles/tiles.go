@@ -145,7 +145,7 @@ func (t *Tiler) TileJSON(ctx context.Context, layer, baseURL string) (TileJSON, 
 
 // synthetic reports whether a figure layer shows stand-in census sections.
 func (t *Tiler) synthetic(ctx context.Context, l Layer) (bool, error) {
-	if l.ID != "sections" && l.ID != "hexagons" {
+	if l.ID == "omi_zones" || l.ID == "boundary" {
 		return false, nil
 	}
 	var any bool

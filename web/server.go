@@ -31,9 +31,9 @@ type Server struct {
 	cfg      Config
 	tiler    *tiles.Tiler
 	profiles *profile.Reader
-	logger *slog.Logger
-	http   *http.Server
-	ln     net.Listener
+	logger   *slog.Logger
+	http     *http.Server
+	ln       net.Listener
 }
 
 // NewServer wires the routes; call Open to start listening.

@@ -15,6 +15,7 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	permutations := fs.Int("permutations", 999, "hotspots: conditional permutations per area")
 	seed := fs.Uint64("seed", 1, "hotspots: random seed (results are reproducible for a seed)")
 	fdr := fs.Float64("fdr", 0.05, "hotspots: Benjamini-Hochberg false-discovery rate")
+	floor := fs.Int("floor", aggregate.DefaultFloor, "adaptive hexagons: residents each must reach")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -34,6 +35,7 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	if len(periods) == 0 {
 		return fmt.Errorf("no events to aggregate: ingest some files first")
 	}
+
 	for _, p := range periods {
 		sum, err := aggregate.Run(ctx, db, p)
 		if err != nil {
@@ -59,5 +61,10 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 		}
 		fmt.Fprintln(env.stdout, " areas in significant multi-domain clusters")
 	}
+	n, err := aggregate.StoreAdaptive(ctx, db, *floor)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "adaptive hexagons: %d cells, each the finest reaching %d residents\n", n, *floor)
 	return nil
 }
