@@ -38,6 +38,7 @@ demo-load: build .abitare-demo-key
 	$(BIN) demo --seed $(SEED) --out $(DEMO_DIR); \
 	$(BIN) sections $(DEMO_DIR)/sezioni.geojson; \
 	$(BIN) addresses load $(DEMO_DIR)/stradario_anncsu.csv; \
+	$(BIN) population load $(DEMO_DIR)/anagrafe.csv; \
 	$(BIN) ingest --source social_services $(DEMO_DIR)/servizi_sociali.csv; \
 	$(BIN) ingest --source housing_office $(DEMO_DIR)/ufficio_casa.csv; \
 	$(BIN) ingest --source health_authority $(DEMO_DIR)/ausl_prese_in_carico.csv; \

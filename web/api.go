@@ -14,6 +14,49 @@ import (
 func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/areas/{geography}/{id}", s.area)
 	r.Get("/rankings", s.rankings)
+	r.Get("/categories", s.categories)
+	r.Get("/runs/{id}", s.run)
+}
+
+func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
+	period, err := s.period(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	domain := r.URL.Query().Get("domain")
+	list, unclassified, err := s.profiles.Categories(r.Context(), domain, period)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		writeCSV(w, fmt.Sprintf("abitare-categories-%s-%s.csv", domain, period),
+			[]string{"domain", "period", "dimension", "category", "residents", "people", "rate", "ci_low", "ci_high", "relative_risk", "rr_low", "rr_high", "status"},
+			func(emit func(...string)) {
+				for _, k := range list {
+					emit(domain, period, k.Dimension, k.Category, strconv.Itoa(k.Residents), intOr(k.People), num(k.Rate), num(k.CILow),
+						num(k.CIHigh), num(k.RR), num(k.RRLow), num(k.RRHigh), k.Status)
+				}
+			})
+		return
+	}
+	writeJSON(w, map[string]any{"domain": domain, "period": period, "order": "relative risk, highest first",
+		"against": "residents outside the category", "unclassified_people": unclassified, "categories": list})
+}
+
+func (s *Server) run(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		http.Error(w, "run id must be a number", http.StatusBadRequest)
+		return
+	}
+	run, err := s.profiles.Run(r.Context(), id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, run)
 }
 
 // period is the ?period= of a request, or the latest aggregated year.

@@ -29,6 +29,7 @@ var commands = []command{
 	{"sections", "load census sections from an ISTAT-layout GeoJSON file", runSections},
 	{"demo", "write the synthetic demo city: sections and agency files", runDemo},
 	{"addresses", "load the address register: abitare addresses load FILE", runAddresses},
+	{"population", "load the population register: abitare population load FILE", runPopulation},
 	{"ingest", "load agency files: abitare ingest --source NAME FILE...", runIngest},
 	{"batches", "list loaded files, or roll one back: abitare batches [rollback ID]", runBatches},
 	{"linkage", "report how people link across sources and how records were placed", runLinkage},

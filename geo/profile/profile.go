@@ -6,10 +6,12 @@ package profile
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/jackc/pgx/v5"
@@ -263,3 +265,23 @@ func round(v *float64) *float64 {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// AnalysisRun is the record of an analysis and its parameters.
+type AnalysisRun struct {
+	ID         int64           `json:"id"`
+	Kind       string          `json:"kind"`
+	Period     string          `json:"period"`
+	Parameters json.RawMessage `json:"parameters"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+// Run returns the record of one analysis run.
+func (r *Reader) Run(ctx context.Context, id int64) (AnalysisRun, error) {
+	run := AnalysisRun{ID: id}
+	err := r.DB.QueryRow(ctx, `SELECT kind, period, parameters, created_at FROM analysis_runs WHERE id = $1`, id).
+		Scan(&run.Kind, &run.Period, &run.Parameters, &run.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return run, fmt.Errorf("%w: no run %d", ErrNotFound, id)
+	}
+	return run, err
+}
