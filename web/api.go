@@ -16,6 +16,23 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/rankings", s.rankings)
 	r.Get("/categories", s.categories)
 	r.Get("/runs/{id}", s.run)
+	r.Get("/rent-burden", s.rentBurden)
+}
+
+func (s *Server) rentBurden(w http.ResponseWriter, r *http.Request) {
+	period, err := s.period(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	list, err := s.profiles.RentBurdens(r.Context(), period)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"period": period, "dwelling_m2_by_household_size": profile.DwellingM2,
+		"method": "12 x dwelling m2 x OMI zone rent midpoint (abitazioni civili, EUR/m2/month) / declared ISEE; zone \"\" is the whole city",
+		"zones": list})
 }
 
 func (s *Server) categories(w http.ResponseWriter, r *http.Request) {

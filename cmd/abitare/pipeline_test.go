@@ -94,10 +94,11 @@ func TestDemoPipeline(t *testing.T) {
 	c.must("demo", "--seed", "7", "--out", dir)
 	c.must("sections", filepath.Join(dir, "sezioni.geojson"))
 	c.must("addresses", "load", filepath.Join(dir, "stradario_anncsu.csv"))
+	c.must("population", "load", filepath.Join(dir, "anagrafe.csv"))
 	for _, f := range demoFiles {
 		c.must("ingest", "--quiet", "--source", f.source, filepath.Join(dir, f.file))
 	}
-	c.must("aggregate", "--period", "2025")
+	c.must("aggregate", "--period", "2025", "--permutations", "199")
 
 	people := readDemoPeople(t, dir)
 	t.Run("no fiscal code in the database", func(t *testing.T) { checkNoFiscalCode(t, db, people) })
@@ -122,6 +123,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("hexagon tile matches independent counts", func(t *testing.T) { checkHexagonTile(t, ts.URL, people) })
 	t.Run("tile errors", func(t *testing.T) { checkTileErrors(t, ts.URL) })
 	t.Run("area profile and ranking", func(t *testing.T) { checkAPI(t, ts.URL, people) })
+	t.Run("categories, rent burden, composite, coverage", func(t *testing.T) { checkAnalyses(t, ts.URL, db) })
 	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db) })
 }
 
@@ -453,10 +455,70 @@ func checkAPI(t *testing.T, base string, people map[string]*demoPerson) {
 	}
 }
 
+// checkAnalyses checks the invariants of the analyses against the loaded rows.
+func checkAnalyses(t *testing.T, base string, db *testdb.DB) {
+	ctx := context.Background()
+	var cats struct {
+		Categories []profile.CategoryRisk `json:"categories"`
+	}
+	if code := getJSON(t, base+"/api/categories?domain=poverty&period=2025", &cats); code != http.StatusOK {
+		t.Fatalf("categories: %d", code)
+	}
+	residents := map[string]int{}
+	for _, c := range cats.Categories {
+		residents[c.Dimension] += c.Residents
+		if c.People != nil && *c.People > 0 && *c.People < 5 {
+			t.Fatalf("category %s/%s publishes %d people", c.Dimension, c.Category, *c.People)
+		}
+		if c.RR != nil && (*c.RRLow > *c.RR || *c.RR > *c.RRHigh) {
+			t.Fatalf("category %s/%s: RR %v outside [%v, %v]", c.Dimension, c.Category, *c.RR, *c.RRLow, *c.RRHigh)
+		}
+	}
+	var register int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM residents`).Scan(&register); err != nil {
+		t.Fatal(err)
+	}
+	for dim, n := range residents {
+		if n != register {
+			t.Errorf("dimension %s covers %d residents, the register holds %d", dim, n, register)
+		}
+	}
+	for i := 1; i < len(cats.Categories); i++ {
+		a, b := cats.Categories[i-1].RR, cats.Categories[i].RR
+		if a != nil && b != nil && *a < *b {
+			t.Fatal("categories not sorted by relative risk")
+		}
+	}
+	var rent struct {
+		Zones []profile.RentBurden `json:"zones"`
+	}
+	if code := getJSON(t, base+"/api/rent-burden?period=2025", &rent); code != http.StatusOK || len(rent.Zones) < 10 || rent.Zones[0].Zone != "" {
+		t.Fatalf("rent burden: %d %+v", code, rent.Zones)
+	}
+	city := rent.Zones[0]
+	if city.Households == nil || *city.Above40 > *city.Above30 || *city.Above30 > *city.Households {
+		t.Fatalf("city rent burden does not add up: %+v", city)
+	}
+	var ampiMean float64
+	var composite, coverageBad int
+	err := db.Pool.QueryRow(ctx, `SELECT avg(ampi), count(*) FROM area_composite WHERE geography = 'section' AND period = '2025'`).Scan(&ampiMean, &composite)
+	if err != nil || composite < 700 || math.Abs(ampiMean-100) > 2 {
+		t.Fatalf("composite: %d sections, mean AMPI %v (%v)", composite, ampiMean, err)
+	}
+	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM area_coverage c JOIN area_coverage m USING (period, need)
+		WHERE m.geography = 'municipality' AND c.geography = 'section' AND c.period = '2025'
+		GROUP BY m.people, m.without_help HAVING sum(c.people) > max(m.people) OR sum(c.without_help) > max(m.without_help)
+		UNION ALL SELECT 0 LIMIT 1`).Scan(&coverageBad)
+	if err != nil || coverageBad != 0 {
+		t.Fatalf("coverage by section exceeds the city's (%v)", err)
+	}
+}
+
 func checkNoFiscalCode(t *testing.T, db *testdb.DB, people map[string]*demoPerson) {
 	rows, err := db.Pool.Query(context.Background(), `
 		SELECT t::text FROM events t UNION ALL SELECT t::text FROM people t
-		UNION ALL SELECT t::text FROM ingest_batches t UNION ALL SELECT t::text FROM area_stats t`)
+		UNION ALL SELECT t::text FROM ingest_batches t UNION ALL SELECT t::text FROM area_stats t
+		UNION ALL SELECT t::text FROM residents t`)
 	if err != nil {
 		t.Fatal(err)
 	}

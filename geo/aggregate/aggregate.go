@@ -51,6 +51,9 @@ func Run(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
 			{"clear the period's overlap", `DELETE FROM area_overlap WHERE period = $1`, []any{p.Label}},
 			{"store figures", statsSQL, []any{p.Label}},
 			{"store overlap", overlapSQL, []any{p.Label}},
+			{"find need signals", coverageSQL(), []any{p.Start, p.End}},
+			{"clear the period's coverage", `DELETE FROM area_coverage WHERE period = $1`, []any{p.Label}},
+			{"store need without help", storeCoverageSQL(), []any{p.Label}},
 		}
 		for _, s := range steps {
 			if _, err := tx.Exec(ctx, s.sql, s.args...); err != nil {
@@ -59,6 +62,9 @@ func Run(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
 		}
 		if err := storeIndicators(ctx, tx, p); err != nil {
 			return err
+		}
+		if err := storeComposite(ctx, tx, p, DefaultIMDWeights); err != nil {
+			return fmt.Errorf("composite indices: %w", err)
 		}
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM period_people`).Scan(&sum.People); err != nil {
 			return fmt.Errorf("count people: %w", err)

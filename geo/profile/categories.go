@@ -122,4 +122,3 @@ GROUP BY 1, 2 ORDER BY 1, 2`
 const unclassifiedSQL = `
 WITH need AS (` + needSQL + `)
 SELECT count(*)::int FROM need n WHERE NOT EXISTS (SELECT 1 FROM residents r WHERE r.pseudonym = n.person)`
-

@@ -54,6 +54,24 @@ type Area struct {
 	Overlap    []Combination     `json:"overlap"`
 	Hotspots   []Hotspot         `json:"hotspots"`
 	Quarters   map[string][]Rate `json:"quarters"` // indicator -> rate per quarter of the year
+	Composite  *Composite        `json:"composite"`
+	Coverage   []Coverage        `json:"coverage"`
+}
+
+// Composite is an area's multi-domain need indices (inputs and weights: the run's record).
+type Composite struct {
+	AMPI  *float64 `json:"ampi"` // adjusted Mazziotta-Pareto, mean about 100
+	IMD   *float64 `json:"imd"`  // IMD-style score
+	RunID int64    `json:"run_id"`
+}
+
+// Coverage is need without help: people with a need signal and no social-services
+// intervention in the period.
+type Coverage struct {
+	Need        string `json:"need"`
+	People      *int   `json:"people"`
+	WithoutHelp *int   `json:"without_help"`
+	Status      string `json:"status"`
 }
 
 // Combination is the people of an area in one combination of domains.
@@ -127,7 +145,49 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 	if a.Hotspots, err = r.hotspots(ctx, geography, id, period); err != nil {
 		return a, err
 	}
-	return a, r.quarters(ctx, &a)
+	if err := r.quarters(ctx, &a); err != nil {
+		return a, err
+	}
+	if err := r.composite(ctx, &a); err != nil {
+		return a, err
+	}
+	return a, r.coverage(ctx, &a)
+}
+
+func (r *Reader) composite(ctx context.Context, a *Area) error {
+	c := &Composite{}
+	err := r.DB.QueryRow(ctx, `SELECT round(ampi::numeric, 1)::float8, round(imd::numeric, 1)::float8, run_id FROM area_composite WHERE geography = $1 AND area_id = $2 AND period = $3`,
+		a.Geography, a.ID, a.Period).Scan(&c.AMPI, &c.IMD, &c.RunID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	a.Composite = c
+	return err
+}
+
+func (r *Reader) coverage(ctx context.Context, a *Area) error {
+	rows, err := r.DB.Query(ctx, `SELECT need, people, without_help FROM area_coverage WHERE geography = $1 AND area_id = $2 AND period = $3 ORDER BY need`,
+		a.Geography, a.ID, a.Period)
+	if err != nil {
+		return err
+	}
+	a.Coverage, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Coverage, error) {
+		var c Coverage
+		var people, without int
+		if err := row.Scan(&c.Need, &people, &without); err != nil {
+			return c, err
+		}
+		// Both counts, and their difference (the helped), must be publishable.
+		c.Status = r.status(people, true)
+		if helped := people - without; c.Status == "published" && (r.status(without, true) != "published" || r.status(helped, true) != "published") {
+			c.Status = "withheld"
+		}
+		if c.Status == "published" {
+			c.People, c.WithoutHelp = &people, &without
+		}
+		return c, nil
+	})
+	return err
 }
 
 func (r *Reader) scanIndicator(row pgx.CollectableRow) (Indicator, error) {

@@ -7,7 +7,28 @@ import { DEFAULT_LANG, LOCALES, normalizeLang, t } from './i18n.js';
 // MapLibre's worker is shipped next to app.js by build.mjs.
 setWorkerUrl(new URL('worker.js', import.meta.url).href);
 
-// ---- constants: layer ids and style -------------------------------------------------
+// ---- constants: views, sources, layer ids and style -------------------------------------
+
+const VIEWS = ['overlap', 'indicator', 'hotspot'];
+const INDICATORS = ['poverty', 'housing', 'health', 'work', 'education', 'multi_domain'];
+const MEASURES = ['rate', 'eb'];
+const HOT_INDICATORS = ['poverty', 'housing', 'health', 'multi_domain'];
+const BIVARIATE = [['poverty', 'health'], ['poverty', 'housing'], ['housing', 'health']];
+const ANALYSES = [
+  ...HOT_INDICATORS.map((i) => `moran_${i}`),
+  ...HOT_INDICATORS.map((i) => `gi_${i}`),
+  ...BIVARIATE.map(([x, y]) => `bivariate_${x}_${y}`),
+];
+
+// Tile layer (= source id = source-layer) drawn for each view and unit kind.
+const SOURCES = {
+  overlap: { hexagons: 'hexagons', sections: 'sections', adaptive: 'adaptive' },
+  indicator: { hexagons: 'indicators', sections: 'indicators_sections' },
+  hotspot: { hexagons: 'hotspots', sections: 'hotspots_sections' },
+};
+const UNIT_NAMES = ['hexagons', 'sections', 'adaptive'];
+const ALL_SOURCES = [...new Set(Object.values(SOURCES).flatMap((s) => Object.values(s)))];
+const ids = (src) => ({ fill: `${src}-fill`, line: `${src}-line`, hatch: `${src}-hatch`, hover: `${src}-hover`, selected: `${src}-selected` });
 
 const LAYER_IDS = {
   hexFill: 'hexagons-fill',
@@ -18,18 +39,21 @@ const LAYER_IDS = {
   secHover: 'sections-hover',
   omi: 'omi-zones-line',
   boundary: 'boundary-line',
-};
-
-// Unit kinds the user can switch between; each is a tile layer with the same figures.
-const UNITS = {
-  hexagons: { source: 'hexagons', sourceLayer: 'hexagons', fill: LAYER_IDS.hexFill, line: LAYER_IDS.hexLine, hover: LAYER_IDS.hexHover },
-  sections: { source: 'sections', sourceLayer: 'sections', fill: LAYER_IDS.secFill, line: LAYER_IDS.secLine, hover: LAYER_IDS.secHover },
+  fill: (src) => ids(src).fill,
 };
 
 // Sequential, colour-blind-safe (magma-like, monotonic lightness): 0 light .. 3 dark.
 const OVERLAP_COLORS = ['#e7e1ef', '#fdbf86', '#d3436e', '#4a1079'];
+// Indicator rates: ColorBrewer YlGnBu (sequential, colour-blind safe), 5 classes.
+const RAMP = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'];
+const WITHHELD_COLOR = '#c9c9c9';
+// Hotspots: GeoDa's LISA cluster colours; Gi*: hot red, cold blue.
+const CLUSTER_COLORS = { 0: '#eeeeee', 1: '#e41a1c', 2: '#1f4fd1', 3: '#a7adf9', 4: '#f4ada8', 5: '#464646', 6: '#999999' };
+const GI_COLORS = { 0: '#eeeeee', 1: '#e41a1c', 2: '#1f4fd1' };
 const BACKGROUND = '#f4f3ef';
 const FILL_OPACITY = 0.85;
+const UNSTABLE_OPACITY = 0.45;
+const HATCH = 'abitare-hatch';
 
 const INITIAL_VIEW = { center: [10.925, 44.645], zoom: 11.5 };
 const MAX_BOUNDS = [[10.55, 44.42], [11.30, 44.87]];
@@ -41,6 +65,7 @@ const tilesBase = new URL(
   window.location.href,
 );
 const tileJSON = (layer) => new URL(`${layer}.json`, tilesBase).href;
+const apiBase = new URL('/api/', window.location.href);
 
 // ---- state: language and unit kind, kept in the URL hash (next to map=) and localStorage ----
 

@@ -1,0 +1,44 @@
+package aggregate
+
+// Needs that call for help, and the signal of each in the pooled records. A person with such a
+// signal and no social-services intervention in the same period is need without help.
+var Needs = []struct{ Name, Signal string }{
+	{"eviction", `kind = 'eviction'`},
+	{"disability", `kind = 'disability'`},
+	{"mental_health", `kind = 'mental_health'`},
+	{"job_seeker", `kind = 'job_seeker_registration'`},
+}
+
+// coverageSQL counts, per area, the people with each need signal in the period and those of
+// them with no social-services event in the same period. It reuses the placement of
+// period_people (through placed).
+func coverageSQL() string {
+	sql := `
+CREATE TEMP TABLE period_needs ON COMMIT DROP AS
+SELECT e.person,
+       bool_or(e.source = 'social_services') AS helped`
+	for _, n := range Needs {
+		sql += ",\n       bool_or(" + n.Signal + ") AS " + n.Name
+	}
+	return sql + `
+FROM events e WHERE e.event_date >= $1 AND e.event_date < $2 GROUP BY e.person;`
+}
+
+func storeCoverageSQL() string {
+	var parts []string
+	for _, n := range Needs {
+		need := n.Name
+		parts = append(parts, `SELECT p.geography, p.area_id, '`+need+`' AS need, count(*)::int AS people,
+		       count(*) FILTER (WHERE NOT n.helped)::int AS without_help
+		FROM placed p JOIN period_needs n ON n.person = p.person WHERE n.`+need+`
+		GROUP BY p.geography, p.area_id`)
+	}
+	sql := "INSERT INTO area_coverage (geography, area_id, period, need, people, without_help)\nSELECT geography, area_id, $1, need, people, without_help FROM (\n"
+	for i, p := range parts {
+		if i > 0 {
+			sql += "\nUNION ALL\n"
+		}
+		sql += p
+	}
+	return sql + "\n) c ORDER BY 1, 3, 2;"
+}

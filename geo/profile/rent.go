@@ -1,0 +1,82 @@
+package profile
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/jackc/pgx/v5"
+)
+
+// DwellingM2 is the floor area assumed for a household of each size (1 to 5 or more people):
+// a stated assumption, not a measurement; rent estimates scale with it.
+var DwellingM2 = []int{45, 60, 75, 90, 105}
+
+// RentBurden is the estimated rent burden of the households known to the services in one OMI
+// zone (or the whole city when Zone is ""): the rent of a dwelling of their size at the zone's
+// real OMI rent, against their declared ISEE.
+type RentBurden struct {
+	Zone         string   `json:"zone"`
+	Band         string   `json:"band"`
+	RentPerM2    *float64 `json:"rent_eur_m2_month"` // OMI midpoint, abitazioni civili
+	Households   *int     `json:"households"`
+	MedianBurden *float64 `json:"median_burden"` // share of ISEE
+	Above30      *int     `json:"above_30pct"`
+	Above40      *int     `json:"above_40pct"`
+	ShareAbove30 *float64 `json:"share_above_30pct"`
+	ShareAbove40 *float64 `json:"share_above_40pct"`
+	Status       string   `json:"status"`
+}
+
+// RentBurdens estimates, per OMI zone and for the city, the rent burden of households whose
+// records carry an ISEE and a household size (social services and housing office). ISEE is an
+// equivalised means-test indicator, not gross income: the burden is an indicator of stress,
+// not an accounting figure.
+func (r *Reader) RentBurdens(ctx context.Context, period string) ([]RentBurden, error) {
+	ps, err := aggregate.ParsePeriod(period)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+	rows, err := r.DB.Query(ctx, rentSQL, ps[0].Start, ps[0].End, DwellingM2)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (RentBurden, error) {
+		var b RentBurden
+		var n, a30, a40 int
+		var rent, median *float64
+		if err := row.Scan(&b.Zone, &b.Band, &rent, &n, &median, &a30, &a40); err != nil {
+			return b, err
+		}
+		b.RentPerM2 = round(rent)
+		b.Status = r.status(n, true)
+		for _, c := range []int{a30, a40, n - a30, n - a40} {
+			if r.status(c, true) != "published" {
+				b.Status = "withheld"
+			}
+		}
+		if b.Status == "published" && n > 0 {
+			s30, s40 := float64(a30)/float64(n), float64(a40)/float64(n)
+			b.Households, b.Above30, b.Above40 = &n, &a30, &a40
+			b.MedianBurden, b.ShareAbove30, b.ShareAbove40 = round(median), round(&s30), round(&s40)
+		}
+		return b, nil
+	})
+}
+
+const rentSQL = `
+WITH households AS (
+	SELECT DISTINCT ON (e.person) e.person, e.income, e.household_size, s.omi_zone
+	FROM events e JOIN census_sections s ON s.id = e.section_id
+	WHERE e.income > 0 AND e.household_size IS NOT NULL AND e.event_date >= $1 AND e.event_date < $2
+	ORDER BY e.person, e.event_date DESC, e.id DESC
+), burdens AS (
+	SELECT z.code, z.band, (z.rent_min + z.rent_max) / 2 AS rent,
+	       12 * ($3::int[])[least(h.household_size, 5)] * (z.rent_min + z.rent_max) / 2 / h.income AS burden
+	FROM households h JOIN omi_zones z ON z.code = h.omi_zone
+	WHERE z.rent_min IS NOT NULL
+)
+SELECT coalesce(code, ''), CASE WHEN code IS NULL THEN '' ELSE min(band) END, CASE WHEN code IS NULL THEN NULL ELSE min(rent)::float8 END,
+       count(*)::int, (percentile_cont(0.5) WITHIN GROUP (ORDER BY burden))::float8,
+       count(*) FILTER (WHERE burden > 0.3)::int, count(*) FILTER (WHERE burden > 0.4)::int
+FROM burdens GROUP BY ROLLUP (code) ORDER BY code NULLS FIRST`
