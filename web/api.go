@@ -32,7 +32,7 @@ func (s *Server) rentBurden(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, map[string]any{"period": period, "dwelling_m2_by_household_size": profile.DwellingM2,
 		"method": "12 x dwelling m2 x OMI zone rent midpoint (abitazioni civili, EUR/m2/month) / declared ISEE; zone \"\" is the whole city",
-		"zones": list})
+		"zones":  list})
 }
 
 func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
