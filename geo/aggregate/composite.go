@@ -27,8 +27,8 @@ var DefaultIMDWeights = []float64{0.30, 0.20, 0.20, 0.20, 0.10}
 func storeComposite(ctx context.Context, tx pgx.Tx, p Period, weights []float64) error {
 	params, _ := json.Marshal(map[string]any{
 		"inputs": CompositeDomains, "input_measure": "global empirical-Bayes smoothed rate per 1,000",
-		"ampi": "adjusted Mazziotta-Pareto, negative polarity (mean + S*cv), goalposts 100 +/- 30 (docs/statistics.md)",
-		"imd":  "domain ranks scaled to (0,1], exponential transform X = -23 ln(1 - R(1 - exp(-100/23))), weighted sum",
+		"ampi":        "adjusted Mazziotta-Pareto, negative polarity (mean + S*cv), goalposts 100 +/- 30 (docs/statistics.md)",
+		"imd":         "domain ranks scaled to (0,1], exponential transform X = -23 ln(1 - R(1 - exp(-100/23))), weighted sum",
 		"imd_weights": weights, "geographies": CompositeGeographies,
 	})
 	var run int64
