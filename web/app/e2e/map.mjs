@@ -115,16 +115,76 @@ async function main() {
   const sections = Number(await page.evaluate(() => document.body.dataset.sections));
   const hexVisible = await page.evaluate(() => window.abitare.map.getLayoutProperty(window.abitare.layerIds.hexFill, 'visibility'));
   if (hexVisible !== 'none') throw new Error('hexagon layer still visible after switching to sections');
-  // hover a section, so the screenshot shows the panel with section figures
-  await page.mouse.move(box.x + box.width / 2 + 5, box.y + box.height / 2 + 5);
-  await page.waitForTimeout(500);
+
+  // 6. Indicator view (multi-domain need) on H3 hexagons
+  await page.check('#layer-hexagons');
+  await page.check('#view-indicator');
+  await page.selectOption('#indicator-select', 'multi_domain');
+  await page.waitForFunction(() => Number(document.body.dataset.indicators) > 0, null, { timeout: TIMEOUT })
+    .catch(() => { throw new Error('no indicator feature rendered within 60 s after switching to the indicator view'); });
+  const indicators = Number(await page.evaluate(() => document.body.dataset.indicators));
+  const indLegend = await legend.textContent();
+  if (!/Multi-domain need/.test(indLegend) || !/Unstable rate/.test(indLegend)) {
+    throw new Error(`indicator legend lacks the indicator name or the unstable note: "${indLegend}"`);
+  }
+
+  // 7. Hotspot view
+  await page.check('#view-hotspot');
+  await page.selectOption('#analysis-select', 'moran_multi_domain');
+  await page.waitForFunction(() => Number(document.body.dataset.hotspots) > 0, null, { timeout: TIMEOUT })
+    .catch(() => { throw new Error('no hotspot feature rendered within 60 s after switching to the hotspot view'); });
+  const hotspots = Number(await page.evaluate(() => document.body.dataset.hotspots));
+  const hotLegend = await legend.textContent();
+  if (!/false-discovery-rate/.test(hotLegend) || !/permutation/.test(hotLegend)) {
+    throw new Error(`hotspot legend lacks the significance note: "${hotLegend}"`);
+  }
+  const hash2 = await page.evaluate(() => window.location.hash);
+  if (!/view=hotspot/.test(hash2) || !/analysis=moran_multi_domain/.test(hash2) || !/ind=multi_domain/.test(hash2)) {
+    throw new Error(`URL hash "${hash2}" lacks view/analysis/ind`);
+  }
+
+  // 8. click an area: the profile panel shows rates; Escape closes it
+  let profiled = false;
+  for (const [dx, dy] of [[0, 0], [30, 10], [-40, 20], [10, -30], [60, 40], [-80, -40]]) {
+    await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+    try {
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('#profile:not([hidden]) #profile-body .rate')].some((e) => /\d/.test(e.textContent)),
+        null, { timeout: 10_000 },
+      );
+      profiled = true;
+      break;
+    } catch { /* no area there (or no published rate): try another point */ }
+  }
+  if (!profiled) throw new Error('clicking the map did not open a profile panel with a rate');
+  const profileText = await page.locator('#profile-body').textContent();
+  if (/undefined|NaN/.test(profileText)) throw new Error(`profile panel shows "undefined"/"NaN": ${profileText.slice(0, 300)}`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#profile', { state: 'hidden', timeout: 5000 })
+    .catch(() => { throw new Error('Escape did not close the profile panel'); });
+
+  // 9. ranking: at least one row; a row opens that area's profile
+  await page.click('#ranking-button');
+  await page.waitForSelector('#ranking-body tbody tr', { timeout: TIMEOUT })
+    .catch(() => { throw new Error('the ranking panel shows no row within 60 s'); });
+  const rows = await page.locator('#ranking-body tbody tr').count();
+  const csvHref = await page.locator('#ranking-csv').getAttribute('href');
+  if (!/format=csv/.test(csvHref || '')) throw new Error(`ranking CSV link is "${csvHref}"`);
+  await page.locator('#ranking-body tbody tr button[data-area]').first().click();
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#profile:not([hidden]) #profile-body .rate')].some((e) => /\d/.test(e.textContent)),
+    null, { timeout: TIMEOUT },
+  ).catch(() => { throw new Error('clicking a ranking row did not open the profile with a rate'); });
+  // let the fly-to finish, so the screenshot shows the selected area
+  await page.waitForFunction(() => !window.abitare.map.isMoving(), null, { timeout: 10_000 }).catch(() => {});
+  await page.waitForTimeout(800);
 
   await page.screenshot({ path: shotPath, fullPage: true });
   const pageErrors = consoleErrors.filter((e) => e.startsWith('pageerror'));
   if (pageErrors.length) throw new Error(`uncaught page errors: ${pageErrors.join(' | ')}`);
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`e2e ok: ${hexagons} hexagons, ${sections} sections rendered; legend it/en ok; hover ok; screenshot ${shotPath} (${secs}s)`);
+  console.log(`e2e ok: ${hexagons} hexagons, ${sections} sections, ${indicators} indicator and ${hotspots} hotspot areas rendered; legend it/en ok; hover ok; profile ok; ranking ${rows} rows; screenshot ${shotPath} (${secs}s)`);
 }
 
 try {
