@@ -65,11 +65,14 @@ test: web vet
 # Ingest of ABITARE_BENCH_ROWS (default 1,000,000) events against a raw COPY of the same rows,
 # in one run; the figures go to BENCHMARKS.md.
 BENCH_INGEST := go test -run '^$$' -bench IngestVersusCopy -benchtime 3x -timeout 60m ./ingest/
+BENCH_AGGREGATE := go test -run '^$$' -bench AggregateCity -benchtime 1x -timeout 60m ./geo/aggregate/
 bench: web
 	@set -euo pipefail; mkdir -p test-output; \
 	export DATABASE_URL="$$(.ci/devdb)"; \
 	$(BENCH_INGEST) | tee test-output/bench-ingest.txt; \
-	.ci/bench-report ingest "make bench   # $(BENCH_INGEST)" < test-output/bench-ingest.txt
+	.ci/bench-report ingest "make bench   # $(BENCH_INGEST)" < test-output/bench-ingest.txt; \
+	$(BENCH_AGGREGATE) | tee test-output/bench-aggregate.txt; \
+	.ci/bench-report aggregate "make bench   # $(BENCH_AGGREGATE)" < test-output/bench-aggregate.txt
 
 clean:
 	rm -rf bin $(DEMO_DIR) test-output web/ui/dist/*.js web/ui/dist/*.css web/ui/dist/*.html

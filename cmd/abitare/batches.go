@@ -118,15 +118,11 @@ func runAddresses(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("want: abitare addresses load FILE")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, area, err := openStudyArea(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	area, err := ingest.LoadStudyArea(ctx, db)
-	if err != nil {
-		return err
-	}
 	sum, err := addresses.Load(ctx, db, fs.Arg(1), area, *opt)
 	if err != nil {
 		return err

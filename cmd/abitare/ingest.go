@@ -40,15 +40,11 @@ func runIngest(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, area, err := openStudyArea(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	area, err := ingest.LoadStudyArea(ctx, db)
-	if err != nil {
-		return err
-	}
 	register, err := addresses.Register(ctx, db)
 	if err != nil {
 		return err

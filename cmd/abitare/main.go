@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/abitare/abitare/ingest"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -109,4 +110,19 @@ func openDB(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return pool, nil
+}
+
+// openStudyArea opens the database and reads the study area, for the commands that place
+// records in it. The caller closes the pool.
+func openStudyArea(ctx context.Context, url string) (*pgxpool.Pool, *ingest.StudyArea, error) {
+	db, err := openDB(ctx, url)
+	if err != nil {
+		return nil, nil, err
+	}
+	area, err := ingest.LoadStudyArea(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, area, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/abitare/abitare/ingest"
 	"github.com/abitare/abitare/ingest/population"
 )
 
@@ -26,15 +25,11 @@ func runPopulation(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, area, err := openStudyArea(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	area, err := ingest.LoadStudyArea(ctx, db)
-	if err != nil {
-		return err
-	}
 	l := &population.Loader{DB: db, Pseudo: pseudo, Area: area, LoadedBy: whoAmI(), Options: *opt}
 	n, err := l.Load(ctx, fs.Arg(1))
 	if err != nil {

@@ -54,10 +54,10 @@ func BenchmarkAggregateCity(b *testing.B) {
 		 VALUES ('bench', 'bench', '\x00', 0, 0, 0, 0, 'bench')`,
 		fmt.Sprintf(`INSERT INTO people (pseudonym, id_kind) SELECT sha256(i::text::bytea), 'cf' FROM generate_series(1, %d) i`, people/4),
 		fmt.Sprintf(`INSERT INTO events (batch_id, person, source, domain, kind, event_date, h3_cell, section_id, geom)
-		 SELECT 1, sha256(p::text::bytea), 'bench', d, d, date '2025-01-01' + (e %% 365), c.cell, c.sec, c.g
+		 SELECT 1, sha256(p::text::bytea), 'bench', d, d, date '2025-01-01' + (e %% 365)::int, c.cell, c.sec, c.g
 		 FROM (SELECT e, 1 + (e * 7919) %% %d AS p, (ARRAY['poverty','housing','health','work','education'])[1 + (e / 3) %% 5] AS d,
 		              1 + (e * 104729) %% (SELECT count(*) FROM bench_cells) AS ci
-		       FROM generate_series(1, %d) e) x JOIN bench_cells c ON c.i = x.ci
+		       FROM generate_series(1::bigint, %d) e) x JOIN bench_cells c ON c.i = x.ci
 		 ON CONFLICT DO NOTHING`, people/4, events),
 		`ANALYZE`,
 	} {
