@@ -111,7 +111,7 @@ func DefaultLayers() []Layer {
 		{
 			ID:          "hotspots",
 			Title:       map[string]string{"it": "Aree calde e fredde (H3)", "en": "Hot and cold spots (H3)"},
-			Description: "Local Moran, Getis-Ord Gi* and bivariate Local Moran on H3 resolution 8 (zoom up to 12) and 9: GeoDa cluster code where significant after the false-discovery-rate cut-off, else 0. Parameters: /api/runs.",
+			Description: "Local Moran, Getis-Ord Gi* and bivariate Local Moran on H3 resolution 8 (zoom up to 12), 9 (zoom 13) and 10: GeoDa cluster code where significant after the false-discovery-rate cut-off, else 0. Parameters: /api/runs.",
 			MinZoom:     8, MaxZoom: 16,
 			Fields:      withResolution(hotspotFields()),
 			Attribution: modena.Attribution + " · " + attrDemo,

@@ -112,12 +112,9 @@ func hotspotPivot(geography string) string {
 	FROM hotspots WHERE geography = %s AND period = %s GROUP BY area_id)`, strings.Join(cols, ",\n\t\t"), geography, latestPeriod)
 }
 
-// hotspotResolution: the analyses run on resolutions 8 and 9.
+// hotspotResolution: the analyses run on resolutions 8 to 10.
 func hotspotResolution(z int) int {
-	if hexgrid.ResolutionForZoom(z) <= 8 {
-		return 8
-	}
-	return 9
+	return max(8, hexgrid.ResolutionForZoom(z))
 }
 
 func hotspotHexQuery(z, _ int) (string, []any) {

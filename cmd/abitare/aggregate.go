@@ -36,16 +36,18 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("no events to aggregate: ingest some files first")
 	}
 
-	for _, p := range periods {
-		sum, err := aggregate.Run(ctx, db, p)
-		if err != nil {
-			return err
-		}
+	sums, err := aggregate.Run(ctx, db, periods)
+	if err != nil {
+		return err
+	}
+	for _, sum := range sums {
 		fmt.Fprintf(env.stdout, "period %s: %d people; areas:", sum.Period, sum.People)
 		for _, g := range aggregate.Geographies {
 			fmt.Fprintf(env.stdout, " %s %d", g, sum.Areas[g])
 		}
-		fmt.Fprintf(env.stdout, " (%s)\n", sum.Elapsed.Round(1e6))
+		fmt.Fprintf(env.stdout, " (%s)\n", sum.Elapsed.Round(time.Millisecond))
+	}
+	for _, p := range periods {
 		if p.IsQuarter() {
 			continue // hotspots on yearly figures only: quarters are too thin for local statistics
 		}

@@ -27,9 +27,47 @@ type Summary struct {
 	Elapsed time.Duration
 }
 
-// Run recomputes the resident denominators and the figures of one period, replacing the
-// period's previous figures in one transaction.
-func Run(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
+// Run recomputes the resident denominators once, then the figures of each period, replacing
+// each period's previous figures in a transaction of its own. Periods should come oldest first,
+// so that each can store the rate of the period before it.
+func Run(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, error) {
+	if err := prepare(ctx, db); err != nil {
+		return nil, err
+	}
+	sums := make([]Summary, 0, len(periods))
+	for _, p := range periods {
+		sum, err := runPeriod(ctx, db, p)
+		if err != nil {
+			return sums, err
+		}
+		sums = append(sums, sum)
+	}
+	return sums, nil
+}
+
+// prepare refreshes planner statistics and the residents of every H3 cell.
+func prepare(ctx context.Context, db *pgxpool.Pool) error {
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		// Fresh loads have no planner statistics yet; without them the spatial joins pick plans
+		// twenty times slower.
+		for _, s := range []struct{ what, sql string }{
+			{"update planner statistics", `ANALYZE events, census_sections, h3_cells, h3_lineage`},
+			{"interpolate residents to H3 cells", populationSQL},
+			{"update planner statistics", `ANALYZE h3_population`},
+		} {
+			if _, err := tx.Exec(ctx, s.sql); err != nil {
+				return fmt.Errorf("%s: %w", s.what, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("aggregate: %w", err)
+	}
+	return nil
+}
+
+func runPeriod(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Period: p.Label, Areas: map[string]int{}}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
@@ -38,12 +76,9 @@ func Run(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
 			sql  string
 			args []any
 		}{
-			// Fresh loads have no planner statistics yet, and temporary tables never get them
-			// automatically; without them the spatial joins pick plans 20 times slower.
-			{"update planner statistics", `ANALYZE events, census_sections, h3_cells, h3_lineage`, nil},
-			{"interpolate residents to H3 cells", populationSQL, nil},
-			{"place people of the period", peopleSQL, []any{p.Start, p.End}},
-			{"update planner statistics", `ANALYZE h3_population, period_people`, nil},
+			{"place people of the period", peopleSQL(), []any{p.Start, p.End}},
+			// Temporary tables never get planner statistics on their own.
+			{"update planner statistics", `ANALYZE period_people`, nil},
 			{"place people in every geography", placedSQL, nil},
 			{"count residents per area", residentsSQL, nil},
 			{"count people per area", countsSQL, nil},
@@ -51,7 +86,6 @@ func Run(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
 			{"clear the period's overlap", `DELETE FROM area_overlap WHERE period = $1`, []any{p.Label}},
 			{"store figures", statsSQL, []any{p.Label}},
 			{"store overlap", overlapSQL, []any{p.Label}},
-			{"find need signals", coverageSQL(), []any{p.Start, p.End}},
 			{"clear the period's coverage", `DELETE FROM area_coverage WHERE period = $1`, []any{p.Label}},
 			{"store need without help", storeCoverageSQL(), []any{p.Label}},
 		}
@@ -107,10 +141,15 @@ HAVING sum(s.residents * ST_Area(ST_Intersection(c.geom, s.geom)) / nullif(ST_Ar
 // A person is placed at their latest located event of the map's three domains (poverty,
 // housing, health), or, with none, at their latest located event of any domain; people whose
 // events have no place count only for the municipality.
-const peopleSQL = `
+func peopleSQL() string {
+	needs := ""
+	for _, n := range Needs {
+		needs += ",\n\t       bool_or(" + n.Signal + ") AS " + n.Name
+	}
+	return `
 CREATE TEMP TABLE period_people ON COMMIT DROP AS
 WITH ev AS (
-	SELECT id, person, domain, event_date, h3_cell, section_id, geom FROM events
+	SELECT id, person, source, domain, kind, event_date, h3_cell, section_id, geom FROM events
 	WHERE event_date >= $1 AND event_date < $2
 ), latest AS (
 	SELECT DISTINCT ON (person) person, h3_cell, section_id, geom FROM ev WHERE geom IS NOT NULL
@@ -118,14 +157,14 @@ WITH ev AS (
 ), domains AS (
 	SELECT person, bool_or(domain = 'poverty') AS poverty, bool_or(domain = 'housing') AS housing,
 	       bool_or(domain = 'health') AS health, bool_or(domain = 'work') AS work,
-	       bool_or(domain = 'education') AS education
+	       bool_or(domain = 'education') AS education,
+	       bool_or(source = 'social_services') AS helped` + needs + `
 	FROM ev GROUP BY person
 )
-SELECT d.person, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_zone,
+SELECT d.*, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_zone,
        coalesce(s.municipality_code,
                 (SELECT m.code FROM municipalities m WHERE ST_Intersects(m.geom, l.geom) ORDER BY m.code LIMIT 1),
                 (SELECT min(code) FROM municipalities HAVING count(*) = 1)) AS municipality,
-       d.poverty, d.housing, d.health, d.work, d.education,
        d.poverty::int + d.housing::int + d.health::int AS domains,
        d.poverty::int + d.housing::int + d.health::int + d.work::int + d.education::int AS all_domains,
        concat_ws('+', CASE WHEN d.poverty THEN 'poverty' END, CASE WHEN d.housing THEN 'housing' END,
@@ -134,6 +173,7 @@ SELECT d.person, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s
 FROM domains d LEFT JOIN latest l USING (person)
 LEFT JOIN h3_lineage g ON g.cell10 = l.h3_cell
 LEFT JOIN census_sections s ON s.id = l.section_id;`
+}
 
 const residentsSQL = `
 CREATE TEMP TABLE area_residents ON COMMIT DROP AS

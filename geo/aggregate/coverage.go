@@ -9,28 +9,15 @@ var Needs = []struct{ Name, Signal string }{
 	{"job_seeker", `kind = 'job_seeker_registration'`},
 }
 
-// coverageSQL counts, per area, the people with each need signal in the period and those of
-// them with no social-services event in the same period. It reuses the placement of
-// period_people (through placed).
-func coverageSQL() string {
-	sql := `
-CREATE TEMP TABLE period_needs ON COMMIT DROP AS
-SELECT e.person,
-       bool_or(e.source = 'social_services') AS helped`
-	for _, n := range Needs {
-		sql += ",\n       bool_or(" + n.Signal + ") AS " + n.Name
-	}
-	return sql + `
-FROM events e WHERE e.event_date >= $1 AND e.event_date < $2 GROUP BY e.person;`
-}
-
+// storeCoverageSQL counts, per area, the people with each need signal in the period and those
+// of them with no social-services event in the same period (the flags come with period_people).
 func storeCoverageSQL() string {
 	var parts []string
 	for _, n := range Needs {
 		need := n.Name
 		parts = append(parts, `SELECT p.geography, p.area_id, '`+need+`' AS need, count(*)::int AS people,
-		       count(*) FILTER (WHERE NOT n.helped)::int AS without_help
-		FROM placed p JOIN period_needs n ON n.person = p.person WHERE n.`+need+`
+		       count(*) FILTER (WHERE NOT p.helped)::int AS without_help
+		FROM placed p WHERE p.`+need+`
 		GROUP BY p.geography, p.area_id`)
 	}
 	sql := "INSERT INTO area_coverage (geography, area_id, period, need, people, without_help)\nSELECT geography, area_id, $1, need, people, without_help FROM (\n"

@@ -20,9 +20,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Geographies analysed: H3 cells at resolution 9 (the 6 neighbours) and census sections (queen
-// contiguity). Resolution-10 cells hold a dozen residents each: too few for any rate.
-var Geographies = []string{"h3_9", "h3_8", "section"}
+// Geographies analysed: H3 cells at resolutions 8 to 10 (the 6 neighbours) and census sections
+// (queen contiguity). Resolution-10 cells hold a dozen residents each: their rates are
+// standardised by empirical Bayes before any statistic sees them.
+var Geographies = []string{"h3_10", "h3_9", "h3_8", "section"}
 
 // Indicators analysed one by one, and the pairs of the bivariate form (x at the area against
 // the neighbours' y: not a local correlation).
