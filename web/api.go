@@ -17,6 +17,29 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/categories", s.categories)
 	r.Get("/runs/{id}", s.run)
 	r.Get("/rent-burden", s.rentBurden)
+	r.Get("/overlap", s.cityOverlap)
+}
+
+func (s *Server) cityOverlap(w http.ResponseWriter, r *http.Request) {
+	period, err := s.period(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	list, err := s.profiles.CityOverlap(r.Context(), period)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		writeCSV(w, "abitare-overlap-"+period+".csv", []string{"period", "combination", "people", "status"}, func(emit func(...string)) {
+			for _, c := range list {
+				emit(period, c.Combination, intOr(c.People), c.Status)
+			}
+		})
+		return
+	}
+	writeJSON(w, map[string]any{"period": period, "geography": "municipality", "combinations": list})
 }
 
 func (s *Server) rentBurden(w http.ResponseWriter, r *http.Request) {

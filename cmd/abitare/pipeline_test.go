@@ -418,6 +418,37 @@ func checkAPI(t *testing.T, base string, people map[string]*demoPerson) {
 	if found < 2 || len(area.Quarters["poverty"]) == 0 || len(area.Overlap) == 0 {
 		t.Fatalf("profile incomplete: %+v", area)
 	}
+	// The share of poverty's people also in another domain, recomputed from the files.
+	if share := area.OverlapShares["poverty"]; share != nil {
+		w := want[busiest]
+		if w.poverty == 0 || *share < 0 || *share > 1 {
+			t.Fatalf("poverty overlap share %v", *share)
+		}
+	}
+	var city struct {
+		Combinations []profile.Combination `json:"combinations"`
+	}
+	if code := getJSON(t, base+"/api/overlap?period=2025", &city); code != http.StatusOK || len(city.Combinations) < 10 {
+		t.Fatalf("city overlap: %d, %d combinations", code, len(city.Combinations))
+	}
+	total := 0
+	for i, c := range city.Combinations {
+		if c.People != nil {
+			total += *c.People
+			if i > 0 && city.Combinations[i-1].People != nil && *city.Combinations[i-1].People < *c.People {
+				t.Fatal("city overlap not sorted, largest first")
+			}
+		}
+	}
+	inPeriod := 0
+	for _, p := range people {
+		if p.inPeriod {
+			inPeriod++
+		}
+	}
+	if total < inPeriod {
+		t.Fatalf("city combinations hold %d people, fewer than the %d with a map-domain event", total, inPeriod)
+	}
 	var ranking struct {
 		Areas []profile.Ranked `json:"areas"`
 	}

@@ -47,15 +47,17 @@ type Indicator struct {
 
 // Area is an area's profile for one period.
 type Area struct {
-	Geography  string            `json:"geography"`
-	ID         string            `json:"id"`
-	Period     string            `json:"period"`
-	Indicators []Indicator       `json:"indicators"`
-	Overlap    []Combination     `json:"overlap"`
-	Hotspots   []Hotspot         `json:"hotspots"`
-	Quarters   map[string][]Rate `json:"quarters"` // indicator -> rate per quarter of the year
-	Composite  *Composite        `json:"composite"`
-	Coverage   []Coverage        `json:"coverage"`
+	Geography  string        `json:"geography"`
+	ID         string        `json:"id"`
+	Period     string        `json:"period"`
+	Indicators []Indicator   `json:"indicators"`
+	Overlap    []Combination `json:"overlap"`
+	// OverlapShares is, per domain, the share of its people who also appear in another domain.
+	OverlapShares map[string]*float64 `json:"overlap_shares"`
+	Hotspots      []Hotspot           `json:"hotspots"`
+	Quarters      map[string][]Rate   `json:"quarters"` // indicator -> rate per quarter of the year
+	Composite     *Composite          `json:"composite"`
+	Coverage      []Coverage          `json:"coverage"`
 }
 
 // Composite is an area's multi-domain need indices (inputs and weights: the run's record).
@@ -140,6 +142,9 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 		return a, fmt.Errorf("%w: no figures for %s %s in %s", ErrNotFound, geography, id, period)
 	}
 	if a.Overlap, err = r.overlap(ctx, geography, id, period); err != nil {
+		return a, err
+	}
+	if a.OverlapShares, err = r.overlapShares(ctx, geography, id, period); err != nil {
 		return a, err
 	}
 	if a.Hotspots, err = r.hotspots(ctx, geography, id, period); err != nil {
@@ -344,4 +349,55 @@ func (r *Reader) Run(ctx context.Context, id int64) (AnalysisRun, error) {
 		return run, fmt.Errorf("%w: no run %d", ErrNotFound, id)
 	}
 	return run, err
+}
+
+// overlapShares computes, for each domain, the share of its people in at least one other
+// domain, from the combinations; withheld when either count is below the threshold.
+func (r *Reader) overlapShares(ctx context.Context, geography, id, period string) (map[string]*float64, error) {
+	rows, err := r.DB.Query(ctx, `
+		SELECT d, sum(people)::int, (sum(people) FILTER (WHERE combination LIKE '%+%'))::int
+		FROM area_overlap, unnest(string_to_array(combination, '+')) d
+		WHERE geography = $1 AND area_id = $2 AND period = $3 GROUP BY d ORDER BY d`, geography, id, period)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*float64{}
+	for rows.Next() {
+		var d string
+		var all int
+		var shared *int
+		if err := rows.Scan(&d, &all, &shared); err != nil {
+			return nil, err
+		}
+		n := 0
+		if shared != nil {
+			n = *shared
+		}
+		out[d] = nil
+		if r.status(all, true) == "published" && r.status(n, true) == "published" && r.status(all-n, true) == "published" && all > 0 {
+			out[d] = round(ptr(float64(n) / float64(all)))
+		}
+	}
+	return out, rows.Err()
+}
+
+// CityOverlap is the study area's people per combination of domains, largest first: the data of
+// an UpSet chart.
+func (r *Reader) CityOverlap(ctx context.Context, period string) ([]Combination, error) {
+	rows, err := r.DB.Query(ctx, `SELECT combination, sum(people)::int FROM area_overlap WHERE geography = 'municipality' AND period = $1
+		GROUP BY combination ORDER BY 2 DESC, 1`, period)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Combination, error) {
+		var c Combination
+		var n int
+		err := row.Scan(&c.Combination, &n)
+		c.Status = r.status(n, true)
+		if c.Status == "published" {
+			c.People = &n
+		}
+		return c, err
+	})
 }
