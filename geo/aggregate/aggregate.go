@@ -35,14 +35,44 @@ func Run(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, er
 		return nil, err
 	}
 	sums := make([]Summary, 0, len(periods))
-	for _, p := range periods {
-		sum, err := runPeriod(ctx, db, p)
+	for len(periods) > 0 {
+		// The periods of one year share one pass over the year's events.
+		n := 1
+		for n < len(periods) && periods[n].Start.Year() == periods[0].Start.Year() {
+			n++
+		}
+		year, err := runYear(ctx, db, periods[:n])
+		sums = append(sums, year...)
 		if err != nil {
 			return sums, err
 		}
-		sums = append(sums, sum)
+		periods = periods[n:]
 	}
 	return sums, nil
+}
+
+// runYear reads the year's events once into one row per person and quarter, and derives from
+// it the figures of each period (the year or its quarters), in one transaction.
+func runYear(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, error) {
+	y := periods[0].Start.Year()
+	var sums []Summary
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, personQuarterSQL(), Year(y).Start, Year(y).End); err != nil {
+			return fmt.Errorf("read the events of %d: %w", y, err)
+		}
+		if _, err := tx.Exec(ctx, `ANALYZE person_quarter`); err != nil {
+			return err
+		}
+		for _, p := range periods {
+			sum, err := runPeriod(ctx, tx, p)
+			if err != nil {
+				return fmt.Errorf("aggregate %s: %w", p.Label, err)
+			}
+			sums = append(sums, sum)
+		}
+		return nil
+	})
+	return sums, err
 }
 
 // prepare refreshes planner statistics and the residents of every H3 cell.
@@ -67,62 +97,66 @@ func prepare(ctx context.Context, db *pgxpool.Pool) error {
 	return nil
 }
 
-func runPeriod(ctx context.Context, db *pgxpool.Pool, p Period) (Summary, error) {
+// quarters returns the quarters (1-4) a period spans.
+func (p Period) quarters() []int32 {
+	var qs []int32
+	for t := p.Start; t.Before(p.End); t = t.AddDate(0, 3, 0) {
+		qs = append(qs, int32(t.Month()-1)/3+1)
+	}
+	return qs
+}
+
+func runPeriod(ctx context.Context, tx pgx.Tx, p Period) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Period: p.Label, Areas: map[string]int{}}
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		steps := []struct {
-			what string
-			sql  string
-			args []any
-		}{
-			{"place people of the period", peopleSQL(), []any{p.Start, p.End}},
-			// Temporary tables never get planner statistics on their own.
-			{"update planner statistics", `ANALYZE period_people`, nil},
-			{"place people in every geography", placedSQL, nil},
-			{"count residents per area", residentsSQL, nil},
-			{"count people per area", countsSQL, nil},
-			{"clear the period", `DELETE FROM area_stats WHERE period = $1`, []any{p.Label}},
-			{"clear the period's overlap", `DELETE FROM area_overlap WHERE period = $1`, []any{p.Label}},
-			{"store figures", statsSQL, []any{p.Label}},
-			{"store overlap", overlapSQL, []any{p.Label}},
-			{"clear the period's coverage", `DELETE FROM area_coverage WHERE period = $1`, []any{p.Label}},
-			{"store need without help", storeCoverageSQL(), []any{p.Label}},
+	steps := []struct {
+		what string
+		sql  string
+		args []any
+	}{
+		{"clear the previous period's work tables", `DROP TABLE IF EXISTS period_people, placed, area_residents, area_people`, nil},
+		{"place people of the period", periodPeopleSQL(), []any{p.quarters()}},
+		// Temporary tables never get planner statistics on their own.
+		{"update planner statistics", `ANALYZE period_people`, nil},
+		{"place people in every geography", placedSQL, nil},
+		{"count residents per area", residentsSQL, nil},
+		{"count people per area", countsSQL, nil},
+		{"clear the period", `DELETE FROM area_stats WHERE period = $1`, []any{p.Label}},
+		{"clear the period's overlap", `DELETE FROM area_overlap WHERE period = $1`, []any{p.Label}},
+		{"store figures", statsSQL, []any{p.Label}},
+		{"store overlap", overlapSQL, []any{p.Label}},
+		{"clear the period's coverage", `DELETE FROM area_coverage WHERE period = $1`, []any{p.Label}},
+		{"store need without help", storeCoverageSQL(), []any{p.Label}},
+	}
+	for _, s := range steps {
+		if _, err := tx.Exec(ctx, s.sql, s.args...); err != nil {
+			return sum, fmt.Errorf("%s: %w", s.what, err)
 		}
-		for _, s := range steps {
-			if _, err := tx.Exec(ctx, s.sql, s.args...); err != nil {
-				return fmt.Errorf("%s: %w", s.what, err)
-			}
-		}
-		if err := storeIndicators(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := storeComposite(ctx, tx, p, DefaultIMDWeights); err != nil {
-			return fmt.Errorf("composite indices: %w", err)
-		}
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM period_people`).Scan(&sum.People); err != nil {
-			return fmt.Errorf("count people: %w", err)
-		}
-		rows, err := tx.Query(ctx, `SELECT geography, count(*)::int FROM area_stats WHERE period = $1 GROUP BY 1`, p.Label)
-		if err != nil {
-			return fmt.Errorf("count areas: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var g string
-			var n int
-			if err := rows.Scan(&g, &n); err != nil {
-				return err
-			}
-			sum.Areas[g] = n
-		}
-		return rows.Err()
-	})
+	}
+	if err := storeIndicators(ctx, tx, p); err != nil {
+		return sum, err
+	}
+	if err := storeComposite(ctx, tx, p, DefaultIMDWeights); err != nil {
+		return sum, fmt.Errorf("composite indices: %w", err)
+	}
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM period_people`).Scan(&sum.People); err != nil {
+		return sum, fmt.Errorf("count people: %w", err)
+	}
+	rows, err := tx.Query(ctx, `SELECT geography, count(*)::int FROM area_stats WHERE period = $1 GROUP BY 1`, p.Label)
 	if err != nil {
-		return Summary{}, fmt.Errorf("aggregate %s: %w", p.Label, err)
+		return sum, fmt.Errorf("count areas: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g string
+		var n int
+		if err := rows.Scan(&g, &n); err != nil {
+			return sum, err
+		}
+		sum.Areas[g] = n
 	}
 	sum.Elapsed = time.Since(start)
-	return sum, nil
+	return sum, rows.Err()
 }
 
 // populationSQL spreads each section's residents over the resolution-10 cells it overlaps, in
@@ -137,29 +171,55 @@ WHERE c.resolution = 10
 GROUP BY c.cell
 HAVING sum(s.residents * ST_Area(ST_Intersection(c.geom, s.geom)) / nullif(ST_Area(s.geom), 0)) > 0;`
 
-// peopleSQL places each person with an event in the period, with the domains they appear in.
-// A person is placed at their latest located event of the map's three domains (poverty,
-// housing, health), or, with none, at their latest located event of any domain; people whose
-// events have no place count only for the municipality.
-func peopleSQL() string {
+// personQuarterSQL reads a year's events once: per person and quarter, the domains and need
+// signals, and the latest located event, preferring the map's three domains (poverty, housing,
+// health) over the others.
+func personQuarterSQL() string {
 	needs := ""
 	for _, n := range Needs {
 		needs += ",\n\t       bool_or(" + n.Signal + ") AS " + n.Name
 	}
 	return `
-CREATE TEMP TABLE period_people ON COMMIT DROP AS
+CREATE TEMP TABLE person_quarter ON COMMIT DROP AS
 WITH ev AS (
-	SELECT id, person, source, domain, kind, event_date, h3_cell, section_id, geom FROM events
-	WHERE event_date >= $1 AND event_date < $2
+	SELECT id, person, source, domain, kind, event_date, extract(quarter FROM event_date)::int AS q,
+	       h3_cell, section_id, geom
+	FROM events WHERE event_date >= $1 AND event_date < $2
 ), latest AS (
-	SELECT DISTINCT ON (person) person, h3_cell, section_id, geom FROM ev WHERE geom IS NOT NULL
-	ORDER BY person, (domain IN ('poverty', 'housing', 'health')) DESC, event_date DESC, id DESC
-), domains AS (
-	SELECT person, bool_or(domain = 'poverty') AS poverty, bool_or(domain = 'housing') AS housing,
+	SELECT DISTINCT ON (person, q) person, q, domain IN ('poverty', 'housing', 'health') AS map_domain,
+	       event_date AS placed_on, id AS placed_by, h3_cell, section_id, geom
+	FROM ev WHERE geom IS NOT NULL
+	ORDER BY person, q, (domain IN ('poverty', 'housing', 'health')) DESC, event_date DESC, id DESC
+), flags AS (
+	SELECT person, q, bool_or(domain = 'poverty') AS poverty, bool_or(domain = 'housing') AS housing,
 	       bool_or(domain = 'health') AS health, bool_or(domain = 'work') AS work,
 	       bool_or(domain = 'education') AS education,
 	       bool_or(source = 'social_services') AS helped` + needs + `
-	FROM ev GROUP BY person
+	FROM ev GROUP BY person, q
+)
+SELECT f.*, l.map_domain, l.placed_on, l.placed_by, l.h3_cell, l.section_id, l.geom
+FROM flags f LEFT JOIN latest l USING (person, q);`
+}
+
+// periodPeopleSQL places each person with an event in the period's quarters ($1) at their
+// latest located event, preferring the map's three domains, with the domains they appear in;
+// people whose events have no place count only for the municipality.
+func periodPeopleSQL() string {
+	needs := ""
+	for _, n := range Needs {
+		needs += ", bool_or(" + n.Name + ") AS " + n.Name
+	}
+	return `
+CREATE TEMP TABLE period_people ON COMMIT DROP AS
+WITH pq AS (
+	SELECT * FROM person_quarter WHERE q = ANY($1)
+), latest AS (
+	SELECT DISTINCT ON (person) person, h3_cell, section_id, geom FROM pq WHERE geom IS NOT NULL
+	ORDER BY person, map_domain DESC, placed_on DESC, placed_by DESC
+), domains AS (
+	SELECT person, bool_or(poverty) AS poverty, bool_or(housing) AS housing, bool_or(health) AS health,
+	       bool_or(work) AS work, bool_or(education) AS education, bool_or(helped) AS helped` + needs + `
+	FROM pq GROUP BY person
 )
 SELECT d.*, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_zone,
        coalesce(s.municipality_code,
