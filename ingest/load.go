@@ -34,7 +34,7 @@ type Loader struct {
 	DryRun   bool              // validate and report everything, then store nothing
 	LoadedBy string            // who runs the load, recorded with each batch
 	Progress io.Writer         // where progress bars go; nil for none
-	Logger   *slog.Logger
+	Logger   *slog.Logger // nil logs nothing
 	Now      func() time.Time // the clock that decides which dates are in the future
 }
 
@@ -58,6 +58,9 @@ type FileResult struct {
 // Load loads the files of one source in a single transaction: either every file is stored or,
 // on any problem in any file, none is and a *RejectedError lists them all.
 func (l *Loader) Load(ctx context.Context, src source.Source, paths []string) ([]FileResult, error) {
+	if l.Logger == nil {
+		l.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	tx, err := l.DB.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin load: %w", err)

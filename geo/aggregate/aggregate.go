@@ -57,6 +57,11 @@ func runYear(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary
 	y := periods[0].Start.Year()
 	var sums []Summary
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		// The sorts and hash aggregates below work on millions of rows: with PostgreSQL's 4 MB
+		// default they spill to disk.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, personQuarterSQL(), Year(y).Start, Year(y).End); err != nil {
 			return fmt.Errorf("read the events of %d: %w", y, err)
 		}
