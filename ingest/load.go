@@ -34,8 +34,8 @@ type Loader struct {
 	DryRun   bool              // validate and report everything, then store nothing
 	LoadedBy string            // who runs the load, recorded with each batch
 	Progress io.Writer         // where progress bars go; nil for none
-	Logger   *slog.Logger // nil logs nothing
-	Now      func() time.Time // the clock that decides which dates are in the future
+	Logger   *slog.Logger      // nil logs nothing
+	Now      func() time.Time  // the clock that decides which dates are in the future
 }
 
 // FileResult says what happened to one file.
