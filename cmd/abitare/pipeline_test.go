@@ -108,6 +108,17 @@ func TestDemoPipeline(t *testing.T) {
 		if !strings.Contains(out, "already loaded") || dbState(t, db) != before {
 			t.Fatalf("second load: %q", out)
 		}
+		// Everything make demo runs can run again.
+		for _, args := range [][]string{
+			{"zones"}, {"sections", filepath.Join(dir, "sezioni.geojson")},
+			{"addresses", "load", filepath.Join(dir, "stradario_anncsu.csv")},
+			{"population", "load", filepath.Join(dir, "anagrafe.csv")},
+		} {
+			c.must(args...)
+		}
+		if out := c.must("population", "load", filepath.Join(dir, "anagrafe.csv")); !strings.Contains(out, "already loaded") {
+			t.Fatalf("second register load: %q", out)
+		}
 	})
 	t.Run("one bad row rejects the file", func(t *testing.T) { checkBadRowRejected(t, c, db, dir) })
 	t.Run("residents are preserved by interpolation", func(t *testing.T) { checkResidents(t, db) })

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/abitare/abitare/ingest/population"
@@ -32,6 +33,10 @@ func runPopulation(ctx context.Context, env *environment, args []string) error {
 	defer db.Close()
 	l := &population.Loader{DB: db, Pseudo: pseudo, Area: area, LoadedBy: whoAmI(), Options: *opt}
 	n, err := l.Load(ctx, fs.Arg(1))
+	if errors.Is(err, population.ErrAlreadyLoaded) {
+		fmt.Fprintf(env.stdout, "population register: already loaded (%d residents), nothing changed\n", n)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -42,19 +42,31 @@ type Loader struct {
 	Options  tabular.Options
 }
 
+// ErrAlreadyLoaded is returned when the file is the register already stored: nothing changes.
+var ErrAlreadyLoaded = errors.New("this register file is already loaded")
+
 // Load replaces the stored register with the file's, in one transaction; any bad row rejects
 // the file whole with every problem located. It returns the residents stored.
 func (l *Loader) Load(ctx context.Context, path string) (int, error) {
 	name := filepath.Base(path)
+	sum, err := digest(path)
+	if err != nil {
+		return 0, err
+	}
+	var stored int
+	err = l.DB.QueryRow(ctx, `SELECT rows_accepted FROM ingest_batches WHERE source = $1 AND file_sha256 = $2 AND status = 'active'`,
+		Source, sum).Scan(&stored)
+	if err == nil {
+		return stored, ErrAlreadyLoaded
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("look up register batch: %w", err)
+	}
 	rows, err := ingest.OpenRows(path, name, l.Options, required)
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
-	sum, err := digest(path)
-	if err != nil {
-		return 0, err
-	}
 	tx, err := l.DB.Begin(ctx)
 	if err != nil {
 		return 0, err
