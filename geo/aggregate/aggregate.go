@@ -10,6 +10,7 @@ package aggregate
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,53 +32,106 @@ type Summary struct {
 // each period's previous figures in a transaction of its own. Periods should come oldest first,
 // so that each can store the rate of the period before it.
 func Run(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, error) {
+	// One aggregation at a time: runs share a work table.
+	lock, err := db.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	if _, err := lock.Exec(ctx, `SELECT pg_advisory_lock(hashtext('abitare:aggregate'))`); err != nil {
+		return nil, fmt.Errorf("wait for another aggregation: %w", err)
+	}
+	defer lock.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('abitare:aggregate'))`) //nolint:errcheck // released with the session anyway
+
 	if err := prepare(ctx, db); err != nil {
 		return nil, err
 	}
 	sums := make([]Summary, 0, len(periods))
-	for len(periods) > 0 {
+	for rest := periods; len(rest) > 0; {
 		// The periods of one year share one pass over the year's events.
 		n := 1
-		for n < len(periods) && periods[n].Start.Year() == periods[0].Start.Year() {
+		for n < len(rest) && rest[n].Start.Year() == rest[0].Start.Year() {
 			n++
 		}
-		year, err := runYear(ctx, db, periods[:n])
+		year, err := runYear(ctx, db, rest[:n])
 		sums = append(sums, year...)
 		if err != nil {
 			return sums, err
 		}
-		periods = periods[n:]
+		rest = rest[n:]
 	}
-	return sums, nil
+	return sums, linkPreviousPeriods(ctx, db, periods)
 }
 
-// runYear reads the year's events once into one row per person and quarter, and derives from
-// it the figures of each period (the year or its quarters), in one transaction.
+// runYear reads the year's events once into one row per person and quarter, then derives the
+// figures of each period (the year or its quarters) from it, two periods at a time (one per
+// core), each in a transaction of its own.
 func runYear(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, error) {
 	y := periods[0].Start.Year()
-	var sums []Summary
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		// The sorts and hash aggregates below work on millions of rows: with PostgreSQL's 4 MB
-		// default they spill to disk.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
-			return err
+		for _, sql := range []string{
+			`SET LOCAL work_mem = '256MB'`,
+			`DROP TABLE IF EXISTS aggregation_person_quarter`,
+		} {
+			if _, err := tx.Exec(ctx, sql); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, personQuarterSQL(), Year(y).Start, Year(y).End); err != nil {
 			return fmt.Errorf("read the events of %d: %w", y, err)
 		}
-		if _, err := tx.Exec(ctx, `ANALYZE person_quarter`); err != nil {
-			return err
-		}
-		for _, p := range periods {
-			sum, err := runPeriod(ctx, tx, p)
-			if err != nil {
-				return fmt.Errorf("aggregate %s: %w", p.Label, err)
-			}
-			sums = append(sums, sum)
-		}
-		return nil
+		_, err := tx.Exec(ctx, `ANALYZE aggregation_person_quarter`)
+		return err
 	})
-	return sums, err
+	if err != nil {
+		return nil, fmt.Errorf("aggregate %d: %w", y, err)
+	}
+	defer db.Exec(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS aggregation_person_quarter`) //nolint:errcheck // dropped again by the next run
+
+	sums := make([]Summary, len(periods))
+	errs := make([]error, len(periods))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(2, len(periods)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+					var err error
+					sums[i], err = runPeriod(ctx, tx, periods[i])
+					return err
+				})
+			}
+		}()
+	}
+	for i := range periods {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return sums[:i], fmt.Errorf("aggregate %s: %w", periods[i].Label, err)
+		}
+	}
+	return sums, nil
+}
+
+// linkPreviousPeriods stores next to each indicator the rate of the previous period of the same
+// kind (the previous year, or quarter), where that period has been aggregated.
+func linkPreviousPeriods(ctx context.Context, db *pgxpool.Pool, periods []Period) error {
+	for _, p := range periods {
+		_, err := db.Exec(ctx, `
+			UPDATE area_indicators c SET previous_rate = p.rate
+			FROM area_indicators p
+			WHERE c.period = $1 AND p.period = $2 AND p.geography = c.geography AND p.area_id = c.area_id
+			  AND p.indicator = c.indicator`, p.Label, p.Previous().Label)
+		if err != nil {
+			return fmt.Errorf("link %s to %s: %w", p.Label, p.Previous().Label, err)
+		}
+	}
+	return nil
 }
 
 // prepare refreshes planner statistics and the residents of every H3 cell.
@@ -119,7 +173,7 @@ func runPeriod(ctx context.Context, tx pgx.Tx, p Period) (Summary, error) {
 		sql  string
 		args []any
 	}{
-		{"clear the previous period's work tables", `DROP TABLE IF EXISTS period_people, placed, area_residents, area_people`, nil},
+		{"give sorts memory", `SET LOCAL work_mem = '256MB'`, nil},
 		{"place people of the period", periodPeopleSQL(), []any{p.quarters()}},
 		// Temporary tables never get planner statistics on their own.
 		{"update planner statistics", `ANALYZE period_people`, nil},
@@ -185,7 +239,7 @@ func personQuarterSQL() string {
 		needs += ",\n\t       bool_or(" + n.Signal + ") AS " + n.Name
 	}
 	return `
-CREATE TEMP TABLE person_quarter ON COMMIT DROP AS
+CREATE UNLOGGED TABLE aggregation_person_quarter AS
 WITH ev AS (
 	SELECT id, person, source, domain, kind, event_date, extract(quarter FROM event_date)::int AS q,
 	       h3_cell, section_id, geom
@@ -217,7 +271,7 @@ func periodPeopleSQL() string {
 	return `
 CREATE TEMP TABLE period_people ON COMMIT DROP AS
 WITH pq AS (
-	SELECT * FROM person_quarter WHERE q = ANY($1)
+	SELECT * FROM aggregation_person_quarter WHERE q = ANY($1)
 ), latest AS (
 	SELECT DISTINCT ON (person) person, h3_cell, section_id, geom FROM pq WHERE geom IS NOT NULL
 	ORDER BY person, map_domain DESC, placed_on DESC, placed_by DESC

@@ -24,13 +24,10 @@ type areaCounts struct {
 
 // storeIndicators computes, for each geography, the rate with its exact Poisson interval, the
 // empirical-Bayes smoothed rate (shrunk towards the geography's overall rate) and the
-// instability flag of every indicator, and stores them with the previous period's rate.
+// instability flag of every indicator, and stores them (Run links each to the previous period's
+// rate once every period is stored).
 func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
 	areas, err := readAreaCounts(ctx, tx)
-	if err != nil {
-		return err
-	}
-	previous, err := readPreviousRates(ctx, tx, p.Previous().Label)
 	if err != nil {
 		return err
 	}
@@ -40,7 +37,7 @@ func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
 	}
 	var rows [][]any
 	for _, g := range Geographies {
-		rows = append(rows, indicatorRows(byGeography[g], p.Label, previous)...)
+		rows = append(rows, indicatorRows(byGeography[g], p.Label)...)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM area_indicators WHERE period = $1`, p.Label); err != nil {
 		return fmt.Errorf("clear indicators: %w", err)
@@ -52,7 +49,7 @@ func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
 	return nil
 }
 
-func indicatorRows(areas []areaCounts, period string, previous map[[3]string]float64) [][]any {
+func indicatorRows(areas []areaCounts, period string) [][]any {
 	var rows [][]any
 	pops := make([]float64, len(areas))
 	for i, a := range areas {
@@ -67,12 +64,8 @@ func indicatorRows(areas []areaCounts, period string, previous map[[3]string]flo
 		for i, a := range areas {
 			rate := stats.Rate(counts[i], a.residents)
 			lo, hi := stats.PoissonExactCI(counts[i], a.residents, Level)
-			var prev any
-			if v, ok := previous[[3]string{a.geography, a.area, name}]; ok {
-				prev = v
-			}
 			rows = append(rows, []any{a.geography, a.area, period, name, counts[i], a.residents,
-				nullNaN(rate), nullNaN(lo), nullNaN(hi), nullNaN(eb[i]), stats.Unstable(counts[i], a.residents), prev})
+				nullNaN(rate), nullNaN(lo), nullNaN(hi), nullNaN(eb[i]), stats.Unstable(counts[i], a.residents), nil})
 		}
 	}
 	return rows
@@ -96,24 +89,6 @@ func readAreaCounts(ctx context.Context, tx pgx.Tx) ([]areaCounts, error) {
 		}
 		return a, r.Scan(dst...)
 	})
-}
-
-func readPreviousRates(ctx context.Context, tx pgx.Tx, period string) (map[[3]string]float64, error) {
-	rows, err := tx.Query(ctx, `SELECT geography, area_id, indicator, rate FROM area_indicators WHERE period = $1 AND rate IS NOT NULL`, period)
-	if err != nil {
-		return nil, fmt.Errorf("read previous period: %w", err)
-	}
-	defer rows.Close()
-	out := map[[3]string]float64{}
-	for rows.Next() {
-		var k [3]string
-		var v float64
-		if err := rows.Scan(&k[0], &k[1], &k[2], &v); err != nil {
-			return nil, err
-		}
-		out[k] = v
-	}
-	return out, rows.Err()
 }
 
 func nullNaN(v float64) any {
