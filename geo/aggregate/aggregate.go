@@ -10,6 +10,7 @@ package aggregate
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -177,7 +178,6 @@ func runPeriod(ctx context.Context, tx pgx.Tx, p Period) (Summary, error) {
 		{"place people of the period", periodPeopleSQL(), []any{p.quarters()}},
 		// Temporary tables never get planner statistics on their own.
 		{"update planner statistics", `ANALYZE period_people`, nil},
-		{"place people in every geography", placedSQL, nil},
 		{"count residents per area", residentsSQL, nil},
 		{"count people per area", countsSQL, nil},
 		{"clear the period", `DELETE FROM area_stats WHERE period = $1`, []any{p.Label}},
@@ -304,22 +304,35 @@ UNION ALL SELECT 'section', id, residents FROM census_sections
 UNION ALL SELECT 'omi', omi_zone, sum(residents) FROM census_sections WHERE omi_zone IS NOT NULL GROUP BY omi_zone
 UNION ALL SELECT 'municipality', municipality_code, sum(residents) FROM census_sections GROUP BY municipality_code;`
 
-// placedSQL lists every person once per geography they are placed in.
-const placedSQL = `
-CREATE TEMP TABLE placed ON COMMIT DROP AS
-SELECT 'h3_10' AS geography, to_hex(cell10) AS area_id, * FROM period_people WHERE cell10 IS NOT NULL
-UNION ALL SELECT 'h3_9', to_hex(cell9), * FROM period_people WHERE cell9 IS NOT NULL
-UNION ALL SELECT 'h3_8', to_hex(cell8), * FROM period_people WHERE cell8 IS NOT NULL
-UNION ALL SELECT 'h3_7', to_hex(cell7), * FROM period_people WHERE cell7 IS NOT NULL
-UNION ALL SELECT 'section', section_id, * FROM period_people WHERE section_id IS NOT NULL
-UNION ALL SELECT 'omi', omi_zone, * FROM period_people WHERE omi_zone IS NOT NULL
-UNION ALL SELECT 'municipality', municipality, * FROM period_people WHERE municipality IS NOT NULL;`
+// areaKeys are the geographies a placed person counts in, with the expression of the area id.
+var areaKeys = []struct{ geography, key string }{
+	{"h3_10", "to_hex(cell10)"}, {"h3_9", "to_hex(cell9)"}, {"h3_8", "to_hex(cell8)"}, {"h3_7", "to_hex(cell7)"},
+	{"section", "section_id"}, {"omi", "omi_zone"}, {"municipality", "municipality"},
+}
+
+// byArea groups period_people by every geography at once (one scan, GROUPING SETS), with
+// extra grouping columns, and returns geography, area_id and the aggregates.
+func byArea(aggregates string, extra ...string) string {
+	var cols, sets, cases, keys []string
+	for i, a := range areaKeys {
+		k := fmt.Sprintf("k%d", i)
+		cols = append(cols, a.key+" AS "+k)
+		sets = append(sets, "("+strings.Join(append([]string{k}, extra...), ", ")+")")
+		cases = append(cases, fmt.Sprintf("WHEN grouping(%s) = 0 THEN '%s'", k, a.geography))
+		keys = append(keys, k)
+	}
+	return fmt.Sprintf(`SELECT CASE %s END AS geography, coalesce(%s) AS area_id, %s
+FROM (SELECT %s, * FROM period_people) pp
+GROUP BY GROUPING SETS (%s)
+HAVING coalesce(%s) IS NOT NULL`, strings.Join(cases, " "), strings.Join(keys, ", "), aggregates,
+		strings.Join(cols, ", "), strings.Join(sets, ", "), strings.Join(keys, ", "))
+}
 
 // countsSQL counts people per area: per domain, in two or all three of the map's domains, and
 // in two or more of all five.
-const countsSQL = `
+var countsSQL = `
 CREATE TEMP TABLE area_people ON COMMIT DROP AS
-SELECT geography, area_id,
+` + byArea(`
        count(*) FILTER (WHERE poverty)::int AS poverty,
        count(*) FILTER (WHERE housing)::int AS housing,
        count(*) FILTER (WHERE health)::int AS health,
@@ -327,14 +340,14 @@ SELECT geography, area_id,
        count(*) FILTER (WHERE education)::int AS education,
        count(*) FILTER (WHERE domains >= 2)::int AS two_plus,
        count(*) FILTER (WHERE domains = 3)::int AS all_three,
-       count(*) FILTER (WHERE all_domains >= 2)::int AS multi_domain
-FROM placed GROUP BY geography, area_id;`
+       count(*) FILTER (WHERE all_domains >= 2)::int AS multi_domain`) + `;`
 
 // overlapSQL stores the people of each combination of domains per area.
-const overlapSQL = `
+var overlapSQL = `
 INSERT INTO area_overlap (geography, area_id, period, combination, people)
-SELECT geography, area_id, $1, combination, count(*) FROM placed GROUP BY geography, area_id, combination
-ORDER BY 1, 2, 4;`
+SELECT geography, area_id, $1, combination, people FROM (
+` + byArea(`combination, count(*) AS people`, "combination") + `
+) o ORDER BY 1, 2, 4;`
 
 // statsSQL joins residents and people, computes rates, and counts the domains in which an area's
 // rate is above the study area's. Public tiles recompute this class from published counts only.
