@@ -122,15 +122,19 @@ func runYear(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary
 // linkPreviousPeriods stores next to each indicator the rate of the previous period of the same
 // kind (the previous year, or quarter), where that period has been aggregated.
 func linkPreviousPeriods(ctx context.Context, db *pgxpool.Pool, periods []Period) error {
+	var labels, previous []string
 	for _, p := range periods {
-		_, err := db.Exec(ctx, `
-			UPDATE area_indicators c SET previous_rate = p.rate
-			FROM area_indicators p
-			WHERE c.period = $1 AND p.period = $2 AND p.geography = c.geography AND p.area_id = c.area_id
-			  AND p.indicator = c.indicator`, p.Label, p.Previous().Label)
-		if err != nil {
-			return fmt.Errorf("link %s to %s: %w", p.Label, p.Previous().Label, err)
-		}
+		labels = append(labels, p.Label)
+		previous = append(previous, p.Previous().Label)
+	}
+	_, err := db.Exec(ctx, `
+		UPDATE area_indicators c SET previous_rate = p.rate
+		FROM unnest($1::text[], $2::text[]) l(period, previous)
+		JOIN area_indicators p ON p.period = l.previous
+		WHERE c.period = l.period AND p.geography = c.geography AND p.area_id = c.area_id
+		  AND p.indicator = c.indicator`, labels, previous)
+	if err != nil {
+		return fmt.Errorf("link periods to the previous ones: %w", err)
 	}
 	return nil
 }
@@ -238,26 +242,25 @@ func personQuarterSQL() string {
 	for _, n := range Needs {
 		needs += ",\n\t       bool_or(" + n.Signal + ") AS " + n.Name
 	}
+	// The latest located event is found without sorting the year's events: a key that orders
+	// (map domain, date, id) is maximised in the same hash aggregate as the flags, and the event
+	// is then fetched by its id (the key's low 40 bits).
 	return `
 CREATE UNLOGGED TABLE aggregation_person_quarter AS
-WITH ev AS (
-	SELECT id, person, source, domain, kind, event_date, extract(quarter FROM event_date)::int AS q,
-	       h3_cell, section_id, geom
-	FROM events WHERE event_date >= $1 AND event_date < $2
-), latest AS (
-	SELECT DISTINCT ON (person, q) person, q, domain IN ('poverty', 'housing', 'health') AS map_domain,
-	       event_date AS placed_on, id AS placed_by, h3_cell, section_id, geom
-	FROM ev WHERE geom IS NOT NULL
-	ORDER BY person, q, (domain IN ('poverty', 'housing', 'health')) DESC, event_date DESC, id DESC
-), flags AS (
-	SELECT person, q, bool_or(domain = 'poverty') AS poverty, bool_or(domain = 'housing') AS housing,
+WITH flags AS (
+	SELECT person, extract(quarter FROM event_date)::int AS q,
+	       bool_or(domain = 'poverty') AS poverty, bool_or(domain = 'housing') AS housing,
 	       bool_or(domain = 'health') AS health, bool_or(domain = 'work') AS work,
 	       bool_or(domain = 'education') AS education,
-	       bool_or(source = 'social_services') AS helped` + needs + `
-	FROM ev GROUP BY person, q
+	       bool_or(source = 'social_services') AS helped` + needs + `,
+	       max(((domain IN ('poverty', 'housing', 'health'))::int::bigint << 62)
+	           | ((event_date - date '1990-01-01')::bigint << 40) | id) FILTER (WHERE geom IS NOT NULL) AS placed_key
+	FROM events WHERE event_date >= $1 AND event_date < $2
+	GROUP BY person, extract(quarter FROM event_date)::int
 )
-SELECT f.*, l.map_domain, l.placed_on, l.placed_by, l.h3_cell, l.section_id, l.geom
-FROM flags f LEFT JOIN latest l USING (person, q);`
+SELECT f.*, (f.placed_key >> 62) = 1 AS map_domain, e.event_date AS placed_on, e.id AS placed_by,
+       e.h3_cell, e.section_id, e.geom
+FROM flags f LEFT JOIN events e ON e.id = (f.placed_key & 1099511627775);`
 }
 
 // periodPeopleSQL places each person with an event in the period's quarters ($1) at their
