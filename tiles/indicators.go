@@ -29,20 +29,24 @@ func indicatorFields() map[string]string {
 func indicatorPivot(geography string) string {
 	var cols []string
 	for _, ind := range aggregate.Indicators {
-		published := fmt.Sprintf("(indicator = '%s' AND (people = 0 OR people >= $4))", ind)
+		published := fmt.Sprintf("(c.indicator = '%s' AND (c.people = 0 OR c.people >= $4))", ind)
 		cols = append(cols,
-			fmt.Sprintf("max(people) FILTER (WHERE %s) AS %s", published, ind),
-			fmt.Sprintf("round(max(rate) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_rate", published, ind),
-			fmt.Sprintf("round(max(ci_low) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_low", published, ind),
-			fmt.Sprintf("round(max(ci_high) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_high", published, ind),
-			fmt.Sprintf("round(max(eb_rate) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_eb", published, ind),
-			fmt.Sprintf("round(max(rate - previous_rate) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_change", published, ind),
-			fmt.Sprintf("bool_or(unstable) FILTER (WHERE indicator = '%s') AS %s_unstable", ind, ind))
+			fmt.Sprintf("max(c.people) FILTER (WHERE %s) AS %s", published, ind),
+			fmt.Sprintf("round(max(c.rate) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_rate", published, ind),
+			fmt.Sprintf("round(max(c.ci_low) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_low", published, ind),
+			fmt.Sprintf("round(max(c.ci_high) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_high", published, ind),
+			fmt.Sprintf("round(max(c.eb_rate) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_eb", published, ind),
+			fmt.Sprintf("round(max(c.rate - p.rate) FILTER (WHERE %s)::numeric, 2)::float8 AS %s_change", published, ind),
+			fmt.Sprintf("bool_or(c.unstable) FILTER (WHERE c.indicator = '%s') AS %s_unstable", ind, ind))
 	}
-	return fmt.Sprintf(`(SELECT area_id, round(max(residents))::int AS residents, max(period) AS period,
+	// The previous year's rate, for the change, is joined here rather than stored.
+	return fmt.Sprintf(`(SELECT c.area_id, round(max(c.residents))::int AS residents, max(c.period) AS period,
 		%s
-	FROM area_indicators WHERE geography = %s AND period = %s GROUP BY area_id)`,
-		strings.Join(cols, ",\n\t\t"), geography, latestPeriod)
+	FROM area_indicators c
+	LEFT JOIN area_indicators p ON p.geography = c.geography AND p.area_id = c.area_id AND p.indicator = c.indicator
+	     AND p.period = (%s::int - 1)::text
+	WHERE c.geography = %s AND c.period = %s GROUP BY c.area_id)`,
+		strings.Join(cols, ",\n\t\t"), latestPeriod, geography, latestPeriod)
 }
 
 func indicatorHexQuery(z, minCount int) (string, []any) {

@@ -30,8 +30,7 @@ type Summary struct {
 }
 
 // Run recomputes the resident denominators once, then the figures of each period, replacing
-// each period's previous figures in a transaction of its own. Periods should come oldest first,
-// so that each can store the rate of the period before it.
+// each period's previous figures in a transaction of its own.
 func Run(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, error) {
 	// One aggregation at a time: runs share a work table.
 	lock, err := db.Acquire(ctx)
@@ -61,7 +60,7 @@ func Run(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, er
 		}
 		rest = rest[n:]
 	}
-	return sums, linkPreviousPeriods(ctx, db, periods)
+	return sums, nil
 }
 
 // runYear reads the year's events once into one row per person and quarter, then derives the
@@ -117,26 +116,6 @@ func runYear(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary
 		}
 	}
 	return sums, nil
-}
-
-// linkPreviousPeriods stores next to each indicator the rate of the previous period of the same
-// kind (the previous year, or quarter), where that period has been aggregated.
-func linkPreviousPeriods(ctx context.Context, db *pgxpool.Pool, periods []Period) error {
-	var labels, previous []string
-	for _, p := range periods {
-		labels = append(labels, p.Label)
-		previous = append(previous, p.Previous().Label)
-	}
-	_, err := db.Exec(ctx, `
-		UPDATE area_indicators c SET previous_rate = p.rate
-		FROM unnest($1::text[], $2::text[]) l(period, previous)
-		JOIN area_indicators p ON p.period = l.previous
-		WHERE c.period = l.period AND p.geography = c.geography AND p.area_id = c.area_id
-		  AND p.indicator = c.indicator`, labels, previous)
-	if err != nil {
-		return fmt.Errorf("link periods to the previous ones: %w", err)
-	}
-	return nil
 }
 
 // prepare refreshes planner statistics and the residents of every H3 cell.

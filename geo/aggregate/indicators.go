@@ -24,8 +24,8 @@ type areaCounts struct {
 
 // storeIndicators computes, for each geography, the rate with its exact Poisson interval, the
 // empirical-Bayes smoothed rate (shrunk towards the geography's overall rate) and the
-// instability flag of every indicator, and stores them (Run links each to the previous period's
-// rate once every period is stored).
+// instability flag of every indicator, and stores them. The previous period's rate is joined
+// when figures are read.
 func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
 	areas, err := readAreaCounts(ctx, tx)
 	if err != nil {
@@ -42,7 +42,7 @@ func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM area_indicators WHERE period = $1`, p.Label); err != nil {
 		return fmt.Errorf("clear indicators: %w", err)
 	}
-	cols := []string{"geography", "area_id", "period", "indicator", "people", "residents", "rate", "ci_low", "ci_high", "eb_rate", "unstable", "previous_rate"}
+	cols := []string{"geography", "area_id", "period", "indicator", "people", "residents", "rate", "ci_low", "ci_high", "eb_rate", "unstable"}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_indicators"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("store indicators: %w", err)
 	}
@@ -65,7 +65,7 @@ func indicatorRows(areas []areaCounts, period string) [][]any {
 			rate := stats.Rate(counts[i], a.residents)
 			lo, hi := stats.PoissonExactCI(counts[i], a.residents, Level)
 			rows = append(rows, []any{a.geography, a.area, period, name, counts[i], a.residents,
-				nullNaN(rate), nullNaN(lo), nullNaN(hi), nullNaN(eb[i]), stats.Unstable(counts[i], a.residents), nil})
+				nullNaN(rate), nullNaN(lo), nullNaN(hi), nullNaN(eb[i]), stats.Unstable(counts[i], a.residents)})
 		}
 	}
 	return rows

@@ -128,9 +128,17 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 		return Area{}, err
 	}
 	a := Area{Geography: geography, ID: id, Period: period, Quarters: map[string][]Rate{}}
+	periods, err := aggregate.ParsePeriod(period)
+	if err != nil {
+		return a, fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
 	rows, err := r.DB.Query(ctx, `
-		SELECT indicator, people, residents, rate, ci_low, ci_high, eb_rate, unstable, previous_rate
-		FROM area_indicators WHERE geography = $1 AND area_id = $2 AND period = $3 ORDER BY indicator`, geography, id, period)
+		SELECT c.indicator, c.people, c.residents, c.rate, c.ci_low, c.ci_high, c.eb_rate, c.unstable, p.rate
+		FROM area_indicators c
+		LEFT JOIN area_indicators p ON p.geography = c.geography AND p.area_id = c.area_id
+		     AND p.indicator = c.indicator AND p.period = $4
+		WHERE c.geography = $1 AND c.area_id = $2 AND c.period = $3 ORDER BY c.indicator`,
+		geography, id, period, periods[0].Previous().Label)
 	if err != nil {
 		return a, err
 	}
