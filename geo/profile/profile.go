@@ -237,16 +237,7 @@ func (r *Reader) overlap(ctx context.Context, geography, id, period string) ([]C
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Combination, error) {
-		var c Combination
-		var n int
-		err := row.Scan(&c.Combination, &n)
-		c.Status = r.status(n, true)
-		if c.Status == "published" {
-			c.People = &n
-		}
-		return c, err
-	})
+	return pgx.CollectRows(rows, r.scanCombination)
 }
 
 func (r *Reader) hotspots(ctx context.Context, geography, id, period string) ([]Hotspot, error) {
@@ -390,6 +381,18 @@ func (r *Reader) overlapShares(ctx context.Context, geography, id, period string
 	return out, rows.Err()
 }
 
+// scanCombination reads a (combination, people) row, withholding a small count.
+func (r *Reader) scanCombination(row pgx.CollectableRow) (Combination, error) {
+	var c Combination
+	var n int
+	err := row.Scan(&c.Combination, &n)
+	c.Status = r.status(n, true)
+	if c.Status == "published" {
+		c.People = &n
+	}
+	return c, err
+}
+
 // CityOverlap is the study area's people per combination of domains, largest first: the data of
 // an UpSet chart.
 func (r *Reader) CityOverlap(ctx context.Context, period string) ([]Combination, error) {
@@ -398,14 +401,5 @@ func (r *Reader) CityOverlap(ctx context.Context, period string) ([]Combination,
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Combination, error) {
-		var c Combination
-		var n int
-		err := row.Scan(&c.Combination, &n)
-		c.Status = r.status(n, true)
-		if c.Status == "published" {
-			c.People = &n
-		}
-		return c, err
-	})
+	return pgx.CollectRows(rows, r.scanCombination)
 }
