@@ -13,6 +13,7 @@ WEB_SRC := $(shell find web/app/src -type f 2>/dev/null) web/app/build.mjs web/a
 all: build
 
 web/app/node_modules/.package-lock.json: web/app/package-lock.json
+	.ci/ensure-tools
 	cd web/app && npm ci --no-audit --no-fund
 
 web/ui/dist/index.html: web/app/node_modules/.package-lock.json $(WEB_SRC)
@@ -58,6 +59,7 @@ vet:
 
 # Every test: unit, integration against a fresh PostGIS database, and the map in headless Chromium.
 test: web vet
+	@.ci/ensure-tools --browser
 	@set -euo pipefail; \
 	export DATABASE_URL="$$(.ci/devdb)"; \
 	ABITARE_TEST_REQUIRE_DB=1 ABITARE_E2E=1 $(GO) test -count=1 -timeout 20m ./...
