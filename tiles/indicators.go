@@ -49,25 +49,36 @@ func indicatorPivot(geography string) string {
 		strings.Join(cols, ",\n\t\t"), latestPeriod, geography, latestPeriod)
 }
 
-func indicatorHexQuery(z, minCount int) (string, []any) {
+// hexPivotQuery serves an H3 layer whose figures come from a pivot subquery keyed by area_id,
+// for the resolution bound to the placeholder res.
+func hexPivotQuery(layer, pivot, res string) string {
 	return tileEnvelope + `
-SELECT ST_AsMVT(t, 'indicators', 4096, 'geom', 'fid' ORDER BY t.fid) FROM (
+SELECT ST_AsMVT(t, '` + layer + `', 4096, 'geom', 'fid' ORDER BY t.fid) FROM (
 	SELECT c.cell AS fid, ST_AsMVTGeom(ST_Transform(c.geom, 3857), b.env, 4096, 64, true) AS geom,
-		c.h3_index AS id, c.resolution::int AS resolution, i.*
+		c.h3_index AS id, c.resolution::int AS resolution, f.*
 	FROM bounds b
-	JOIN h3_cells c ON c.geom && b.env4326 AND c.resolution = $5
-	JOIN ` + indicatorPivot("'h3_' || $5") + ` i ON i.area_id = c.h3_index
-) t WHERE t.geom IS NOT NULL`, []any{minCount, hexgrid.ResolutionForZoom(z)}
+	JOIN h3_cells c ON c.geom && b.env4326 AND c.resolution = ` + res + `
+	JOIN ` + pivot + ` f ON f.area_id = c.h3_index
+) t WHERE t.geom IS NOT NULL`
+}
+
+// sectionPivotQuery serves a census-section layer whose figures come from a pivot subquery.
+func sectionPivotQuery(layer, pivot string) string {
+	return tileEnvelope + `
+SELECT ST_AsMVT(t, '` + layer + `', 4096, 'geom' ORDER BY t.id) FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(z.geom, 3857), b.env, 4096, 64, true) AS geom, z.id, z.synthetic, f.*
+	FROM bounds b
+	JOIN census_sections z ON z.geom && b.env4326
+	JOIN ` + pivot + ` f ON f.area_id = z.id
+) t WHERE t.geom IS NOT NULL`
+}
+
+func indicatorHexQuery(z, minCount int) (string, []any) {
+	return hexPivotQuery("indicators", indicatorPivot("'h3_' || $5"), "$5"), []any{minCount, hexgrid.ResolutionForZoom(z)}
 }
 
 func indicatorSectionQuery(_, minCount int) (string, []any) {
-	return tileEnvelope + `
-SELECT ST_AsMVT(t, 'indicators_sections', 4096, 'geom' ORDER BY t.id) FROM (
-	SELECT ST_AsMVTGeom(ST_Transform(z.geom, 3857), b.env, 4096, 64, true) AS geom, z.id, z.synthetic, i.*
-	FROM bounds b
-	JOIN census_sections z ON z.geom && b.env4326
-	JOIN ` + indicatorPivot("'section'") + ` i ON i.area_id = z.id
-) t WHERE t.geom IS NOT NULL`, []any{minCount}
+	return sectionPivotQuery("indicators_sections", indicatorPivot("'section'")), []any{minCount}
 }
 
 // adaptiveQuery serves the population-adaptive hexagons, whatever the zoom, with the overlap
@@ -122,22 +133,9 @@ func hotspotResolution(z int) int {
 }
 
 func hotspotHexQuery(z, _ int) (string, []any) {
-	return tileEnvelope + `
-SELECT ST_AsMVT(t, 'hotspots', 4096, 'geom', 'fid' ORDER BY t.fid) FROM (
-	SELECT c.cell AS fid, ST_AsMVTGeom(ST_Transform(c.geom, 3857), b.env, 4096, 64, true) AS geom,
-		c.h3_index AS id, c.resolution::int AS resolution, h.*
-	FROM bounds b
-	JOIN h3_cells c ON c.geom && b.env4326 AND c.resolution = $4
-	JOIN ` + hotspotPivot("'h3_' || $4") + ` h ON h.area_id = c.h3_index
-) t WHERE t.geom IS NOT NULL`, []any{hotspotResolution(z)}
+	return hexPivotQuery("hotspots", hotspotPivot("'h3_' || $4"), "$4"), []any{hotspotResolution(z)}
 }
 
 func hotspotSectionQuery(_, _ int) (string, []any) {
-	return tileEnvelope + `
-SELECT ST_AsMVT(t, 'hotspots_sections', 4096, 'geom' ORDER BY t.id) FROM (
-	SELECT ST_AsMVTGeom(ST_Transform(z.geom, 3857), b.env, 4096, 64, true) AS geom, z.id, z.synthetic, h.*
-	FROM bounds b
-	JOIN census_sections z ON z.geom && b.env4326
-	JOIN ` + hotspotPivot("'section'") + ` h ON h.area_id = z.id
-) t WHERE t.geom IS NOT NULL`, nil
+	return sectionPivotQuery("hotspots_sections", hotspotPivot("'section'")), nil
 }
