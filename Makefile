@@ -46,10 +46,12 @@ demo-load: build .abitare-demo-key
 	$(BIN) ingest --source employment_agency $(DEMO_DIR)/agenzia_lavoro.csv; \
 	$(BIN) ingest --source injury_insurer $(DEMO_DIR)/inail_infortuni.xlsx; \
 	$(BIN) linkage; \
-	$(BIN) aggregate
+	$(BIN) aggregate; \
+	$(BIN) release; \
+	.ci/demo-users $(BIN)
 
 demo: demo-load
-	@echo "Abitare: open http://$(ADDR)/ (Ctrl-C to stop)"
+	@echo "Abitare: open http://$(ADDR)/ (Ctrl-C to stop); demo accounts: .abitare-demo-users"
 	@DATABASE_URL="$$(.ci/devdb)" exec $(BIN) serve --addr $(ADDR)
 
 vet:

@@ -21,6 +21,9 @@ type Layer struct {
 	Attribution string
 	// SyntheticData reports that the layer shows the demo's stand-in data.
 	SyntheticData bool
+	// Public reports that the layer reads only public geography and the protected tables of
+	// the latest release, so that anonymous users may have it.
+	Public bool
 	// query returns the SQL that builds one tile with ST_AsMVT, and its extra arguments after
 	// z, x, y ($1-$3). Counts below minCount are left out of public tiles.
 	query func(z int, minCount int) (string, []any)
@@ -60,9 +63,10 @@ func withSynthetic(f map[string]string) map[string]string {
 	return f
 }
 
-// DefaultLayers is the catalog the server offers.
-func DefaultLayers() []Layer {
-	return []Layer{
+// RestrictedLayers is the catalog of planners and the housing office: true counts, with those
+// from 1 to the threshold withheld, their intervals and the hotspot analyses.
+func RestrictedLayers() []Layer {
+	layers := []Layer{
 		{
 			ID:          "hexagons",
 			Title:       map[string]string{"it": "Esagoni H3: classi di sovrapposizione dei bisogni", "en": "H3 hexagons: overlap classes of needs"},
@@ -126,6 +130,14 @@ func DefaultLayers() []Layer {
 			Attribution: modena.Attribution + " · " + attrDemo,
 			query:       hotspotSectionQuery,
 		},
+		districtLayer(),
+	}
+	return append(layers, baseLayers()...)
+}
+
+// baseLayers are public geography, in every catalog.
+func baseLayers() []Layer {
+	return []Layer{
 		{
 			ID:          "omi_zones",
 			Title:       map[string]string{"it": "Zone OMI (mercato immobiliare)", "en": "OMI housing-market zones"},
@@ -134,6 +146,7 @@ func DefaultLayers() []Layer {
 			Fields:      map[string]string{"code": "String", "band": "String", "description": "String", "rent_min": "Number", "rent_max": "Number"},
 			Attribution: attrOMI,
 			query:       omiQuery,
+			Public:      true,
 		},
 		{
 			ID:          "boundary",
@@ -143,6 +156,7 @@ func DefaultLayers() []Layer {
 			Fields:      map[string]string{"code": "String", "name": "String"},
 			Attribution: attrISTAT,
 			query:       boundaryQuery,
+			Public:      true,
 		},
 	}
 }

@@ -22,7 +22,41 @@ func TestCheckTile(t *testing.T) {
 }
 
 func TestCatalogLayersAreComplete(t *testing.T) {
-	tiler, err := NewTiler(nil, DefaultLayers(), 5)
+	for name, layers := range map[string][]Layer{"public": PublicLayers(), "restricted": RestrictedLayers()} {
+		t.Run(name, func(t *testing.T) { checkCatalog(t, layers) })
+	}
+	if _, err := NewTiler(nil, RestrictedLayers(), 0); err == nil {
+		t.Error("threshold 0 accepted")
+	}
+	if _, err := NewTiler(nil, append(RestrictedLayers(), RestrictedLayers()[0]), 5); err == nil {
+		t.Error("duplicate layer accepted")
+	}
+}
+
+// A public layer must never read a table of true figures: a vector tile ships every
+// attribute to the browser.
+func TestPublicLayersReadOnlyProtectedTables(t *testing.T) {
+	for _, l := range PublicLayers() {
+		if !l.Public {
+			t.Errorf("layer %s of the public catalog is not marked public", l.ID)
+		}
+		sql, _ := l.query(12, 5)
+		for _, table := range []string{"area_stats", "area_indicators", "area_overlap", "hotspots", "events", "people", "residents"} {
+			if strings.Contains(sql, " "+table+" ") || strings.Contains(sql, " "+table+"\n") {
+				t.Errorf("public layer %s reads %s", l.ID, table)
+			}
+		}
+	}
+	for _, l := range RestrictedLayers() {
+		sql, _ := l.query(12, 5)
+		if l.Public && (strings.Contains(sql, "area_indicators") || strings.Contains(sql, "area_stats")) {
+			t.Errorf("restricted layer %s is marked public but reads true figures", l.ID)
+		}
+	}
+}
+
+func checkCatalog(t *testing.T, layers []Layer) {
+	tiler, err := NewTiler(nil, layers, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,11 +71,5 @@ func TestCatalogLayersAreComplete(t *testing.T) {
 	}
 	if _, err := tiler.Layer("nope"); !errors.Is(err, ErrUnknownLayer) {
 		t.Errorf("unknown layer: %v", err)
-	}
-	if _, err := NewTiler(nil, DefaultLayers(), 0); err == nil {
-		t.Error("threshold 0 accepted")
-	}
-	if _, err := NewTiler(nil, append(DefaultLayers(), DefaultLayers()[0]), 5); err == nil {
-		t.Error("duplicate layer accepted")
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,22 +12,24 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-func (s *Server) apiRoutes(r chi.Router) {
-	r.Get("/areas/{geography}/{id}", s.area)
-	r.Get("/rankings", s.rankings)
-	r.Get("/categories", s.categories)
-	r.Get("/runs/{id}", s.run)
-	r.Get("/rent-burden", s.rentBurden)
-	r.Get("/overlap", s.cityOverlap)
-}
-
+// cityOverlap is the study area's people per combination of domains: published figures for
+// the public, restricted ones (audited) for planners.
 func (s *Server) cityOverlap(w http.ResponseWriter, r *http.Request) {
 	period, err := s.period(r)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	list, err := s.profiles.CityOverlap(r.Context(), period)
+	b := s.backend(r)
+	var list []profile.Combination
+	if restricted(r) {
+		if !s.record(w, r, "overlap", "municipality/"+period) {
+			return
+		}
+		list, err = b.Profiles.CityOverlap(r.Context(), period)
+	} else {
+		list, err = b.Profiles.PublishedOverlap(r.Context(), period)
+	}
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -48,7 +51,10 @@ func (s *Server) rentBurden(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	list, err := s.profiles.RentBurdens(r.Context(), period)
+	if !s.record(w, r, "rent burden", "omi/"+period) {
+		return
+	}
+	list, err := s.backend(r).Profiles.RentBurdens(r.Context(), period)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -65,7 +71,10 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	domain := r.URL.Query().Get("domain")
-	list, unclassified, err := s.profiles.Categories(r.Context(), domain, period)
+	if !s.record(w, r, "categories", domain+"/"+period) {
+		return
+	}
+	list, unclassified, err := s.backend(r).Profiles.Categories(r.Context(), domain, period)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -91,7 +100,10 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "run id must be a number", http.StatusBadRequest)
 		return
 	}
-	run, err := s.profiles.Run(r.Context(), id)
+	if !s.record(w, r, "analysis run", strconv.FormatInt(id, 10)) {
+		return
+	}
+	run, err := s.backend(r).Profiles.Run(r.Context(), id)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -99,12 +111,15 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, run)
 }
 
-// period is the ?period= of a request, or the latest aggregated year.
+// period is the ?period= of a request, or the latest year the role can see.
 func (s *Server) period(r *http.Request) (string, error) {
 	if p := r.URL.Query().Get("period"); p != "" {
 		return p, nil
 	}
-	return s.profiles.LatestYear(r.Context())
+	if restricted(r) {
+		return s.backend(r).Profiles.LatestYear(r.Context())
+	}
+	return s.backend(r).Profiles.PublishedLatestYear(r.Context())
 }
 
 func (s *Server) area(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +128,15 @@ func (s *Server) area(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	a, err := s.profiles.Area(r.Context(), chi.URLParam(r, "geography"), chi.URLParam(r, "id"), period)
+	geography, id := chi.URLParam(r, "geography"), chi.URLParam(r, "id")
+	if !restricted(r) {
+		s.publishedArea(w, r, geography, id, period)
+		return
+	}
+	if !s.record(w, r, "area profile", geography+"/"+id+"/"+period) {
+		return
+	}
+	a, err := s.backend(r).Profiles.Area(r.Context(), geography, id, period)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -150,7 +173,10 @@ func (s *Server) rankings(w http.ResponseWriter, r *http.Request) {
 	if geography == "" {
 		geography = "section"
 	}
-	list, err := s.profiles.Ranking(r.Context(), geography, indicator, period, limit)
+	if !s.record(w, r, "ranking", geography+"/"+indicator+"/"+period) {
+		return
+	}
+	list, err := s.backend(r).Profiles.Ranking(r.Context(), geography, indicator, period, limit)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -207,3 +233,13 @@ func intOr(v *int) string {
 	}
 	return strconv.Itoa(*v)
 }
+
+func parseLimit(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 20000 {
+		return 0, errors.New("limit must be a whole number from 1 to 20000")
+	}
+	return n, nil
+}
+
+func hexString(b []byte) string { return hex.EncodeToString(b) }

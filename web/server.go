@@ -1,5 +1,8 @@
 // Package web is the observatory's HTTP server: the map application, the vector tiles and their
-// TileJSON, behind a chi router with structured request logs.
+// TileJSON and the API, behind a chi router with structured request logs. Every request is
+// identified (package auth), checked against the permission its route needs, served from the
+// connections of its role (Backend), and, when it reads restricted data, written to the audit
+// trail first (package audit).
 package web
 
 import (
@@ -11,8 +14,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/abitare/abitare/geo/profile"
-	"github.com/abitare/abitare/tiles"
+	"github.com/abitare/abitare/web/auth"
 	"github.com/abitare/abitare/web/ui"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -24,21 +26,25 @@ type Config struct {
 	// PublicURL is the origin clients reach the server at, used in TileJSON tile URLs; when
 	// empty it is taken from each request.
 	PublicURL string
+	// InsecureCookies drops the Secure flag of the session cookie: only for a server reached
+	// over plain HTTP from another host (browsers accept Secure cookies from localhost).
+	InsecureCookies bool
 }
 
 // Server serves the observatory over HTTP.
 type Server struct {
 	cfg      Config
-	tiler    *tiles.Tiler
-	profiles *profile.Reader
+	users    *auth.Store
+	backends Backends
 	logger   *slog.Logger
 	http     *http.Server
 	ln       net.Listener
 }
 
-// NewServer wires the routes; call Open to start listening.
-func NewServer(cfg Config, tiler *tiles.Tiler, profiles *profile.Reader, logger *slog.Logger) *Server {
-	s := &Server{cfg: cfg, tiler: tiler, profiles: profiles, logger: logger}
+// NewServer wires the routes; call Open to start listening. users identifies requests with the
+// server's own connection; backends serve each role.
+func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Logger) *Server {
+	s := &Server{cfg: cfg, users: users, backends: backends, logger: logger}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -55,11 +61,11 @@ func (s *Server) Handler() http.Handler {
 	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer)
 	r.Use(middleware.Compress(5, "application/json", "text/csv", "application/vnd.mapbox-vector-tile", "text/html", "text/css", "application/javascript", "text/javascript"))
 	r.Get("/healthz", s.health)
-	r.Route("/api", s.apiRoutes)
-	r.Route("/tiles", func(r chi.Router) {
-		r.Get("/catalog.json", s.catalog)
-		r.Get("/{layer}.json", s.tileJSON)
-		r.Get("/{layer}/{z}/{x}/{y}.mvt", s.tile)
+	r.Group(func(r chi.Router) {
+		r.Use(s.users.Identify(s.fail), varyByCredentials)
+		for _, rt := range s.Routes() {
+			r.With(auth.Require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
+		}
 	})
 	r.Handle("/*", ui.Handler())
 	return r
@@ -93,6 +99,14 @@ func (s *Server) Close(ctx context.Context) error {
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("ok\n"))
+}
+
+// varyByCredentials tells caches that answers depend on who asks.
+func varyByCredentials(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Authorization, Cookie")
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/abitare/abitare/tiles"
+	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -23,7 +24,7 @@ type catalogEntry struct {
 func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	var entries []catalogEntry
-	for _, l := range s.tiler.Layers() {
+	for _, l := range s.backend(r).Tiler.Layers() {
 		entries = append(entries, catalogEntry{
 			ID: l.ID, Title: l.Title, Description: l.Description, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom,
 			TileJSON: base + "/tiles/" + l.ID + ".json",
@@ -33,7 +34,11 @@ func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) {
-	tj, err := s.tiler.TileJSON(r.Context(), chi.URLParam(r, "layer"), s.baseURL(r))
+	layer, ok := s.tileLayer(w, r)
+	if !ok {
+		return
+	}
+	tj, err := s.backend(r).Tiler.TileJSON(r.Context(), layer.ID, s.baseURL(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -47,18 +52,45 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	mvt, err := s.tiler.Tile(r.Context(), chi.URLParam(r, "layer"), z, x, y)
+	layer, ok := s.tileLayer(w, r)
+	if !ok {
+		return
+	}
+	if !layer.Public && !s.record(w, r, "tile "+layer.ID, fmt.Sprintf("%d/%d/%d", z, x, y)) {
+		return
+	}
+	mvt, err := s.backend(r).Tiler.Tile(r.Context(), layer.ID, z, x, y)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=300")
+	if layer.Public {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	} else {
+		w.Header().Set("Cache-Control", "private, no-store")
+	}
 	if len(mvt) == 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
 	_, _ = w.Write(mvt)
+}
+
+// tileLayer finds the layer in the role's catalog. A layer that only a restricted catalog has
+// is refused as such (401 or 403) rather than reported unknown.
+func (s *Server) tileLayer(w http.ResponseWriter, r *http.Request) (tiles.Layer, bool) {
+	id := chi.URLParam(r, "layer")
+	l, err := s.backend(r).Tiler.Layer(id)
+	if err == nil {
+		return l, true
+	}
+	if _, rerr := s.backends[auth.Planner].Tiler.Layer(id); rerr == nil {
+		auth.Allowed(w, r, auth.ReadAggregates)
+		return tiles.Layer{}, false
+	}
+	s.fail(w, r, err)
+	return tiles.Layer{}, false
 }
 
 func tileCoords(r *http.Request) (z, x, y int, err error) {

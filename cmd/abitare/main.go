@@ -35,12 +35,16 @@ var commands = []command{
 	{"batches", "list loaded files, or roll one back: abitare batches [rollback ID]", runBatches},
 	{"linkage", "report how people link across sources and how records were placed", runLinkage},
 	{"aggregate", "compute the area figures per period and geography", runAggregate},
+	{"release", "publish the protected figures for the public, with their manifest", runRelease},
 	{"serve", "serve the map, the tiles and TileJSON", runServe},
+	{"users", "manage users, roles and API tokens", runUsers},
+	{"audit", "check the audit trail's hash chain (verify) or list it", runAudit},
 }
 
 // environment is what every command may use: configuration from the environment and a logger.
 type environment struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader // nil: os.Stdin
 	getenv         func(string) string
 	logger         *slog.Logger
 }

@@ -24,8 +24,7 @@ import (
 	"github.com/abitare/abitare/ingest/field"
 	"github.com/abitare/abitare/ingest/pseudonym"
 	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/tiles"
-	"github.com/abitare/abitare/web"
+	"github.com/abitare/abitare/web/auth"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geo"
@@ -35,6 +34,9 @@ import (
 )
 
 const testKey = "pipeline-test-key-0123456789-0123456789"
+
+// testPassword is every test user's password.
+const testPassword = "pipeline-password-0123"
 
 // demoFiles are the agency files of the demo city, in load order, with the domain of each code
 // as the source documents state it (written out here, not taken from the ingest code). Only the
@@ -62,7 +64,7 @@ type cli struct {
 
 func newCLI(t *testing.T, dbURL string) *cli {
 	out := &bytes.Buffer{}
-	vars := map[string]string{"DATABASE_URL": dbURL, "ABITARE_LINK_KEY": testKey}
+	vars := map[string]string{"DATABASE_URL": dbURL, "ABITARE_LINK_KEY": testKey, "ABITARE_PASSWORD": testPassword}
 	return &cli{t: t, out: out, env: &environment{
 		stdout: out, stderr: io.Discard, getenv: func(k string) string { return vars[k] },
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -124,18 +126,23 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("residents are preserved by interpolation", func(t *testing.T) { checkResidents(t, db) })
 	t.Run("geocoded addresses are where people live", func(t *testing.T) { checkGeocoding(t, db, dir) })
 
-	tiler, err := tiles.NewTiler(db.Pool, tiles.DefaultLayers(), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := web.NewServer(web.Config{Addr: "127.0.0.1:0"}, tiler, &profile.Reader{DB: db.Pool, MinCount: 5}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv.Handler())
+	c.must("release")
+	srv := openTestServer(t, db.URL)
+	users := addTestUsers(t, c)
+	// The checks of the figures read as a planner: the restricted, true aggregates.
+	ts := httptest.NewServer(asUser(srv.Handler(), users[auth.Planner]))
 	defer ts.Close()
 	t.Run("hexagon tile matches independent counts", func(t *testing.T) { checkHexagonTile(t, ts.URL, people) })
 	t.Run("tile errors", func(t *testing.T) { checkTileErrors(t, ts.URL) })
 	t.Run("area profile and ranking", func(t *testing.T) { checkAPI(t, ts.URL, people) })
 	t.Run("categories, rent burden, composite, coverage", func(t *testing.T) { checkAnalyses(t, ts.URL, db) })
-	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db) })
+	anon := httptest.NewServer(srv.Handler())
+	defer anon.Close()
+	t.Run("every route and layer as every role", func(t *testing.T) { checkRoleMatrix(t, anon.URL, srv, users, db) })
+	t.Run("database roles enforce the same split", func(t *testing.T) { checkDatabaseRoles(t, db) })
+	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
+	t.Run("audit trail records and verifies", func(t *testing.T) { checkAuditTrail(t, c, db, users) })
+	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db, users) })
 }
 
 // demoPerson is one person of the agency files: where their latest event was and their domains.
@@ -678,15 +685,11 @@ func checkResidents(t *testing.T, db *testdb.DB) {
 }
 
 // checkMapInBrowser serves the map and lets headless Chromium load it (web/app/e2e/map.mjs).
-func checkMapInBrowser(t *testing.T, db *testdb.DB) {
+func checkMapInBrowser(t *testing.T, db *testdb.DB, users map[auth.Role]testUser) {
 	if os.Getenv("ABITARE_E2E") == "" {
 		t.Skip("ABITARE_E2E not set: browser test skipped (make test sets it)")
 	}
-	tiler, err := tiles.NewTiler(db.Pool, tiles.DefaultLayers(), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := web.NewServer(web.Config{Addr: "127.0.0.1:0"}, tiler, &profile.Reader{DB: db.Pool, MinCount: 5}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := openTestServer(t, db.URL)
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -700,6 +703,7 @@ func checkMapInBrowser(t *testing.T, db *testdb.DB) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", "e2e/map.mjs", "http://"+srv.Addr()+"/", shot)
 	cmd.Dir = "../../web/app"
+	cmd.Env = append(os.Environ(), "ABITARE_E2E_USER="+users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword)
 	out, err := cmd.CombinedOutput()
 	t.Logf("browser: %s", out)
 	if err != nil {

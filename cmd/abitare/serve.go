@@ -2,33 +2,31 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"time"
 
-	"github.com/abitare/abitare/geo/profile"
-	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/web"
+	"github.com/abitare/abitare/web/auth"
 )
 
 func runServe(ctx context.Context, env *environment, args []string) error {
 	fs, dbURL := env.flagSet("serve")
 	addr := fs.String("addr", envOr(env, "ABITARE_ADDR", "127.0.0.1:8080"), "listen address (env ABITARE_ADDR)")
 	publicURL := fs.String("public-url", env.getenv("ABITARE_PUBLIC_URL"), "origin clients use, for TileJSON URLs (default: from each request)")
-	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "disclosure threshold: counts from 1 to min-count-1 are never published (env ABITARE_MIN_COUNT)")
+	publicDB := fs.String("public-database-url", env.getenv("ABITARE_PUBLIC_DATABASE_URL"),
+		"serve anonymous users through this login role, a member of abitare_public (env ABITARE_PUBLIC_DATABASE_URL; default: the server's connection switched to abitare_public)")
+	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted layers: counts from 1 to min-count-1 are withheld (env ABITARE_MIN_COUNT); public figures follow the release")
+	insecure := fs.Bool("insecure-cookies", env.getenv("ABITARE_INSECURE_COOKIES") == "1", "session cookie without the Secure flag, for plain HTTP from another host (env ABITARE_INSECURE_COOKIES=1)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	srv, closeAll, err := openServer(ctx, web.Config{Addr: *addr, PublicURL: *publicURL, InsecureCookies: *insecure},
+		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, MinCount: *minCount}, env.logger)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	tiler, err := tiles.NewTiler(db, tiles.DefaultLayers(), *minCount)
-	if err != nil {
-		return err
-	}
-	profiles := &profile.Reader{DB: db, MinCount: *minCount}
-	srv := web.NewServer(web.Config{Addr: *addr, PublicURL: *publicURL}, tiler, profiles, env.logger)
+	defer closeAll()
 	if err := srv.Open(); err != nil {
 		return err
 	}
@@ -37,6 +35,22 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Close(shutdown)
+}
+
+// openServer connects the server's own pool (credentials, audit of logins) and one pool per
+// role, and wires the server; closeAll closes them.
+func openServer(ctx context.Context, cfg web.Config, opt web.BackendOptions, logger *slog.Logger) (*web.Server, func(), error) {
+	db, err := openDB(ctx, opt.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	backends, err := web.OpenBackends(ctx, opt)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	srv := web.NewServer(cfg, &auth.Store{DB: db}, backends, logger)
+	return srv, func() { backends.Close(); db.Close() }, nil
 }
 
 func envOr(env *environment, name, def string) string {

@@ -262,7 +262,7 @@ WITH pq AS (
 	       bool_or(work) AS work, bool_or(education) AS education, bool_or(helped) AS helped` + needs + `
 	FROM pq GROUP BY person
 )
-SELECT d.*, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_zone,
+SELECT d.*, pe.record_key::bigint AS record_key, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_zone,
        coalesce(s.municipality_code,
                 (SELECT m.code FROM municipalities m WHERE ST_Intersects(m.geom, l.geom) ORDER BY m.code LIMIT 1),
                 (SELECT min(code) FROM municipalities HAVING count(*) = 1)) AS municipality,
@@ -272,6 +272,7 @@ SELECT d.*, l.h3_cell AS cell10, g.cell9, g.cell8, g.cell7, l.section_id, s.omi_
                  CASE WHEN d.health THEN 'health' END, CASE WHEN d.work THEN 'work' END,
                  CASE WHEN d.education THEN 'education' END) AS combination
 FROM domains d LEFT JOIN latest l USING (person)
+JOIN people pe ON pe.pseudonym = d.person
 LEFT JOIN h3_lineage g ON g.cell10 = l.h3_cell
 LEFT JOIN census_sections s ON s.id = l.section_id;`
 }
@@ -322,13 +323,33 @@ CREATE TEMP TABLE area_people ON COMMIT DROP AS
        count(*) FILTER (WHERE education)::int AS education,
        count(*) FILTER (WHERE domains >= 2)::int AS two_plus,
        count(*) FILTER (WHERE domains = 3)::int AS all_three,
-       count(*) FILTER (WHERE all_domains >= 2)::int AS multi_domain`) + `;`
+       count(*) FILTER (WHERE all_domains >= 2)::int AS multi_domain,`+cellKeySums()) + `;`
+
+// cellKeySums adds, for each indicator, the cell key of its count: the sum of the counted
+// people's record keys modulo 2^31 (the cell-key method, geo/disclosure).
+func cellKeySums() string {
+	var sums []string
+	for _, ind := range Indicators {
+		sums = append(sums, fmt.Sprintf("coalesce(sum(record_key) FILTER (WHERE %s), 0) %% %d AS %s_key", indicatorFilter(ind), cellKeyModulus, ind))
+	}
+	return "\n       " + strings.Join(sums, ",\n       ")
+}
+
+// cellKeyModulus is cellkey.KeyModulus; people.record_key lies in [0, cellKeyModulus).
+const cellKeyModulus = 1 << 31
+
+func indicatorFilter(indicator string) string {
+	if indicator == "multi_domain" {
+		return "all_domains >= 2"
+	}
+	return indicator
+}
 
 // overlapSQL stores the people of each combination of domains per area.
 var overlapSQL = `
-INSERT INTO area_overlap (geography, area_id, period, combination, people)
-SELECT geography, area_id, $1, combination, people FROM (
-` + byArea(`combination, count(*) AS people`, "combination") + `
+INSERT INTO area_overlap (geography, area_id, period, combination, people, cell_key)
+SELECT geography, area_id, $1, combination, people, cell_key FROM (
+` + byArea(fmt.Sprintf(`combination, count(*) AS people, sum(record_key) %% %d AS cell_key`, cellKeyModulus), "combination") + `
 ) o ORDER BY 1, 2, 4;`
 
 // statsSQL joins residents and people, computes rates, and counts the domains in which an area's

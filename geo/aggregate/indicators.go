@@ -19,7 +19,8 @@ const Level = 0.95
 type areaCounts struct {
 	geography, area string
 	residents       float64
-	people          []int // by indicator, in the order of Indicators
+	people          []int   // by indicator, in the order of Indicators
+	cellKeys        []int64 // the cell key of each count, for disclosure control
 }
 
 // storeIndicators computes, for each geography, the rate with its exact Poisson interval, the
@@ -42,7 +43,7 @@ func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM area_indicators WHERE period = $1`, p.Label); err != nil {
 		return fmt.Errorf("clear indicators: %w", err)
 	}
-	cols := []string{"geography", "area_id", "period", "indicator", "people", "residents", "rate", "ci_low", "ci_high", "eb_rate", "unstable"}
+	cols := []string{"geography", "area_id", "period", "indicator", "people", "residents", "rate", "ci_low", "ci_high", "eb_rate", "unstable", "cell_key"}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_indicators"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("store indicators: %w", err)
 	}
@@ -65,7 +66,7 @@ func indicatorRows(areas []areaCounts, period string) [][]any {
 			rate := stats.Rate(counts[i], a.residents)
 			lo, hi := stats.PoissonExactCI(counts[i], a.residents, Level)
 			rows = append(rows, []any{a.geography, a.area, period, name, counts[i], a.residents,
-				nullNaN(rate), nullNaN(lo), nullNaN(hi), nullNaN(eb[i]), stats.Unstable(counts[i], a.residents)})
+				nullNaN(rate), nullNaN(lo), nullNaN(hi), nullNaN(eb[i]), stats.Unstable(counts[i], a.residents), a.cellKeys[k]})
 		}
 	}
 	return rows
@@ -75,17 +76,22 @@ func readAreaCounts(ctx context.Context, tx pgx.Tx) ([]areaCounts, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT coalesce(r.geography, p.geography), coalesce(r.area_id, p.area_id), coalesce(r.residents, 0),
 		       coalesce(p.poverty, 0), coalesce(p.housing, 0), coalesce(p.health, 0), coalesce(p.work, 0),
-		       coalesce(p.education, 0), coalesce(p.multi_domain, 0)
+		       coalesce(p.education, 0), coalesce(p.multi_domain, 0),
+		       coalesce(p.poverty_key, 0), coalesce(p.housing_key, 0), coalesce(p.health_key, 0), coalesce(p.work_key, 0),
+		       coalesce(p.education_key, 0), coalesce(p.multi_domain_key, 0)
 		FROM area_residents r FULL JOIN area_people p USING (geography, area_id)
 		ORDER BY 1, 2`)
 	if err != nil {
 		return nil, fmt.Errorf("read area counts: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (areaCounts, error) {
-		a := areaCounts{people: make([]int, len(Indicators))}
+		a := areaCounts{people: make([]int, len(Indicators)), cellKeys: make([]int64, len(Indicators))}
 		dst := []any{&a.geography, &a.area, &a.residents}
 		for i := range a.people {
 			dst = append(dst, &a.people[i])
+		}
+		for i := range a.cellKeys {
+			dst = append(dst, &a.cellKeys[i])
 		}
 		return a, r.Scan(dst...)
 	})

@@ -97,28 +97,9 @@ func (r *Reader) risk(dim, cat string, in, residents int, total [2]int) Category
 	return k
 }
 
-// needSQL is the register's people with need in the domain (or in two or more) in the period.
-const needSQL = `
-	SELECT person FROM events WHERE event_date >= $1 AND event_date < $2
-	GROUP BY person
-	HAVING ($3 = 'multi_domain' AND count(DISTINCT domain) >= 2) OR bool_or(domain = $3)`
+// The counts come from functions of the database (migrations/00007) that read the person-level
+// tables with the owner's rights and return only counts, so that a planner's connection needs
+// no access to people.
+const categoriesSQL = `SELECT dimension, category, residents, in_need FROM category_counts($1, $2, $3, $4)`
 
-const categoriesSQL = `
-WITH need AS (` + needSQL + `),
-disabled AS (SELECT DISTINCT person FROM events WHERE kind = 'disability'),
-pop AS (
-	SELECT r.pseudonym, r.sex, r.citizenship, r.household_type,
-	       CASE WHEN $4 - r.birth_year < 15 THEN '00-14' WHEN $4 - r.birth_year < 25 THEN '15-24'
-	            WHEN $4 - r.birth_year < 45 THEN '25-44' WHEN $4 - r.birth_year < 65 THEN '45-64'
-	            WHEN $4 - r.birth_year < 80 THEN '65-79' ELSE '80+' END AS age,
-	       d.person IS NOT NULL AS disabled, n.person IS NOT NULL AS in_need
-	FROM residents r LEFT JOIN disabled d ON d.person = r.pseudonym LEFT JOIN need n ON n.person = r.pseudonym
-)
-SELECT v.dimension, v.category, count(*)::int, count(*) FILTER (WHERE in_need)::int
-FROM pop, LATERAL (VALUES ('age', age), ('sex', sex::text), ('citizenship', citizenship),
-                          ('household_type', lower(household_type)), ('disability', CASE WHEN disabled THEN 'yes' ELSE 'no' END)) v(dimension, category)
-GROUP BY 1, 2 ORDER BY 1, 2`
-
-const unclassifiedSQL = `
-WITH need AS (` + needSQL + `)
-SELECT count(*)::int FROM need n WHERE NOT EXISTS (SELECT 1 FROM residents r WHERE r.pseudonym = n.person)`
+const unclassifiedSQL = `SELECT unclassified_need($1, $2, $3)`

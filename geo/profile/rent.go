@@ -64,19 +64,6 @@ func (r *Reader) RentBurdens(ctx context.Context, period string) ([]RentBurden, 
 	})
 }
 
-const rentSQL = `
-WITH households AS (
-	SELECT DISTINCT ON (e.person) e.person, e.income, e.household_size, s.omi_zone
-	FROM events e JOIN census_sections s ON s.id = e.section_id
-	WHERE e.income > 0 AND e.household_size IS NOT NULL AND e.event_date >= $1 AND e.event_date < $2
-	ORDER BY e.person, e.event_date DESC, e.id DESC
-), burdens AS (
-	SELECT z.code, z.band, (z.rent_min + z.rent_max) / 2 AS rent,
-	       12 * ($3::int[])[least(h.household_size, 5)] * (z.rent_min + z.rent_max) / 2 / h.income AS burden
-	FROM households h JOIN omi_zones z ON z.code = h.omi_zone
-	WHERE z.rent_min IS NOT NULL
-)
-SELECT coalesce(code, ''), CASE WHEN code IS NULL THEN '' ELSE min(band) END, CASE WHEN code IS NULL THEN NULL ELSE min(rent)::float8 END,
-       count(*)::int, (percentile_cont(0.5) WITHIN GROUP (ORDER BY burden))::float8,
-       count(*) FILTER (WHERE burden > 0.3)::int, count(*) FILTER (WHERE burden > 0.4)::int
-FROM burdens GROUP BY ROLLUP (code) ORDER BY code NULLS FIRST`
+// rentSQL calls rent_burdens (migrations/00007), which reads events with the owner's rights
+// and returns counts per OMI zone, with the whole city as zone "".
+const rentSQL = `SELECT zone, band, rent, households, median, above30, above40 FROM rent_burdens($1, $2, $3::int[])`

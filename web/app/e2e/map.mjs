@@ -5,6 +5,12 @@
 // Needs a running Abitare server at baseURL (UI at "/", tiles under /tiles/).
 // Chromium: $CHROMIUM or /usr/bin/chromium (Debian package). Exits 0 on success,
 // 1 with the reason and the browser's console errors otherwise.
+//
+// The page is checked as the anonymous public first: published figures only (no hotspot view,
+// no ranking). With ABITARE_E2E_USER and ABITARE_E2E_PASSWORD set (a planner or housing_office
+// account), the script then logs in through the header form, checks the header, the hotspot
+// view and the ranking (and, for the housing office, a targeting list), and logs out again.
+// A server without roles (no /api/session) is checked as before: everything open.
 import { chromium } from 'playwright-core';
 
 const [baseURL, shotPath] = process.argv.slice(2);
@@ -13,6 +19,11 @@ if (!baseURL || !shotPath) {
   process.exit(2);
 }
 const TIMEOUT = 60_000;
+const E2E_USER = process.env.ABITARE_E2E_USER || '';
+const E2E_PASSWORD = process.env.ABITARE_E2E_PASSWORD || '';
+const ROLE_LABELS_EN = {
+  planner: 'planner', housing_office: 'housing office', linkage_officer: 'linkage officer', administrator: 'administrator',
+};
 
 const consoleErrors = [];
 const started = Date.now();
@@ -69,6 +80,16 @@ async function main() {
   if (pageError) throw new Error(`the page shows an error: ${pageError}`);
   const hexagons = Number(await page.evaluate(() => document.body.dataset.hexagons));
 
+  // What the server gave the anonymous visitor: the role and the catalog.
+  const anon = await page.evaluate(() => ({
+    session: window.abitare.state.session,
+    layers: [...window.abitare.state.available],
+  }));
+  const legacy = !!anon.session.legacy; // server without roles: everything open, no login
+  if (!legacy && anon.session.role !== 'public') throw new Error(`anonymous session has role "${anon.session.role}", want "public"`);
+  const restricted = anon.layers.includes('hotspots'); // restricted catalog (legacy servers only)
+  if (!legacy && restricted) throw new Error(`the anonymous catalog lists hotspots: ${anon.layers.join(', ')}`);
+
   // 2. Italian legend
   const lang0 = await page.evaluate(() => document.documentElement.lang);
   if (lang0 !== 'it') throw new Error(`<html lang> is "${lang0}", want "it"`);
@@ -78,6 +99,15 @@ async function main() {
   if (itItems !== 4) throw new Error(`legend has ${itItems} classes, want 4`);
   const itLabel = 'Nessun ambito sopra la media cittadina';
   if (!(await legend.textContent()).includes(itLabel)) throw new Error(`Italian legend label "${itLabel}" missing`);
+  if (!legacy) {
+    // the protection note, linking to the release manifest, for everyone
+    const note = page.locator('#protection .protection-note');
+    if (!(await note.isVisible())) throw new Error('the protection note (#protection) is not visible in the legend');
+    if (!/cell-key/.test(await note.textContent())) throw new Error(`protection note lacks "cell-key": ${await note.textContent()}`);
+    const href = await note.locator('a').getAttribute('href');
+    if (!/\/api\/releases$/.test(href || '')) throw new Error(`protection note links to "${href}", want /api/releases`);
+    if (!(await page.locator('#login-button').isVisible())) throw new Error('the login button is not visible in the header');
+  }
 
   // 3. hover shows the info panel (probe the map centre region)
   const box = await page.locator('#map canvas').boundingBox();
@@ -124,23 +154,42 @@ async function main() {
     .catch(() => { throw new Error('no indicator feature rendered within 60 s after switching to the indicator view'); });
   const indicators = Number(await page.evaluate(() => document.body.dataset.indicators));
   const indLegend = await legend.textContent();
-  if (!/Multi-domain need/.test(indLegend) || !/Unstable rate/.test(indLegend)) {
-    throw new Error(`indicator legend lacks the indicator name or the unstable note: "${indLegend}"`);
+  // restricted figures: unstable rates hatched; published ones: suppressed figures as "no data"
+  const indNote = restricted ? /Unstable rate/ : /No data/;
+  if (!/Multi-domain need/.test(indLegend) || !indNote.test(indLegend)) {
+    throw new Error(`indicator legend lacks the indicator name or the ${indNote} note: "${indLegend}"`);
   }
 
-  // 7. Hotspot view
-  await page.check('#view-hotspot');
-  await page.selectOption('#analysis-select', 'moran_multi_domain');
-  await page.waitForFunction(() => Number(document.body.dataset.hotspots) > 0, null, { timeout: TIMEOUT })
-    .catch(() => { throw new Error('no hotspot feature rendered within 60 s after switching to the hotspot view'); });
-  const hotspots = Number(await page.evaluate(() => document.body.dataset.hotspots));
-  const hotLegend = await legend.textContent();
-  if (!/false-discovery-rate/.test(hotLegend) || !/permutation/.test(hotLegend)) {
-    throw new Error(`hotspot legend lacks the significance note: "${hotLegend}"`);
+  // 6b. Published figures: health is suppressed below district level; the hint switches to districts
+  let districts = 0;
+  if (!legacy) {
+    if (await page.locator('#measure-eb').isEnabled()) throw new Error('the EB measure is enabled for the public (no EB rate is published)');
+    await page.selectOption('#indicator-select', 'health');
+    await page.waitForSelector('#district-hint:not([hidden]) #district-switch', { timeout: TIMEOUT })
+      .catch(() => { throw new Error('health on hexagons: the "only by district" hint did not appear'); });
+    await page.click('#district-switch');
+    await page.waitForFunction(() => Number(document.body.dataset.indicators_districts) > 0, null, { timeout: TIMEOUT })
+      .catch(() => { throw new Error('no district rendered within 60 s after the district switch'); });
+    districts = Number(await page.evaluate(() => document.body.dataset.indicators_districts));
+    if (!(await page.locator('#layer-districts').isChecked())) throw new Error('the district radio is not checked after the switch');
+    if (!(await page.locator('#district-hint').isHidden())) throw new Error('the district hint is still shown on the district layer');
+    // districts have published health rates: some feature must have a health rate
+    const healthRates = await page.evaluate(() => window.abitare.map
+      .queryRenderedFeatures({ layers: ['indicators_districts-fill'] })
+      .filter((f) => Number.isFinite(Number(f.properties.health_rate)) && f.properties.health_status === 'protected').length);
+    if (healthRates === 0) throw new Error('no district feature has a published (protected) health rate');
+    await page.check('#layer-hexagons');
+    await page.selectOption('#indicator-select', 'multi_domain');
+    await mapSettled(page);
   }
-  const hash2 = await page.evaluate(() => window.location.hash);
-  if (!/view=hotspot/.test(hash2) || !/analysis=moran_multi_domain/.test(hash2) || !/ind=multi_domain/.test(hash2)) {
-    throw new Error(`URL hash "${hash2}" lacks view/analysis/ind`);
+
+  // 7. Hotspot view: only with the restricted catalog
+  let hotspots = 0;
+  if (restricted) {
+    hotspots = await checkHotspots(page, legend);
+  } else {
+    if (await page.locator('#view-hotspot').isVisible()) throw new Error('the hotspot view is offered to the public');
+    if (await page.locator('#ranking-button').isVisible()) throw new Error('the ranking button is offered to the public');
   }
 
   // 8. click an area: the profile panel shows rates; Escape closes it
@@ -159,32 +208,194 @@ async function main() {
   if (!profiled) throw new Error('clicking the map did not open a profile panel with a rate');
   const profileText = await page.locator('#profile-body').textContent();
   if (/undefined|NaN/.test(profileText)) throw new Error(`profile panel shows "undefined"/"NaN": ${profileText.slice(0, 300)}`);
+  if (!legacy) {
+    // published figures: a status per indicator and the protection note
+    if (!/protected/.test(profileText) || !/cell-key/.test(profileText)) {
+      throw new Error(`public profile lacks the "protected" status or the protection note: ${profileText.slice(0, 300)}`);
+    }
+    if (await page.locator('#targeting').isVisible()) throw new Error('the targeting list is offered to the public');
+  }
   await page.keyboard.press('Escape');
   await page.waitForSelector('#profile', { state: 'hidden', timeout: 5000 })
     .catch(() => { throw new Error('Escape did not close the profile panel'); });
 
-  // 9. ranking: at least one row; a row opens that area's profile
-  await page.click('#ranking-button');
-  await page.waitForSelector('#ranking-body tbody tr', { timeout: TIMEOUT })
-    .catch(() => { throw new Error('the ranking panel shows no row within 60 s'); });
-  const rows = await page.locator('#ranking-body tbody tr').count();
-  const csvHref = await page.locator('#ranking-csv').getAttribute('href');
-  if (!/format=csv/.test(csvHref || '')) throw new Error(`ranking CSV link is "${csvHref}"`);
-  await page.locator('#ranking-body tbody tr button[data-area]').first().click();
-  await page.waitForFunction(
-    () => [...document.querySelectorAll('#profile:not([hidden]) #profile-body .rate')].some((e) => /\d/.test(e.textContent)),
-    null, { timeout: TIMEOUT },
-  ).catch(() => { throw new Error('clicking a ranking row did not open the profile with a rate'); });
+  // 9. ranking (restricted catalog only): at least one row; a row opens that area's profile
+  let rows = 0;
+  if (restricted) rows = await checkRanking(page);
   // let the fly-to finish, so the screenshot shows the selected area
-  await page.waitForFunction(() => !window.abitare.map.isMoving(), null, { timeout: 10_000 }).catch(() => {});
-  await page.waitForTimeout(800);
+  await mapSettled(page);
 
   await page.screenshot({ path: shotPath, fullPage: true });
+
+  // 10. log in through the header form, check the restricted views, log out
+  let loginSummary = 'login not tested (ABITARE_E2E_USER/ABITARE_E2E_PASSWORD unset)';
+  if (legacy) loginSummary = 'server without roles: login not tested';
+  else if (E2E_USER && E2E_PASSWORD) loginSummary = await checkLogin(page, legend);
+
   const pageErrors = consoleErrors.filter((e) => e.startsWith('pageerror'));
   if (pageErrors.length) throw new Error(`uncaught page errors: ${pageErrors.join(' | ')}`);
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`e2e ok: ${hexagons} hexagons, ${sections} sections, ${indicators} indicator and ${hotspots} hotspot areas rendered; legend it/en ok; hover ok; profile ok; ranking ${rows} rows; screenshot ${shotPath} (${secs}s)`);
+  console.log(`e2e ok: ${hexagons} hexagons, ${sections} sections, ${indicators} indicator, ${districts} district and ${hotspots} hotspot areas rendered; `
+    + `legend it/en ok; hover ok; profile ok; ranking ${restricted ? `${rows} rows` : 'hidden for the public'}; ${loginSummary}; screenshot ${shotPath} (${secs}s)`);
+}
+
+// The map has loaded the tiles of what it shows (best effort: never fails the test).
+async function mapSettled(page) {
+  await page.waitForFunction(() => {
+    const m = window.abitare.map;
+    return m.isStyleLoaded() && m.areTilesLoaded() && !m.isMoving();
+  }, null, { timeout: TIMEOUT }).catch(() => {});
+}
+
+const profileWithRate = () => [...document.querySelectorAll('#profile:not([hidden]) #profile-body .rate')].some((e) => /\d/.test(e.textContent));
+
+// Hotspot view: Moran's multi-domain clusters render, with the significance note and the hash.
+async function checkHotspots(page, legend) {
+  await page.check('#view-hotspot');
+  await page.selectOption('#analysis-select', 'moran_multi_domain');
+  await page.waitForFunction(() => Number(document.body.dataset.hotspots) > 0, null, { timeout: TIMEOUT })
+    .catch(() => { throw new Error('no hotspot feature rendered within 60 s after switching to the hotspot view'); });
+  const hotspots = Number(await page.evaluate(() => document.body.dataset.hotspots));
+  const hotLegend = await legend.textContent();
+  if (!/false-discovery-rate/.test(hotLegend) || !/permutation/.test(hotLegend)) {
+    throw new Error(`hotspot legend lacks the significance note: "${hotLegend}"`);
+  }
+  const hash2 = await page.evaluate(() => window.location.hash);
+  if (!/view=hotspot/.test(hash2) || !/analysis=moran_multi_domain/.test(hash2) || !/ind=multi_domain/.test(hash2)) {
+    throw new Error(`URL hash "${hash2}" lacks view/analysis/ind`);
+  }
+  return hotspots;
+}
+
+// Ranking panel: rows, a CSV link, and a row opening that area's profile with a rate.
+async function checkRanking(page) {
+  if (!(await page.locator('#ranking-button').isVisible())) throw new Error('the ranking button is not visible');
+  if ((await page.locator('#ranking-button').getAttribute('aria-expanded')) !== 'true') await page.click('#ranking-button');
+  await page.waitForSelector('#ranking-body tbody tr', { timeout: TIMEOUT })
+    .catch(async () => { throw new Error(`the ranking panel shows no row within 60 s: ${await page.locator('#ranking-body').textContent()}`); });
+  const rows = await page.locator('#ranking-body tbody tr').count();
+  const csvHref = await page.locator('#ranking-csv').getAttribute('href');
+  if (!/format=csv/.test(csvHref || '')) throw new Error(`ranking CSV link is "${csvHref}"`);
+  await page.locator('#ranking-body tbody tr button[data-area]').first().click();
+  await page.waitForFunction(profileWithRate, null, { timeout: TIMEOUT })
+    .catch(() => { throw new Error('clicking a ranking row did not open the profile with a rate'); });
+  return rows;
+}
+
+// Log in through the header form (a wrong password first), check the header, the hotspot view
+// and the ranking, the targeting list for the housing office, then log out.
+async function checkLogin(page, legend) {
+  // wrong password: an error in the form, still anonymous
+  await page.click('#login-button');
+  await page.waitForSelector('#login-form:not([hidden]) #login-user', { timeout: 5000 })
+    .catch(() => { throw new Error('the login button did not open the login form'); });
+  const focused = await page.evaluate(() => document.activeElement?.id);
+  if (focused !== 'login-user') throw new Error(`the login form did not focus the user name field (focus on "${focused}")`);
+  await page.fill('#login-user', E2E_USER);
+  await page.fill('#login-password', `${E2E_PASSWORD}-wrong`);
+  await page.press('#login-password', 'Enter');
+  await page.waitForSelector('#login-error:not([hidden])', { timeout: 10_000 })
+    .catch(() => { throw new Error('a wrong password showed no error message'); });
+  const wrongText = await page.locator('#login-error').textContent();
+  if (!/wrong/i.test(wrongText)) throw new Error(`wrong-password message is "${wrongText}"`);
+  // Escape closes the form
+  await page.press('#login-password', 'Escape');
+  await page.waitForSelector('#login-form', { state: 'hidden', timeout: 5000 })
+    .catch(() => { throw new Error('Escape did not close the login form'); });
+
+  // the right password (Enter submits)
+  await page.click('#login-button');
+  await page.fill('#login-user', E2E_USER);
+  await page.fill('#login-password', E2E_PASSWORD);
+  await page.press('#login-password', 'Enter');
+  await page.waitForSelector('#session-info:not([hidden])', { timeout: TIMEOUT })
+    .catch(async () => {
+      const msg = await page.locator('#login-error, #auth-message').allTextContents().then((a) => a.join(' ').trim()).catch(() => '');
+      throw new Error(`after logging in the header does not show the user${msg ? `: ${msg}` : ''}`);
+    });
+  const session = await page.evaluate(async () => (await fetch('/api/session', { credentials: 'same-origin' })).json());
+  if (session.user !== E2E_USER) throw new Error(`/api/session says user "${session.user}", want "${E2E_USER}"`);
+  const header = await page.locator('#session-info').textContent();
+  const roleLabel = ROLE_LABELS_EN[session.role] || session.role;
+  if (!header.includes(E2E_USER) || !header.includes(roleLabel)) {
+    throw new Error(`the header shows "${header}", want the user "${E2E_USER}" and the role "${roleLabel}"`);
+  }
+  if (!(await page.locator('#logout-button').isVisible())) throw new Error('no logout button after logging in');
+  if (!(session.permissions || []).includes('read restricted aggregates')) {
+    throw new Error(`the e2e user's role "${session.role}" may not read restricted aggregates: use a planner or housing_office account`);
+  }
+
+  // the role's catalog: the hotspot view appears and renders; the ranking works
+  await page.waitForFunction(() => window.abitare.state.available.has('hotspots'), null, { timeout: TIMEOUT })
+    .catch(() => { throw new Error('after logging in the catalog has no hotspots layer'); });
+  await page.waitForSelector('#view-hotspot', { state: 'visible', timeout: 10_000 })
+    .catch(() => { throw new Error('after logging in the hotspot view is not offered'); });
+  const legendAfter = await legend.textContent();
+  if (!/restricted figures/.test(legendAfter)) throw new Error(`the legend lacks the restricted-figures note: "${legendAfter}"`);
+  const hotspots = await checkHotspots(page, legend);
+  const rows = await checkRanking(page);
+
+  // housing office: a targeting list for the open area, and a person's timeline
+  let targeting = '';
+  if ((session.permissions || []).includes('read person-level data')) targeting = await checkTargeting(page);
+  await page.screenshot({ path: shotPath.replace(/(\.png)?$/, '-login.png'), fullPage: true });
+
+  // log out: back to the public catalog, no hotspot view, no ranking
+  await page.click('#logout-button');
+  await page.waitForSelector('#login-button', { state: 'visible', timeout: TIMEOUT })
+    .catch(() => { throw new Error('after logging out the login button did not come back'); });
+  await page.waitForFunction(() => !window.abitare.state.available.has('hotspots'), null, { timeout: TIMEOUT })
+    .catch(() => { throw new Error('after logging out the catalog still has hotspots'); });
+  await page.waitForSelector('#view-hotspot', { state: 'hidden', timeout: 10_000 })
+    .catch(() => { throw new Error('after logging out the hotspot view is still offered'); });
+  if (await page.locator('#ranking-button').isVisible()) throw new Error('after logging out the ranking button is still visible');
+  if (await page.locator('#ranking').isVisible()) throw new Error('after logging out the ranking panel is still open');
+  if (await page.locator('#targeting').isVisible()) throw new Error('after logging out the targeting list is still shown');
+  const view = await page.evaluate(() => window.abitare.state.view);
+  if (view === 'hotspot') throw new Error('after logging out the page is still in the hotspot view');
+  const after = await page.evaluate(async () => (await fetch('/api/session', { credentials: 'same-origin' })).json());
+  if (after.user) throw new Error(`after logging out /api/session still says "${after.user}"`);
+  // the public map draws again
+  await page.waitForFunction(() => {
+    const { abitare } = window;
+    const src = abitare.sources[abitare.state.view][abitare.state.unit];
+    return Number(document.body.dataset[src]) > 0;
+  }, null, { timeout: TIMEOUT }).catch(() => { throw new Error('after logging out the map did not draw the public layer'); });
+
+  return `login as ${E2E_USER} (${session.role}) ok: ${hotspots} hotspot areas, ranking ${rows} rows${targeting}; logout ok`;
+}
+
+// The profile of the area opened from the ranking has a targeting form (housing office).
+async function checkTargeting(page) {
+  const form = page.locator('#targeting:not([hidden]) #targeting-form');
+  await form.waitFor({ state: 'visible', timeout: TIMEOUT })
+    .catch(() => { throw new Error('the housing office sees no targeting form in the profile'); });
+  // a purpose too short is refused in the page
+  await page.fill('#targeting-purpose', 'short');
+  await page.click('#targeting-submit');
+  await page.waitForSelector('#targeting-error:not([hidden])', { timeout: 5000 })
+    .catch(() => { throw new Error('a too short purpose showed no error'); });
+  await page.fill('#targeting-purpose', 'e2e check of the targeting list (automated test)');
+  await page.selectOption('#targeting-need', 'poverty');
+  await page.click('#targeting-submit');
+  await page.waitForSelector('#targeting-results[aria-busy="false"] > *', { timeout: TIMEOUT })
+    .catch(() => { throw new Error('the targeting list did not load'); });
+  const resultText = await page.locator('#targeting-results').textContent();
+  if (/Could not|Impossibile/.test(resultText)) throw new Error(`the targeting list failed: ${resultText}`);
+  const people = await page.locator('#targeting-results button[data-person]').count();
+  if (people === 0) return ', targeting list empty';
+  const first = page.locator('#targeting-results button[data-person]').first();
+  const full = await first.getAttribute('title');
+  if (!/^[0-9a-f]{64}$/.test(full || '')) throw new Error(`pseudonym title is "${full}", want 64 hex characters`);
+  await first.click();
+  await page.waitForSelector('#targeting-timeline[aria-busy="false"] > *', { timeout: TIMEOUT })
+    .catch(() => { throw new Error('the timeline did not load'); });
+  if (!(await page.locator('#targeting-timeline table tbody tr').count())) {
+    throw new Error(`the timeline shows no event: ${await page.locator('#targeting-timeline').textContent()}`);
+  }
+  const events = await page.locator('#targeting-timeline tbody tr').count();
+  return `, targeting list ${people} people, timeline ${events} events`;
 }
 
 try {

@@ -23,10 +23,32 @@ const ANALYSES = [
 // Tile layer (= source id = source-layer) drawn for each view and unit kind.
 const SOURCES = {
   overlap: { hexagons: 'hexagons', sections: 'sections', adaptive: 'adaptive' },
-  indicator: { hexagons: 'indicators', sections: 'indicators_sections' },
+  indicator: { hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts' },
   hotspot: { hexagons: 'hotspots', sections: 'hotspots_sections' },
 };
-const UNIT_NAMES = ['hexagons', 'sections', 'adaptive'];
+const UNIT_NAMES = ['hexagons', 'sections', 'adaptive', 'districts'];
+// Published (protected) figures per OMI zone: the finest level with public health figures.
+const DISTRICT_SOURCE = 'indicators_districts';
+
+// Roles and permissions of GET /api/session.
+const PERM = {
+  published: 'read published figures',
+  aggregates: 'read restricted aggregates',
+  people: 'read person-level data',
+  linkage: 'manage linkage',
+  admin: 'administer users and audit',
+};
+const ANONYMOUS = Object.freeze({ user: '', role: 'public', via: 'anonymous', permissions: [PERM.published], legacy: false });
+// A server without /api/session predates roles: everything it serves is open.
+const LEGACY = Object.freeze({ user: '', role: 'public', via: 'anonymous', permissions: [PERM.published, PERM.aggregates], legacy: true });
+// Catalogs to assume when /tiles/catalog.json cannot be read.
+const BASE_LAYERS = ['omi_zones', 'boundary'];
+const PUBLIC_LAYERS = ['hexagons', 'sections', 'adaptive', 'indicators', 'indicators_sections', DISTRICT_SOURCE, ...BASE_LAYERS];
+const RESTRICTED_LAYERS = [...PUBLIC_LAYERS, 'hotspots', 'hotspots_sections'];
+// Needs of a targeting list (/api/targeting): the domains and the need signals.
+const TARGET_DOMAINS = ['poverty', 'housing', 'health', 'work', 'education'];
+const TARGET_SIGNALS = ['eviction', 'disability', 'mental_health', 'job_seeker'];
+const MIN_PURPOSE = 10;
 const ALL_SOURCES = [...new Set(Object.values(SOURCES).flatMap((s) => Object.values(s)))];
 const ids = (src) => ({ fill: `${src}-fill`, line: `${src}-line`, hatch: `${src}-hatch`, hover: `${src}-hover`, selected: `${src}-selected` });
 
@@ -46,6 +68,8 @@ const OVERLAP_COLORS = ['#e7e1ef', '#fdbf86', '#d3436e', '#4a1079'];
 // Indicator rates: ColorBrewer YlGnBu (sequential, colour-blind safe), 5 classes.
 const RAMP = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'];
 const WITHHELD_COLOR = '#c9c9c9';
+// Not published at this level (status "suppressed"): grey and hatched, never drawn as zero.
+const NODATA_COLOR = '#d6d6d6';
 // Hotspots: GeoDa's LISA cluster colours; Gi*: hot red, cold blue.
 const CLUSTER_COLORS = { 0: '#eeeeee', 1: '#e41a1c', 2: '#1f4fd1', 3: '#a7adf9', 4: '#f4ada8', 5: '#464646', 6: '#999999' };
 const GI_COLORS = { 0: '#eeeeee', 1: '#e41a1c', 2: '#1f4fd1' };
@@ -112,12 +136,45 @@ const state = {
   ranking: null, // {key, data} | {key, error} | {key, loading}
   rankingNote: '',
   breaks: null, // {key, values}
-  available: new Set([...ALL_SOURCES, 'omi_zones', 'boundary']),
+  available: new Set(PUBLIC_LAYERS),
+  session: ANONYMOUS, // GET /api/session
+  release: null, // latest public release (GET /api/releases)
+  loginOpen: false,
+  loginBusy: false,
+  loginError: null, // {key, detail}
+  suppressedHere: false, // the current indicator is mostly "suppressed" in the loaded features
+  targeting: null, // {area, purpose, list, person, timeline}: housing office only, never stored
 };
-if (state.view !== 'overlap' && state.unit === 'adaptive') state.unit = 'hexagons';
+normalizeUnit();
 
 function currentSource() {
   return SOURCES[state.view][state.unit] || SOURCES[state.view].hexagons;
+}
+
+function can(perm) {
+  return state.session.permissions.includes(perm);
+}
+// Whether the tiles of src carry the published (protected) figures rather than the restricted
+// ones: no EB rate, interval, trend or unstable flag, and a status per indicator.
+function publishedSource(src) {
+  return src === DISTRICT_SOURCE || !can(PERM.aggregates);
+}
+function viewAvailable(view) {
+  return Object.values(SOURCES[view]).some((src) => state.available.has(src));
+}
+// Keep the unit kind valid for the view (adaptive: overlap only; districts: indicator only)
+// and among the layers the role may see.
+function normalizeUnit() {
+  if (!SOURCES[state.view][state.unit]) state.unit = 'hexagons';
+  if (!state.available.has(currentSource())) {
+    const ok = Object.keys(SOURCES[state.view]).find((u) => state.available.has(SOURCES[state.view][u]));
+    if (ok) state.unit = ok;
+  }
+}
+// The hotspot view needs the restricted catalog: fall back to the overlap view without it.
+function normalizeView() {
+  if (!viewAvailable(state.view)) state.view = 'overlap';
+  normalizeUnit();
 }
 
 // ---- formatting ---------------------------------------------------------------------
@@ -158,12 +215,37 @@ function withheldSpan() {
 function naSpan() {
   return `<span class="suppressed" title="${L('suppressed_title')}">${L('not_available')}</span>`;
 }
-// A count missing from the properties was suppressed (below the disclosure threshold).
+// Not published at this level (published figures, status "suppressed").
+function notPublishedSpan(ind) {
+  const title = ind === 'health' ? L('not_published_health_title') : L('not_published_title');
+  return `<span class="suppressed not-published" title="${title}">${L('not_published')}</span>`;
+}
+function isSuppressed(props, ind) {
+  return has(props, `${ind}_status`) && props[`${ind}_status`] === 'suppressed';
+}
+// Published figures carry a status per indicator; restricted ones do not.
+function isPublishedFeature(props) {
+  return INDICATORS.some((i) => has(props, `${i}_status`));
+}
+// A count missing from the properties was withheld (restricted figures, below the disclosure
+// threshold) or not published at this level (published figures).
 function countCell(props, key) {
-  return num(props, key) === null ? withheldSpan() : esc(fmtInt(num(props, key)));
+  if (num(props, key) !== null) return esc(fmtInt(num(props, key)));
+  if (isSuppressed(props, key) || (isPublishedFeature(props) && INDICATORS.includes(key))) return notPublishedSpan(key);
+  return withheldSpan();
 }
 function rateCell(props, key) {
-  return num(props, key) === null ? naSpan() : esc(fmtRate(num(props, key)));
+  if (num(props, key) !== null) return esc(fmtRate(num(props, key)));
+  const ind = key.replace(/_(rate|eb|low|high)$/, '');
+  if (!isSuppressed(props, ind)) return naSpan();
+  // the count cell next to it already says "suppressed"
+  const title = ind === 'health' ? L('not_published_health_title') : L('not_published_title');
+  return `<span class="suppressed" title="${title}">—</span>`;
+}
+function roleLabel(role) {
+  const k = `role_${role}`;
+  const l = t(state.lang, k);
+  return l === k ? String(role) : l;
 }
 
 function isSynthetic(props) {
@@ -233,26 +315,59 @@ function applyStrings() {
     b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
   }
   renderSelects();
+  renderAuth();
   renderControls();
   renderLegend();
+  renderProtection();
   renderInfo();
   renderProfile();
+  renderTargeting();
   renderRanking();
 }
 
-// Controls that depend on the view (subtitle, option groups, adaptive radio).
+// The measure actually drawn: the EB rate only where the tiles have it (restricted figures).
+function effectiveMeasure() {
+  return state.measure === 'eb' && !publishedSource(currentSource()) ? 'eb' : 'rate';
+}
+
+// Controls that depend on the view and the role (subtitle, option groups, unit radios).
 function renderControls() {
-  $('#subtitle').textContent = t(state.lang, `subtitle_${state.view}`);
-  for (const r of document.querySelectorAll('input[name="view"]')) r.checked = r.value === state.view;
-  for (const r of document.querySelectorAll('input[name="measure"]')) r.checked = r.value === state.measure;
+  const src = currentSource();
+  const published = publishedSource(src);
+  const sub = state.view === 'indicator' && published ? 'subtitle_indicator_public' : `subtitle_${state.view}`;
+  $('#subtitle').textContent = t(state.lang, sub);
+  for (const r of document.querySelectorAll('input[name="view"]')) {
+    r.checked = r.value === state.view;
+    const ok = viewAvailable(r.value);
+    r.disabled = !ok;
+    r.closest('label').hidden = !ok;
+  }
+  for (const r of document.querySelectorAll('input[name="measure"]')) {
+    r.checked = r.value === effectiveMeasure();
+    r.disabled = r.value === 'eb' && published;
+  }
+  $('#measure-eb').closest('label').title = published ? t(state.lang, 'measure_eb_unavailable') : '';
   for (const r of document.querySelectorAll('input[name="layer"]')) {
     r.checked = r.value === state.unit;
     r.disabled = !state.available.has(SOURCES[state.view][r.value] || SOURCES.overlap[r.value]);
   }
   $('#layer-adaptive-label').hidden = state.view !== 'overlap';
+  $('#layer-districts-label').hidden = state.view !== 'indicator' || !state.available.has(DISTRICT_SOURCE);
   $('#indicator-options').hidden = state.view !== 'indicator';
   $('#hotspot-options').hidden = state.view !== 'hotspot';
+  $('#ranking-button').hidden = !can(PERM.aggregates);
+  renderDistrictHint();
   document.body.dataset.view = state.view;
+}
+
+// "Health figures only by district": shown in the indicator view when the loaded hexagons or
+// sections have the chosen indicator mostly suppressed, with a one-click switch to districts.
+function renderDistrictHint() {
+  const box = $('#district-hint');
+  const show = state.view === 'indicator' && state.unit !== 'districts' && state.suppressedHere
+    && state.available.has(DISTRICT_SOURCE);
+  box.hidden = !show;
+  if (show) $('#district-hint-text').textContent = tf(state.lang, 'district_hint', { ind: t(state.lang, state.indicator) });
 }
 
 function legendItem(color, label, { opacity = FILL_OPACITY, className = '', data = {} } = {}) {
@@ -285,13 +400,17 @@ function renderLegend() {
   const ul = $('#legend-items');
   const title = $('#legend-title');
   ul.className = 'legend-items';
+  const published = publishedSource(currentSource());
   if (state.view === 'overlap') {
     title.textContent = t(lang, 'legend_title');
     ul.replaceChildren(...OVERLAP_COLORS.map((color, i) => legendItem(color, t(lang, `overlap_${i}`), { data: { overlap: String(i) } })));
-    const notes = [t(lang, 'legend_no_residents'), t(lang, 'legend_suppressed')];
+    const notes = [t(lang, 'legend_no_residents')];
+    if (published) notes.push(t(lang, 'legend_not_published'), t(lang, 'legend_public_overlap'));
+    else notes.push(t(lang, 'legend_suppressed'));
     setLegendNotes(notes);
   } else if (state.view === 'indicator') {
-    title.textContent = tf(lang, 'legend_indicator_title', { ind: t(lang, state.indicator), measure: t(lang, `measure_${state.measure}`) });
+    const measure = effectiveMeasure();
+    title.textContent = tf(lang, 'legend_indicator_title', { ind: t(lang, state.indicator), measure: t(lang, `measure_${measure}`) });
     const b = currentBreaks();
     const items = RAMP.map((color, i) => {
       let label;
@@ -300,12 +419,17 @@ function renderLegend() {
       else label = `${fmtRate(b[i - 1])} – ${fmtRate(b[i])}`;
       return legendItem(color, label, { data: { cls: String(i) } });
     });
-    items.push(legendItem(WITHHELD_COLOR, t(lang, 'legend_withheld'), { data: { cls: 'withheld' } }));
-    items.push(legendItem(RAMP[2], t(lang, 'legend_unstable'), { opacity: 1, className: 'hatched', data: { cls: 'unstable' } }));
+    if (published) {
+      items.push(legendItem(NODATA_COLOR, t(lang, 'legend_nodata'), { opacity: 1, className: 'hatched nodata', data: { cls: 'nodata' } }));
+    } else {
+      items.push(legendItem(WITHHELD_COLOR, t(lang, 'legend_withheld'), { data: { cls: 'withheld' } }));
+      items.push(legendItem(RAMP[2], t(lang, 'legend_unstable'), { opacity: 1, className: 'hatched', data: { cls: 'unstable' } }));
+    }
     ul.classList.add('two-col');
     ul.replaceChildren(...items);
     const notes = [t(lang, 'legend_breaks_note')];
-    if (state.measure === 'eb') notes.push(t(lang, 'legend_eb_note'));
+    if (measure === 'eb') notes.push(t(lang, 'legend_eb_note'));
+    if (published) notes.push(t(lang, 'legend_published_rates'));
     setLegendNotes(notes);
   } else {
     const a = state.analysis;
@@ -326,13 +450,40 @@ function renderLegend() {
   }
 }
 
+// How the figures are protected: for everyone, in the legend (with the release manifest).
+function renderProtection() {
+  const box = $('#protection');
+  const s = state.session;
+  box.hidden = s.legacy;
+  if (s.legacy) return;
+  const threshold = Number(state.release?.threshold) > 1 ? Number(state.release.threshold) : 5;
+  const health = state.release?.health_geographies;
+  const key = Array.isArray(health) && !health.includes('omi') ? 'protection_note_nohealth' : 'protection_note';
+  let html = `<p class="protection-note">${LF(key, { max: threshold - 1 })} `
+    + `<a href="${esc(new URL('releases', apiBase).href)}" target="_blank" rel="noopener">${L('protection_link')}</a></p>`;
+  if (can(PERM.aggregates)) html += `<p class="restricted-note">${LF('restricted_note', { role: roleLabel(s.role) })}</p>`;
+  box.innerHTML = html;
+}
+
+function kindOfSource(src) {
+  if (src.includes('sections')) return 'section';
+  if (src === DISTRICT_SOURCE) return 'omi';
+  return 'h3';
+}
+function kindOfGeography(g) {
+  return g === 'section' || g === 'omi' ? g : 'h3';
+}
+
 function areaHead(src, p) {
-  const isSection = src.includes('sections');
-  const kind = isSection ? 'section' : src === 'adaptive' ? 'hexagon_adaptive' : 'hexagon';
+  const kindOf = kindOfSource(src);
+  const isHex = kindOf === 'h3';
+  const kind = kindOf === 'section' ? 'section' : kindOf === 'omi' ? 'district' : src === 'adaptive' ? 'hexagon_adaptive' : 'hexagon';
   const id = has(p, 'id') ? esc(p.id) : L('not_available');
   let head = `<p class="area-id"><span class="area-kind">${L(kind)}</span> <code>${id}</code>`;
-  if (!isSection && has(p, 'resolution')) head += ` <span class="area-res">(${L('resolution')} ${esc(fmtInt(num(p, 'resolution') ?? 0))})</span>`;
+  if (isHex && has(p, 'resolution')) head += ` <span class="area-res">(${L('resolution')} ${esc(fmtInt(num(p, 'resolution') ?? 0))})</span>`;
+  if (kindOf === 'omi' && has(p, 'name')) head += ` <span class="area-name">${esc(p.name)}</span>`;
   head += '</p>';
+  const isSection = kindOf === 'section';
   if (isSection && isSynthetic(p)) head += `<p class="note synthetic">${L('synthetic_note')}</p>`;
   return head;
 }
@@ -372,11 +523,19 @@ function infoOverlap(src, p) {
   for (const d of DOMAINS) {
     html += `<tr data-domain="${d}"><th scope="row">${L(d)}</th><td class="num">${countCell(p, d)}</td><td class="num">${rateCell(p, `${d}_rate`)}</td></tr>`;
   }
+  // Published figures have no two_plus / all_three: the multi-domain indicator stands in.
+  const overlapCounts = has(p, 'two_plus') || has(p, 'all_three') || !isPublishedFeature(p);
+  if (!overlapCounts && (has(p, 'multi_domain') || has(p, 'multi_domain_status'))) {
+    html += `<tr data-domain="multi_domain"><th scope="row">${L('multi_domain')}</th><td class="num">${countCell(p, 'multi_domain')}</td>`
+      + `<td class="num">${rateCell(p, 'multi_domain_rate')}</td></tr>`;
+  }
   html += '</tbody></table>';
-  html += '<dl class="figures">';
-  html += `<div><dt>${L('two_plus')}</dt><dd>${countCell(p, 'two_plus')}</dd></div>`;
-  html += `<div><dt>${L('all_three')}</dt><dd>${countCell(p, 'all_three')}</dd></div>`;
-  html += '</dl>';
+  if (overlapCounts) {
+    html += '<dl class="figures">';
+    html += `<div><dt>${L('two_plus')}</dt><dd>${countCell(p, 'two_plus')}</dd></div>`;
+    html += `<div><dt>${L('all_three')}</dt><dd>${countCell(p, 'all_three')}</dd></div>`;
+    html += '</dl>';
+  }
   return html;
 }
 
@@ -385,17 +544,23 @@ function unstableMark(flag) {
 }
 
 function infoIndicator(p) {
+  // Published figures have no EB rate: no EB column then.
+  const withEB = INDICATORS.some((i) => has(p, `${i}_eb`)) || !isPublishedFeature(p);
   let html = '<dl class="figures">';
   html += `<div><dt>${L('residents')}</dt><dd>${countCell(p, 'residents')}</dd></div>`;
   html += '</dl>';
   html += `<table class="domains"><thead><tr><th scope="col">${L('indicator_label')}</th><th scope="col" class="num">${L('count')}</th>`
-    + `<th scope="col" class="num">${L('rate_short')}</th><th scope="col" class="num">${L('eb_short')}</th></tr></thead><tbody>`;
+    + `<th scope="col" class="num">${L('rate_short')}</th>${withEB ? `<th scope="col" class="num">${L('eb_short')}</th>` : ''}</tr></thead><tbody>`;
   for (const i of INDICATORS) {
     const cur = i === state.indicator ? ' class="current"' : '';
     html += `<tr data-indicator="${i}"${cur}><th scope="row">${L(i)}</th><td class="num">${countCell(p, i)}</td>`
-      + `<td class="num">${rateCell(p, `${i}_rate`)}${unstableMark(num(p, `${i}_rate`) !== null && truthy(p[`${i}_unstable`]))}</td><td class="num">${rateCell(p, `${i}_eb`)}</td></tr>`;
+      + `<td class="num">${rateCell(p, `${i}_rate`)}${unstableMark(num(p, `${i}_rate`) !== null && truthy(p[`${i}_unstable`]))}</td>`
+      + `${withEB ? `<td class="num">${rateCell(p, `${i}_eb`)}</td>` : ''}</tr>`;
   }
   html += '</tbody></table>';
+  if (isSuppressed(p, state.indicator) && state.available.has(DISTRICT_SOURCE)) {
+    html += `<p class="small muted">${LF('district_hint', { ind: t(state.lang, state.indicator) })}</p>`;
+  }
   const lo = num(p, `${state.indicator}_low`);
   const hi = num(p, `${state.indicator}_high`);
   if (lo !== null && hi !== null) {
@@ -428,6 +593,7 @@ function showError(key, detail) {
 
 function geographyOf(src, props) {
   if (src.includes('sections')) return 'section';
+  if (src === DISTRICT_SOURCE) return 'omi';
   const r = num(props, 'resolution');
   return r !== null ? `h3_${r}` : `h3_${currentHexRes()}`;
 }
@@ -446,21 +612,26 @@ async function openProfile(sel, { focus = true } = {}) {
   layoutSide();
   renderProfile();
   if (focus) panel.focus({ preventScroll: true });
+  resetTargetingFor(sel);
+  renderTargeting();
   const seq = ++profileSeq;
   const url = new URL(`areas/${encodeURIComponent(sel.geography)}/${encodeURIComponent(sel.id)}`, apiBase);
   if (sel.period) url.searchParams.set('period', sel.period);
   let result;
   try {
-    const res = await fetch(url, { headers: { Accept: 'application/json' } });
+    const res = await apiFetch(url);
     if (res.status === 404) result = { error: 'profile_not_found' };
+    else if (res.status === 401 || res.status === 403) result = { error: 'error_forbidden', detail: await errorText(res) };
     else if (!res.ok) result = { error: 'profile_error', detail: `HTTP ${res.status}` };
     else result = { data: await res.json() };
+    checkSession(res);
   } catch (err) {
     result = { error: 'profile_error', detail: err && err.message };
   }
   if (seq !== profileSeq) return;
   state.profile = result;
   renderProfile();
+  renderTargeting();
 }
 
 function closeProfile() {
@@ -470,6 +641,8 @@ function closeProfile() {
   panel.hidden = true;
   state.selected = null;
   state.profile = null;
+  state.targeting = null;
+  renderTargeting();
   setHashParams({ area: null });
   highlightSelected();
   layoutSide();
@@ -481,12 +654,13 @@ function closeProfile() {
 
 function sparkline(series) {
   const w = 64; const h = 18; const pad = 2;
-  const vals = series.map((q) => (q.status === 'withheld' || q.rate === null || q.rate === undefined ? null : Number(q.rate)));
+  const vals = series.map((q) => (q.status === 'withheld' || q.status === 'suppressed' || q.rate === null || q.rate === undefined ? null : Number(q.rate)));
   const known = vals.filter((v) => v !== null);
+  const gap = (q) => t(state.lang, q.status === 'suppressed' ? 'not_published' : 'suppressed');
   const label = tf(state.lang, 'sparkline_label', {
-    values: series.map((q, i) => `${String(q.period).replace(/^\d{4}-/, '')} ${vals[i] === null ? t(state.lang, 'suppressed') : fmtRate(vals[i])}`).join(', '),
+    values: series.map((q, i) => `${String(q.period).replace(/^\d{4}-/, '')} ${vals[i] === null ? gap(q) : fmtRate(vals[i])}`).join(', '),
   });
-  if (!known.length) return `<span class="suppressed" title="${esc(label)}">${L('suppressed')}</span>`;
+  if (!known.length) return `<span class="suppressed" title="${esc(label)}">${esc(gap(series[0] || {}))}</span>`;
   const max = Math.max(...known); const min = Math.min(0, ...known);
   const x = (i) => pad + (series.length > 1 ? (i * (w - 2 * pad)) / (series.length - 1) : (w - 2 * pad) / 2);
   const y = (v) => h - pad - ((v - min) / (max - min || 1)) * (h - 2 * pad);
@@ -519,10 +693,11 @@ function renderProfile() {
   const sel = state.selected;
   const pr = state.profile;
   if (!sel || !pr) { body.innerHTML = ''; return; }
-  const isSection = sel.geography === 'section';
+  const kind = { section: 'section', omi: 'district', municipality: 'municipality' }[sel.geography] || 'hexagon';
   const res = sel.geography.startsWith('h3_') ? sel.geography.slice(3) : '';
-  let html = `<p class="area-id"><span class="area-kind">${L(isSection ? 'section' : 'hexagon')}</span> <code>${esc(sel.id)}</code>`;
+  let html = `<p class="area-id"><span class="area-kind">${L(kind)}</span> <code>${esc(sel.id)}</code>`;
   if (res) html += ` <span class="area-res">(${L('resolution')} ${esc(res)})</span>`;
+  if (sel.name) html += ` <span class="area-name">${esc(sel.name)}</span>`;
   html += '</p>';
   if (pr.loading) { body.innerHTML = `${html}<p class="hint">${L('profile_loading')}</p>`; return; }
   if (pr.error) {
@@ -531,6 +706,9 @@ function renderProfile() {
   }
   const d = pr.data || {};
   const inds = [...(d.indicators || [])].sort((a, b) => INDICATORS.indexOf(a.indicator) - INDICATORS.indexOf(b.indicator));
+  // The public's answer (published figures): protected counts with a status, a protection note.
+  const published = d.protection !== undefined || inds.some((i) => i.status === 'protected' || i.status === 'suppressed');
+  if (published) { body.innerHTML = html + publishedProfile(sel, d, inds); return; }
   const residents = inds.find((i) => i.residents !== null && i.residents !== undefined)?.residents;
   html += '<dl class="figures">';
   if (residents !== undefined) html += `<div><dt>${L('residents')}</dt><dd>${esc(fmtInt(residents))}</dd></div>`;
@@ -562,6 +740,7 @@ function renderProfile() {
   html += '</tbody></table>';
   if (anyUnstable) html += `<p class="small muted">${L('profile_unstable_note')}</p>`;
 
+  if (!Array.isArray(d.overlap)) { body.innerHTML = html; return; }
   html += `<h3>${L('profile_overlap')}</h3>`;
   const overlap = [...(d.overlap || [])].sort((a, b) => (b.people ?? -1) - (a.people ?? -1)).slice(0, 5);
   if (!overlap.length) html += `<p class="small muted">${L('profile_no_overlap')}</p>`;
@@ -574,6 +753,7 @@ function renderProfile() {
     html += '</tbody></table>';
   }
 
+  if (!Array.isArray(d.hotspots)) { body.innerHTML = html; return; }
   html += `<h3>${L('profile_hotspots')}</h3>`;
   const hs = (d.hotspots || []).filter((h) => h.significant && Number(h.cluster) > 0)
     .map((h) => ({ ...h, key: String(h.analysis).replace(/:/g, '_') }))
@@ -592,10 +772,55 @@ function renderProfile() {
   body.innerHTML = html;
 }
 
+// Published figures of an area: protected count, rate from it, status, quarters.
+function publishedProfile(sel, d, inds) {
+  let html = '';
+  const residents = inds.find((i) => i.residents !== null && i.residents !== undefined)?.residents;
+  html += '<dl class="figures">';
+  if (residents !== undefined) html += `<div><dt>${L('residents')}</dt><dd>${esc(fmtInt(residents))}</dd></div>`;
+  if (d.period) html += `<div><dt>${L('profile_period')}</dt><dd>${esc(d.period)}</dd></div>`;
+  html += '</dl>';
+  html += `<h3>${L('profile_indicators')} <span class="muted small">(${L('per_thousand')})</span></h3>`;
+  html += `<table class="domains profile-table published"><thead><tr><th scope="col">${L('indicator_label')}</th>`
+    + `<th scope="col" class="num">${L('count')}</th><th scope="col" class="num">${L('rate_short')}</th>`
+    + `<th scope="col">${L('status_label')}</th><th scope="col">${L('quarters')}</th></tr></thead><tbody>`;
+  let healthSuppressed = false;
+  for (const i of inds) {
+    const suppressed = i.status === 'suppressed';
+    if (suppressed && i.indicator === 'health') healthSuppressed = true;
+    const cur = i.indicator === state.indicator ? ' class="current"' : '';
+    // A suppressed figure says so once, in the status column; the other cells show a dash.
+    const title = i.indicator === 'health' ? L('not_published_health_title') : L('not_published_title');
+    const dash = `<span class="suppressed" title="${title}">—</span>`;
+    const people = suppressed || i.people === null || i.people === undefined ? dash : esc(fmtInt(i.people));
+    const rate = suppressed || i.rate === null || i.rate === undefined ? dash : `<span class="rate">${esc(fmtRate(i.rate))}</span>`;
+    const statusKey = `status_${i.status}`;
+    const status = t(state.lang, statusKey) === statusKey ? esc(i.status || '') : L(statusKey);
+    const q = (d.quarters || {})[i.indicator];
+    const quarters = q && q.some((x) => x.rate !== null && x.rate !== undefined) ? sparkline(q) : suppressed ? dash : naSpan();
+    html += `<tr data-indicator="${esc(i.indicator)}" data-status="${esc(i.status || '')}"${cur}><th scope="row">${L(i.indicator)}</th>`
+      + `<td class="num">${people}</td><td class="num">${rate}</td>`
+      + `<td><span class="status status-${esc(i.status || 'unknown')}"${suppressed ? ` title="${title}"` : ''}>${status}</span></td>`
+      + `<td>${quarters}</td></tr>`;
+  }
+  html += '</tbody></table>';
+  if (healthSuppressed && sel.geography !== 'omi' && state.available.has(DISTRICT_SOURCE)) {
+    html += `<p class="small district-line">${LF('district_hint', { ind: t(state.lang, 'health') })} `
+      + `<button type="button" class="btn btn-small" data-action="districts-health">${L('district_switch')}</button></p>`;
+  }
+  const note = state.lang === 'en' && d.protection ? d.protection : t(state.lang, 'profile_protection_note');
+  const release = d.release ?? inds[0]?.release;
+  html += `<p class="small muted protection">${release !== undefined && release !== null ? `${LF('profile_release', { release })} ` : ''}`
+    + `${esc(note)} <a href="${esc(new URL('releases', apiBase).href)}" target="_blank" rel="noopener">${L('protection_link')}</a></p>`;
+  return html;
+}
+
 // ---- ranking panel: /api/rankings -------------------------------------------------------
 
 function rankingGeography() {
-  return state.unit === 'sections' ? 'section' : `h3_${currentHexRes()}`;
+  if (state.unit === 'sections') return 'section';
+  if (state.unit === 'districts' && state.view === 'indicator') return 'omi';
+  return `h3_${currentHexRes()}`;
 }
 function rankingURL(geography, csv) {
   const u = new URL('rankings', apiBase);
@@ -608,7 +833,7 @@ function rankingURL(geography, csv) {
 
 let rankingSeq = 0;
 async function loadRanking(force = false) {
-  if (!state.rankingOpen) return;
+  if (!state.rankingOpen || !can(PERM.aggregates)) return;
   const geography = rankingGeography();
   const key = `${state.indicator}|${geography}`;
   if (!force && state.ranking && state.ranking.key === key) return;
@@ -618,9 +843,10 @@ async function loadRanking(force = false) {
   const seq = ++rankingSeq;
   let result;
   try {
-    const res = await fetch(rankingURL(geography), { headers: { Accept: 'application/json' } });
-    if (!res.ok) result = { key, geography, error: `HTTP ${res.status}` };
+    const res = await apiFetch(rankingURL(geography));
+    if (!res.ok) result = { key, geography, error: await errorText(res) };
     else result = { key, geography, data: await res.json() };
+    checkSession(res);
   } catch (err) {
     result = { key, geography, error: err && err.message };
   }
@@ -630,6 +856,7 @@ async function loadRanking(force = false) {
 }
 
 function openRanking() {
+  if (!can(PERM.aggregates)) return;
   state.rankingOpen = true;
   $('#ranking').hidden = false;
   $('#ranking-button').setAttribute('aria-expanded', 'true');
@@ -637,12 +864,12 @@ function openRanking() {
   loadRanking();
   $('#ranking').focus({ preventScroll: true });
 }
-function closeRanking() {
+function closeRanking({ focus = true } = {}) {
   state.rankingOpen = false;
   $('#ranking').hidden = true;
   $('#ranking-button').setAttribute('aria-expanded', 'false');
   layoutSide();
-  $('#ranking-button').focus();
+  if (focus && !$('#ranking-button').hidden) $('#ranking-button').focus();
 }
 
 function renderRanking() {
@@ -652,7 +879,8 @@ function renderRanking() {
   const geography = r?.geography || rankingGeography();
   $('#ranking-csv').href = rankingURL(geography, true).href;
   $('#ranking-indicator').value = state.indicator;
-  const geoLabel = geography === 'section' ? t(state.lang, 'ranking_geo_section') : tf(state.lang, 'ranking_geo_h3', { res: geography.slice(3) });
+  const geoLabel = geography === 'section' ? t(state.lang, 'ranking_geo_section')
+    : geography === 'omi' ? t(state.lang, 'ranking_geo_omi') : tf(state.lang, 'ranking_geo_h3', { res: geography.slice(3) });
   let html = `<p class="small muted caption">${LF('ranking_caption', { ind: t(state.lang, state.indicator).toLowerCase(), geo: geoLabel })}</p>`;
   if (!r || r.loading) { body.innerHTML = `${html}<p class="hint">${L('ranking_loading')}</p>`; return; }
   if (r.error) { body.innerHTML = `${html}<p class="hint error-text">${L('ranking_error')} (${esc(r.error)})</p>`; return; }
@@ -680,16 +908,19 @@ function renderRanking() {
 
 // Fly to a ranked area (found among the loaded tiles) and open its profile.
 function goToArea(geography, id) {
-  const srcs = geography === 'section'
-    ? [SOURCES[state.view].sections, 'indicators_sections', 'sections', 'hotspots_sections']
-    : [SOURCES[state.view][state.unit], 'indicators', 'hexagons', 'hotspots'];
+  let srcs;
+  if (geography === 'section') srcs = [SOURCES[state.view].sections, 'indicators_sections', 'sections', 'hotspots_sections'];
+  else if (geography === 'omi') srcs = [DISTRICT_SOURCE];
+  else srcs = [SOURCES[state.view][state.unit], 'indicators', 'hexagons', 'hotspots'];
+  let name;
   let bbox = null; let foundSrc = null;
   for (const src of [...new Set(srcs)]) {
     if (!src || !map.getSource(src)) continue;
     const feats = map.querySourceFeatures(src, { sourceLayer: src, filter: ['==', ['get', 'id'], id] });
     for (const f of feats) {
-      if (geography !== 'section' && `h3_${f.properties.resolution}` !== geography) continue;
+      if (geography.startsWith('h3_') && `h3_${f.properties.resolution}` !== geography) continue;
       bbox = extendBBox(bbox, f.geometry);
+      if (has(f.properties, 'name')) name = String(f.properties.name);
       foundSrc = src;
     }
     if (bbox) break;
@@ -698,7 +929,7 @@ function goToArea(geography, id) {
     const res = geography.startsWith('h3_') ? Number(geography.slice(3)) : null;
     // Stay within the zoom range that shows this H3 resolution.
     const maxZoom = res === null ? 15 : ({ 7: 10.9, 8: 12.9, 9: 13.9, 10: 16 })[res] ?? 15;
-    const minZoom = res === null ? 13 : ({ 7: 9, 8: 11, 9: 13, 10: 14 })[res] ?? 9;
+    const minZoom = geography === 'omi' ? 10 : res === null ? 13 : ({ 7: 9, 8: 11, 9: 13, 10: 14 })[res] ?? 9;
     const small = window.matchMedia('(max-width: 720px)').matches;
     const cam = map.cameraForBounds(bbox, { padding: small ? 30 : 80, maxZoom });
     const zoom = Math.max(minZoom, Math.min(maxZoom, cam?.zoom ?? map.getZoom()));
@@ -708,7 +939,7 @@ function goToArea(geography, id) {
   } else {
     state.rankingNote = t(state.lang, 'ranking_not_on_map');
   }
-  openProfile({ geography, id, source: foundSrc, period: state.ranking?.data?.period }, { focus: false });
+  openProfile({ geography, id, source: foundSrc, period: state.ranking?.data?.period, name }, { focus: false });
   renderRanking();
 }
 
@@ -736,6 +967,409 @@ function layoutSide() {
   document.body.classList.toggle('side-open', open);
 }
 
+// ---- API, session and login: /api/session ------------------------------------------------
+
+// Every API call sends the session cookie (same origin only) and asks for JSON.
+function apiFetch(url, opts = {}) {
+  return fetch(url, { credentials: 'same-origin', ...opts, headers: { Accept: 'application/json', ...(opts.headers || {}) } });
+}
+
+// The reason of a refused request: {"error": ...} (access errors) or plain text.
+async function errorText(res) {
+  let text = '';
+  try { text = await res.text(); } catch { /* body unreadable */ }
+  try {
+    const j = JSON.parse(text);
+    if (j && typeof j.error === 'string') return j.error;
+  } catch { /* not JSON */ }
+  return text.trim().slice(0, 300) || `HTTP ${res.status}`;
+}
+
+async function readSession() {
+  try {
+    const res = await apiFetch(new URL('session', apiBase), { cache: 'no-store' });
+    if (res.status === 404) return LEGACY;
+    if (!res.ok) return ANONYMOUS;
+    const s = await res.json();
+    return {
+      user: typeof s.user === 'string' ? s.user : '',
+      role: typeof s.role === 'string' && s.role ? s.role : 'public',
+      via: typeof s.via === 'string' ? s.via : 'anonymous',
+      permissions: Array.isArray(s.permissions) ? s.permissions.map(String) : [PERM.published],
+      legacy: false,
+    };
+  } catch {
+    return ANONYMOUS;
+  }
+}
+
+// The latest public release, for the protection note (threshold, health geographies).
+async function readRelease() {
+  try {
+    const res = await apiFetch(new URL('releases', apiBase));
+    if (!res.ok) return null;
+    const list = (await res.json()).releases || [];
+    return list.reduce((a, b) => (a === null || Number(b.id) > Number(a.id) ? b : a), null);
+  } catch {
+    return null;
+  }
+}
+
+// A 401 while logged in: the session expired or was revoked; go back to the public view.
+function checkSession(res) {
+  if (res.status !== 401 || !state.session.user || sessionReloading) return;
+  state.loginOpen = true;
+  state.loginError = { key: 'session_expired' };
+  reloadForSession();
+}
+
+let sessionSeq = 0;
+let sessionReloading = false;
+// After login or logout: read the session and the role's catalog again, rebuild the map's
+// sources and layers (so the role's tiles are fetched) and reload the open panels.
+async function reloadForSession() {
+  const seq = ++sessionSeq;
+  sessionReloading = true;
+  const [session, catalog] = await Promise.all([readSession(), readCatalog()]);
+  if (seq !== sessionSeq) return;
+  sessionReloading = false;
+  state.session = session;
+  state.available = catalog || new Set(can(PERM.aggregates) ? RESTRICTED_LAYERS : PUBLIC_LAYERS);
+  if (session.user) { state.loginOpen = false; state.loginError = null; }
+  state.targeting = null;
+  targetingPrefs = { need: TARGET_DOMAINS[0], purpose: '' };
+  state.ranking = null;
+  state.breaks = null;
+  state.hovered = null;
+  state.suppressedHere = false;
+  normalizeView();
+  syncHash();
+  if (state.rankingOpen && !can(PERM.aggregates)) closeRanking({ focus: false });
+  applyStrings();
+  if (map) {
+    for (const src of ALL_SOURCES) delete document.body.dataset[src];
+    map.setStyle(buildStyle(state.available), { diff: false });
+  }
+  if (state.selected) openProfile(state.selected, { focus: false });
+  if (state.rankingOpen) loadRanking(true);
+}
+
+function renderAuth() {
+  const s = state.session;
+  const logged = !!s.user;
+  $('#auth').hidden = !!s.legacy;
+  document.body.dataset.role = s.role;
+  const info = $('#session-info');
+  info.hidden = !logged;
+  info.dataset.role = s.role;
+  info.textContent = logged ? tf(state.lang, 'session_as', { user: s.user, role: roleLabel(s.role) }) : '';
+  const loginBtn = $('#login-button');
+  loginBtn.hidden = logged;
+  loginBtn.setAttribute('aria-expanded', String(state.loginOpen && !logged));
+  $('#logout-button').hidden = !logged;
+  $('#login-form').hidden = !state.loginOpen || logged;
+  const submit = $('#login-submit');
+  submit.disabled = state.loginBusy;
+  submit.textContent = t(state.lang, state.loginBusy ? 'login_busy' : 'login_submit');
+  const formOpen = !$('#login-form').hidden;
+  document.body.classList.toggle('login-open', formOpen);
+  // The message goes in the form when it is open (role=alert), else under the buttons.
+  const e = state.loginError;
+  const text = e ? t(state.lang, e.key) + (e.detail ? ` (${e.detail})` : '') : '';
+  const formMsg = $('#login-error');
+  formMsg.hidden = !e || !formOpen;
+  formMsg.textContent = formOpen ? text : '';
+  const msg = $('#auth-message');
+  msg.hidden = !e || formOpen;
+  msg.textContent = formOpen ? '' : text;
+  const bad = !!e && ['login_wrong', 'login_missing'].includes(e.key);
+  for (const el of [$('#login-user'), $('#login-password')]) {
+    if (bad) el.setAttribute('aria-invalid', 'true');
+    else el.removeAttribute('aria-invalid');
+  }
+}
+
+function openLogin() {
+  state.loginOpen = true;
+  state.loginError = null;
+  renderAuth();
+  $('#login-user').focus();
+}
+
+function closeLogin({ focus = true } = {}) {
+  state.loginOpen = false;
+  state.loginError = null;
+  $('#login-password').value = '';
+  renderAuth();
+  if (focus && !$('#login-button').hidden) $('#login-button').focus();
+}
+
+async function submitLogin(e) {
+  e.preventDefault();
+  if (state.loginBusy) return;
+  const userEl = $('#login-user');
+  const pwEl = $('#login-password');
+  const username = userEl.value.trim();
+  if (!username || !pwEl.value) {
+    state.loginError = { key: 'login_missing' };
+    renderAuth();
+    (username ? pwEl : userEl).focus();
+    return;
+  }
+  state.loginBusy = true;
+  state.loginError = null;
+  renderAuth();
+  let ok = false;
+  try {
+    const res = await apiFetch(new URL('session', apiBase), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password: pwEl.value }),
+    });
+    if (res.ok) ok = true;
+    else if (res.status === 401) state.loginError = { key: 'login_wrong' };
+    else state.loginError = { key: 'login_failed', detail: await errorText(res) };
+  } catch (err) {
+    state.loginError = { key: 'login_failed', detail: err && err.message };
+  }
+  state.loginBusy = false;
+  pwEl.value = '';
+  if (!ok) {
+    renderAuth();
+    pwEl.focus();
+    return;
+  }
+  await reloadForSession();
+  if (state.session.user) {
+    $('#logout-button').focus();
+  } else {
+    // The server accepted the password but the browser kept no session cookie (a Secure
+    // cookie over plain HTTP, or cookies blocked).
+    state.loginOpen = true;
+    state.loginError = { key: 'login_no_session' };
+    renderAuth();
+    userEl.focus();
+  }
+}
+
+async function logout() {
+  try {
+    const res = await apiFetch(new URL('session', apiBase), { method: 'DELETE' });
+    if (!res.ok && res.status !== 401) state.loginError = { key: 'logout_failed', detail: await errorText(res) };
+  } catch (err) {
+    state.loginError = { key: 'logout_failed', detail: err && err.message };
+  }
+  await reloadForSession();
+  if (!$('#login-button').hidden) $('#login-button').focus();
+}
+
+// ---- targeting list (housing office): /api/targeting, /api/people/{p}/timeline ----------
+
+// The need and purpose typed last, reused for the next area and for the timelines; kept in
+// memory only (never in the URL or localStorage) and cleared on login and logout.
+let targetingPrefs = { need: TARGET_DOMAINS[0], purpose: '' };
+let targetingSeq = 0;
+
+function targetingAllowed(sel) {
+  return can(PERM.people) && !!sel && (sel.geography === 'section' || /^h3_(7|8|9|10)$/.test(sel.geography));
+}
+
+function resetTargetingFor(sel) {
+  const area = sel ? `${sel.geography}:${sel.id}` : '';
+  if (!state.targeting || state.targeting.area !== area) state.targeting = { area, list: null, person: null, timeline: null, formError: null };
+}
+
+function shortPseudonym(p) {
+  const s = String(p);
+  return s.length > 12 ? `${s.slice(0, 10)}…` : s;
+}
+
+function needLabel(n) {
+  return TARGET_DOMAINS.includes(n) ? t(state.lang, n) : t(state.lang, `need_${n}`);
+}
+
+// The form is rebuilt only when the area or the language changes (not while typing).
+function renderTargeting() {
+  const box = $('#targeting');
+  const sel = state.selected;
+  const show = !$('#profile').hidden && targetingAllowed(sel);
+  box.hidden = !show;
+  if (!show) {
+    box.replaceChildren();
+    delete box.dataset.key;
+    return;
+  }
+  resetTargetingFor(sel);
+  const key = `${state.targeting.area}|${state.lang}`;
+  if (box.dataset.key !== key) {
+    box.dataset.key = key;
+    const opt = (n) => `<option value="${esc(n)}"${n === targetingPrefs.need ? ' selected' : ''}>${esc(needLabel(n))}</option>`;
+    box.innerHTML = `<h3 id="targeting-title">${L('targeting_title')}</h3>`
+      + `<form id="targeting-form" class="targeting-form" novalidate aria-labelledby="targeting-title">`
+      + `<label class="field"><span>${L('targeting_need')}</span><select id="targeting-need">`
+      + `<optgroup label="${L('group_domains')}">${TARGET_DOMAINS.map(opt).join('')}</optgroup>`
+      + `<optgroup label="${L('group_signals')}">${TARGET_SIGNALS.map(opt).join('')}</optgroup></select></label>`
+      + `<label class="field"><span>${L('targeting_purpose')}</span><input id="targeting-purpose" type="text" required `
+      + `minlength="${MIN_PURPOSE}" maxlength="500" autocomplete="off" spellcheck="true" aria-describedby="targeting-purpose-hint" `
+      + `placeholder="${L('targeting_purpose_placeholder')}"></label>`
+      + `<p id="targeting-purpose-hint" class="small muted">${L('targeting_purpose_hint')}</p>`
+      + `<p id="targeting-error" class="small error-text" role="alert" hidden></p>`
+      + `<div><button type="submit" class="btn" id="targeting-submit">${L('targeting_submit')}</button></div>`
+      + '</form>'
+      + '<div id="targeting-results" aria-live="polite"></div>'
+      + '<div id="targeting-timeline" aria-live="polite"></div>';
+    $('#targeting-purpose').value = targetingPrefs.purpose;
+  }
+  renderTargetingResults();
+  renderTimeline();
+}
+
+function renderTargetingResults() {
+  const out = $('#targeting-results');
+  const tg = state.targeting;
+  if (!out || !tg) return;
+  const err = $('#targeting-error');
+  err.hidden = !tg.formError;
+  err.textContent = tg.formError ? t(state.lang, tg.formError) : '';
+  const purposeEl = $('#targeting-purpose');
+  if (tg.formError) purposeEl.setAttribute('aria-invalid', 'true');
+  else purposeEl.removeAttribute('aria-invalid');
+  $('#targeting-submit').disabled = !!tg.list?.loading;
+  out.setAttribute('aria-busy', String(!!tg.list?.loading));
+  const l = tg.list;
+  if (!l) { out.innerHTML = ''; return; }
+  if (l.loading) { out.innerHTML = `<p class="hint">${L('targeting_loading')}</p>`; return; }
+  if (l.error) { out.innerHTML = `<p class="hint error-text">${L('targeting_error')} (${esc(l.error)})</p>`; return; }
+  const people = Array.isArray(l.data?.people) ? l.data.people : [];
+  const caption = LF('targeting_caption', { need: needLabel(l.need).toLowerCase(), n: fmtInt(people.length), period: l.data?.period ?? '' });
+  if (!people.length) { out.innerHTML = `<p class="hint">${L('targeting_empty')}</p>`; return; }
+  let html = `<p class="small muted">${caption}</p>`;
+  html += `<table class="domains targeting-table"><thead><tr><th scope="col">${L('targeting_person')}</th>`
+    + `<th scope="col">${L('targeting_domains')}</th><th scope="col">${L('targeting_helped')}</th>`
+    + `<th scope="col">${L('targeting_last')}</th></tr></thead><tbody>`;
+  for (const p of people) {
+    const id = String(p.person || '');
+    const cur = tg.person === id;
+    const domains = (Array.isArray(p.domains) ? p.domains : []).map((d) => t(state.lang, d)).join(', ');
+    html += `<tr data-person-row="${esc(id)}"${cur ? ' class="current"' : ''}><td>`
+      + `<button type="button" class="linkish" data-person="${esc(id)}" title="${esc(id)}" aria-pressed="${cur}" `
+      + `aria-label="${LF('targeting_person_title', { p: id })}"><code>${esc(shortPseudonym(id))}</code></button></td>`
+      + `<td>${esc(domains)}</td><td>${L(p.helped ? 'yes' : 'no')}</td><td>${esc(p.last_event ?? '')}</td></tr>`;
+  }
+  html += '</tbody></table>';
+  out.innerHTML = html;
+}
+
+function fmtAmount(n) {
+  return new Intl.NumberFormat(LOCALES[state.lang], { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+}
+function dateOnly(v) {
+  return v === null || v === undefined ? '' : String(v).slice(0, 10);
+}
+
+function renderTimeline() {
+  const out = $('#targeting-timeline');
+  const tg = state.targeting;
+  if (!out || !tg) return;
+  for (const row of document.querySelectorAll('#targeting-results tr[data-person-row]')) {
+    const cur = row.dataset.personRow === tg.person;
+    row.classList.toggle('current', cur);
+    row.querySelector('button[data-person]')?.setAttribute('aria-pressed', String(cur));
+  }
+  const tl = tg.timeline;
+  out.setAttribute('aria-busy', String(!!tl?.loading));
+  if (!tg.person || !tl) { out.innerHTML = ''; return; }
+  let html = `<h4>${L('timeline_title')} <code title="${esc(tg.person)}">${esc(shortPseudonym(tg.person))}</code></h4>`;
+  if (tl.loading) { out.innerHTML = `${html}<p class="hint">${L('timeline_loading')}</p>`; return; }
+  if (tl.error) { out.innerHTML = `${html}<p class="hint error-text">${L('timeline_error')} (${esc(tl.error)})</p>`; return; }
+  const events = (Array.isArray(tl.data?.events) ? tl.data.events : [])
+    .map((ev, i) => ({ ev, i }))
+    .sort((a, b) => dateOnly(a.ev.date).localeCompare(dateOnly(b.ev.date)) || a.i - b.i)
+    .map((x) => x.ev);
+  if (!events.length) { out.innerHTML = `${html}<p class="hint">${L('timeline_empty')}</p>`; return; }
+  html += `<table class="domains timeline-table"><caption class="sr-only">${LF('timeline_caption', { p: tg.person })}</caption>`
+    + `<thead><tr><th scope="col">${L('tl_date')}</th><th scope="col">${L('tl_kind')} · ${L('tl_source')} · ${L('tl_domain')}</th>`
+    + `<th scope="col" class="num">${L('tl_amount')}</th><th scope="col">${L('tl_place')}</th>`
+    + `<th scope="col" class="num">${L('tl_batch')}</th></tr></thead><tbody>`;
+  for (const ev of events) {
+    const end = dateOnly(ev.end_date);
+    const date = `<span class="nowrap">${esc(dateOnly(ev.date))}</span>${end ? `<span class="small muted nowrap d-block">→ ${esc(end)}</span>` : ''}`;
+    const domain = ev.domain ? esc(t(state.lang, ev.domain)) : '';
+    const what = `<span class="ev-kind">${esc(ev.kind ?? '')}</span>${ev.stage ? ` <span class="small muted">(${esc(ev.stage)})</span>` : ''}`
+      + `<span class="small muted d-block">${esc(ev.source ?? '')}${domain ? ` · ${domain}` : ''}</span>`;
+    const amount = ev.amount === null || ev.amount === undefined || !Number.isFinite(Number(ev.amount)) ? '' : esc(fmtAmount(Number(ev.amount)));
+    const placeId = ev.section || ev.h3_cell || '';
+    const place = placeId
+      ? `<code title="${esc(placeId)}">${esc(ev.section ? placeId : shortPseudonym(placeId))}</code>${ev.location_quality ? `<span class="small muted d-block">${esc(ev.location_quality)}</span>` : ''}`
+      : '';
+    html += `<tr><td>${date}</td><td>${what}</td><td class="num">${amount}</td><td>${place}</td><td class="num">${esc(ev.batch ?? '')}</td></tr>`;
+  }
+  html += '</tbody></table>';
+  out.innerHTML = html;
+}
+
+async function loadTargeting() {
+  const tg = state.targeting;
+  const sel = state.selected;
+  if (!tg || !targetingAllowed(sel)) return;
+  const purpose = targetingPrefs.purpose.trim();
+  if ([...purpose].length < MIN_PURPOSE) {
+    tg.formError = 'targeting_purpose_short';
+    renderTargetingResults();
+    $('#targeting-purpose').focus();
+    return;
+  }
+  const need = targetingPrefs.need;
+  tg.formError = null;
+  tg.purpose = purpose; // reused for the timelines opened from this list
+  tg.list = { loading: true, need };
+  tg.person = null;
+  tg.timeline = null;
+  renderTargetingResults();
+  renderTimeline();
+  const u = new URL('targeting', apiBase);
+  u.searchParams.set('geography', sel.geography);
+  u.searchParams.set('id', sel.id);
+  u.searchParams.set('need', need);
+  u.searchParams.set('purpose', purpose);
+  const period = state.profile?.data?.period;
+  if (period) u.searchParams.set('period', period);
+  const seq = ++targetingSeq;
+  let result;
+  try {
+    const res = await apiFetch(u, { cache: 'no-store' });
+    result = res.ok ? { need, data: await res.json() } : { need, error: await errorText(res) };
+    checkSession(res);
+  } catch (err) {
+    result = { need, error: err && err.message };
+  }
+  if (seq !== targetingSeq || state.targeting !== tg) return;
+  tg.list = result;
+  renderTargetingResults();
+}
+
+async function loadTimeline(person) {
+  const tg = state.targeting;
+  if (!tg || !tg.purpose || !can(PERM.people)) return;
+  tg.person = person;
+  tg.timeline = { loading: true };
+  renderTimeline();
+  const u = new URL(`people/${encodeURIComponent(person)}/timeline`, apiBase);
+  u.searchParams.set('purpose', tg.purpose);
+  const seq = ++targetingSeq;
+  let result;
+  try {
+    const res = await apiFetch(u, { cache: 'no-store' });
+    result = res.ok ? { data: await res.json() } : { error: await errorText(res) };
+    checkSession(res);
+  } catch (err) {
+    result = { error: err && err.message };
+  }
+  if (seq !== targetingSeq || state.targeting !== tg || tg.person !== person) return;
+  tg.timeline = result;
+  renderTimeline();
+}
+
 // ---- map style ----------------------------------------------------------------------
 
 const overlapColor = [
@@ -752,7 +1386,10 @@ const hasResidents = ['>', ['coalesce', ['to-number', ['get', 'residents']], 0],
 // Class breaks: recomputed from the loaded features (quintiles); these are the start values.
 const DEFAULT_BREAKS = [20, 40, 60, 80];
 function measureKey() {
-  return `${state.indicator}_${state.measure === 'eb' ? 'eb' : 'rate'}`;
+  return `${state.indicator}_${effectiveMeasure() === 'eb' ? 'eb' : 'rate'}`;
+}
+function suppressedExpr() {
+  return ['==', ['get', `${state.indicator}_status`], 'suppressed'];
 }
 function breaksKey() {
   return `${currentSource()}|${measureKey()}|${currentHexRes()}`;
@@ -763,11 +1400,15 @@ function currentBreaks() {
 
 function indicatorColor() {
   const key = measureKey();
+  const rateKey = `${state.indicator}_rate`;
   const b = currentBreaks();
+  // Without an EB rate (published figures) the crude rate is drawn.
+  const value = key === rateKey ? ['get', rateKey] : ['coalesce', ['get', key], ['get', rateKey]];
   return [
     'case',
-    ['any', ['!', ['has', state.indicator]], ['!', ['has', key]]], WITHHELD_COLOR,
-    ['step', ['to-number', ['get', key]], RAMP[0], b[0], RAMP[1], b[1], RAMP[2], b[2], RAMP[3], b[3], RAMP[4]],
+    suppressedExpr(), NODATA_COLOR,
+    ['any', ['!', ['has', state.indicator]], ['all', ['!', ['has', key]], ['!', ['has', rateKey]]]], WITHHELD_COLOR,
+    ['step', ['to-number', value], RAMP[0], b[0], RAMP[1], b[1], RAMP[2], b[2], RAMP[3], b[3], RAMP[4]],
   ];
 }
 function unstableExpr() {
@@ -776,8 +1417,9 @@ function unstableExpr() {
 function indicatorOpacity() {
   return ['case', ['!', hasResidents], 0.06, unstableExpr(), UNSTABLE_OPACITY, FILL_OPACITY];
 }
+// Hatching: unstable rates (restricted figures) and figures not published at this level.
 function hatchFilter() {
-  return ['all', unstableExpr(), hasResidents, ['has', state.indicator]];
+  return ['all', hasResidents, ['any', ['all', unstableExpr(), ['has', state.indicator]], suppressedExpr()]];
 }
 function hotspotColor() {
   const a = state.analysis;
@@ -849,7 +1491,7 @@ function outlineLayers(src) {
 
 function buildStyle(available) {
   const sources = {};
-  for (const name of [...ALL_SOURCES, 'omi_zones', 'boundary']) {
+  for (const name of [...ALL_SOURCES, ...BASE_LAYERS]) {
     if (available.has(name)) sources[name] = { type: 'vector', url: tileJSON(name) };
   }
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
@@ -897,10 +1539,10 @@ function hatchImage() {
   return { image: { width: size, height: size, data }, options: { pixelRatio: ratio } };
 }
 
-// Ask the catalog which layers the server has; if it cannot be read, assume all.
+// Ask the catalog which layers the caller's role may see (null if it cannot be read).
 async function readCatalog() {
   try {
-    const res = await fetch(new URL('catalog.json', tilesBase), { headers: { Accept: 'application/json' } });
+    const res = await apiFetch(new URL('catalog.json', tilesBase), { cache: 'no-store' });
     if (!res.ok) return null;
     const cat = await res.json();
     const list = (cat.layers || []).map((l) => (typeof l === 'string' ? l : l.id)).filter(Boolean);
@@ -981,7 +1623,7 @@ function highlightSelected() {
     const id = ids(src);
     for (const l of [id.selected, `${id.selected}-inner`]) {
       if (!map.getLayer(l)) continue;
-      const show = sel && src === cur && (sel.geography === 'section') === src.includes('sections');
+      const show = sel && src === cur && kindOfGeography(sel.geography) === kindOfSource(src);
       map.setLayoutProperty(l, 'visibility', show ? 'visible' : 'none');
       if (show) map.setFilter(l, ['==', ['get', 'id'], sel.id]);
     }
@@ -996,7 +1638,7 @@ function updateBreaks() {
   const src = currentSource();
   if (!map.getSource(src) || !map.isSourceLoaded(src)) return;
   const mk = measureKey();
-  const res = state.unit === 'sections' ? null : currentHexRes();
+  const res = kindOfSource(src) === 'h3' ? currentHexRes() : null;
   const seen = new Set();
   const stable = []; const all = [];
   for (const f of map.querySourceFeatures(src, { sourceLayer: src })) {
@@ -1005,7 +1647,8 @@ function updateBreaks() {
     seen.add(p.id);
     if (res !== null && num(p, 'resolution') !== res) continue;
     if (!(num(p, 'residents') > 0)) continue;
-    const v = num(p, mk);
+    if (isSuppressed(p, state.indicator)) continue;
+    const v = num(p, mk) ?? num(p, `${state.indicator}_rate`);
     if (v === null) continue;
     all.push(v);
     if (!truthy(p[`${state.indicator}_unstable`])) stable.push(v);
@@ -1026,10 +1669,11 @@ function updateBreaks() {
 }
 
 function setView(view) {
-  if (!VIEWS.includes(view)) return;
+  if (!VIEWS.includes(view) || !viewAvailable(view)) return;
   state.view = view;
-  if (view !== 'overlap' && state.unit === 'adaptive') state.unit = 'hexagons';
+  normalizeUnit();
   state.hovered = null;
+  state.suppressedHere = false;
   storageSet('abitare.view', view);
   syncHash();
   renderControls();
@@ -1043,11 +1687,14 @@ function setView(view) {
 function setUnit(unit) {
   if (!UNIT_NAMES.includes(unit)) return;
   state.unit = unit;
+  normalizeUnit();
   state.hovered = null;
-  storageSet('abitare.layer', unit);
+  state.suppressedHere = false;
+  storageSet('abitare.layer', state.unit);
   syncHash();
   renderControls();
   applyVisibility();
+  applyPaint();
   renderLegend();
   renderInfo();
   loadRanking();
@@ -1063,6 +1710,7 @@ function setIndicator(ind) {
   $('#ranking-indicator').value = ind;
   applyPaint();
   updateBreaks();
+  updateSuppressedHint();
   renderLegend();
   renderInfo();
   renderProfile();
@@ -1076,6 +1724,7 @@ function setMeasure(m) {
   syncHash();
   applyPaint();
   updateBreaks();
+  renderControls();
   renderLegend();
 }
 
@@ -1143,20 +1792,45 @@ function selectAt(point) {
   const hit = featureAt(point);
   if (!hit || !has(hit.props, 'id')) return;
   setHovered(hit);
-  openProfile({ geography: geographyOf(hit.source, hit.props), id: String(hit.props.id), source: hit.source, period: hit.props.period });
+  openProfile({
+    geography: geographyOf(hit.source, hit.props), id: String(hit.props.id), source: hit.source,
+    period: hit.props.period, name: has(hit.props, 'name') ? String(hit.props.name) : undefined,
+  });
+}
+
+// The features of the current source drawn now (null when its layer is not shown).
+function renderedFeatures() {
+  const fill = ids(currentSource()).fill;
+  if (!map || !map.getLayer(fill) || map.getLayoutProperty(fill, 'visibility') === 'none') return null;
+  return map.queryRenderedFeatures({ layers: [fill] });
 }
 
 // For tests and debugging: how many features of the current source are drawn.
-function countRendered() {
-  const src = currentSource();
-  const fill = ids(src).fill;
-  if (!map.getLayer(fill) || map.getLayoutProperty(fill, 'visibility') === 'none') return;
-  const n = map.queryRenderedFeatures({ layers: [fill] }).length;
-  if (n > 0) document.body.dataset[src] = String(n);
+function countRendered(feats) {
+  if (feats && feats.length > 0) document.body.dataset[currentSource()] = String(feats.length);
+}
+
+// Whether the chosen indicator is mostly "suppressed" (not published) in the drawn areas.
+function updateSuppressedHint(feats = renderedFeatures()) {
+  let here = false;
+  if (feats && state.view === 'indicator' && state.unit !== 'districts') {
+    let suppressed = 0; let shown = 0;
+    for (const f of feats) {
+      if (isSuppressed(f.properties, state.indicator)) suppressed++;
+      else if (has(f.properties, state.indicator)) shown++;
+    }
+    here = suppressed > 0 && suppressed >= shown;
+  }
+  if (here !== state.suppressedHere) {
+    state.suppressedHere = here;
+    renderDistrictHint();
+  }
 }
 
 function onIdle() {
-  countRendered();
+  const feats = renderedFeatures();
+  countRendered(feats);
+  updateSuppressedHint(feats);
   updateBreaks();
   if (state.rankingOpen) loadRanking();
 }
@@ -1185,18 +1859,62 @@ async function start() {
     const btn = e.target.closest('button[data-area]');
     if (btn && map) goToArea(state.ranking?.geography || rankingGeography(), btn.dataset.area);
   });
+  // Login control
+  $('#login-button').addEventListener('click', () => (state.loginOpen ? closeLogin() : openLogin()));
+  $('#login-cancel').addEventListener('click', () => closeLogin());
+  $('#login-form').addEventListener('submit', submitLogin);
+  $('#login-form').addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); closeLogin(); }
+  });
+  $('#logout-button').addEventListener('click', logout);
+  // A click outside the login popover closes it (focus stays where the click put it).
+  document.addEventListener('pointerdown', (e) => {
+    if (state.loginOpen && !state.loginBusy && !$('#login-form').hidden && !e.target.closest('#auth')) closeLogin({ focus: false });
+  });
+  // "Health figures only by district": one click to the district layer.
+  $('#district-switch').addEventListener('click', () => setUnit('districts'));
+  $('#profile-body').addEventListener('click', (e) => {
+    if (!e.target.closest('button[data-action="districts-health"]')) return;
+    setView('indicator');
+    setIndicator('health');
+    setUnit('districts');
+  });
+  // Targeting list (housing office)
+  const targeting = $('#targeting');
+  targeting.addEventListener('submit', (e) => { e.preventDefault(); loadTargeting(); });
+  targeting.addEventListener('input', (e) => {
+    if (e.target.id === 'targeting-purpose') targetingPrefs.purpose = e.target.value;
+  });
+  targeting.addEventListener('change', (e) => {
+    if (e.target.id === 'targeting-need') targetingPrefs.need = e.target.value;
+  });
+  targeting.addEventListener('click', (e) => {
+    const btn = e.target.closest('button[data-person]');
+    if (btn) loadTimeline(btn.dataset.person);
+  });
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
+    if (state.loginOpen && !state.session.user) { e.preventDefault(); closeLogin(); return; }
     if (!$('#profile').hidden) { e.preventDefault(); closeProfile(); } else if (state.rankingOpen) { e.preventDefault(); closeRanking(); }
+  });
+  // Back to the tab: the session may have expired, or changed in another tab.
+  document.addEventListener('visibilitychange', async () => {
+    if (document.visibilityState !== 'visible' || !map || sessionReloading) return;
+    const s = await readSession();
+    if (s.user !== state.session.user || s.role !== state.session.role) reloadForSession();
   });
   // Keep the state in the hash too (MapLibre adds map=).
   syncHash();
   const areaParam = hashParams().get('area');
 
-  const catalog = await readCatalog();
-  if (catalog) state.available = catalog;
-  if (!state.available.has(currentSource())) state.unit = state.available.has(SOURCES[state.view].hexagons) ? 'hexagons' : 'sections';
-  renderControls();
+  // Who is asking decides the catalog (and so the views) and the panels.
+  const [session, catalog, release] = await Promise.all([readSession(), readCatalog(), readRelease()]);
+  state.session = session;
+  state.release = release;
+  state.available = catalog || new Set(can(PERM.aggregates) ? RESTRICTED_LAYERS : PUBLIC_LAYERS);
+  normalizeView();
+  syncHash();
+  applyStrings();
 
   try {
     map = new MapLibreMap({
@@ -1218,7 +1936,9 @@ async function start() {
     return;
   }
   map.touchZoomRotate.disableRotation();
-  window.abitare = { map, state, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setIndicator, setAnalysis };
+  window.abitare = {
+    map, state, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession,
+  };
 
   map.on('styleimagemissing', (e) => {
     if (e.id === HATCH && !map.hasImage(HATCH)) {
@@ -1234,6 +1954,8 @@ async function start() {
   let tileErrors = 0;
   map.on('error', (e) => {
     console.error('map error:', e && e.error ? e.error.message || e.error : e);
+    // A restricted tile refused (401): the session has expired.
+    if (e?.error?.status === 401) checkSession({ status: 401 });
     // A TileJSON that cannot be read leaves a layer empty: tell the user. Single tile errors
     // (e.tile set) are only logged.
     if (e && e.sourceId && !e.tile && ++tileErrors === 1) showError('error_tiles', e.sourceId);

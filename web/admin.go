@@ -1,0 +1,148 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/abitare/abitare/ingest"
+	"github.com/abitare/abitare/web/audit"
+	"github.com/abitare/abitare/web/auth"
+	"github.com/jackc/pgx/v5"
+)
+
+// The administrator's views (users, tokens, the audit trail, full release manifests) and the
+// linkage officer's (linkage report, key fingerprint). Each is recorded in the audit trail.
+
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+	if !s.record(w, r, "list users", "users") {
+		return
+	}
+	rows, err := s.backend(r).DB.Query(r.Context(), `SELECT id, username, role, disabled, created_at FROM users ORDER BY username`)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	users, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (auth.User, error) {
+		var u auth.User
+		return u, row.Scan(&u.ID, &u.Username, &u.Role, &u.Disabled, &u.CreatedAt)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, map[string]any{"users": users})
+}
+
+func (s *Server) adminTokens(w http.ResponseWriter, r *http.Request) {
+	if !s.record(w, r, "list tokens", "api_tokens") {
+		return
+	}
+	rows, err := s.backend(r).DB.Query(r.Context(), `SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.revoked_at, t.last_used_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY u.username, t.id`)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tokens, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (auth.Token, error) {
+		var t auth.Token
+		return t, row.Scan(&t.ID, &t.Username, &t.Name, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.LastUsed)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, map[string]any{"tokens": tokens})
+}
+
+// adminAudit lists the trail, newest first: ?actor=, ?target=, ?since= (RFC 3339), ?limit=.
+func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := audit.Filter{Actor: q.Get("actor"), Target: q.Get("target")}
+	if v := q.Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			http.Error(w, "since must be an RFC 3339 time, e.g. 2026-01-31T00:00:00Z", http.StatusBadRequest)
+			return
+		}
+		f.Since = t
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := parseLimit(v)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		f.Limit = n
+	}
+	if !s.record(w, r, "read audit trail", "audit_log") {
+		return
+	}
+	list, err := audit.List(r.Context(), s.backend(r).DB, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, map[string]any{"retention": audit.Retention, "entries": list})
+}
+
+func (s *Server) adminAuditVerify(w http.ResponseWriter, r *http.Request) {
+	if !s.record(w, r, "verify audit trail", "audit_log") {
+		return
+	}
+	rep, err := audit.Verify(r.Context(), s.backend(r).DB)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, map[string]any{"ok": rep.OK(), "report": rep})
+}
+
+func (s *Server) adminReleases(w http.ResponseWriter, r *http.Request) {
+	if !s.record(w, r, "read release manifests", "releases") {
+		return
+	}
+	list, err := s.backend(r).Profiles.FullReleases(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, map[string]any{"releases": list})
+}
+
+func (s *Server) linkage(w http.ResponseWriter, r *http.Request) {
+	if !s.record(w, r, "linkage report", "linkage") {
+		return
+	}
+	rep, err := ingest.Report(r.Context(), s.backend(r).DB)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, rep)
+}
+
+// linkageKey shows the fingerprint of the pseudonymisation key the database was loaded with;
+// the key itself never reaches the server.
+func (s *Server) linkageKey(w http.ResponseWriter, r *http.Request) {
+	if !s.record(w, r, "linkage key fingerprint", "link_key") {
+		return
+	}
+	var fp []byte
+	var created time.Time
+	err := s.backend(r).DB.QueryRow(r.Context(), `SELECT fingerprint, created_at FROM link_key`).Scan(&fp, &created)
+	if err == pgx.ErrNoRows {
+		writeJSON(w, map[string]any{"key": nil, "note": "no data loaded yet: the first ingest records the key's fingerprint"})
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"fingerprint": hexString(fp), "created_at": created,
+		"note": "a load under another key is refused; set ABITARE_LINK_KEY only where ingest runs"})
+}
