@@ -185,6 +185,11 @@ func (p *publisher) indicators(ctx context.Context, tx pgx.Tx) error {
 	if err != nil {
 		return fmt.Errorf("read true counts: %w", err)
 	}
+	for _, t := range truths {
+		if t.people > 0 && t.cellKey == nil {
+			return fmt.Errorf("%s %s %s %s has no cell key: run abitare aggregate again before releasing", t.geography, t.area, t.period, t.indicator)
+		}
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM public_indicators`); err != nil {
 		return err
 	}
@@ -219,7 +224,7 @@ func (p *publisher) indicatorRow(t truth) []any {
 // cell's identity so that successive periods give a zero the same noise.
 func (p *publisher) perturb(people int, cellKey *int64, identity ...string) int {
 	var key float64
-	if people == 0 || cellKey == nil {
+	if people == 0 {
 		key = cellkey.ZeroCellKey(p.secret, identity...)
 	} else {
 		key = cellkey.CellKey(*cellKey)
@@ -310,6 +315,9 @@ func (p *publisher) overlap(ctx context.Context, tx pgx.Tx) error {
 	for _, period := range p.periods() {
 		for _, combo := range Combinations() {
 			t := counts[key{period, combo}]
+			if t.people > 0 && t.cellKey == nil {
+				return fmt.Errorf("combination %s in %s has no cell key: run abitare aggregate again before releasing", combo, period)
+			}
 			published := p.perturb(t.people, t.cellKey, "municipality", "overlap", combo)
 			out = append(out, []any{p.release, period, combo, published, Protected})
 		}
