@@ -35,6 +35,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	users    *auth.Store
+	throttle *auth.Throttle
 	backends Backends
 	logger   *slog.Logger
 	http     *http.Server
@@ -44,7 +45,7 @@ type Server struct {
 // NewServer wires the routes; call Open to start listening. users identifies requests with the
 // server's own connection; backends serve each role.
 func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Logger) *Server {
-	s := &Server{cfg: cfg, users: users, backends: backends, logger: logger}
+	s := &Server{cfg: cfg, users: users, throttle: auth.NewThrottle(), backends: backends, logger: logger}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

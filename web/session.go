@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/abitare/abitare/web/audit"
 	"github.com/abitare/abitare/web/auth"
@@ -35,15 +38,24 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		auth.Deny(w, http.StatusBadRequest, `send {"username": ..., "password": ...} as JSON`)
 		return
 	}
+	name := strings.ToLower(c.Username)
+	if s.throttle.Locked(name, time.Now()) {
+		s.logger.Warn("login locked", "username", name, "remote", r.RemoteAddr)
+		w.Header().Set("Retry-After", strconv.Itoa(int(s.throttle.Window.Seconds())))
+		auth.Deny(w, http.StatusTooManyRequests, "too many wrong passwords for this user: try again later")
+		return
+	}
 	u, secret, err := s.users.Login(r.Context(), c.Username, c.Password)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		s.logger.Warn("login refused", "username", c.Username, "remote", r.RemoteAddr)
+		s.throttle.Failed(name, time.Now())
+		s.logger.Warn("login refused", "username", name, "remote", r.RemoteAddr)
 		auth.Deny(w, http.StatusUnauthorized, "wrong user name or password")
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.throttle.Succeeded(name)
 	if _, err := audit.Append(r.Context(), s.users.DB, audit.Event{Actor: u.Username, Role: string(u.Role), Action: "login", Target: "session"}); err != nil {
 		s.fail(w, r, err)
 		return

@@ -254,6 +254,14 @@ func checkSessions(t *testing.T, base string, users map[auth.Role]testUser) {
 	if status, _, _ := request(t, "POST", base+"/api/session", testUser{}, body); status != http.StatusUnauthorized {
 		t.Fatalf("wrong password: %d", status)
 	}
+	// Password guessing is throttled per user name: the sixth try is refused even when right.
+	admin := users[auth.Administrator].name
+	for i := 0; i < 5; i++ {
+		request(t, "POST", base+"/api/session", testUser{}, fmt.Sprintf(`{"username": %q, "password": "guess-number-%d"}`, admin, i))
+	}
+	if status, _, _ := request(t, "POST", base+"/api/session", testUser{}, fmt.Sprintf(`{"username": %q, "password": %q}`, admin, testPassword)); status != http.StatusTooManyRequests {
+		t.Fatalf("sixth login after five wrong passwords: %d, want 429", status)
+	}
 	body = fmt.Sprintf(`{"username": %q, "password": %q}`, users[auth.HousingOffice].name, testPassword)
 	res, err := http.Post(base+"/api/session", "application/json", strings.NewReader(body))
 	if err != nil {

@@ -124,3 +124,27 @@ func TestStoreLoginTokensAndSessions(t *testing.T) {
 		t.Fatalf("disabled user logged in: %v", err)
 	}
 }
+
+func TestThrottle(t *testing.T) {
+	th := NewThrottle()
+	start := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		if th.Locked("pia", start) {
+			t.Fatalf("locked after %d failures", i)
+		}
+		th.Failed("pia", start.Add(time.Duration(i)*time.Minute))
+	}
+	if !th.Locked("pia", start.Add(5*time.Minute)) {
+		t.Fatal("not locked after 5 failures")
+	}
+	if th.Locked("ada", start.Add(5*time.Minute)) {
+		t.Fatal("another user is locked too")
+	}
+	if th.Locked("pia", start.Add(16*time.Minute)) {
+		t.Fatal("still locked after the window: only the oldest failure has expired, 4 remain")
+	}
+	th.Succeeded("pia")
+	if th.Locked("pia", start.Add(5*time.Minute)) {
+		t.Fatal("locked after a success")
+	}
+}
