@@ -552,18 +552,9 @@ func attack(eqs []equation, start map[qkey]interval, truth map[qkey]int, thresho
 		}
 		return interval{0, unbounded}
 	}
-	var current equation
-	debugged := false
 	narrow := func(k qkey, lo, hi int) bool {
 		cur := get(k)
 		n := interval{max(cur.lo, lo, 0), min(cur.hi, hi)}
-		if n.lo > n.hi && !debugged {
-			debugged = true
-			fmt.Printf("attack: contradiction at %v (true %d) from %v: whole %v=%v true %d\n", k, truth[k], cur, current.whole, get(current.whole), truth[current.whole])
-			for _, p := range current.parts {
-				fmt.Printf("   part %v=%v true %d\n", p, get(p), truth[p])
-			}
-		}
 		if n != cur {
 			iv[k] = n
 			return true
@@ -573,7 +564,6 @@ func attack(eqs []equation, start map[qkey]interval, truth map[qkey]int, thresho
 	for round := 0; round < 20; round++ {
 		changed := false
 		for _, e := range eqs {
-			current = e
 			w := get(e.whole)
 			// Sums of upper bounds keep unbounded parts apart, so that one part's bound can
 			// be taken back out of the sum.
@@ -623,15 +613,9 @@ func attack(eqs []equation, start map[qkey]interval, truth map[qkey]int, thresho
 		i := get(k)
 		if v < i.lo || v > i.hi {
 			wrong++
-			if wrong <= 5 {
-				fmt.Printf("attack: %v true %d, interval %v (start %v)\n", k, v, i, start[k])
-			}
 		}
 		if v >= 1 && v < threshold && i.lo >= 1 && i.hi <= threshold-1 && i.lo <= i.hi {
 			recovered = append(recovered, k)
-			if len(recovered) <= 8 {
-				fmt.Printf("attack: recovered %v true %d interval %v start %v\n", k, v, i, start[k])
-			}
 		}
 	}
 	return recovered, wrong
