@@ -53,14 +53,18 @@ func withFields(extra map[string]string) map[string]string {
 	return out
 }
 
-func withResolution(f map[string]string) map[string]string {
-	f["resolution"] = "Number"
+// withField adds one field to a layer's fields.
+func withField(f map[string]string, name, kind string) map[string]string {
+	f[name] = kind
 	return f
 }
 
+func withResolution(f map[string]string) map[string]string {
+	return withField(f, "resolution", "Number")
+}
+
 func withSynthetic(f map[string]string) map[string]string {
-	f["synthetic"] = "Boolean"
-	return f
+	return withField(f, "synthetic", "Boolean")
 }
 
 // RestrictedLayers is the catalog of planners and the housing office: true counts, with those

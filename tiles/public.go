@@ -102,11 +102,6 @@ func districtLayer() Layer {
 	}
 }
 
-func withField(f map[string]string, name, kind string) map[string]string {
-	f[name] = kind
-	return f
-}
-
 // PublicLayers is the catalog of anonymous users, and of the roles that see no analysis.
 func PublicLayers() []Layer {
 	layers := []Layer{

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"time"
 
@@ -17,15 +19,9 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "list users", "users") {
 		return
 	}
-	rows, err := s.backend(r).DB.Query(r.Context(), `SELECT id, username, role, disabled, created_at FROM users ORDER BY username`)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	users, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (auth.User, error) {
-		var u auth.User
-		return u, row.Scan(&u.ID, &u.Username, &u.Role, &u.Disabled, &u.CreatedAt)
-	})
+	// The administrator's connection reads users without their password hashes, which is all
+	// Store.Users asks for.
+	users, err := (&auth.Store{DB: s.backend(r).DB}).Users(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -38,16 +34,7 @@ func (s *Server) adminTokens(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "list tokens", "api_tokens") {
 		return
 	}
-	rows, err := s.backend(r).DB.Query(r.Context(), `SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.revoked_at, t.last_used_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY u.username, t.id`)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	tokens, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (auth.Token, error) {
-		var t auth.Token
-		return t, row.Scan(&t.ID, &t.Username, &t.Name, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.LastUsed)
-	})
+	tokens, err := (&auth.Store{DB: s.backend(r).DB}).Tokens(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,13 +123,13 @@ func (s *Server) linkageKey(w http.ResponseWriter, r *http.Request) {
 	var fp []byte
 	var created time.Time
 	err := s.backend(r).DB.QueryRow(r.Context(), `SELECT fingerprint, created_at FROM link_key`).Scan(&fp, &created)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		writeJSON(w, map[string]any{"key": nil, "note": "no data loaded yet: the first ingest records the key's fingerprint"})
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]any{"fingerprint": hexString(fp), "created_at": created,
+	writeJSON(w, map[string]any{"fingerprint": hex.EncodeToString(fp), "created_at": created,
 		"note": "a load under another key is refused; set ABITARE_LINK_KEY only where ingest runs"})
 }

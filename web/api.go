@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -241,5 +240,3 @@ func parseLimit(v string) (int, error) {
 	}
 	return n, nil
 }
-
-func hexString(b []byte) string { return hex.EncodeToString(b) }

@@ -85,7 +85,7 @@ func (s *Server) targeting(w http.ResponseWriter, r *http.Request) {
 	}
 	signal, ok := needSignal(need)
 	if !ok {
-		http.Error(w, fmt.Sprintf("need %q: want a domain (%v) or a need signal", need, aggregate.Indicators[:5]), http.StatusBadRequest)
+		http.Error(w, fmt.Sprintf("need %q: want a domain (%v) or a need signal", need, aggregate.Domains), http.StatusBadRequest)
 		return
 	}
 	period, err := s.period(r)
@@ -126,7 +126,7 @@ func (s *Server) targeting(w http.ResponseWriter, r *http.Request) {
 
 // needSignal is the SQL condition on events e for a domain or a need signal of the aggregation.
 func needSignal(need string) (string, bool) {
-	if slices.Contains(aggregate.Indicators[:5], need) {
+	if slices.Contains(aggregate.Domains, need) {
 		return "e.domain = '" + need + "'", true
 	}
 	for _, n := range aggregate.Needs {

@@ -16,7 +16,7 @@ import (
 func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
 	p := auth.FromContext(r.Context())
 	perms := []auth.Permission{}
-	for _, perm := range []auth.Permission{auth.ReadPublished, auth.ReadAggregates, auth.ReadPeople, auth.ManageLinkage, auth.Administer} {
+	for _, perm := range auth.Permissions {
 		if p.Role.Can(perm) {
 			perms = append(perms, perm)
 		}

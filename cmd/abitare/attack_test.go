@@ -111,16 +111,12 @@ func checkDifferencing(t *testing.T, base string, db *testdb.DB) {
 	reportUtility(t, pub, truth)
 }
 
+// get is an anonymous GET that must succeed.
 func get(t *testing.T, u string) []byte {
 	t.Helper()
-	res, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %v %s", u, res.StatusCode, err, truncate(b))
+	status, b, _ := request(t, "GET", u, testUser{}, "")
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", u, status, truncate(b))
 	}
 	return b
 }

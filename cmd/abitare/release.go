@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os/user"
 	"sort"
 
 	"github.com/abitare/abitare/geo/disclosure"
@@ -53,9 +52,4 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 }
 
 // cliActor names the operating-system user of a command in manifests and the audit trail.
-func cliActor() string {
-	if u, err := user.Current(); err == nil {
-		return "cli:" + u.Username
-	}
-	return "cli"
-}
+func cliActor() string { return "cli:" + whoAmI() }

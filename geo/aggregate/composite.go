@@ -12,7 +12,7 @@ import (
 
 // CompositeDomains are the inputs of the composite indices, as empirical-Bayes rates (so that
 // small areas do not top the index by chance).
-var CompositeDomains = []string{"poverty", "housing", "health", "work", "education"}
+var CompositeDomains = Domains
 
 // CompositeGeographies are the areas the indices are computed for.
 var CompositeGeographies = []string{"section", "h3_9", "h3_8", "omi"}

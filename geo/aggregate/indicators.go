@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/jackc/pgx/v5"
@@ -11,7 +12,11 @@ import (
 
 // Indicators computed per area and period: the five domains of need, and the people in two or
 // more of them.
-var Indicators = []string{"poverty", "housing", "health", "work", "education", "multi_domain"}
+var Indicators = append(slices.Clone(Domains), "multi_domain")
+
+// Domains are the five domains of need, in the order a combination of domains names them
+// (area_overlap.combination).
+var Domains = []string{"poverty", "housing", "health", "work", "education"}
 
 // Level is the confidence level of every interval.
 const Level = 0.95

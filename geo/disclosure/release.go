@@ -24,9 +24,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
+	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -125,7 +125,7 @@ func Publish(ctx context.Context, db *pgxpool.Pool, opt Options) (Manifest, erro
 		if err := p.overlap(ctx, tx); err != nil {
 			return err
 		}
-		m.Periods, m.Summary, m.Utility = p.periods(), p.summary, p.utilities()
+		m.Periods, m.Summary, m.Utility = p.periods, p.summary, p.utilities()
 		_, err := tx.Exec(ctx, `UPDATE releases SET periods = $2, summary = $3, utility = $4 WHERE id = $1`,
 			m.ID, m.Periods, m.Summary, m.Utility)
 		return err
@@ -154,7 +154,7 @@ type publisher struct {
 	secret       []byte
 	health       []string
 	release      int64
-	seen         map[string]bool
+	periods      []string // of the true counts, in order
 	summary      map[string]map[string]int
 	utility      map[string]*utilitySum
 }
@@ -196,7 +196,10 @@ func (p *publisher) indicators(ctx context.Context, tx pgx.Tx) error {
 	out := make([][]any, 0, len(truths))
 	for _, t := range truths {
 		out = append(out, p.indicatorRow(t))
+		p.periods = append(p.periods, t.period)
 	}
+	slices.Sort(p.periods)
+	p.periods = slices.Compact(p.periods)
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"public_indicators"},
 		[]string{"release_id", "geography", "area_id", "period", "indicator", "residents", "people", "rate", "status"}, pgx.CopyFromRows(out))
 	if err != nil {
@@ -207,14 +210,13 @@ func (p *publisher) indicators(ctx context.Context, tx pgx.Tx) error {
 
 func (p *publisher) indicatorRow(t truth) []any {
 	residents := int(math.Round(t.residents))
-	p.count(t.geography, t.period)
 	if residents < p.minResidents || (t.indicator == "health" && !slices.Contains(p.health, t.geography)) {
-		p.summary[t.geography][Suppressed]++
+		p.tally(t.geography, Suppressed)
 		return []any{p.release, t.geography, t.area, t.period, t.indicator, residents, nil, nil, Suppressed}
 	}
 	published := p.perturb(t.people, t.cellKey, t.geography, t.area, t.indicator)
 	rate := round2(1000 * float64(published) / float64(residents))
-	p.summary[t.geography][Protected]++
+	p.tally(t.geography, Protected)
 	p.measure(t, published, rate, residents)
 	return []any{p.release, t.geography, t.area, t.period, t.indicator, residents, published, rate, Protected}
 }
@@ -232,14 +234,12 @@ func (p *publisher) perturb(people int, cellKey *int64, identity ...string) int 
 	return p.table.Perturb(people, key)
 }
 
-func (p *publisher) count(geography, period string) {
+// tally counts a figure of the geography with its status, for the manifest's summary.
+func (p *publisher) tally(geography, status string) {
 	if p.summary[geography] == nil {
 		p.summary[geography] = map[string]int{}
 	}
-	if p.seen == nil {
-		p.seen = map[string]bool{}
-	}
-	p.seen[period] = true
+	p.summary[geography][status]++
 }
 
 func (p *publisher) measure(t truth, published int, rate float64, residents int) {
@@ -268,15 +268,6 @@ func (p *publisher) utilities() map[string]Utility {
 		out[g] = Utility{Figures: u.n, RateMAE: round4(u.rateErr / n), MeanTrueRate: round4(u.rate / n),
 			CountMAE: round4(u.cntErr / n), ZerosMadeNon0: u.zerosUp, SmallMadeZero: u.smallDown}
 	}
-	return out
-}
-
-func (p *publisher) periods() []string {
-	var out []string
-	for k := range p.seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
@@ -312,7 +303,7 @@ func (p *publisher) overlap(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	var out [][]any
-	for _, period := range p.periods() {
+	for _, period := range p.periods {
 		for _, combo := range Combinations() {
 			t := counts[key{period, combo}]
 			if t.people > 0 && t.cellKey == nil {
@@ -329,16 +320,13 @@ func (p *publisher) overlap(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
-// Domains are the five domains, in the order combinations name them.
-var Domains = []string{"poverty", "housing", "health", "work", "education"}
-
 // Combinations lists the 31 non-empty combinations of the five domains, named as the
-// aggregation names them (domains joined by '+', in the order of Domains).
+// aggregation names them (domains joined by '+', in the order of aggregate.Domains).
 func Combinations() []string {
 	var out []string
-	for mask := 1; mask < 1<<len(Domains); mask++ {
+	for mask := 1; mask < 1<<len(aggregate.Domains); mask++ {
 		var parts []string
-		for i, d := range Domains {
+		for i, d := range aggregate.Domains {
 			if mask&(1<<i) != 0 {
 				parts = append(parts, d)
 			}

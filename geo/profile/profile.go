@@ -112,12 +112,17 @@ func checkGeography(g string) error {
 
 // LatestYear is the most recent aggregated year.
 func (r *Reader) LatestYear(ctx context.Context) (string, error) {
+	return r.latestYear(ctx, "area_indicators", "no figures yet (run abitare aggregate)")
+}
+
+// latestYear is the most recent year (quarters are for trends) in a table of figures.
+func (r *Reader) latestYear(ctx context.Context, table, none string) (string, error) {
 	var p *string
-	if err := r.DB.QueryRow(ctx, `SELECT max(period) FROM area_indicators WHERE period NOT LIKE '%-Q%'`).Scan(&p); err != nil {
+	if err := r.DB.QueryRow(ctx, `SELECT max(period) FROM `+table+` WHERE period NOT LIKE '%-Q%'`).Scan(&p); err != nil {
 		return "", err
 	}
 	if p == nil {
-		return "", fmt.Errorf("%w: no figures yet (run abitare aggregate)", ErrNotFound)
+		return "", fmt.Errorf("%w: %s", ErrNotFound, none)
 	}
 	return *p, nil
 }

@@ -16,14 +16,7 @@ import (
 
 // PublishedLatestYear is the most recent year of the latest release.
 func (r *Reader) PublishedLatestYear(ctx context.Context) (string, error) {
-	var p *string
-	if err := r.DB.QueryRow(ctx, `SELECT max(period) FROM public_indicators WHERE period NOT LIKE '%-Q%'`).Scan(&p); err != nil {
-		return "", err
-	}
-	if p == nil {
-		return "", fmt.Errorf("%w: nothing published yet (run abitare release)", ErrNotFound)
-	}
-	return *p, nil
+	return r.latestYear(ctx, "public_indicators", "nothing published yet (run abitare release)")
 }
 
 // PublishedIndicator is one published figure.

@@ -38,6 +38,9 @@ const (
 	Administer     Permission = "administer users and audit"
 )
 
+// Permissions lists every permission, from the widest audience to the narrowest.
+var Permissions = []Permission{ReadPublished, ReadAggregates, ReadPeople, ManageLinkage, Administer}
+
 var grants = map[Role][]Permission{
 	Public:         {ReadPublished},
 	Planner:        {ReadPublished, ReadAggregates},
