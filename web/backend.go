@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/tiles"
@@ -15,12 +17,37 @@ import (
 // PostgreSQL role: the database refuses what the role may not see even if the server asked.
 type Backend struct {
 	DB       *pgxpool.Pool
-	Tiler    *tiles.Tiler
+	Tiles    *tiles.Library // the public tilesets, or the restricted ones for roles that read aggregates
 	Profiles *profile.Reader
 }
 
 // Backends holds one Backend per role.
 type Backends map[auth.Role]*Backend
+
+// WatchTiles picks up new releases and analysis runs every interval until ctx ends.
+func (b Backends) WatchTiles(ctx context.Context, every time.Duration) {
+	seen := map[*tiles.Library]bool{}
+	for _, x := range b {
+		if !seen[x.Tiles] {
+			seen[x.Tiles] = true
+			go x.Tiles.Watch(ctx, every)
+		}
+	}
+}
+
+// RefreshTiles refreshes every tile library once.
+func (b Backends) RefreshTiles(ctx context.Context) error {
+	seen := map[*tiles.Library]bool{}
+	for _, x := range b {
+		if !seen[x.Tiles] {
+			seen[x.Tiles] = true
+			if err := x.Tiles.Refresh(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // Close closes every role's connections.
 func (b Backends) Close() {
@@ -37,9 +64,15 @@ type BackendOptions struct {
 	PublicDatabaseURL string
 	MinCount          int // threshold for the restricted layers' withheld counts
 	MaxConnsPerRole   int32
+	// TileWriter stores the tilesets the server renders when one is missing; nil: none rendered.
+	TileWriter *pgxpool.Pool
+	// TileRetention is how long a superseded tileset stays served (default 30 days).
+	TileRetention time.Duration
+	Logger        *slog.Logger
 }
 
-// OpenBackends opens a pool per role and the tile catalog and readers each role gets.
+// OpenBackends opens a pool per role, the tile libraries (one for the public, one for the roles
+// that read restricted aggregates, rendering what is missing) and the readers each role gets.
 func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 	if opt.MaxConnsPerRole == 0 {
 		opt.MaxConnsPerRole = 4
@@ -50,27 +83,40 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 		if role == auth.Public && opt.PublicDatabaseURL != "" {
 			url = opt.PublicDatabaseURL
 		}
-		pool, err := openRolePool(ctx, url, role, opt.MaxConnsPerRole)
+		pool, err := OpenRolePool(ctx, url, role, opt.MaxConnsPerRole)
 		if err != nil {
 			out.Close()
 			return nil, err
 		}
-		layers := tiles.PublicLayers()
-		if role.Can(auth.ReadAggregates) {
-			layers = tiles.RestrictedLayers()
+		out[role] = &Backend{DB: pool, Profiles: &profile.Reader{DB: pool, MinCount: opt.MinCount}}
+	}
+	libraries := map[tiles.Audience]*tiles.Library{
+		tiles.Public:     {Audience: tiles.Public, Read: out[auth.Public].DB},
+		tiles.Restricted: {Audience: tiles.Restricted, Read: out[auth.Planner].DB, MinCount: opt.MinCount},
+	}
+	for _, lib := range libraries {
+		lib.Write, lib.Retention, lib.Logger = opt.TileWriter, opt.TileRetention, opt.Logger
+		if err := lib.Refresh(ctx); err != nil && lib.Logger != nil {
+			// Served as 503 until a refresh succeeds: the figures may not be there yet.
+			lib.Logger.Warn("tiles not ready", "audience", lib.Audience, "err", err)
 		}
-		tiler, err := tiles.NewTiler(pool, layers, opt.MinCount)
-		if err != nil {
-			pool.Close()
-			out.Close()
-			return nil, err
-		}
-		out[role] = &Backend{DB: pool, Tiler: tiler, Profiles: &profile.Reader{DB: pool, MinCount: opt.MinCount}}
+	}
+	for role, b := range out {
+		b.Tiles = libraries[audienceOf(role)]
 	}
 	return out, nil
 }
 
-func openRolePool(ctx context.Context, url string, role auth.Role, maxConns int32) (*pgxpool.Pool, error) {
+// audienceOf is the tiles a role sees.
+func audienceOf(role auth.Role) tiles.Audience {
+	if role.Can(auth.ReadAggregates) {
+		return tiles.Restricted
+	}
+	return tiles.Public
+}
+
+// OpenRolePool opens connections that run as the role's PostgreSQL role.
+func OpenRolePool(ctx context.Context, url string, role auth.Role, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)

@@ -26,7 +26,8 @@ func (s *Server) Routes() []Route {
 
 		{"GET", "/tiles/catalog.json", pub, s.catalog},
 		{"GET", "/tiles/{layer}.json", pub, s.tileJSON},
-		{"GET", "/tiles/{layer}/{z}/{x}/{y}.mvt", pub, s.tile},
+		{"GET", "/tiles/{layer}/{z}/{x}/{y}.mvt", pub, s.latestTile},
+		{"GET", "/tiles/{layer}/{version}/{z}/{x}/{y}.mvt", pub, s.versionedTile},
 
 		{"GET", "/api/areas/{geography}/{id}", pub, s.area},
 		{"GET", "/api/overlap", pub, s.cityOverlap},

@@ -37,9 +37,11 @@ type Server struct {
 	users    *auth.Store
 	throttle *auth.Throttle
 	backends Backends
-	logger   *slog.Logger
-	http     *http.Server
-	ln       net.Listener
+	// tileAudit records restricted tile reads once per user, layer, tileset and hour.
+	tileAudit tileAudit
+	logger    *slog.Logger
+	http      *http.Server
+	ln        net.Listener
 }
 
 // NewServer wires the routes; call Open to start listening. users identifies requests with the
@@ -60,7 +62,7 @@ func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Lo
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer)
-	r.Use(middleware.Compress(5, "application/json", "text/csv", "application/vnd.mapbox-vector-tile", "text/html", "text/css", "application/javascript", "text/javascript"))
+	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/css", "application/javascript", "text/javascript"))
 	r.Get("/healthz", s.health)
 	r.Group(func(r chi.Router) {
 		r.Use(s.users.Identify(s.fail), varyByCredentials)
@@ -87,6 +89,16 @@ func (s *Server) Open() error {
 	}()
 	s.logger.Info("serving", "addr", ln.Addr().String())
 	return nil
+}
+
+// WatchTiles picks up new releases and analysis runs until ctx ends.
+func (s *Server) WatchTiles(ctx context.Context, every time.Duration) {
+	s.backends.WatchTiles(ctx, every)
+}
+
+// RefreshTiles loads the tilesets of a release or analysis run made since the last refresh.
+func (s *Server) RefreshTiles(ctx context.Context) error {
+	return s.backends.RefreshTiles(ctx)
 }
 
 // Addr is the address the server listens on, once open.

@@ -1,15 +1,30 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
+)
+
+// Tiles are served from the archives in memory (tiles.Library). A versioned URL names the
+// release or rendering, so its bytes never change: public tiles are cached for a year by
+// browsers and CDNs, restricted ones only by the user's browser. The unversioned URL serves
+// the latest tileset, cached for a minute.
+
+const (
+	immutable  = "public, max-age=31536000, immutable"
+	latestOnly = "public, max-age=60"
+	privately  = "private, max-age=3600"
 )
 
 type catalogEntry struct {
@@ -21,76 +36,212 @@ type catalogEntry struct {
 	TileJSON    string            `json:"tilejson"`
 }
 
-func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
+// tileCatalog lists the layers of the request's audience, with the version served.
+func (s *Server) tileCatalog(r *http.Request) map[string]any {
 	base := s.baseURL(r)
-	var entries []catalogEntry
-	for _, l := range s.backend(r).Tiler.Layers() {
+	lib := s.backend(r).Tiles
+	entries := []catalogEntry{}
+	for _, l := range tiles.Catalog(lib.Audience) {
 		entries = append(entries, catalogEntry{
-			ID: l.ID, Title: l.Title, Description: l.Description, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom,
+			ID: l.ID, Title: l.Title, Description: l.Source(lib.Audience).Description, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom,
 			TileJSON: base + "/tiles/" + l.ID + ".json",
 		})
 	}
-	writeJSON(w, map[string]any{"layers": entries})
+	out := map[string]any{"layers": entries}
+	if latest := lib.Latest(); latest != nil {
+		out["tileset"] = latest.Version
+	}
+	return out
+}
+
+func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", s.cacheLatest(r))
+	writeJSON(w, s.tileCatalog(r))
+}
+
+// cacheLatest is how long an answer naming the latest tileset may be kept.
+func (s *Server) cacheLatest(r *http.Request) string {
+	if restricted(r) {
+		return "private, no-cache"
+	}
+	return latestOnly
 }
 
 func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) {
-	layer, ok := s.tileLayer(w, r)
+	served, ok := s.servedTileset(w, r, "", chi.URLParam(r, "layer"))
 	if !ok {
 		return
 	}
-	tj, err := s.backend(r).Tiler.TileJSON(r.Context(), layer.ID, s.baseURL(r))
+	tj, err := served.TileJSON(chi.URLParam(r, "layer"), s.baseURL(r))
 	if err != nil {
-		s.fail(w, r, err)
+		s.tileLayerError(w, r, err)
 		return
 	}
+	w.Header().Set("Cache-Control", s.cacheLatest(r))
 	writeJSON(w, tj)
 }
 
-func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) latestTile(w http.ResponseWriter, r *http.Request) { s.serveTile(w, r, "") }
+
+func (s *Server) versionedTile(w http.ResponseWriter, r *http.Request) {
+	s.serveTile(w, r, chi.URLParam(r, "version"))
+}
+
+// serveTile answers one tile from memory. Restricted tiles are audited once per user, layer,
+// tileset and hour, before the first of them leaves.
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, version string) {
 	z, x, y, err := tileCoords(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	layer, ok := s.tileLayer(w, r)
+	layer := chi.URLParam(r, "layer")
+	served, ok := s.servedTileset(w, r, version, layer)
 	if !ok {
 		return
 	}
-	if !layer.Public && !s.record(w, r, "tile "+layer.ID, fmt.Sprintf("%d/%d/%d", z, x, y)) {
-		return
-	}
-	mvt, err := s.backend(r).Tiler.Tile(r.Context(), layer.ID, z, x, y)
+	tile, err := served.Tile(layer, z, x, y)
 	if err != nil {
-		s.fail(w, r, err)
+		s.tileLayerError(w, r, err)
 		return
 	}
-	if layer.Public {
-		w.Header().Set("Cache-Control", "public, max-age=300")
-	} else {
-		w.Header().Set("Cache-Control", "private, no-store")
+	h := w.Header()
+	switch {
+	case served.Tileset.Audience == tiles.Restricted:
+		if err := s.tileAudit.record(r.Context(), s.backend(r).DB, auth.FromContext(r.Context()), layer, served.Version); err != nil {
+			s.logger.Error("audit trail not written: tiles refused", "err", err, "layer", layer)
+			jsonError(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
+			return
+		}
+		h.Set("Cache-Control", privately)
+	case version != "":
+		h.Set("Cache-Control", immutable)
+	default:
+		h.Set("Cache-Control", latestOnly)
 	}
-	if len(mvt) == 0 {
+	h.Set("Vary", "Accept-Encoding, Authorization, Cookie")
+	if tile.Gzipped == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
-	_, _ = w.Write(mvt)
+	writeTile(w, r, tile)
 }
 
-// tileLayer finds the layer in the role's catalog. A layer that only a restricted catalog has
-// is refused as such (401 or 403) rather than reported unknown.
-func (s *Server) tileLayer(w http.ResponseWriter, r *http.Request) (tiles.Layer, bool) {
-	id := chi.URLParam(r, "layer")
-	l, err := s.backend(r).Tiler.Layer(id)
-	if err == nil {
-		return l, true
+// writeTile sends the stored gzip bytes to clients that accept gzip, and decompresses for the
+// rest. Each representation has its own strong entity tag.
+func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) {
+	gz := acceptsGzip(r)
+	etag := `"` + tile.ETag + `"`
+	if !gz {
+		etag = `"` + tile.ETag + `-identity"`
 	}
-	if _, rerr := s.backends[auth.Planner].Tiler.Layer(id); rerr == nil {
-		auth.Allowed(w, r, auth.ReadAggregates)
-		return tiles.Layer{}, false
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := tile.Gzipped
+	if gz {
+		h.Set("Content-Encoding", "gzip")
+	} else {
+		plain, err := gunzip(body)
+		if err != nil {
+			http.Error(w, "corrupt tile", http.StatusInternalServerError)
+			return
+		}
+		body = plain
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "*" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		return q > 0
+	}
+	return false
+}
+
+func etagMatches(header, etag string) bool {
+	for _, candidate := range strings.Split(header, ",") {
+		c := strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+		if c == etag || c == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// tileLibrary is the library that holds a layer for the request's role: the role's own, or the
+// public one for the layers the restricted roles see as the public does.
+func (s *Server) tileLibrary(r *http.Request, layer string) *tiles.Library {
+	lib := s.backend(r).Tiles
+	if l, ok := tiles.Find(lib.Audience, layer); ok && l.OwnTileset(lib.Audience) != lib.Audience {
+		return s.backends[auth.Public].Tiles
+	}
+	return lib
+}
+
+// servedTileset finds the tileset of a layer a request names (the latest for ""), answering
+// the error. A release's public tiles are everyone's: roles that read restricted tiles get
+// them too.
+func (s *Server) servedTileset(w http.ResponseWriter, r *http.Request, version, layer string) (*tiles.Served, bool) {
+	lib := s.tileLibrary(r, layer)
+	served, err := lib.Version(version)
+	if errors.Is(err, tiles.ErrUnknownVersion) && lib.Audience == tiles.Restricted {
+		if public, perr := s.backends[auth.Public].Tiles.Version(version); perr == nil {
+			served, err = public, nil
+		}
+	}
+	switch {
+	case err == nil:
+		return served, true
+	case errors.Is(err, tiles.ErrNotRendered):
+		w.Header().Set("Retry-After", "30")
+		jsonError(w, http.StatusServiceUnavailable, "no tiles yet: run abitare aggregate and abitare release")
+	case errors.Is(err, tiles.ErrUnknownVersion):
+		s.tileLayerError(w, r, err)
+	default:
+		s.fail(w, r, err)
+	}
+	return nil, false
+}
+
+// tileLayerError answers a layer, version or tile error. A layer that only the restricted
+// catalog has is refused as such (401 or 403) rather than reported unknown.
+func (s *Server) tileLayerError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, tiles.ErrUnknownLayer) && !restricted(r) {
+		if _, ok := tiles.Find(tiles.Restricted, chi.URLParam(r, "layer")); ok {
+			auth.Allowed(w, r, auth.ReadAggregates)
+			return
+		}
+	}
+	if errors.Is(err, tiles.ErrUnknownVersion) {
+		jsonError(w, http.StatusNotFound, err.Error())
+		return
 	}
 	s.fail(w, r, err)
-	return tiles.Layer{}, false
 }
 
 func tileCoords(r *http.Request) (z, x, y int, err error) {
@@ -111,20 +262,28 @@ func tileCoords(r *http.Request) (z, x, y int, err error) {
 	return z, x, y, tiles.CheckTile(z, x, y)
 }
 
-// fail answers with a short plain message: 404 for an unknown layer, 400 for a bad request,
-// 500 (logged, not shown) for anything else.
+// fail answers with a short message: 404 for an unknown layer, 400 for a bad request, 500
+// (logged, not shown) for anything else.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, tiles.ErrUnknownLayer):
-		http.Error(w, err.Error(), http.StatusNotFound)
+		jsonError(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, tiles.ErrBadTile):
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		jsonError(w, http.StatusBadRequest, err.Error())
 	case r.Context().Err() != nil:
 		// The client went away; nothing to answer.
 	default:
 		s.logger.Error("request failed", "path", r.URL.Path, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		jsonError(w, http.StatusInternalServerError, "internal error")
 	}
+}
+
+// jsonError answers an error as JSON, the same shape auth.Deny uses.
+func jsonError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": message})
 }
 
 func (s *Server) baseURL(r *http.Request) string {

@@ -97,32 +97,37 @@ func exampleURLs(t *testing.T, db *testdb.DB) map[string]string {
 	if err := db.Pool.QueryRow(ctx, `SELECT max(id) FROM analysis_runs`).Scan(&run); err != nil {
 		t.Fatal(err)
 	}
+	var release int64
+	if err := db.Pool.QueryRow(ctx, `SELECT max(release_id) FROM tilesets`).Scan(&release); err != nil {
+		t.Fatal(err)
+	}
 	tile := maptile.At(orb.Point{10.925, 44.646}, 12)
 	purpose := url.QueryEscape("pipeline test: eviction prevention outreach")
 	return map[string]string{
-		"GET /api/session":                     "/api/session",
-		"POST /api/session":                    "/api/session",
-		"DELETE /api/session":                  "/api/session",
-		"GET /tiles/catalog.json":              "/tiles/catalog.json",
-		"GET /tiles/{layer}.json":              "/tiles/indicators.json",
-		"GET /tiles/{layer}/{z}/{x}/{y}.mvt":   fmt.Sprintf("/tiles/indicators/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y),
-		"GET /api/areas/{geography}/{id}":      "/api/areas/section/" + section,
-		"GET /api/overlap":                     "/api/overlap",
-		"GET /api/releases":                    "/api/releases",
-		"GET /api/open/{geography}":            "/api/open/h3_9?format=csv",
-		"GET /api/rankings":                    "/api/rankings?indicator=housing&geography=h3_9",
-		"GET /api/categories":                  "/api/categories?domain=housing",
-		"GET /api/rent-burden":                 "/api/rent-burden",
-		"GET /api/runs/{id}":                   fmt.Sprintf("/api/runs/%d", run),
-		"GET /api/targeting":                   "/api/targeting?geography=section&id=" + section + "&need=housing&purpose=" + purpose,
-		"GET /api/people/{pseudonym}/timeline": "/api/people/" + person + "/timeline?purpose=" + purpose,
-		"GET /api/linkage":                     "/api/linkage",
-		"GET /api/linkage/key":                 "/api/linkage/key",
-		"GET /api/admin/users":                 "/api/admin/users",
-		"GET /api/admin/tokens":                "/api/admin/tokens",
-		"GET /api/admin/audit":                 "/api/admin/audit?limit=5",
-		"GET /api/admin/audit/verify":          "/api/admin/audit/verify",
-		"GET /api/admin/releases":              "/api/admin/releases",
+		"GET /api/session":                             "/api/session",
+		"POST /api/session":                            "/api/session",
+		"DELETE /api/session":                          "/api/session",
+		"GET /tiles/catalog.json":                      "/tiles/catalog.json",
+		"GET /tiles/{layer}.json":                      "/tiles/indicators.json",
+		"GET /tiles/{layer}/{z}/{x}/{y}.mvt":           fmt.Sprintf("/tiles/indicators/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y),
+		"GET /tiles/{layer}/{version}/{z}/{x}/{y}.mvt": fmt.Sprintf("/tiles/indicators/r%d/%d/%d/%d.mvt", release, tile.Z, tile.X, tile.Y),
+		"GET /api/areas/{geography}/{id}":              "/api/areas/section/" + section,
+		"GET /api/overlap":                             "/api/overlap",
+		"GET /api/releases":                            "/api/releases",
+		"GET /api/open/{geography}":                    "/api/open/h3_9?format=csv",
+		"GET /api/rankings":                            "/api/rankings?indicator=housing&geography=h3_9",
+		"GET /api/categories":                          "/api/categories?domain=housing",
+		"GET /api/rent-burden":                         "/api/rent-burden",
+		"GET /api/runs/{id}":                           fmt.Sprintf("/api/runs/%d", run),
+		"GET /api/targeting":                           "/api/targeting?geography=section&id=" + section + "&need=housing&purpose=" + purpose,
+		"GET /api/people/{pseudonym}/timeline":         "/api/people/" + person + "/timeline?purpose=" + purpose,
+		"GET /api/linkage":                             "/api/linkage",
+		"GET /api/linkage/key":                         "/api/linkage/key",
+		"GET /api/admin/users":                         "/api/admin/users",
+		"GET /api/admin/tokens":                        "/api/admin/tokens",
+		"GET /api/admin/audit":                         "/api/admin/audit?limit=5",
+		"GET /api/admin/audit/verify":                  "/api/admin/audit/verify",
+		"GET /api/admin/releases":                      "/api/admin/releases",
 	}
 }
 
@@ -216,7 +221,7 @@ func checkLayersByRole(t *testing.T, base string, users map[auth.Role]testUser) 
 			switch {
 			case inCatalog && status != http.StatusOK && status != http.StatusNoContent:
 				t.Errorf("layer %s as %s: %d %s", layer, role, status, truncate(body))
-			case inCatalog && !role.Can(auth.ReadAggregates) && hdr.Get("Cache-Control") != "public, max-age=300":
+			case inCatalog && !role.Can(auth.ReadAggregates) && hdr.Get("Cache-Control") != "public, max-age=60":
 				t.Errorf("public layer %s as %s: Cache-Control %q", layer, role, hdr.Get("Cache-Control"))
 			case !inCatalog && role == auth.Public && status != http.StatusUnauthorized:
 				t.Errorf("restricted layer %s as anonymous: %d, want 401", layer, status)
@@ -406,7 +411,7 @@ func checkAuditTrail(t *testing.T, c *cli, db *testdb.DB, users map[auth.Role]te
 		action string
 		target string
 	}{
-		{auth.Planner, "tile indicators", "/"},
+		{auth.Planner, "tiles indicators", "tileset a"},
 		{auth.Planner, "ranking", "h3_9/housing"},
 		{auth.HousingOffice, "timeline", "person/"},
 		{auth.HousingOffice, "targeting list", "section/"},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/geo/hotspots"
+	"github.com/abitare/abitare/tiles"
 )
 
 func runAggregate(ctx context.Context, env *environment, args []string) error {
@@ -16,6 +17,7 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	seed := fs.Uint64("seed", 1, "hotspots: random seed (results are reproducible for a seed)")
 	fdr := fs.Float64("fdr", 0.05, "hotspots: Benjamini-Hochberg false-discovery rate")
 	floor := fs.Int("floor", aggregate.DefaultFloor, "adaptive hexagons: residents each must reach")
+	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted tiles: counts from 1 to min-count-1 are withheld (env ABITARE_MIN_COUNT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,5 +70,6 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "adaptive hexagons: %d cells, each the finest reaching %d residents\n", n, *floor)
-	return nil
+	_, err = renderTileset(ctx, env, *dbURL, db, tiles.Restricted, *minCount)
+	return err
 }

@@ -142,6 +142,10 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("database roles enforce the same split", func(t *testing.T) { checkDatabaseRoles(t, db) })
 	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
 	t.Run("audit trail records and verifies", func(t *testing.T) { checkAuditTrail(t, c, db, users) })
+	t.Run("tile archives equal on-the-fly tiles", func(t *testing.T) { checkArchivesMatchOnTheFly(t, db) })
+	t.Run("tile caching and versions", func(t *testing.T) { checkTileCaching(t, anon.URL, users) })
+	t.Run("restricted tiles audited per hour", func(t *testing.T) { checkRestrictedTilesAuditedPerHour(t, anon.URL, c, db) })
+	t.Run("two releases served side by side", func(t *testing.T) { checkTwoReleases(t, anon.URL, c, srv, users) })
 	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db, users) })
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
+	"github.com/abitare/abitare/tiles"
 )
 
 func runRelease(ctx context.Context, env *environment, args []string) error {
@@ -34,7 +36,11 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(m)
+		if err := enc.Encode(m); err != nil {
+			return err
+		}
+		_, err := renderTileset(ctx, &environment{stdout: io.Discard, logger: env.logger}, *dbURL, db, tiles.Public, 0)
+		return err
 	}
 	fmt.Fprintf(env.stdout, "release %d: %s, threshold %d, %s\nkey %s\nperiods %v; health published at %v only\n",
 		m.ID, m.Method, m.Threshold, m.Budget, m.KeyID, m.Periods, m.HealthGeographies)
@@ -48,7 +54,8 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 		u := m.Utility[g]
 		fmt.Fprintf(env.stdout, "%-13s %9d %11d %15.3f %13.3f\n", g, u.Figures, m.Summary[g][disclosure.Suppressed], u.RateMAE, u.CountMAE)
 	}
-	return nil
+	_, err = renderTileset(ctx, env, *dbURL, db, tiles.Public, 0)
+	return err
 }
 
 // cliActor names the operating-system user of a command in manifests and the audit trail.

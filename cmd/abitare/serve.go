@@ -17,12 +17,14 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	publicDB := fs.String("public-database-url", env.getenv("ABITARE_PUBLIC_DATABASE_URL"),
 		"serve anonymous users through this login role, a member of abitare_public (env ABITARE_PUBLIC_DATABASE_URL; default: the server's connection switched to abitare_public)")
 	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted layers: counts from 1 to min-count-1 are withheld (env ABITARE_MIN_COUNT); public figures follow the release")
+	retention := fs.Duration("tile-retention", envDuration(env, "ABITARE_TILE_RETENTION", defaultTileRetention), "how long tiles of a superseded release or analysis run stay served, for maps still open on them (env ABITARE_TILE_RETENTION)")
+	poll := fs.Duration("tile-poll", 15*time.Second, "how often to look for a new release or analysis run")
 	insecure := fs.Bool("insecure-cookies", env.getenv("ABITARE_INSECURE_COOKIES") == "1", "session cookie without the Secure flag, for plain HTTP from another host (env ABITARE_INSECURE_COOKIES=1)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	srv, closeAll, err := openServer(ctx, web.Config{Addr: *addr, PublicURL: *publicURL, InsecureCookies: *insecure},
-		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, MinCount: *minCount}, env.logger)
+		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, MinCount: *minCount, TileRetention: *retention}, env.logger)
 	if err != nil {
 		return err
 	}
@@ -30,6 +32,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := srv.Open(); err != nil {
 		return err
 	}
+	srv.WatchTiles(ctx, *poll)
 	<-ctx.Done()
 	env.logger.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -44,6 +47,7 @@ func openServer(ctx context.Context, cfg web.Config, opt web.BackendOptions, log
 	if err != nil {
 		return nil, nil, err
 	}
+	opt.TileWriter, opt.Logger = db, logger
 	backends, err := web.OpenBackends(ctx, opt)
 	if err != nil {
 		db.Close()
@@ -55,6 +59,13 @@ func openServer(ctx context.Context, cfg web.Config, opt web.BackendOptions, log
 
 func envOr(env *environment, name, def string) string {
 	if v := env.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(env *environment, name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(env.getenv(name)); err == nil {
 		return v
 	}
 	return def

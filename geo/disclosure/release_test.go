@@ -132,3 +132,14 @@ func TestPublishRefusesCountsWithoutCellKeys(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestWithheld(t *testing.T) {
+	for _, c := range []struct {
+		count, threshold int
+		withheld         bool
+	}{{0, 5, false}, {1, 5, true}, {4, 5, true}, {5, 5, false}, {120, 5, false}, {1, 1, false}, {2, 3, true}} {
+		if got := disclosure.Withheld(c.count, c.threshold); got != c.withheld {
+			t.Errorf("Withheld(%d, %d) = %v", c.count, c.threshold, got)
+		}
+	}
+}

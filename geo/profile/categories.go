@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/jackc/pgx/v5"
 )
@@ -90,7 +91,7 @@ func (r *Reader) risk(dim, cat string, in, residents int, total [2]int) Category
 	rest, restIn := total[0]-residents, total[1]-in
 	// The complement's count is published implicitly by the total: withhold the relative risk
 	// when it is small, or when there is no complement.
-	if rest > 0 && (restIn == 0 || restIn >= r.MinCount) {
+	if rest > 0 && !disclosure.Withheld(restIn, r.MinCount) {
 		rr, rlo, rhi := stats.RelativeRisk(in, float64(residents), restIn, float64(rest), aggregate.Level)
 		k.RR, k.RRLow, k.RRHigh = round(&rr), round(&rlo), round(&rhi)
 	}

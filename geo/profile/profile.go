@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -231,7 +232,7 @@ func (r *Reader) status(count int, defined bool) string {
 	switch {
 	case !defined:
 		return "not_applicable"
-	case count > 0 && count < r.MinCount:
+	case disclosure.Withheld(count, r.MinCount):
 		return "withheld"
 	}
 	return "published"
