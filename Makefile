@@ -8,7 +8,7 @@ SEED ?= 1
 ADDR ?= 127.0.0.1:8080
 WEB_SRC := $(shell find web/app/src -type f 2>/dev/null) web/app/build.mjs web/app/package.json
 
-.PHONY: all build web demo demo-load test vet bench clean
+.PHONY: all build web demo demo-load test vet bench bench-tiles clean
 
 all: build
 
@@ -77,6 +77,13 @@ bench: web
 	.ci/bench-report ingest "make bench   # $(BENCH_INGEST)" < test-output/bench-ingest.txt; \
 	$(BENCH_AGGREGATE) | tee test-output/bench-aggregate.txt; \
 	.ci/bench-report aggregate "make bench   # $(BENCH_AGGREGATE)" < test-output/bench-aggregate.txt
+	$(MAKE) bench-tiles
+
+# Tiles under load on the demo city (make demo-load first): our server against nginx serving the
+# same bytes and against ST_AsMVT per request (pg_tileserv's way), with wrk; then the map's
+# first view in headless Chromium. The figures go to BENCHMARKS.md.
+bench-tiles: build
+	@DATABASE_URL="$$(.ci/devdb)" .ci/bench-tiles
 
 clean:
 	rm -rf bin $(DEMO_DIR) test-output web/ui/dist/*.js web/ui/dist/*.css web/ui/dist/*.html

@@ -189,13 +189,7 @@ func renderLayer(ctx context.Context, db *pgxpool.Pool, l Layer, s *Source, minC
 }
 
 func createReadyTable(ctx context.Context, tx pgx.Tx, s *Source, minCount int) error {
-	cols := []string{"ST_Transform(f.geom, 3857) AS geom", "f.minzoom", "f.maxzoom"}
-	if s.hasFID {
-		cols = append(cols, "f.fid")
-	}
-	for _, c := range s.Columns() {
-		cols = append(cols, "f."+c)
-	}
+	cols := readyColumns(s)
 	for _, sql := range []string{
 		`SET LOCAL work_mem = '256MB'`,
 		`SET LOCAL jit = off`,

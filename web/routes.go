@@ -20,6 +20,7 @@ func (s *Server) Routes() []Route {
 	pub, agg, people := auth.ReadPublished, auth.ReadAggregates, auth.ReadPeople
 	link, admin := auth.ManageLinkage, auth.Administer
 	return []Route{
+		{"GET", "/", pub, s.index},
 		{"GET", "/api/session", pub, s.whoami},
 		{"POST", "/api/session", pub, s.login},
 		{"DELETE", "/api/session", pub, s.logout},

@@ -14,15 +14,8 @@ import (
 
 // whoami tells the web app who is logged in and what the role may do.
 func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
-	p := auth.FromContext(r.Context())
-	perms := []auth.Permission{}
-	for _, perm := range auth.Permissions {
-		if p.Role.Can(perm) {
-			perms = append(perms, perm)
-		}
-	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, map[string]any{"user": p.User, "role": p.Role, "via": p.Via, "permissions": perms})
+	writeJSON(w, sessionInfo(auth.FromContext(r.Context())))
 }
 
 type credentials struct {

@@ -34,6 +34,8 @@ type catalogEntry struct {
 	MinZoom     int               `json:"minzoom"`
 	MaxZoom     int               `json:"maxzoom"`
 	TileJSON    string            `json:"tilejson"`
+	// Source is the TileJSON itself, so that a map needs no request per layer.
+	Source *tiles.TileJSON `json:"source,omitempty"`
 }
 
 // tileCatalog lists the layers of the request's audience, with the version served.
@@ -42,10 +44,16 @@ func (s *Server) tileCatalog(r *http.Request) map[string]any {
 	lib := s.backend(r).Tiles
 	entries := []catalogEntry{}
 	for _, l := range tiles.Catalog(lib.Audience) {
-		entries = append(entries, catalogEntry{
+		e := catalogEntry{
 			ID: l.ID, Title: l.Title, Description: l.Source(lib.Audience).Description, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom,
 			TileJSON: base + "/tiles/" + l.ID + ".json",
-		})
+		}
+		if served := s.tileLibrary(r, l.ID).Latest(); served != nil {
+			if tj, err := served.TileJSON(l.ID, base); err == nil {
+				e.Source = &tj
+			}
+		}
+		entries = append(entries, e)
 	}
 	out := map[string]any{"layers": entries}
 	if latest := lib.Latest(); latest != nil {

@@ -8,11 +8,14 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare/geo/disclosure"
+	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/hotspots"
 	"github.com/abitare/abitare/geo/modena"
 	"github.com/abitare/abitare/geo/tessellate"
 	"github.com/abitare/abitare/geo/zones"
 	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/tiles"
 )
 
 // BenchmarkAggregateCity aggregates a city of ABITARE_BENCH_PEOPLE residents (default
@@ -89,4 +92,33 @@ func BenchmarkAggregateCity(b *testing.B) {
 	b.ReportMetric(aggregation.Seconds()/float64(b.N), "aggregate-s")
 	b.ReportMetric(spots.Seconds()/float64(b.N), "hotspots-s")
 	b.ReportMetric(aggregation.Seconds()/scan.Seconds(), "aggregate/scan")
+	reportTiles(b, db)
+}
+
+// reportTiles renders every tile archive of the city, restricted and (after a release) public,
+// and reports the time and the features rendered per second, which stays flat as the city
+// grows if the cost is linear in the features.
+func reportTiles(b *testing.B, db *testdb.DB) {
+	ctx := context.Background()
+	if _, err := aggregate.StoreAdaptive(ctx, db.Pool, aggregate.DefaultFloor); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := disclosure.Publish(ctx, db.Pool, disclosure.Options{Params: cellkey.DefaultParams(),
+		MinResidents: disclosure.DefaultMinResidents, By: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	var elapsed time.Duration
+	var features int64
+	for _, a := range []tiles.Audience{tiles.Restricted, tiles.Public} {
+		ts, err := tiles.Render(ctx, db.Pool, a, tiles.RenderOptions{MinCount: 5})
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed += ts.Elapsed
+		for _, ar := range ts.Archives {
+			features += ar.Features
+		}
+	}
+	b.ReportMetric(elapsed.Seconds(), "tiles-s")
+	b.ReportMetric(float64(features)/elapsed.Seconds(), "tile-features/s")
 }

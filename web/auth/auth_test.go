@@ -148,3 +148,33 @@ func TestThrottle(t *testing.T) {
 		t.Fatal("locked after a success")
 	}
 }
+
+func TestCredentialCache(t *testing.T) {
+	var c credentialCache
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	u := User{ID: 7, Username: "pia", Role: Planner}
+	if _, ok := c.get([]byte("h"), now); ok {
+		t.Fatal("empty cache answered")
+	}
+	c.put([]byte("h"), u, now)
+	if got, ok := c.get([]byte("h"), now.Add(CacheTTL-time.Second)); !ok || got != u {
+		t.Fatalf("cached user: %+v %v", got, ok)
+	}
+	if _, ok := c.get([]byte("h"), now.Add(CacheTTL+time.Second)); ok {
+		t.Fatal("entry outlived its TTL")
+	}
+	c.forget([]byte("h"))
+	if _, ok := c.get([]byte("h"), now); ok {
+		t.Fatal("forgotten entry answered")
+	}
+	for i := range maxCached + 5 {
+		c.put([]byte{byte(i), byte(i >> 8), byte(i >> 16)}, u, now)
+	}
+	if len(c.entries) > maxCached {
+		t.Fatalf("cache grew to %d entries", len(c.entries))
+	}
+	c.clear()
+	if _, ok := c.get([]byte{1, 0, 0}, now); ok {
+		t.Fatal("cleared entry answered")
+	}
+}

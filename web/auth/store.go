@@ -45,7 +45,8 @@ type Token struct {
 // Store keeps users, tokens and sessions in the database; it runs as the server's own user,
 // since it must read credentials before any role is known.
 type Store struct {
-	DB *pgxpool.Pool
+	DB    *pgxpool.Pool
+	cache credentialCache
 }
 
 // AddUser creates a user with a password.
@@ -101,6 +102,7 @@ func (s *Store) SetDisabled(ctx context.Context, username string, disabled bool)
 }
 
 func (s *Store) update(ctx context.Context, username, sql string, arg any) error {
+	defer s.cache.clear()
 	return pgx.BeginFunc(ctx, s.DB, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, sql, username, arg).Scan(&id); errors.Is(err, pgx.ErrNoRows) {
@@ -156,6 +158,7 @@ func (s *Store) Session(ctx context.Context, secret string) (User, error) {
 
 // Logout ends a session.
 func (s *Store) Logout(ctx context.Context, secret string) error {
+	s.cache.forget(hashSecret(secret))
 	_, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashSecret(secret))
 	return err
 }
@@ -193,6 +196,7 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 
 // RevokeToken stops a token from working.
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	defer s.cache.clear()
 	tag, err := s.DB.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
 	if err != nil {
 		return fmt.Errorf("revoke token %d: %w", id, err)
@@ -210,14 +214,21 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (User, error) {
 		RETURNING u.id, u.username, u.role, u.disabled, u.created_at`, secret)
 }
 
+// lookup finds the user of a secret, from the cache when it was verified in the last CacheTTL.
 func (s *Store) lookup(ctx context.Context, sql, secret string) (User, error) {
+	hash := hashSecret(secret)
+	now := time.Now()
+	if u, ok := s.cache.get(hash, now); ok {
+		return u, nil
+	}
 	var u User
-	err := s.DB.QueryRow(ctx, sql, hashSecret(secret)).Scan(&u.ID, &u.Username, &u.Role, &u.Disabled, &u.CreatedAt)
+	err := s.DB.QueryRow(ctx, sql, hash).Scan(&u.ID, &u.Username, &u.Role, &u.Disabled, &u.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, ErrBadCredentials
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("look up credentials: %w", err)
 	}
+	s.cache.put(hash, u, now)
 	return u, nil
 }

@@ -83,3 +83,29 @@ func TestHandlerEmbedded(t *testing.T) {
 		t.Errorf("GET /: status %d", res.StatusCode)
 	}
 }
+
+// Files are sent gzip-compressed to browsers that accept it, plain to others, and answered 304
+// when the browser has them.
+func TestCompressedAndRevalidated(t *testing.T) {
+	script := strings.Repeat("console.log('abitare');\n", 200)
+	h := handlerFor(fstest.MapFS{"index.html": {Data: []byte("<title>x</title>")}, "app.js": {Data: []byte(script)}})
+	req := httptest.NewRequest(http.MethodGet, "/app.js", nil)
+	req.Header.Set("Accept-Encoding", "gzip, br")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	if res.Header.Get("Content-Encoding") != "gzip" || rec.Body.Len() >= len(script)/4 {
+		t.Fatalf("gzip answer: encoding %q, %d bytes of %d", res.Header.Get("Content-Encoding"), rec.Body.Len(), len(script))
+	}
+	etag := res.Header.Get("ETag")
+	req.Header.Set("If-None-Match", etag)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match %s: %d, want 304", etag, rec.Code)
+	}
+	res, body := get(t, h, "/app.js")
+	if res.Header.Get("Content-Encoding") != "" || body != script || res.Header.Get("ETag") == etag {
+		t.Errorf("plain answer: encoding %q, %d bytes, ETag %q", res.Header.Get("Content-Encoding"), len(body), res.Header.Get("ETag"))
+	}
+}

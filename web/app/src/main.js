@@ -137,6 +137,7 @@ const state = {
   rankingNote: '',
   breaks: null, // {key, values}
   available: new Set(PUBLIC_LAYERS),
+  tileSources: {}, // layer -> TileJSON, from the catalog
   session: ANONYMOUS, // GET /api/session
   release: null, // latest public release (GET /api/releases)
   loginOpen: false,
@@ -985,19 +986,31 @@ async function errorText(res) {
   return text.trim().slice(0, 300) || `HTTP ${res.status}`;
 }
 
+// What the server inlined in the page for the first view: the session, the catalog with each
+// layer's TileJSON and the latest release (absent when the page is served as a static file).
+function takeBoot() {
+  const el = document.getElementById('abitare-boot');
+  if (!el) return null;
+  el.remove(); // read once: after a login the session and catalog are asked for again
+  try { return JSON.parse(el.textContent); } catch { return null; }
+}
+
+function parseSession(s) {
+  return {
+    user: typeof s.user === 'string' ? s.user : '',
+    role: typeof s.role === 'string' && s.role ? s.role : 'public',
+    via: typeof s.via === 'string' ? s.via : 'anonymous',
+    permissions: Array.isArray(s.permissions) ? s.permissions.map(String) : [PERM.published],
+    legacy: false,
+  };
+}
+
 async function readSession() {
   try {
     const res = await apiFetch(new URL('session', apiBase), { cache: 'no-store' });
     if (res.status === 404) return LEGACY;
     if (!res.ok) return ANONYMOUS;
-    const s = await res.json();
-    return {
-      user: typeof s.user === 'string' ? s.user : '',
-      role: typeof s.role === 'string' && s.role ? s.role : 'public',
-      via: typeof s.via === 'string' ? s.via : 'anonymous',
-      permissions: Array.isArray(s.permissions) ? s.permissions.map(String) : [PERM.published],
-      legacy: false,
-    };
+    return parseSession(await res.json());
   } catch {
     return ANONYMOUS;
   }
@@ -1034,7 +1047,8 @@ async function reloadForSession() {
   if (seq !== sessionSeq) return;
   sessionReloading = false;
   state.session = session;
-  state.available = catalog || new Set(can(PERM.aggregates) ? RESTRICTED_LAYERS : PUBLIC_LAYERS);
+  state.available = catalog?.layers || new Set(can(PERM.aggregates) ? RESTRICTED_LAYERS : PUBLIC_LAYERS);
+  state.tileSources = catalog?.sources || {};
   if (session.user) { state.loginOpen = false; state.loginError = null; }
   state.targeting = null;
   targetingPrefs = { need: TARGET_DOMAINS[0], purpose: '' };
@@ -1492,7 +1506,11 @@ function outlineLayers(src) {
 function buildStyle(available) {
   const sources = {};
   for (const name of [...ALL_SOURCES, ...BASE_LAYERS]) {
-    if (available.has(name)) sources[name] = { type: 'vector', url: tileJSON(name) };
+    if (!available.has(name)) continue;
+    const tj = state.tileSources[name];
+    sources[name] = tj
+      ? { type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom, maxzoom: tj.maxzoom, bounds: tj.bounds, attribution: tj.attribution }
+      : { type: 'vector', url: tileJSON(name) };
   }
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
   const cur = currentSource();
@@ -1520,7 +1538,8 @@ function buildStyle(available) {
   for (const src of ALL_SOURCES) {
     if (available.has(src)) layers.push(...outlineLayers(src));
   }
-  return { version: 8, name: 'abitare', sources, layers };
+  // No fade-in of the first view: the map is idle, and its figures readable, at once.
+  return { version: 8, name: 'abitare', sources, layers, transition: { duration: 0, delay: 0 } };
 }
 
 // Diagonal hatching for unstable rates (drawn over the fill).
@@ -1539,14 +1558,26 @@ function hatchImage() {
   return { image: { width: size, height: size, data }, options: { pixelRatio: ratio } };
 }
 
+// The layers of a catalog answer, and each one's TileJSON when the catalog carries it (then the
+// map needs no request per layer before its first tiles).
+function parseCatalog(cat) {
+  const sources = {};
+  const list = [];
+  for (const l of cat?.layers || []) {
+    const id = typeof l === 'string' ? l : l.id;
+    if (!id) continue;
+    list.push(id);
+    if (l.source && Array.isArray(l.source.tiles)) sources[id] = l.source;
+  }
+  return list.length ? { layers: new Set(list), sources } : null;
+}
+
 // Ask the catalog which layers the caller's role may see (null if it cannot be read).
 async function readCatalog() {
   try {
     const res = await apiFetch(new URL('catalog.json', tilesBase), { cache: 'no-store' });
     if (!res.ok) return null;
-    const cat = await res.json();
-    const list = (cat.layers || []).map((l) => (typeof l === 'string' ? l : l.id)).filter(Boolean);
-    return list.length ? new Set(list) : null;
+    return parseCatalog(await res.json());
   } catch {
     return null;
   }
@@ -1908,10 +1939,14 @@ async function start() {
   const areaParam = hashParams().get('area');
 
   // Who is asking decides the catalog (and so the views) and the panels.
-  const [session, catalog, release] = await Promise.all([readSession(), readCatalog(), readRelease()]);
+  const boot = takeBoot();
+  const [session, catalog, release] = boot
+    ? [parseSession(boot.session || {}), parseCatalog(boot.catalog), boot.release || null]
+    : await Promise.all([readSession(), readCatalog(), readRelease()]);
   state.session = session;
   state.release = release;
-  state.available = catalog || new Set(can(PERM.aggregates) ? RESTRICTED_LAYERS : PUBLIC_LAYERS);
+  state.available = catalog?.layers || new Set(can(PERM.aggregates) ? RESTRICTED_LAYERS : PUBLIC_LAYERS);
+  state.tileSources = catalog?.sources || {};
   normalizeView();
   syncHash();
   applyStrings();
@@ -1926,6 +1961,7 @@ async function start() {
       maxZoom: 18,
       maxBounds: MAX_BOUNDS,
       hash: 'map',
+      fadeDuration: 0,
       attributionControl: false,
       dragRotate: false,
       pitchWithRotate: false,

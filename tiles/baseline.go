@@ -1,0 +1,71 @@
+package tiles
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ReadyTable is a layer's tile-ready table kept as a plain table, for a tile server that cuts
+// each tile per request with ST_AsMVT (pg_tileserv's approach, against a table that has the
+// figures pivoted already): the baseline of the tile benchmark.
+type ReadyTable struct {
+	Layer  Layer
+	Table  string
+	source *Source
+	query  string
+}
+
+// CreateReadyTable (re)creates table from the layer's features as the audience sees them.
+func CreateReadyTable(ctx context.Context, db *pgxpool.Pool, audience Audience, layer, table string, minCount int) (*ReadyTable, error) {
+	l, ok := Find(audience, layer)
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownLayer, layer)
+	}
+	s := l.Source(audience)
+	name := pgx.Identifier{table}.Sanitize()
+	cols := readyColumns(s)
+	for _, sql := range []string{
+		`SET jit = off`,
+		`DROP TABLE IF EXISTS ` + name,
+		`CREATE TABLE ` + name + ` AS SELECT ` + strings.Join(cols, ", ") + ` FROM (` + s.featuresSQL(minCount) + `) f WHERE f.geom IS NOT NULL`,
+		`CREATE INDEX ON ` + name + ` USING gist (geom)`,
+		`ANALYZE ` + name,
+	} {
+		if _, err := db.Exec(ctx, sql); err != nil {
+			return nil, fmt.Errorf("tile-ready table %s: %w", table, err)
+		}
+	}
+	q := `SELECT ` + asMVT(l.ID, s) + ` FROM (
+		SELECT ` + mvtColumns(s, "r.geom") + `
+		FROM ` + name + ` r CROSS JOIN (SELECT $2::int AS x, $3::int AS y) t
+		WHERE r.geom && ST_TileEnvelope($1, $2, $3, margin => ` + strconv.Itoa(buffer) + `.0 / ` + strconv.Itoa(extent) + `)
+		  AND $1 BETWEEN r.minzoom AND r.maxzoom
+	) q WHERE q.geom IS NOT NULL`
+	return &ReadyTable{Layer: l, Table: table, source: s, query: q}, nil
+}
+
+// Tile cuts one tile from the table.
+func (r *ReadyTable) Tile(ctx context.Context, db *pgxpool.Pool, z, x, y int) ([]byte, error) {
+	var mvt []byte
+	if err := db.QueryRow(ctx, r.query, z, x, y).Scan(&mvt); err != nil {
+		return nil, fmt.Errorf("tile %s/%d/%d/%d: %w", r.Layer.ID, z, x, y, err)
+	}
+	return mvt, nil
+}
+
+// readyColumns is the select list of a tile-ready table from the features f.
+func readyColumns(s *Source) []string {
+	cols := []string{"ST_Transform(f.geom, 3857) AS geom", "f.minzoom", "f.maxzoom"}
+	if s.hasFID {
+		cols = append(cols, "f.fid")
+	}
+	for _, c := range s.Columns() {
+		cols = append(cols, "f."+c)
+	}
+	return cols
+}
