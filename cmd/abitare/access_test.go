@@ -104,6 +104,7 @@ func exampleURLs(t *testing.T, db *testdb.DB) map[string]string {
 	tile := maptile.At(orb.Point{10.925, 44.646}, 12)
 	purpose := url.QueryEscape("pipeline test: eviction prevention outreach")
 	return map[string]string{
+		"GET /":                                        "/",
 		"GET /api/session":                             "/api/session",
 		"POST /api/session":                            "/api/session",
 		"DELETE /api/session":                          "/api/session",
