@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -30,6 +31,11 @@ type Config struct {
 	// InsecureCookies drops the Secure flag of the session cookie: only for a server reached
 	// over plain HTTP from another host (browsers accept Secure cookies from localhost).
 	InsecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are
+	// believed; from anyone else they are ignored.
+	TrustedProxies []netip.Prefix
+	// MetricsFrom are the networks, besides loopback, that may read /metrics.
+	MetricsFrom []netip.Prefix
 }
 
 // Server serves the observatory over HTTP.
@@ -37,6 +43,8 @@ type Server struct {
 	cfg      Config
 	users    *auth.Store
 	throttle *auth.Throttle
+	logins   *loginGuard
+	metrics  *metrics
 	backends Backends
 	// tileAudit records restricted tile reads once per user, layer, tileset and hour.
 	tileAudit tileAudit
@@ -48,10 +56,14 @@ type Server struct {
 // NewServer wires the routes; call Open to start listening. users identifies requests with the
 // server's own connection; backends serve each role.
 func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Logger) *Server {
-	s := &Server{cfg: cfg, users: users, throttle: auth.NewThrottle(), backends: backends, logger: logger}
+	s := &Server{cfg: cfg, users: users, throttle: auth.NewThrottle(), logins: newLoginGuard(), backends: backends, logger: logger,
+		metrics: newMetrics(backends)}
+	s.tileAudit.appended = func(err error) { s.metrics.audited("tiles", err) }
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
@@ -62,11 +74,13 @@ func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Lo
 // Handler returns the router, for tests and for embedding.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer)
+	r.Use(requestID, s.clientAddress, s.logRequests, s.metrics.observe, middleware.Recoverer, s.securityHeaders)
 	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/css", "application/javascript", "text/javascript"))
 	r.Get("/healthz", s.health)
+	r.Get("/readyz", s.ready)
+	r.Get("/metrics", s.serveMetrics)
 	r.Group(func(r chi.Router) {
-		r.Use(s.users.Identify(s.fail), varyByCredentials)
+		r.Use(sameOriginWrites, s.users.Identify(s.fail), noteUser, varyByCredentials, noStoreForUsers)
 		for _, rt := range s.Routes() {
 			r.With(auth.Require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
 		}
@@ -127,7 +141,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r)
+		note := &requestNote{}
+		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), requestNoteKey{}, note)))
 		level := slog.LevelInfo
 		if ww.Status() < 400 && strings.HasPrefix(r.URL.Path, "/tiles/") && strings.HasSuffix(r.URL.Path, ".mvt") {
 			// A map reads tiles by the hundred: logging each would cost more than serving it.
@@ -140,6 +155,24 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", time.Since(start)),
-			slog.String("request_id", middleware.GetReqID(r.Context())))
+			slog.String("request_id", middleware.GetReqID(r.Context())), slog.String("client", clientOf(r)),
+			slog.String("user", note.user), slog.String("role", note.role))
+	})
+}
+
+// requestNote carries to the request log what is learnt of a request on its way: who sent it.
+type requestNote struct{ user, role string }
+
+type requestNoteKey struct{}
+
+// noteUser records the request's user for its log line, so that refusals (401, 403) and
+// everything else are logged with who asked.
+func noteUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if note, ok := r.Context().Value(requestNoteKey{}).(*requestNote); ok {
+			p := auth.FromContext(r.Context())
+			note.user, note.role = p.Actor(), string(p.Role)
+		}
+		next.ServeHTTP(w, r)
 	})
 }

@@ -31,24 +31,42 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		auth.Deny(w, http.StatusBadRequest, `send {"username": ..., "password": ...} as JSON`)
 		return
 	}
-	name := strings.ToLower(c.Username)
-	if s.throttle.Locked(name, time.Now()) {
-		s.logger.Warn("login locked", "username", name, "remote", r.RemoteAddr)
+	name, client := strings.ToLower(c.Username), clientOf(r)
+	if !s.logins.allow(client) {
+		s.logger.Warn("login rate limited", "username", name, "client", client)
+		w.Header().Set("Retry-After", "2")
+		auth.Deny(w, http.StatusTooManyRequests, "too many logins: try again in a moment")
+		return
+	}
+	// A failure is counted before the password is checked, so that simultaneous tries cannot
+	// all slip under the limit; a success gives it back.
+	reservation, ok := s.throttle.Reserve(name, client, time.Now())
+	if !ok {
+		s.logger.Warn("login locked", "username", name, "client", client)
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.throttle.Window.Seconds())))
-		auth.Deny(w, http.StatusTooManyRequests, "too many wrong passwords for this user: try again later")
+		auth.Deny(w, http.StatusTooManyRequests, "too many wrong passwords: try again later")
+		return
+	}
+	release, ok := s.logins.acquire(r.Context())
+	if !ok {
+		reservation.Succeeded() // not a failure: the password was never checked
+		w.Header().Set("Retry-After", "1")
+		auth.Deny(w, http.StatusServiceUnavailable, "the server is busy checking passwords: try again in a moment")
 		return
 	}
 	u, secret, err := s.users.Login(r.Context(), c.Username, c.Password)
+	release()
 	if errors.Is(err, auth.ErrBadCredentials) {
-		s.throttle.Failed(name, time.Now())
-		s.logger.Warn("login refused", "username", name, "remote", r.RemoteAddr)
+		reservation.Failed()
+		s.logger.Warn("login refused", "username", name, "client", client)
 		auth.Deny(w, http.StatusUnauthorized, "wrong user name or password")
 		return
 	} else if err != nil {
+		reservation.Succeeded()
 		s.fail(w, r, err)
 		return
 	}
-	s.throttle.Succeeded(name)
+	reservation.Succeeded()
 	if _, err := audit.Append(r.Context(), s.users.DB, audit.Event{Actor: u.Username, Role: string(u.Role), Action: "login", Target: "session"}); err != nil {
 		s.fail(w, r, err)
 		return
@@ -89,6 +107,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, action, target s
 	p := auth.FromContext(r.Context())
 	_, err := audit.Append(r.Context(), s.backend(r).DB, audit.Event{Actor: p.Actor(), Role: string(p.Role),
 		Action: action, Target: target, Purpose: purpose(r)})
+	s.metrics.audited("api", err)
 	if err != nil {
 		s.logger.Error("audit trail not written: access refused", "err", err, "action", action)
 		http.Error(w, "the access cannot be recorded, so it is refused", http.StatusServiceUnavailable)

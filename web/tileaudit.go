@@ -19,6 +19,8 @@ type tileAudit struct {
 	mu    sync.Mutex
 	sweep time.Time // last removal of past hours' keys
 	now   func() time.Time
+	// appended, when set, is told of each append and its result (for the metrics).
+	appended func(error)
 }
 
 type tileAuditKey struct {
@@ -41,6 +43,9 @@ func (a *tileAudit) record(ctx context.Context, db audit.Querier, p auth.Princip
 		hour := time.Unix(key.hour*3600, 0).UTC().Format("2006-01-02T15")
 		_, e.err = audit.Append(context.WithoutCancel(ctx), db, audit.Event{Actor: key.user, Role: key.role,
 			Action: "tiles " + layer, Target: "tileset " + version + " hour " + hour})
+		if a.appended != nil {
+			a.appended(e.err)
+		}
 		if e.err != nil {
 			a.seen.Delete(key) // the next request tries again
 		}

@@ -129,15 +129,16 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, version strin
 	}
 	h.Set("Vary", "Accept-Encoding, Authorization, Cookie")
 	if tile.Gzipped == nil {
+		s.metrics.tiles.WithLabelValues(string(served.Tileset.Audience), "204").Inc()
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	writeTile(w, r, tile)
+	s.metrics.tiles.WithLabelValues(string(served.Tileset.Audience), strconv.Itoa(writeTile(w, r, tile))).Inc()
 }
 
 // writeTile sends the stored gzip bytes to clients that accept gzip, and decompresses for the
 // rest. Each representation has its own strong entity tag.
-func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) {
+func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) (status int) {
 	gz := acceptsGzip(r)
 	etag := `"` + tile.ETag + `"`
 	if !gz {
@@ -148,7 +149,7 @@ func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) {
 	h.Set("Content-Type", "application/vnd.mapbox-vector-tile")
 	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return http.StatusNotModified
 	}
 	body := tile.Gzipped
 	if gz {
@@ -156,13 +157,14 @@ func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) {
 	} else {
 		plain, err := gunzip(body)
 		if err != nil {
-			http.Error(w, "corrupt tile", http.StatusInternalServerError)
-			return
+			jsonError(w, http.StatusInternalServerError, "corrupt tile")
+			return http.StatusInternalServerError
 		}
 		body = plain
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
+	return http.StatusOK
 }
 
 func acceptsGzip(r *http.Request) bool {

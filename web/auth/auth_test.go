@@ -3,7 +3,9 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,27 +127,83 @@ func TestStoreLoginTokensAndSessions(t *testing.T) {
 	}
 }
 
-func TestThrottle(t *testing.T) {
+func TestThrottleReservesBeforeChecking(t *testing.T) {
 	th := NewThrottle()
-	start := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
-	for i := range 5 {
-		if th.Locked("pia", start) {
-			t.Fatalf("locked after %d failures", i)
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	// Forty wrong passwords for one account at once: five get a try.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	tries := 0
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r, ok := th.Reserve("pia", "10.0.0.1", now); ok {
+				r.Failed()
+				mu.Lock()
+				tries++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if tries != th.MaxPerAccount {
+		t.Fatalf("%d of 40 simultaneous tries went through, want %d", tries, th.MaxPerAccount)
+	}
+	// Another address may still log in to the account: a stranger cannot lock pia out.
+	r, ok := th.Reserve("pia", "10.0.0.2", now)
+	if !ok {
+		t.Fatal("pia locked out from another address")
+	}
+	r.Succeeded()
+	// The window passes: tries again.
+	if _, ok := th.Reserve("pia", "10.0.0.1", now.Add(th.Window)); !ok {
+		t.Fatal("still locked after the window")
+	}
+}
+
+func TestThrottleSuccessGivesBack(t *testing.T) {
+	th := NewThrottle()
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 20 {
+		r, ok := th.Reserve("ada", "10.0.0.1", now.Add(time.Duration(i)*time.Second))
+		if !ok {
+			t.Fatalf("successful login %d refused", i)
 		}
-		th.Failed("pia", start.Add(time.Duration(i)*time.Minute))
+		r.Succeeded()
 	}
-	if !th.Locked("pia", start.Add(5*time.Minute)) {
-		t.Fatal("not locked after 5 failures")
+}
+
+func TestThrottleLimitsSprayingAndAccountWideGuessing(t *testing.T) {
+	th := NewThrottle()
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i := range th.MaxPerClient {
+		if _, ok := th.Reserve(fmt.Sprintf("user%d", i), "10.0.0.9", now); !ok {
+			t.Fatalf("try %d refused", i)
+		}
 	}
-	if th.Locked("ada", start.Add(5*time.Minute)) {
-		t.Fatal("another user is locked too")
+	if _, ok := th.Reserve("someone-else", "10.0.0.9", now); ok {
+		t.Fatal("one address sprayed past its limit")
 	}
-	if th.Locked("pia", start.Add(16*time.Minute)) {
-		t.Fatal("still locked after the window: only the oldest failure has expired, 4 remain")
+	for i := range th.MaxPerAccountAll {
+		if _, ok := th.Reserve("ugo", fmt.Sprintf("10.1.%d.%d", i/200, i%200), now); !ok {
+			t.Fatalf("distributed try %d refused", i)
+		}
 	}
-	th.Succeeded("pia")
-	if th.Locked("pia", start.Add(5*time.Minute)) {
-		t.Fatal("locked after a success")
+	if _, ok := th.Reserve("ugo", "10.2.0.1", now); ok {
+		t.Fatal("guessing one account from many addresses is unlimited")
+	}
+}
+
+func TestThrottleMemoryIsBounded(t *testing.T) {
+	th := NewThrottle()
+	th.MaxKeys = 1000
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 20_000 {
+		th.Reserve(fmt.Sprintf("u%d", i), fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), now)
+		if th.Keys() > th.MaxKeys {
+			t.Fatalf("%d keys after %d attempts", th.Keys(), i)
+		}
 	}
 }
 

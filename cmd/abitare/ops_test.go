@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/web"
+	"github.com/abitare/abitare/web/auth"
+	"github.com/paulmach/orb/maptile"
+)
+
+// checkHTTPHardening: the headers every answer carries, restricted answers kept out of caches,
+// cross-site writes refused, the request id the server's own, and metrics for the operator.
+func checkHTTPHardening(t *testing.T, base string, users map[auth.Role]testUser) {
+	res, _ := rawGet(t, base+"/", map[string]string{"X-Request-Id": "forged-id"})
+	h := res.Header
+	csp := h.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("/ has Content-Security-Policy %q", csp)
+	}
+	if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") == "" {
+		t.Errorf("/ headers: nosniff %q, frame %q, referrer %q", h.Get("X-Content-Type-Options"), h.Get("X-Frame-Options"), h.Get("Referrer-Policy"))
+	}
+	if id := h.Get("X-Request-Id"); id == "" || id == "forged-id" {
+		t.Errorf("request id %q: the client's was taken", id)
+	}
+	if _, _, hdr := request(t, "GET", base+"/api/rankings?indicator=housing&geography=h3_9", users[auth.Planner], ""); hdr.Get("Cache-Control") != "no-store" {
+		t.Errorf("a planner's ranking says Cache-Control %q, want no-store", hdr.Get("Cache-Control"))
+	}
+	login := fmt.Sprintf(`{"username": %q, "password": %q}`, users[auth.Planner].name, testPassword)
+	for name, header := range map[string]map[string]string{
+		"cross-site text/plain form":        {"Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+		"text/plain without fetch metadata": {"Content-Type": "text/plain"},
+		"JSON from another origin":          {"Content-Type": "application/json", "Origin": "https://evil.example"},
+		"JSON marked cross-site":            {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
+	} {
+		req, _ := http.NewRequest("POST", base+"/api/session", strings.NewReader(login))
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusUnsupportedMediaType && res.StatusCode != http.StatusBadRequest {
+			t.Errorf("login as %s: %d, want 400, 403 or 415", name, res.StatusCode)
+		}
+		for _, c := range res.Cookies() {
+			if c.Name == auth.SessionCookie && c.Value != "" {
+				t.Errorf("login as %s set a session cookie", name)
+			}
+		}
+	}
+	// A zoom outside a layer's range builds nothing.
+	if status, _, _ := request(t, "GET", base+"/tiles/sections/0/0/0.mvt", users[auth.Public], ""); status != http.StatusBadRequest {
+		t.Errorf("z0 sections tile: %d, want 400", status)
+	}
+	res, body := rawGet(t, base+"/metrics", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `abitare_http_request_duration_seconds_bucket{code="200",method="GET",route="/tiles/{layer}/{version}/{z}/{x}/{y}.mvt"`) ||
+		!strings.Contains(string(body), "abitare_tiles_served_total") || !strings.Contains(string(body), "abitare_db_pool_connections") {
+		t.Errorf("/metrics: %d, lacks the request histogram by route, tile or pool figures:\n%s", res.StatusCode, truncate(body))
+	}
+}
+
+// checkLoginFlood: forty wrong passwords for one account at once get at most five tries (401);
+// the rest are refused without hashing.
+func checkLoginFlood(t *testing.T, base string, c *cli) {
+	c.must("users", "add", "flood-target", "planner")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status, _, _ := request(t, "POST", base+"/api/session", testUser{}, fmt.Sprintf(`{"username": "flood-target", "password": "guess-%d"}`, i))
+			mu.Lock()
+			statuses[status]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if statuses[http.StatusUnauthorized] > 5 || statuses[http.StatusUnauthorized]+statuses[http.StatusTooManyRequests]+statuses[http.StatusServiceUnavailable] != 40 {
+		t.Errorf("40 simultaneous wrong passwords answered %v: want at most 5 × 401, the rest 429 or 503", statuses)
+	}
+}
+
+// checkReadiness: with PostgreSQL unreachable /readyz answers 503 and the public tiles are still
+// served from memory; when it is back, /readyz answers 200 again, with no restart. The
+// database is cut by a proxy between the server and PostgreSQL.
+func checkReadiness(t *testing.T, db *testdb.DB) {
+	u, err := url.Parse(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startCutProxy(t, u.Host)
+	u.Host = proxy.addr
+	srv, closeAll, err := openServer(context.Background(), web.Config{Addr: "127.0.0.1:0"},
+		web.BackendOptions{DatabaseURL: u.String(), MinCount: 5, MaxConnsPerRole: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeAll()
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close(context.Background())
+	base := "http://" + srv.Addr()
+	status := func(path string) int {
+		res, _ := rawGet(t, base+path, nil)
+		return res.StatusCode
+	}
+	tile := fmt.Sprintf("/tiles/indicators/%d/%d/%d.mvt", 13, maptile.At(modenaCentre, 13).X, maptile.At(modenaCentre, 13).Y)
+	if s := status("/readyz"); s != http.StatusOK {
+		t.Fatalf("/readyz with the database up: %d", s)
+	}
+	proxy.cut()
+	start := time.Now()
+	if s := status("/readyz"); s != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with the database down: %d, want 503", s)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("/readyz took %s to answer with the database down: it should fail fast", time.Since(start))
+	}
+	if s := status(tile); s != http.StatusOK {
+		t.Errorf("public tile with the database down: %d, want 200 from memory", s)
+	}
+	if s := status("/healthz"); s != http.StatusOK {
+		t.Errorf("/healthz with the database down: %d (the process is alive)", s)
+	}
+	proxy.restore()
+	deadline := time.Now().Add(10 * time.Second)
+	for status("/readyz") != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz did not recover within 10 s of the database coming back")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// cutProxy forwards TCP connections to PostgreSQL until cut: then it drops every connection
+// and refuses new ones, as a stopped server would, until restored.
+type cutProxy struct {
+	addr   string
+	target string
+	mu     sync.Mutex
+	down   bool
+	conns  []net.Conn
+}
+
+func startCutProxy(t *testing.T, target string) *cutProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{addr: ln.Addr().String(), target: target}
+	t.Cleanup(func() { ln.Close(); p.cut() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.serve(c)
+		}
+	}()
+	return p
+}
+
+func (p *cutProxy) serve(c net.Conn) {
+	p.mu.Lock()
+	if p.down {
+		p.mu.Unlock()
+		c.Close()
+		return
+	}
+	up, err := net.Dial("tcp", p.target)
+	if err != nil {
+		p.mu.Unlock()
+		c.Close()
+		return
+	}
+	p.conns = append(p.conns, c, up)
+	p.mu.Unlock()
+	go func() { _, _ = io.Copy(up, c); up.Close() }()
+	_, _ = io.Copy(c, up)
+	c.Close()
+}
+
+func (p *cutProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = true
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+func (p *cutProxy) restore() {
+	p.mu.Lock()
+	p.down = false
+	p.mu.Unlock()
+}

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/abitare/abitare/web/auth"
+)
+
+// contentSecurityPolicy lets the map page run its own script, MapLibre's worker and the tiles,
+// and nothing else; no site may frame it.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; connect-src 'self'; " +
+	"img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self'; object-src 'none'; " +
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers every answer carries.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.viaTLS(r) {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noStoreForUsers keeps the API answers given to logged-in users out of every cache: they hold
+// restricted figures. (Tiles set their own private caching.)
+func noStoreForUsers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if auth.FromContext(r.Context()).User != "" && !strings.HasPrefix(r.URL.Path, "/tiles/") {
+			w.Header().Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sameOriginWrites refuses requests that change state unless they come from this site's own
+// pages as JSON: a cross-site form (text/plain, urlencoded, multipart) cannot log a browser in
+// or out, or act with its cookie.
+func sameOriginWrites(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+			jsonError(w, http.StatusForbidden, "cross-site request refused")
+			return
+		}
+		if origin := r.Header.Get("Origin"); origin != "" {
+			if u, err := url.Parse(origin); err != nil || u.Host != r.Host {
+				jsonError(w, http.StatusForbidden, "cross-origin request refused")
+				return
+			}
+		}
+		if r.ContentLength != 0 || r.Method == http.MethodPost {
+			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+				jsonError(w, http.StatusUnsupportedMediaType, "send the request body as application/json")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

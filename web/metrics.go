@@ -1,0 +1,134 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/abitare/abitare/web/auth"
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the server's Prometheus metrics, in a registry of its own (no global state, so
+// tests can run servers side by side).
+type metrics struct {
+	registry *prometheus.Registry
+	duration *prometheus.HistogramVec
+	tiles    *prometheus.CounterVec
+	audits   *prometheus.CounterVec
+}
+
+func newMetrics(backends Backends) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "abitare_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route pattern, method and status code.",
+			Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+		}, []string{"route", "method", "code"}),
+		tiles: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "abitare_tiles_served_total",
+			Help: "Tiles answered from the archives in memory, by audience and status code.",
+		}, []string{"audience", "code"}),
+		audits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "abitare_audit_appends_total",
+			Help: "Entries written to the audit trail by the server, by action kind and result.",
+		}, []string{"kind", "result"}),
+	}
+	m.registry.MustRegister(m.duration, m.tiles, m.audits,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		poolCollector{backends})
+	return m
+}
+
+// observe times each request under its route pattern (not its path: one series per route).
+func (m *metrics) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww, ok := w.(middleware.WrapResponseWriter)
+		if !ok {
+			ww = middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		}
+		next.ServeHTTP(ww, r)
+		route := "unmatched"
+		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+			route = rc.RoutePattern()
+		}
+		m.duration.WithLabelValues(route, r.Method, strconv.Itoa(ww.Status())).Observe(time.Since(start).Seconds())
+	})
+}
+
+// audited counts one audit append.
+func (m *metrics) audited(kind string, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.audits.WithLabelValues(kind, result).Inc()
+}
+
+// poolCollector reports each role's database connections.
+type poolCollector struct{ backends Backends }
+
+var (
+	poolTotal    = prometheus.NewDesc("abitare_db_pool_connections", "Open database connections, by role and state.", []string{"role", "state"}, nil)
+	poolAcquires = prometheus.NewDesc("abitare_db_pool_acquires_total", "Connections taken from the pool, by role.", []string{"role"}, nil)
+	poolWait     = prometheus.NewDesc("abitare_db_pool_acquire_wait_seconds_total", "Time spent waiting for a connection, by role.", []string{"role"}, nil)
+)
+
+func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- poolTotal
+	ch <- poolAcquires
+	ch <- poolWait
+}
+
+func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
+	for role, b := range c.backends {
+		st := b.DB.Stat()
+		ch <- prometheus.MustNewConstMetric(poolTotal, prometheus.GaugeValue, float64(st.AcquiredConns()), string(role), "acquired")
+		ch <- prometheus.MustNewConstMetric(poolTotal, prometheus.GaugeValue, float64(st.IdleConns()), string(role), "idle")
+		ch <- prometheus.MustNewConstMetric(poolAcquires, prometheus.CounterValue, float64(st.AcquireCount()), string(role))
+		ch <- prometheus.MustNewConstMetric(poolWait, prometheus.CounterValue, st.AcquireDuration().Seconds(), string(role))
+	}
+}
+
+// serveMetrics answers /metrics to the addresses allowed to scrape it (loopback by default):
+// operational figures are not for the public.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	ip, err := netip.ParseAddr(clientOf(r))
+	allowed := err == nil && ip.IsLoopback()
+	for _, p := range s.cfg.MetricsFrom {
+		if err == nil && p.Contains(ip.Unmap()) {
+			allowed = true
+		}
+	}
+	if !allowed {
+		jsonError(w, http.StatusForbidden, "metrics are served to the monitoring network only (--metrics-from)")
+		return
+	}
+	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+// ready answers 200 when the database answers and the public tiles are loaded, 503 otherwise:
+// a load balancer sends no traffic to a server that cannot serve it. It follows the database:
+// when PostgreSQL comes back, so does readiness, without a restart.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.users.DB.Ping(ctx); err != nil {
+		jsonError(w, http.StatusServiceUnavailable, "database unreachable")
+		return
+	}
+	if s.backends[auth.Public].Tiles.Latest() == nil {
+		jsonError(w, http.StatusServiceUnavailable, "no public tiles loaded yet")
+		return
+	}
+	writeJSON(w, map[string]string{"status": "ready"})
+}
