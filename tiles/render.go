@@ -193,6 +193,7 @@ func createReadyTable(ctx context.Context, tx pgx.Tx, s *Source, minCount int) e
 	for _, sql := range []string{
 		`SET LOCAL work_mem = '256MB'`,
 		`SET LOCAL jit = off`,
+		`SET LOCAL statement_timeout = '15min'`, // a batch job, not a request
 		`CREATE TEMP TABLE tile_ready ON COMMIT DROP AS SELECT ` + strings.Join(cols, ", ") +
 			` FROM (` + s.featuresSQL(minCount) + `) f WHERE f.geom IS NOT NULL`,
 		`CREATE INDEX ON tile_ready USING gist (geom)`,

@@ -122,7 +122,9 @@ func OpenRolePool(ctx context.Context, url string, role auth.Role, maxConns int3
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
 	cfg.MaxConns = maxConns
-	setRole := "SET ROLE " + pgx.Identifier{role.DatabaseRole()}.Sanitize()
+	// No query of a request may run away with a connection, nor a transaction sit open.
+	setRole := "SET ROLE " + pgx.Identifier{role.DatabaseRole()}.Sanitize() +
+		"; SET statement_timeout = '30s'; SET idle_in_transaction_session_timeout = '60s'"
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		if _, err := conn.Exec(ctx, setRole); err != nil {
 			return fmt.Errorf("switch to database role %s (run abitare migrate): %w", role.DatabaseRole(), err)

@@ -213,3 +213,16 @@ func (p *cutProxy) restore() {
 	p.down = false
 	p.mu.Unlock()
 }
+
+func TestParsePrefixes(t *testing.T) {
+	got, err := parsePrefixes(" 10.0.0.0/8, 192.168.1.7 ,::1")
+	if err != nil || len(got) != 3 || got[1].Bits() != 32 || got[2].Bits() != 128 || got[0].String() != "10.0.0.0/8" {
+		t.Fatalf("parsePrefixes: %v %v", got, err)
+	}
+	if _, err := parsePrefixes("10.0.0.0/33"); err == nil {
+		t.Error("a bad prefix was accepted")
+	}
+	if got, err := parsePrefixes(""); err != nil || len(got) != 0 {
+		t.Errorf("empty list: %v %v", got, err)
+	}
+}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/abitare/abitare/web"
@@ -19,11 +22,22 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted layers: counts from 1 to min-count-1 are withheld (env ABITARE_MIN_COUNT); public figures follow the release")
 	retention := fs.Duration("tile-retention", envDuration(env, "ABITARE_TILE_RETENTION", defaultTileRetention), "how long tiles of a superseded release or analysis run stay served, for maps still open on them (env ABITARE_TILE_RETENTION)")
 	poll := fs.Duration("tile-poll", 15*time.Second, "how often to look for a new release or analysis run")
+	trusted := fs.String("trusted-proxies", env.getenv("ABITARE_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (env ABITARE_TRUSTED_PROXIES; default none)")
+	metricsFrom := fs.String("metrics-from", env.getenv("ABITARE_METRICS_FROM"), "comma-separated CIDRs that may read /metrics besides loopback (env ABITARE_METRICS_FROM)")
 	insecure := fs.Bool("insecure-cookies", env.getenv("ABITARE_INSECURE_COOKIES") == "1", "session cookie without the Secure flag, for plain HTTP from another host (env ABITARE_INSECURE_COOKIES=1)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	srv, closeAll, err := openServer(ctx, web.Config{Addr: *addr, PublicURL: *publicURL, InsecureCookies: *insecure},
+	proxies, err := parsePrefixes(*trusted)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	scrapers, err := parsePrefixes(*metricsFrom)
+	if err != nil {
+		return fmt.Errorf("--metrics-from: %w", err)
+	}
+	srv, closeAll, err := openServer(ctx, web.Config{Addr: *addr, PublicURL: *publicURL, InsecureCookies: *insecure,
+		TrustedProxies: proxies, MetricsFrom: scrapers},
 		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, MinCount: *minCount, TileRetention: *retention}, env.logger)
 	if err != nil {
 		return err
@@ -62,6 +76,31 @@ func envOr(env *environment, name, def string) string {
 		return v
 	}
 	return def
+}
+
+// parsePrefixes reads a comma-separated list of CIDRs (a bare address is a /32 or /128).
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			a, err := netip.ParseAddr(item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func envDuration(env *environment, name string, def time.Duration) time.Duration {
