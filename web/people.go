@@ -35,9 +35,12 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	raw := chi.URLParam(r, "pseudonym")
 	person, err := hex.DecodeString(raw)
 	if err != nil || len(person) != 32 {
-		http.Error(w, "pseudonym must be 64 hexadecimal characters (the keyed hash, never a fiscal code)", http.StatusBadRequest)
+		jsonError(w, http.StatusBadRequest, "pseudonym must be 64 hexadecimal characters (the keyed hash, never a fiscal code)")
 		return
 	}
+	// However the pseudonym was spelt, the access is recorded under its one canonical form, so
+	// that the data-protection officer's search by person finds every access.
+	raw = hex.EncodeToString(person)
 	if !requirePurpose(w, r) || !s.record(w, r, "timeline", "person/"+raw) {
 		return
 	}

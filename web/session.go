@@ -3,10 +3,13 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/abitare/abitare/web/audit"
 	"github.com/abitare/abitare/web/auth"
@@ -89,37 +92,85 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// purpose is the purpose a user states for a restricted request: ?purpose= or the
-// X-Abitare-Purpose header.
+// purpose is the purpose a user states for a restricted request (?purpose= or the
+// X-Abitare-Purpose header), with surrounding space trimmed.
 func purpose(r *http.Request) string {
-	if p := r.URL.Query().Get("purpose"); p != "" {
-		return p
+	p := r.URL.Query().Get("purpose")
+	if p == "" {
+		p = r.Header.Get("X-Abitare-Purpose")
 	}
-	return r.Header.Get("X-Abitare-Purpose")
+	return strings.TrimSpace(p)
 }
 
-// minPurposeLength keeps "x" from passing as a purpose.
-const minPurposeLength = 10
+// Limits of what reaches the audit trail: a purpose says something (letters, not twelve spaces
+// or punctuation) in a paragraph at most; targets are short; neither may hold control
+// characters, which would reach the terminals of abitare audit list.
+const (
+	minPurposeLetters = 10
+	maxPurposeLength  = 500
+	maxTargetLength   = 200
+)
+
+// checkPurpose says what is wrong with a stated purpose, or "" when nothing is.
+func checkPurpose(p string) string {
+	letters := 0
+	for _, c := range p {
+		if unicode.IsControl(c) {
+			return "the purpose may not hold control characters"
+		}
+		if unicode.IsLetter(c) {
+			letters++
+		}
+	}
+	switch {
+	case letters < minPurposeLetters:
+		return fmt.Sprintf("state the purpose of this access (purpose=..., at least %d letters): it is recorded in the audit trail", minPurposeLetters)
+	case utf8.RuneCountInString(p) > maxPurposeLength:
+		return fmt.Sprintf("the purpose may be at most %d characters", maxPurposeLength)
+	}
+	return ""
+}
+
+// checkTarget says what is wrong with an audit target, or "" when nothing is.
+func checkTarget(target string) string {
+	if len(target) > maxTargetLength {
+		return fmt.Sprintf("request names an object longer than %d bytes", maxTargetLength)
+	}
+	for _, c := range target {
+		if unicode.IsControl(c) {
+			return "request names an object with control characters"
+		}
+	}
+	return ""
+}
 
 // record writes an access to restricted data to the audit trail, through the role's own
 // connection, before the data is sent. When the trail cannot be written nothing is sent.
 func (s *Server) record(w http.ResponseWriter, r *http.Request, action, target string) bool {
+	if problem := checkTarget(target); problem != "" {
+		jsonError(w, http.StatusBadRequest, problem)
+		return false
+	}
+	if problem := checkPurpose(purpose(r)); purpose(r) != "" && problem != "" {
+		jsonError(w, http.StatusBadRequest, problem)
+		return false
+	}
 	p := auth.FromContext(r.Context())
 	_, err := audit.Append(r.Context(), s.backend(r).DB, audit.Event{Actor: p.Actor(), Role: string(p.Role),
 		Action: action, Target: target, Purpose: purpose(r)})
 	s.metrics.audited("api", err)
 	if err != nil {
 		s.logger.Error("audit trail not written: access refused", "err", err, "action", action)
-		http.Error(w, "the access cannot be recorded, so it is refused", http.StatusServiceUnavailable)
+		jsonError(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
 		return false
 	}
 	return true
 }
 
-// requirePurpose refuses a request without a stated purpose.
+// requirePurpose refuses a request without a valid stated purpose.
 func requirePurpose(w http.ResponseWriter, r *http.Request) bool {
-	if len([]rune(purpose(r))) < minPurposeLength {
-		auth.Deny(w, http.StatusBadRequest, "state the purpose of this access (purpose=..., at least 10 characters): it is recorded in the audit trail")
+	if problem := checkPurpose(purpose(r)); problem != "" {
+		auth.Deny(w, http.StatusBadRequest, problem)
 		return false
 	}
 	return true

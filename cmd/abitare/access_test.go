@@ -352,15 +352,17 @@ func checkDatabaseRoles(t *testing.T, db *testdb.DB) {
 	cases := map[string]struct{ can, cannot []string }{
 		"abitare_public": {
 			can: []string{"SELECT count(*) FROM public_indicators", "SELECT count(*) FROM census_sections", "SELECT count(*) FROM public_releases",
-				"SELECT audit_append('t', 'public', 'test', 'x', '')"},
+				"SELECT count(*) FROM public_tile_archives"},
 			cannot: []string{"SELECT count(*) FROM area_indicators", "SELECT count(*) FROM area_stats", "SELECT count(*) FROM events",
 				"SELECT count(*) FROM people", "SELECT count(*) FROM residents", "SELECT count(*) FROM audit_log", "SELECT count(*) FROM users",
 				"SELECT count(*) FROM releases", "SELECT count(*) FROM hotspots", "SELECT * FROM category_counts('2025-01-01', '2026-01-01', 'housing', 2025)",
-				"INSERT INTO audit_log VALUES (999999, now(), 'x', 'x', 'x', 'x', 'x', '\\x00', '\\x00')"},
+				"INSERT INTO audit_log VALUES (999999, now(), 'x', 'x', 'x', 'x', 'x', '\\x00', '\\x00')",
+				"SELECT audit_append('t', 'public', 'test', 'x', '')", "SELECT count(*) FROM tile_archives", "SELECT count(*) FROM tilesets"},
 		},
 		"abitare_planner": {
 			can: []string{"SELECT count(*) FROM area_indicators", "SELECT count(*) FROM hotspots", "SELECT count(*) FROM public_indicators",
-				"SELECT count(*) FROM category_counts('2025-01-01', '2026-01-01', 'housing', 2025)"},
+				"SELECT count(*) FROM category_counts('2025-01-01', '2026-01-01', 'housing', 2025)", "SELECT count(*) FROM tile_archives",
+				"SELECT audit_append('t', 'planner', 'test', 'x', '')"},
 			cannot: []string{"SELECT count(*) FROM events", "SELECT count(*) FROM people", "SELECT count(*) FROM residents",
 				"SELECT count(*) FROM audit_log", "SELECT count(*) FROM users"},
 		},

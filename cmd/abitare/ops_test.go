@@ -226,3 +226,41 @@ func TestParsePrefixes(t *testing.T) {
 		t.Errorf("empty list: %v %v", got, err)
 	}
 }
+
+// checkAuditCannotBeDodged: a timeline read with the pseudonym in upper case is recorded
+// under the canonical (lower-case) one; a blank or control-character purpose is refused.
+func checkAuditCannotBeDodged(t *testing.T, base string, db *testdb.DB, users map[auth.Role]testUser) {
+	ctx := context.Background()
+	var person string
+	if err := db.Pool.QueryRow(ctx, `SELECT encode(person, 'hex') FROM events ORDER BY id LIMIT 1`).Scan(&person); err != nil {
+		t.Fatal(err)
+	}
+	office := users[auth.HousingOffice]
+	count := func(target string) int {
+		var n int
+		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'timeline' AND target = $1`, target).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count("person/" + person)
+	purpose := url.QueryEscape("upper-case spelling check of the audit trail")
+	status, body, _ := request(t, "GET", base+"/api/people/"+strings.ToUpper(person)+"/timeline?purpose="+purpose, office, "")
+	if status != http.StatusOK {
+		t.Fatalf("upper-case pseudonym: %d %s", status, truncate(body))
+	}
+	if count("person/"+person) != before+1 || count("person/"+strings.ToUpper(person)) != 0 {
+		t.Errorf("an upper-case read was not recorded under the canonical pseudonym")
+	}
+	for name, p := range map[string]string{
+		"twelve spaces":       strings.Repeat(" ", 12),
+		"punctuation only":    "............!!",
+		"a control character": "eviction prevention\x1b[2J outreach",
+		"a novel":             strings.Repeat("eviction prevention ", 60),
+	} {
+		status, _, _ := request(t, "GET", base+"/api/people/"+person+"/timeline?purpose="+url.QueryEscape(p), office, "")
+		if status != http.StatusBadRequest {
+			t.Errorf("purpose of %s: %d, want 400", name, status)
+		}
+	}
+}

@@ -146,6 +146,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("tile caching and versions", func(t *testing.T) { checkTileCaching(t, anon.URL, users) })
 	t.Run("restricted tiles audited per hour", func(t *testing.T) { checkRestrictedTilesAuditedPerHour(t, anon.URL, c, db) })
 	t.Run("HTTP hardening and metrics", func(t *testing.T) { checkHTTPHardening(t, anon.URL, users) })
+	t.Run("the audit trail cannot be dodged", func(t *testing.T) { checkAuditCannotBeDodged(t, anon.URL, db, users) })
 	t.Run("a login flood gets five tries", func(t *testing.T) { checkLoginFlood(t, anon.URL, c) })
 	t.Run("readiness follows the database", func(t *testing.T) { checkReadiness(t, db) })
 	t.Run("two releases served side by side", func(t *testing.T) { checkTwoReleases(t, anon.URL, c, srv, users) })
