@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net"
@@ -10,22 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-
-	"github.com/go-chi/chi/v5/middleware"
 )
-
-type clientKey struct{}
-
-// clientAddress finds the request's client address: the connection's peer, unless the peer is
-// a configured trusted proxy, in which case the nearest address in X-Forwarded-For that is not
-// a trusted proxy. Headers from anyone else are ignored, so a client cannot pick the address
-// its rate limits and audit entries are kept under.
-func (s *Server) clientAddress(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := s.clientIP(r)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, ip)))
-	})
-}
 
 func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -58,13 +42,8 @@ func (s *Server) trusted(a netip.Addr) bool {
 	return false
 }
 
-// clientOf returns the client address clientAddress found.
-func clientOf(r *http.Request) string {
-	if ip, ok := r.Context().Value(clientKey{}).(string); ok {
-		return ip
-	}
-	return r.RemoteAddr
-}
+// clientOf returns the client address track found.
+func clientOf(r *http.Request) string { return infoOf(r).client }
 
 // viaTLS reports whether the client reached us over TLS: directly, or through a trusted proxy
 // that says so.
@@ -88,13 +67,8 @@ var requestPrefix = func() string {
 
 var requestSeq atomic.Uint64
 
-// requestID gives each request an id of the server's own (a client's X-Request-Id is not
-// trusted: it would let a client forge the log lines of another request), sent back in the
-// X-Request-Id header and kept where chi's middleware.GetReqID finds it.
-func requestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := requestPrefix + "-" + strconv.FormatUint(requestSeq.Add(1), 10)
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)))
-	})
+// newRequestID gives a request an id of the server's own (a client's X-Request-Id is not
+// trusted: it would let a client forge the log lines of another request).
+func newRequestID() string {
+	return requestPrefix + "-" + strconv.FormatUint(requestSeq.Add(1), 10)
 }

@@ -31,6 +31,14 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// nosniff is the one header tile answers need: they are not documents.
+func nosniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // noStoreForUsers keeps the API answers given to logged-in users out of every cache: they hold
 // restricted figures. (Tiles set their own private caching.)
 func noStoreForUsers(next http.Handler) http.Handler {

@@ -71,22 +71,40 @@ func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Lo
 	return s
 }
 
-// Handler returns the router, for tests and for embedding.
+// Handler returns the router, for tests and for embedding. Tiles have a lean path of their
+// own: a map reads them by the hundred, and they are already compressed.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(requestID, s.clientAddress, s.logRequests, s.metrics.observe, middleware.Recoverer, s.securityHeaders)
-	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/css", "application/javascript", "text/javascript"))
-	r.Get("/healthz", s.health)
-	r.Get("/readyz", s.ready)
-	r.Get("/metrics", s.serveMetrics)
+	r.Use(s.track, middleware.Recoverer)
+	routes := s.Routes()
 	r.Group(func(r chi.Router) {
-		r.Use(sameOriginWrites, s.users.Identify(s.fail), noteUser, varyByCredentials, noStoreForUsers)
-		for _, rt := range s.Routes() {
-			r.With(auth.Require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
+		r.Use(nosniff, s.users.Identify(s.fail), noteUser)
+		for _, rt := range routes {
+			if isTileRoute(rt) {
+				r.With(auth.Require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
+			}
 		}
 	})
-	r.Handle("/*", ui.Handler())
+	r.Group(func(r chi.Router) {
+		r.Use(s.securityHeaders, middleware.Compress(5, "application/json", "text/csv", "text/html", "text/css", "application/javascript", "text/javascript"))
+		r.Get("/healthz", s.health)
+		r.Get("/readyz", s.ready)
+		r.Get("/metrics", s.serveMetrics)
+		r.Group(func(r chi.Router) {
+			r.Use(sameOriginWrites, s.users.Identify(s.fail), noteUser, varyByCredentials, noStoreForUsers)
+			for _, rt := range routes {
+				if !isTileRoute(rt) {
+					r.With(auth.Require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
+				}
+			}
+		})
+		r.Handle("/*", ui.Handler())
+	})
 	return r
+}
+
+func isTileRoute(rt Route) bool {
+	return rt.Method == http.MethodGet && strings.HasPrefix(rt.Pattern, "/tiles/") && strings.HasSuffix(rt.Pattern, ".mvt")
 }
 
 // Open starts listening at once, so that a bad address fails here rather than in the
@@ -137,42 +155,57 @@ func varyByCredentials(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// track gives each request its id and client address, and when it is answered logs it and
+// times it under its route pattern, in one pass.
+func (s *Server) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		info := &requestInfo{id: newRequestID(), client: s.clientIP(r)}
+		w.Header().Set("X-Request-Id", info.id)
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		note := &requestNote{}
-		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), requestNoteKey{}, note)))
-		level := slog.LevelInfo
-		if ww.Status() < 400 && strings.HasPrefix(r.URL.Path, "/tiles/") && strings.HasSuffix(r.URL.Path, ".mvt") {
-			// A map reads tiles by the hundred: logging each would cost more than serving it.
-			level = slog.LevelDebug
-		}
-		if !s.logger.Enabled(r.Context(), level) {
-			return
-		}
-		s.logger.LogAttrs(r.Context(), level, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
-			slog.Duration("duration", time.Since(start)),
-			slog.String("request_id", middleware.GetReqID(r.Context())), slog.String("client", clientOf(r)),
-			slog.String("user", note.user), slog.String("role", note.role))
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+		next.ServeHTTP(ww, r)
+		elapsed := time.Since(start)
+		s.metrics.observe(r, ww.Status(), elapsed)
+		s.logRequest(r, info, ww, elapsed)
 	})
 }
 
-// requestNote carries to the request log what is learnt of a request on its way: who sent it.
-type requestNote struct{ user, role string }
+func (s *Server) logRequest(r *http.Request, info *requestInfo, ww middleware.WrapResponseWriter, elapsed time.Duration) {
+	level := slog.LevelInfo
+	if ww.Status() < 400 && strings.HasPrefix(r.URL.Path, "/tiles/") && strings.HasSuffix(r.URL.Path, ".mvt") {
+		// A map reads tiles by the hundred: logging each would cost more than serving it.
+		level = slog.LevelDebug
+	}
+	if !s.logger.Enabled(r.Context(), level) {
+		return
+	}
+	s.logger.LogAttrs(r.Context(), level, "request",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
+		slog.Duration("duration", elapsed), slog.String("request_id", info.id), slog.String("client", info.client),
+		slog.String("user", info.user), slog.String("role", info.role))
+}
 
-type requestNoteKey struct{}
+// requestInfo is what is known of a request on its way: set by track, the user by noteUser.
+type requestInfo struct{ id, client, user, role string }
+
+type requestInfoKey struct{}
+
+func infoOf(r *http.Request) *requestInfo {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		return info
+	}
+	return &requestInfo{client: r.RemoteAddr}
+}
 
 // noteUser records the request's user for its log line, so that refusals (401, 403) and
 // everything else are logged with who asked.
 func noteUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if note, ok := r.Context().Value(requestNoteKey{}).(*requestNote); ok {
-			p := auth.FromContext(r.Context())
-			note.user, note.role = p.Actor(), string(p.Role)
-		}
+		info := infoOf(r)
+		p := auth.FromContext(r.Context())
+		info.user, info.role = p.Actor(), string(p.Role)
 		next.ServeHTTP(w, r)
 	})
 }
