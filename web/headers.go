@@ -34,7 +34,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // nosniff is the one header tile answers need: they are not documents.
 func nosniff(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header()["X-Content-Type-Options"] = hdrNosniff
 		next.ServeHTTP(w, r)
 	})
 }

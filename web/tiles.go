@@ -27,6 +27,18 @@ const (
 	privately  = "private, max-age=3600"
 )
 
+// Header values of every tile answer, built once: a map reads tiles by the hundred, and
+// Header.Set would canonicalise the name and allocate the value each time.
+var (
+	hdrImmutable  = []string{immutable}
+	hdrLatestOnly = []string{latestOnly}
+	hdrPrivately  = []string{privately}
+	hdrTileVary   = []string{"Accept-Encoding, Authorization, Cookie"}
+	hdrMVT        = []string{"application/vnd.mapbox-vector-tile"}
+	hdrGzip       = []string{"gzip"}
+	hdrNosniff    = []string{"nosniff"}
+)
+
 type catalogEntry struct {
 	ID          string            `json:"id"`
 	Title       map[string]string `json:"title"`
@@ -121,13 +133,13 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, version strin
 			jsonError(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
 			return
 		}
-		h.Set("Cache-Control", privately)
+		h["Cache-Control"] = hdrPrivately
 	case version != "":
-		h.Set("Cache-Control", immutable)
+		h["Cache-Control"] = hdrImmutable
 	default:
-		h.Set("Cache-Control", latestOnly)
+		h["Cache-Control"] = hdrLatestOnly
 	}
-	h.Set("Vary", "Accept-Encoding, Authorization, Cookie")
+	h["Vary"] = hdrTileVary
 	if tile.Gzipped == nil {
 		s.metrics.tiles.WithLabelValues(string(served.Tileset.Audience), "204").Inc()
 		w.WriteHeader(http.StatusNoContent)
@@ -145,15 +157,15 @@ func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) (status 
 		etag = `"` + tile.ETag + `-identity"`
 	}
 	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	h["Etag"] = []string{etag}
+	h["Content-Type"] = hdrMVT
 	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return http.StatusNotModified
 	}
 	body := tile.Gzipped
 	if gz {
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = hdrGzip
 	} else {
 		plain, err := gunzip(body)
 		if err != nil {
@@ -162,7 +174,7 @@ func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) (status 
 		}
 		body = plain
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	_, _ = w.Write(body)
 	return http.StatusOK
 }

@@ -47,6 +47,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	srv.WatchTiles(ctx, *poll)
+
 	<-ctx.Done()
 	env.logger.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
