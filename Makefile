@@ -70,9 +70,11 @@ test: web vet
 # in one run; the figures go to BENCHMARKS.md.
 BENCH_INGEST := go test -run '^$$' -bench IngestVersusCopy -benchtime 3x -timeout 60m ./ingest/
 BENCH_AGGREGATE := go test -run '^$$' -bench AggregateCity -benchtime 1x -timeout 60m ./geo/aggregate/
+# Benchmarks run against a cluster with fsync and synchronous_commit on, as users run PostgreSQL
+# (ABITARE_PGDURABLE=1; DATABASE_URL, when set, is used as it is).
 bench: web
 	@set -euo pipefail; mkdir -p test-output; \
-	export DATABASE_URL="$$(.ci/devdb)"; \
+	export DATABASE_URL="$$(ABITARE_PGDURABLE=1 .ci/devdb)"; \
 	$(BENCH_INGEST) | tee test-output/bench-ingest.txt; \
 	.ci/bench-report ingest "make bench   # $(BENCH_INGEST)" < test-output/bench-ingest.txt; \
 	$(BENCH_AGGREGATE) | tee test-output/bench-aggregate.txt; \

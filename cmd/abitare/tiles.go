@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -21,36 +23,37 @@ import (
 const defaultTileRetention = 30 * 24 * time.Hour
 
 func runTiles(ctx context.Context, env *environment, args []string) error {
-	fs, dbURL := env.flagSet("tiles")
+	const usage = "usage: abitare tiles list | render [--audience public|restricted] | extract [--audience A] [--layer L] DIR"
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return errors.New(usage)
+	}
+	sub := args[0]
+	fs, dbURL := env.flagSet("tiles " + sub)
 	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted tiles: counts from 1 to min-count-1 are withheld (env ABITARE_MIN_COUNT)")
 	layer := fs.String("layer", "indicators", "extract: the layer")
 	audience := fs.String("audience", "public", "render, extract: public or restricted")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
+	a := tiles.Audience(*audience)
+	if a != tiles.Public && a != tiles.Restricted {
+		return fmt.Errorf("--audience %q: want public or restricted", *audience)
+	}
 	rest := fs.Args()
-	if len(rest) == 0 {
-		return fmt.Errorf("usage: abitare tiles list | render | extract DIR")
+	run := map[string]func(db *pgxpool.Pool) error{
+		"list":    func(db *pgxpool.Pool) error { return listTilesets(ctx, env, db) },
+		"render":  func(db *pgxpool.Pool) error { _, err := renderTileset(ctx, env, *dbURL, db, a, *minCount); return err },
+		"extract": func(db *pgxpool.Pool) error { return extractTiles(ctx, env, db, a, *layer, rest[0]) },
+	}[sub]
+	if run == nil || (sub == "extract") != (len(rest) == 1) || (sub != "extract" && len(rest) != 0) {
+		return errors.New(usage)
 	}
 	db, err := openDB(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a := tiles.Audience(*audience)
-	if a != tiles.Public && a != tiles.Restricted {
-		return fmt.Errorf("--audience %q: want public or restricted", *audience)
-	}
-	switch {
-	case rest[0] == "list" && len(rest) == 1:
-		return listTilesets(ctx, env, db)
-	case rest[0] == "render" && len(rest) == 1:
-		_, err := renderTileset(ctx, env, *dbURL, db, a, *minCount)
-		return err
-	case rest[0] == "extract" && len(rest) == 2:
-		return extractTiles(ctx, env, db, a, *layer, rest[1])
-	}
-	return fmt.Errorf("usage: abitare tiles list | render | extract DIR")
+	return run(db)
 }
 
 // renderTileset renders an audience's tiles with the rights of its database role (anonymous

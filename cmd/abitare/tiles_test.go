@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -320,5 +321,35 @@ func checkTwoReleases(t *testing.T, base string, c *cli, srv *web.Server, users 
 	}
 	if getJSON(t, base+"/tiles/catalog.json", &cat); cat.Tileset != newVersion {
 		t.Errorf("catalog names tileset %q, want %q", cat.Tileset, newVersion)
+	}
+}
+
+// checkTilesCommand: abitare tiles lists the tilesets and extracts a layer's stored tiles as
+// files, the same bytes the server sends.
+func checkTilesCommand(t *testing.T, c *cli, base string) {
+	out := c.must("tiles", "list")
+	if !regexp.MustCompile(`(?m)^r\d+\s+public`).MatchString(out) || !regexp.MustCompile(`(?m)^a\d+\s+restricted`).MatchString(out) {
+		t.Fatalf("tiles list:\n%s", out)
+	}
+	dir := t.TempDir()
+	out = c.must("tiles", "extract", "--layer", "indicators", dir)
+	if !strings.Contains(out, "tiles of indicators written") {
+		t.Fatalf("tiles extract: %q", out)
+	}
+	template, _ := tileTemplate(t, base, "indicators", testUser{})
+	tile := maptile.At(modenaCentre, 13)
+	stored, err := os.ReadFile(fmt.Sprintf("%s/%d/%d/%d.mvt", dir, tile.Z, tile.X, tile.Y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, served := rawGet(t, tileURL(template, tile), map[string]string{"Accept-Encoding": "gzip"})
+	if !bytes.Equal(stored, served) {
+		t.Errorf("extracted tile (%d bytes) differs from the served one (%d bytes)", len(stored), len(served))
+	}
+	if _, err := c.run("tiles", "extract", dir); err != nil {
+		t.Errorf("extract with the default layer: %v", err)
+	}
+	if _, err := c.run("tiles", "frobnicate"); err == nil {
+		t.Error("an unknown subcommand was accepted")
 	}
 }
