@@ -313,7 +313,7 @@ func (s *Server) baseURL(r *http.Request) string {
 		return s.cfg.PublicURL
 	}
 	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+	if s.viaTLS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
