@@ -21,6 +21,14 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	tiles    *prometheus.CounterVec
 	audits   *prometheus.CounterVec
+	// tileCounts are the tile counters looked up once: they are counted tens of thousands of
+	// times a second.
+	tileCounts map[tileCountKey]prometheus.Counter
+}
+
+type tileCountKey struct {
+	audience string
+	code     int
 }
 
 func newMetrics(backends Backends) *metrics {
@@ -40,6 +48,12 @@ func newMetrics(backends Backends) *metrics {
 			Help: "Entries written to the audit trail by the server, by action kind and result.",
 		}, []string{"kind", "result"}),
 	}
+	m.tileCounts = map[tileCountKey]prometheus.Counter{}
+	for _, a := range []string{"public", "restricted"} {
+		for _, code := range []int{http.StatusOK, http.StatusNoContent, http.StatusNotModified} {
+			m.tileCounts[tileCountKey{a, code}] = m.tiles.WithLabelValues(a, strconv.Itoa(code))
+		}
+	}
 	m.registry.MustRegister(m.duration, m.tiles, m.audits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		poolCollector{backends})
@@ -53,6 +67,15 @@ func (m *metrics) observe(r *http.Request, status int, elapsed time.Duration) {
 		route = rc.RoutePattern()
 	}
 	m.duration.WithLabelValues(route, r.Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
+}
+
+// tileServed counts one tile answer.
+func (m *metrics) tileServed(audience string, code int) {
+	if c, ok := m.tileCounts[tileCountKey{audience, code}]; ok {
+		c.Inc()
+		return
+	}
+	m.tiles.WithLabelValues(audience, strconv.Itoa(code)).Inc()
 }
 
 // audited counts one audit append.

@@ -141,11 +141,11 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, version strin
 	}
 	h["Vary"] = hdrTileVary
 	if tile.Gzipped == nil {
-		s.metrics.tiles.WithLabelValues(string(served.Tileset.Audience), "204").Inc()
+		s.metrics.tileServed(string(served.Tileset.Audience), http.StatusNoContent)
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	s.metrics.tiles.WithLabelValues(string(served.Tileset.Audience), strconv.Itoa(writeTile(w, r, tile))).Inc()
+	s.metrics.tileServed(string(served.Tileset.Audience), writeTile(w, r, tile))
 }
 
 // writeTile sends the stored gzip bytes to clients that accept gzip, and decompresses for the

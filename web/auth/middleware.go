@@ -75,6 +75,10 @@ func (s *Store) Identify(onError func(http.ResponseWriter, *http.Request, error)
 					p = Principal{User: u.Username, Role: u.Role, Via: "session"}
 				}
 			}
+			if p.Via == "anonymous" {
+				next.ServeHTTP(w, r) // FromContext gives the anonymous principal already
+				return
+			}
 			next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 		})
 	}
