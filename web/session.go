@@ -74,22 +74,42 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: secret, Path: "/", HttpOnly: true,
+	// A new session each login; one the browser brought along ends (no session fixation).
+	if old, ok := auth.SessionSecret(r); ok {
+		if err := s.users.Logout(r.Context(), old); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: secret, Path: "/", HttpOnly: true,
 		Secure: !s.cfg.InsecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: int(auth.SessionLifetime.Seconds())})
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, map[string]any{"user": u.Username, "role": u.Role})
 }
 
+// logout ends the session, or with ?everywhere=true every session of its user (a lost laptop).
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(auth.SessionCookie); err == nil {
-		if err := s.users.Logout(r.Context(), c.Value); err != nil {
+	if secret, ok := auth.SessionSecret(r); ok {
+		end := s.users.Logout
+		if r.URL.Query().Get("everywhere") == "true" {
+			end = s.users.LogoutEverywhere
+		}
+		if err := end(r.Context(), secret); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: !s.cfg.InsecureCookies, SameSite: http.SameSiteStrictMode})
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// cookieName is the session cookie's name: with the __Host- prefix unless cookies are not Secure.
+func (s *Server) cookieName() string {
+	if s.cfg.InsecureCookies {
+		return auth.InsecureSessionCookie
+	}
+	return auth.SessionCookie
 }
 
 // purpose is the purpose a user states for a restricted request (?purpose= or the

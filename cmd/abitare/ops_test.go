@@ -264,3 +264,68 @@ func checkAuditCannotBeDodged(t *testing.T, base string, db *testdb.DB, users ma
 		}
 	}
 }
+
+// checkSessionLifecycle: a login replaces the session the browser brought along; logging out
+// everywhere ends the user's other sessions; a session unused for the idle timeout has ended.
+func checkSessionLifecycle(t *testing.T, base string, db *testdb.DB, c *cli) {
+	c.must("users", "add", "session-tester", "planner")
+	login := func(old *http.Cookie) *http.Cookie {
+		req, _ := http.NewRequest("POST", base+"/api/session", strings.NewReader(fmt.Sprintf(`{"username": "session-tester", "password": %q}`, testPassword)))
+		req.Header.Set("Content-Type", "application/json")
+		if old != nil {
+			req.AddCookie(old)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		for _, ck := range res.Cookies() {
+			if ck.Name == auth.SessionCookie && ck.Value != "" {
+				if !ck.Secure || !ck.HttpOnly || ck.Path != "/" || ck.Domain != "" {
+					t.Errorf("session cookie %+v: __Host- needs Secure, Path=/ and no Domain", ck)
+				}
+				return ck
+			}
+		}
+		t.Fatalf("login: %d, no %s cookie", res.StatusCode, auth.SessionCookie)
+		return nil
+	}
+	works := func(ck *http.Cookie) bool {
+		req, _ := http.NewRequest("GET", base+"/api/rankings?indicator=housing&geography=h3_9", nil)
+		req.AddCookie(ck)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	}
+	a := login(nil)
+	if !works(a) {
+		t.Fatal("a fresh session does not work")
+	}
+	b := login(a)
+	if works(a) || !works(b) {
+		t.Errorf("after a login with an old cookie: old works %v, new works %v; want false, true", works(a), works(b))
+	}
+	other := login(nil)
+	req, _ := http.NewRequest("DELETE", base+"/api/session?everywhere=true", nil)
+	req.AddCookie(b)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNoContent || works(other) || works(b) {
+		t.Errorf("logout everywhere: %d; another session still works %v", res.StatusCode, works(other))
+	}
+	idle := login(nil)
+	if _, err := db.Pool.Exec(context.Background(), `UPDATE sessions SET last_seen_at = now() - $1::interval
+		WHERE user_id = (SELECT id FROM users WHERE username = 'session-tester')`, (auth.SessionIdleTimeout + time.Minute).String()); err != nil {
+		t.Fatal(err)
+	}
+	if works(idle) {
+		t.Errorf("a session idle for %s still works", auth.SessionIdleTimeout+time.Minute)
+	}
+}

@@ -147,6 +147,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("restricted tiles audited per hour", func(t *testing.T) { checkRestrictedTilesAuditedPerHour(t, anon.URL, c, db) })
 	t.Run("HTTP hardening and metrics", func(t *testing.T) { checkHTTPHardening(t, anon.URL, users) })
 	t.Run("the audit trail cannot be dodged", func(t *testing.T) { checkAuditCannotBeDodged(t, anon.URL, db, users) })
+	t.Run("sessions rotate, end everywhere and when idle", func(t *testing.T) { checkSessionLifecycle(t, anon.URL, db, c) })
 	t.Run("a login flood gets five tries", func(t *testing.T) { checkLoginFlood(t, anon.URL, c) })
 	t.Run("readiness follows the database", func(t *testing.T) { checkReadiness(t, db) })
 	t.Run("tiles command lists and extracts", func(t *testing.T) { checkTilesCommand(t, c, anon.URL) })

@@ -8,8 +8,31 @@ import (
 	"strings"
 )
 
-// SessionCookie is the name of the web app's session cookie.
-const SessionCookie = "abitare_session"
+// SessionCookie is the name of the web app's session cookie. The __Host- prefix makes browsers
+// refuse it unless it is Secure, for the whole site and for this host only (no Domain), so that
+// a sibling subdomain cannot plant or overwrite it.
+const SessionCookie = "__Host-abitare_session"
+
+// InsecureSessionCookie is its name when the server runs without the Secure flag (plain HTTP
+// from another host), where the prefix is not allowed.
+const InsecureSessionCookie = "abitare_session"
+
+// sessionCookie returns the request's session cookie under either name.
+func sessionCookie(r *http.Request) (*http.Cookie, error) {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		return c, nil
+	}
+	return r.Cookie(InsecureSessionCookie)
+}
+
+// SessionSecret returns the secret of the request's session cookie, if any.
+func SessionSecret(r *http.Request) (string, bool) {
+	c, err := sessionCookie(r)
+	if err != nil {
+		return "", false
+	}
+	return c.Value, true
+}
 
 // Principal is who a request comes from.
 type Principal struct {
@@ -63,11 +86,12 @@ func (s *Store) Identify(onError func(http.ResponseWriter, *http.Request, error)
 					return
 				}
 				p = Principal{User: u.Username, Role: u.Role, Via: "token"}
-			} else if c, err := r.Cookie(SessionCookie); err == nil {
+			} else if c, err := sessionCookie(r); err == nil {
 				u, err := s.Session(r.Context(), c.Value)
 				switch {
 				case errors.Is(err, ErrBadCredentials):
-					http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+					http.SetCookie(w, &http.Cookie{Name: c.Name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+						Secure: c.Name == SessionCookie, SameSite: http.SameSiteStrictMode})
 				case err != nil:
 					onError(w, r, err)
 					return

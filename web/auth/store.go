@@ -18,8 +18,9 @@ var ErrBadCredentials = errors.New("invalid credentials")
 
 // Lifetimes of sessions and tokens.
 const (
-	SessionLifetime = 8 * time.Hour
-	TokenLifetime   = 90 * 24 * time.Hour
+	SessionLifetime    = 8 * time.Hour
+	SessionIdleTimeout = 30 * time.Minute // a session unused this long has ended
+	TokenLifetime      = 90 * 24 * time.Hour
 )
 
 // User is an account.
@@ -143,17 +144,30 @@ func (s *Store) Login(ctx context.Context, username, password string) (User, str
 		idHash, u.ID, SessionLifetime.String()); err != nil {
 		return User{}, "", fmt.Errorf("open session: %w", err)
 	}
-	_, _ = s.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at < now()`)
+	_, _ = s.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at < now() OR last_seen_at < now() - $1::interval`,
+		SessionIdleTimeout.String())
 	return u, secret, nil
 }
 
 var dummyHash, _ = HashPassword("not a real password, for timing")
 
-// Session returns the user of a live session.
+// Session returns the user of a live session: neither expired nor idle for SessionIdleTimeout.
+// Its use is recorded (at most once per CacheTTL, since lookups are cached).
 func (s *Store) Session(ctx context.Context, secret string) (User, error) {
-	return s.lookup(ctx, `SELECT u.id, u.username, u.role, u.disabled, u.created_at
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id_hash = $1 AND s.expires_at > now() AND NOT u.disabled`, secret)
+	return s.lookup(ctx, `UPDATE sessions s SET last_seen_at = now() FROM users u
+		WHERE u.id = s.user_id AND s.id_hash = $1 AND s.expires_at > now()
+		  AND s.last_seen_at > now() - '`+SessionIdleTimeout.String()+`'::interval AND NOT u.disabled
+		RETURNING u.id, u.username, u.role, u.disabled, u.created_at`, secret)
+}
+
+// LogoutEverywhere ends every session of the user whose session this is.
+func (s *Store) LogoutEverywhere(ctx context.Context, secret string) error {
+	defer s.cache.clear()
+	_, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE user_id = (SELECT user_id FROM sessions WHERE id_hash = $1)`, hashSecret(secret))
+	if err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	return nil
 }
 
 // Logout ends a session.
