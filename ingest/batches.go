@@ -47,7 +47,8 @@ func Batches(ctx context.Context, db *pgxpool.Pool) ([]Batch, error) {
 var ErrNoSuchBatch = errors.New("no active batch with that id")
 
 // Rollback removes one batch's events atomically and marks it rolled back (its provenance
-// stays); people left without any event are removed too. The same file may then be loaded again.
+// stays); the extracts it replaced, if any, are active again with their events restored;
+// people left without any event are removed. The same file may then be loaded again.
 func Rollback(ctx context.Context, db *pgxpool.Pool, id int64) (removed int64, err error) {
 	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE ingest_batches SET status = 'rolled_back', closed_at = now() WHERE id = $1 AND status = 'active'`, id)
@@ -68,6 +69,9 @@ func Rollback(ctx context.Context, db *pgxpool.Pool, id int64) (removed int64, e
 		if err != nil {
 			return err
 		}
+		if err := restoreReplaced(ctx, tx, id); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `
 			DELETE FROM people p USING rolled_back_people r
 			WHERE p.pseudonym = r.person AND NOT EXISTS (SELECT 1 FROM events e WHERE e.person = r.person)`)
@@ -77,4 +81,25 @@ func Rollback(ctx context.Context, db *pgxpool.Pool, id int64) (removed int64, e
 		return 0, fmt.Errorf("roll back batch %d: %w", id, err)
 	}
 	return removed, nil
+}
+
+// restoreReplaced makes the extracts that batch id replaced active again, with their events.
+func restoreReplaced(ctx context.Context, tx pgx.Tx, id int64) error {
+	rows, err := tx.Query(ctx, `
+		UPDATE ingest_batches SET status = 'active', superseded_by = NULL, closed_at = NULL
+		WHERE superseded_by = $1 RETURNING id`, id)
+	if err != nil {
+		return fmt.Errorf("reactivate the extracts batch %d replaced: %w", id, err)
+	}
+	restored, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(restored) == 0 {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		WITH back AS (DELETE FROM superseded_events WHERE batch_id = ANY($1) RETURNING *)
+		INSERT INTO events SELECT * FROM back`, restored)
+	if err != nil {
+		return fmt.Errorf("restore the events of batches %v: %w", restored, err)
+	}
+	return nil
 }

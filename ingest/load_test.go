@@ -149,6 +149,15 @@ func TestNewerExtractReplacesTheOlderOne(t *testing.T) {
 	if err != nil || events != 25 || active != 1 {
 		t.Fatalf("after replacement: %d events in %d active batches (%v)", events, active, err)
 	}
+	// Rolling back the newer extract brings the older one back, events and all.
+	if _, err := ingest.Rollback(ctx, f.db.Pool, res[0].BatchID); err != nil {
+		t.Fatalf("rollback of a replacing batch: %v", err)
+	}
+	var status string
+	err = f.db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM events), (SELECT status FROM ingest_batches WHERE id = $1)`, res[0].Superseded[0]).Scan(&events, &status)
+	if err != nil || events != 20 || status != "active" {
+		t.Fatalf("after rolling back the newer extract: %d events, older batch %s (%v); want 20, active", events, status, err)
+	}
 }
 
 func TestDryRunAndRollback(t *testing.T) {

@@ -79,7 +79,10 @@ func supersede(ctx context.Context, tx pgx.Tx, src string, res *FileResult) erro
 		return err
 	}
 	if len(res.Superseded) > 0 {
-		if _, err := tx.Exec(ctx, `DELETE FROM events WHERE batch_id = ANY($1)`, res.Superseded); err != nil {
+		// Kept aside rather than deleted: rolling this batch back brings them back.
+		if _, err := tx.Exec(ctx, `
+			WITH moved AS (DELETE FROM events WHERE batch_id = ANY($1) RETURNING *)
+			INSERT INTO superseded_events SELECT * FROM moved`, res.Superseded); err != nil {
 			return err
 		}
 	}
