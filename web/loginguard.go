@@ -26,7 +26,7 @@ func newLoginGuard() *loginGuard {
 		hashing:   make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		global:    rate.NewLimiter(rate.Limit(20), 40),
 		perClient: &clientLimiters{every: rate.Every(time.Second), burst: 20, max: 10_000},
-		wait:      250 * time.Millisecond,
+		wait:      2 * time.Second,
 	}
 }
 

@@ -45,6 +45,8 @@ type Server struct {
 	throttle *auth.Throttle
 	logins   *loginGuard
 	metrics  *metrics
+	// public answers anonymous page and API requests from memory until the next release.
+	public *publicCache
 	backends Backends
 	// tileAudit records restricted tile reads once per user, layer, tileset and hour.
 	tileAudit tileAudit
@@ -59,6 +61,12 @@ func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Lo
 	s := &Server{cfg: cfg, users: users, throttle: auth.NewThrottle(), logins: newLoginGuard(), backends: backends, logger: logger,
 		metrics: newMetrics(backends)}
 	s.tileAudit.appended = func(err error) { s.metrics.audited("tiles", err) }
+	s.public = &publicCache{maxBytes: 64 << 20, release: func() string {
+		if latest := backends[auth.Public].Tiles.Latest(); latest != nil {
+			return latest.Version
+		}
+		return ""
+	}}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -91,7 +99,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/readyz", s.ready)
 		r.Get("/metrics", s.serveMetrics)
 		r.Group(func(r chi.Router) {
-			r.Use(sameOriginWrites, s.users.Identify(s.fail), noteUser, varyByCredentials, noStoreForUsers)
+			r.Use(sameOriginWrites, s.users.Identify(s.fail), noteUser, varyByCredentials, noStoreForUsers, s.public.middleware)
 			for _, rt := range routes {
 				if !isTileRoute(rt) {
 					r.With(auth.Require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
