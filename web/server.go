@@ -46,7 +46,7 @@ type Server struct {
 	logins   *loginGuard
 	metrics  *metrics
 	// public answers anonymous page and API requests from memory until the next release.
-	public *publicCache
+	public   *publicCache
 	backends Backends
 	// tileAudit records restricted tile reads once per user, layer, tileset and hour.
 	tileAudit tileAudit
