@@ -79,9 +79,15 @@ func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Lo
 	return s
 }
 
-// Handler returns the router, for tests and for embedding. Tiles have a lean path of their
-// own: a map reads them by the hundred, and they are already compressed.
+// Handler returns the server's handler, for tests and for embedding: versioned public tiles
+// asked for without credentials first (publicTiles), then the router.
 func (s *Server) Handler() http.Handler {
+	return s.publicTiles(s.Router())
+}
+
+// Router returns the router. Tiles have a lean group of their own: a map reads them by the
+// hundred, and they are already compressed.
+func (s *Server) Router() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.track, middleware.Recoverer)
 	routes := s.Routes()

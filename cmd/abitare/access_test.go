@@ -142,7 +142,7 @@ func checkRoleMatrix(t *testing.T, base string, srv *web.Server, users map[auth.
 	examples := exampleURLs(t, db)
 	routes := srv.Routes()
 	registered := map[string]bool{}
-	err := chi.Walk(srv.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+	err := chi.Walk(srv.Router(), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		registered[method+" "+route] = true
 		return nil
 	})
