@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -327,5 +328,18 @@ func checkSessionLifecycle(t *testing.T, base string, db *testdb.DB, c *cli) {
 	}
 	if works(idle) {
 		t.Errorf("a session idle for %s still works", auth.SessionIdleTimeout+time.Minute)
+	}
+}
+
+func TestReadAnchorRefusesWhatIsNotOne(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"not json": "release 4", "no head": `{"id": 4}`, "short hash": `{"audit_head": {"seq": 3, "hash": "abc"}}`} {
+		path := dir + "/" + strings.ReplaceAll(name, " ", "_")
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readAnchor(path); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }

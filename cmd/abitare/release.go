@@ -10,6 +10,8 @@ import (
 	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/tiles"
+	"github.com/abitare/abitare/web/audit"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func runRelease(ctx context.Context, env *environment, args []string) error {
@@ -33,10 +35,17 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	head, err := anchorRelease(ctx, db, m.ID)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(m); err != nil {
+		if err := enc.Encode(struct {
+			disclosure.Manifest
+			AuditHead audit.Anchor `json:"audit_head"`
+		}{m, head}); err != nil {
 			return err
 		}
 		_, err := renderTileset(ctx, &environment{stdout: io.Discard, logger: env.logger}, *dbURL, db, tiles.Public, 0)
@@ -49,6 +58,7 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 		geos = append(geos, g)
 	}
 	sort.Strings(geos)
+	fmt.Fprintf(env.stdout, "audit trail head: entry %d, hash %s (file this manifest away: abitare audit verify --anchor FILE)\n", head.Seq, head.Hash)
 	fmt.Fprintf(env.stdout, "%-13s %9s %11s %15s %13s\n", "geography", "figures", "suppressed", "rate MAE/1000", "count MAE")
 	for _, g := range geos {
 		u := m.Utility[g]
@@ -56,6 +66,19 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 	}
 	_, err = renderTileset(ctx, env, *dbURL, db, tiles.Public, 0)
 	return err
+}
+
+// anchorRelease records the audit trail's head in the release, so that its manifest anchors
+// the trail outside the database.
+func anchorRelease(ctx context.Context, db *pgxpool.Pool, release int64) (audit.Anchor, error) {
+	head, err := audit.Head(ctx, db)
+	if err != nil {
+		return head, err
+	}
+	if _, err := db.Exec(ctx, `UPDATE releases SET audit_head = $2 WHERE id = $1`, release, head); err != nil {
+		return head, fmt.Errorf("record the audit trail's head in release %d: %w", release, err)
+	}
+	return head, nil
 }
 
 // cliActor names the operating-system user of a command in manifests and the audit trail.

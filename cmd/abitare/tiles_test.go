@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -302,7 +303,25 @@ func checkRestrictedTilesAuditedPerHour(t *testing.T, base string, c *cli, db *t
 // of the earlier release stay served for the maps still open on them.
 func checkTwoReleases(t *testing.T, base string, c *cli, srv *web.Server, users map[auth.Role]testUser) {
 	oldTemplate, oldVersion := tileTemplate(t, base, "indicators", users[auth.Public])
-	c.must("release")
+	manifest := c.must("release", "--json")
+	// The manifest anchors the audit trail: the newest entry's place and hash, to be filed away.
+	var m struct {
+		ID        int64 `json:"id"`
+		AuditHead struct {
+			Seq  int64  `json:"seq"`
+			Hash string `json:"hash"`
+		} `json:"audit_head"`
+	}
+	if err := json.Unmarshal([]byte(manifest), &m); err != nil || m.AuditHead.Seq == 0 || len(m.AuditHead.Hash) != 64 {
+		t.Fatalf("release manifest without the audit trail's head: %v %.300s", err, manifest)
+	}
+	path := filepath.Join(t.TempDir(), "manifest.json")
+	if err := os.WriteFile(path, []byte(manifest), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := readAnchor(path); err != nil || a.Seq != m.AuditHead.Seq || a.Hash != m.AuditHead.Hash {
+		t.Errorf("readAnchor of the manifest: %+v %v", a, err)
+	}
 	if err := srv.RefreshTiles(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -121,10 +122,35 @@ type Report struct {
 // OK reports whether the chain is intact.
 func (r Report) OK() bool { return len(r.Problems) == 0 }
 
-// Verify reads the whole log in order and recomputes the chain. The oldest remaining entry is
+// Anchor is an entry's place and hash kept outside the database (in each release manifest,
+// which the data-protection officer files away). The chain is not keyed: an owner of the
+// database could rewrite an entry and recompute every hash after it, and the chain alone would
+// still verify; the hash of an anchored entry would not.
+type Anchor struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"` // hex
+}
+
+// Head returns the newest entry as an anchor (seq 0 when the log is empty).
+func Head(ctx context.Context, db Querier) (Anchor, error) {
+	var a Anchor
+	var hash []byte
+	err := db.QueryRow(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&a.Seq, &hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Anchor{}, nil
+	}
+	if err != nil {
+		return Anchor{}, fmt.Errorf("read the audit trail's head: %w", err)
+	}
+	a.Hash = hex.EncodeToString(hash)
+	return a, nil
+}
+
+// Verify reads the whole log in order and recomputes the chain; each anchor's entry must still
+// have the anchored hash. The oldest remaining entry is
 // the anchor: entries older than the retention period may have been removed, so its previous
 // hash is taken as given unless it is the first entry ever written.
-func Verify(ctx context.Context, db Querier) (Report, error) {
+func Verify(ctx context.Context, db Querier, anchors ...Anchor) (Report, error) {
 	rows, err := db.Query(ctx, `SELECT seq, at, actor, role, action, target, purpose, prev_hash, hash FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return Report{}, fmt.Errorf("read audit log: %w", err)
@@ -138,10 +164,22 @@ func Verify(ctx context.Context, db Querier) (Report, error) {
 			return rep, fmt.Errorf("read audit log: %w", err)
 		}
 		rep.check(e, prev)
+		for _, a := range anchors {
+			if a.Seq == e.Seq && a.Hash != hex.EncodeToString(e.Hash) {
+				rep.Problems = append(rep.Problems, Problem{Seq: e.Seq, Reason: "hash differs from the anchor kept outside the database: the trail was rewritten"})
+			}
+		}
 		prev = e.Hash
 	}
 	if err := rows.Err(); err != nil {
 		return rep, fmt.Errorf("read audit log: %w", err)
+	}
+	// An anchor older than the oldest kept entry was removed after its retention: nothing to
+	// check. One newer than the newest was removed before its time.
+	for _, a := range anchors {
+		if a.Seq > rep.Last {
+			rep.Problems = append(rep.Problems, Problem{Seq: a.Seq, Reason: "anchored entry missing: the newest entries were removed"})
+		}
 	}
 	rep.Head = hex.EncodeToString(prev)
 	return rep, nil

@@ -99,3 +99,62 @@ func TestTruncateIsRefused(t *testing.T) {
 		t.Fatal("TRUNCATE accepted")
 	}
 }
+
+// An owner who rewrites an entry and recomputes every hash after it leaves a chain that
+// verifies on its own; the anchor kept outside the database catches it, and the removal of
+// the newest entries too.
+func TestAnchorCatchesARewrittenChain(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	appendN(t, db.Pool, 6)
+	anchor, err := audit.Head(ctx, db.Pool)
+	if err != nil || anchor.Seq != 6 || len(anchor.Hash) != 64 {
+		t.Fatalf("head %+v %v", anchor, err)
+	}
+	if rep, err := audit.Verify(ctx, db.Pool, anchor); err != nil || !rep.OK() {
+		t.Fatalf("untouched trail with its anchor: %+v %v", rep, err)
+	}
+	// Rewrite entry 3's purpose and rehash 3..6, as the owner could with the triggers off.
+	entries, err := audit.List(ctx, db.Pool, audit.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	var prev []byte
+	for i := len(entries) - 1; i >= 0; i-- { // oldest first
+		e := entries[i]
+		if e.Seq == 3 {
+			e.Purpose = "routine check"
+		}
+		if e.Seq >= 3 {
+			e.PrevHash = prev
+			e.Hash = audit.Hash(prev, e.Seq, e.At, e.Event)
+			if _, err := tx.Exec(ctx, `UPDATE audit_log SET purpose = $2, prev_hash = $3, hash = $4 WHERE seq = $1`, e.Seq, e.Purpose, e.PrevHash, e.Hash); err != nil {
+				t.Fatal(err)
+			}
+		}
+		prev = e.Hash
+	}
+	if _, err := tx.Exec(ctx, `ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := audit.Verify(ctx, db.Pool); err != nil || !rep.OK() {
+		t.Fatalf("a consistent rewrite should pass the chain check alone (that is why anchors exist): %+v %v", rep, err)
+	}
+	rep, err := audit.Verify(ctx, db.Pool, anchor)
+	if err != nil || rep.OK() || rep.Problems[0].Seq != 6 || !strings.Contains(rep.Problems[0].Reason, "anchor") {
+		t.Fatalf("rewrite against the anchor: %+v %v", rep, err)
+	}
+	if rep, _ := audit.Verify(ctx, db.Pool, audit.Anchor{Seq: 9, Hash: anchor.Hash}); rep.OK() {
+		t.Fatal("an anchor newer than the newest entry passed: removed entries go unnoticed")
+	}
+}
