@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 	"time"
 
 	"github.com/abitare/abitare/geo/profile"
@@ -69,6 +72,9 @@ type BackendOptions struct {
 	// TileRetention is how long a superseded tileset stays served (default 30 days).
 	TileRetention time.Duration
 	Logger        *slog.Logger
+	// ListenAddr is where the server listens: anonymous requests may run on a superuser's
+	// connection only on loopback (the local demo).
+	ListenAddr string
 }
 
 // OpenBackends opens a pool per role, the tile libraries (one for the public, one for the roles
@@ -90,6 +96,10 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 		}
 		out[role] = &Backend{DB: pool, Profiles: &profile.Reader{DB: pool, MinCount: opt.MinCount}}
 	}
+	if err := checkPublicConnection(ctx, out[auth.Public].DB, opt.ListenAddr); err != nil {
+		out.Close()
+		return nil, err
+	}
 	libraries := map[tiles.Audience]*tiles.Library{
 		tiles.Public:     {Audience: tiles.Public, Read: out[auth.Public].DB},
 		tiles.Restricted: {Audience: tiles.Restricted, Read: out[auth.Planner].DB, MinCount: opt.MinCount},
@@ -105,6 +115,36 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 		b.Tiles = libraries[audienceOf(role)]
 	}
 	return out, nil
+}
+
+// ErrSuperuserPublic refuses to serve the public through a superuser's login.
+var ErrSuperuserPublic = errors.New("anonymous requests would run on a superuser's connection")
+
+// checkPublicConnection refuses a public pool that logs in as a superuser unless the server
+// listens on loopback only: SET ROLE abitare_public can be undone by RESET ROLE, so one
+// injection would give an anonymous visitor the whole database.
+func checkPublicConnection(ctx context.Context, db *pgxpool.Pool, listen string) error {
+	var super bool
+	if err := db.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = session_user`).Scan(&super); err != nil {
+		return fmt.Errorf("check the public connection's login role: %w", err)
+	}
+	if super && !loopbackOnly(listen) {
+		return fmt.Errorf("%w (switched to abitare_public, but RESET ROLE undoes that): give --public-database-url a login role that is a member of abitare_public only (docs/security.md), or listen on 127.0.0.1 for a local demo", ErrSuperuserPublic)
+	}
+	return nil
+}
+
+// loopbackOnly reports whether a listen address accepts only local connections.
+func loopbackOnly(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // audienceOf is the tiles a role sees.

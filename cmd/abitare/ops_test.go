@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -341,5 +342,19 @@ func TestReadAnchorRefusesWhatIsNotOne(t *testing.T) {
 		if _, err := readAnchor(path); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// checkSuperuserRefused: the test database's login is a superuser (as the demo's is): the
+// server serves it on loopback, and refuses to open on any other address.
+func checkSuperuserRefused(t *testing.T, db *testdb.DB) {
+	_, closeAll, err := openServer(context.Background(), web.Config{Addr: "0.0.0.0:0"},
+		web.BackendOptions{DatabaseURL: db.URL, MinCount: 5, MaxConnsPerRole: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil {
+		closeAll()
+		t.Fatal("a server on 0.0.0.0 opened with anonymous requests on a superuser's connection")
+	}
+	if !errors.Is(err, web.ErrSuperuserPublic) || !strings.Contains(err.Error(), "--public-database-url") {
+		t.Fatalf("refusal: %v", err)
 	}
 }

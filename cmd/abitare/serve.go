@@ -62,7 +62,7 @@ func openServer(ctx context.Context, cfg web.Config, opt web.BackendOptions, log
 	if err != nil {
 		return nil, nil, err
 	}
-	opt.TileWriter, opt.Logger = db, logger
+	opt.TileWriter, opt.Logger, opt.ListenAddr = db, logger, cfg.Addr
 	backends, err := web.OpenBackends(ctx, opt)
 	if err != nil {
 		db.Close()
