@@ -9,6 +9,7 @@ import (
 
 	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -31,7 +32,7 @@ type tileCountKey struct {
 	code     int
 }
 
-func newMetrics(backends Backends) *metrics {
+func newMetrics(backends Backends, users *pgxpool.Pool) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -56,7 +57,7 @@ func newMetrics(backends Backends) *metrics {
 	}
 	m.registry.MustRegister(m.duration, m.tiles, m.audits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		poolCollector{backends})
+		poolCollector{backends}, ingestCollector{users})
 	return m
 }
 
@@ -109,6 +110,38 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(poolTotal, prometheus.GaugeValue, float64(st.IdleConns()), string(role), "idle")
 		ch <- prometheus.MustNewConstMetric(poolAcquires, prometheus.CounterValue, float64(st.AcquireCount()), string(role))
 		ch <- prometheus.MustNewConstMetric(poolWait, prometheus.CounterValue, st.AcquireDuration().Seconds(), string(role))
+	}
+}
+
+// ingestCollector reports the rows the active batches stored, by source, read from the
+// batches' provenance at each scrape (loads run in the command line, not in the server).
+type ingestCollector struct{ db *pgxpool.Pool }
+
+var ingestRows = prometheus.NewDesc("abitare_ingest_rows", "Rows of the active batches, by source and outcome.", []string{"source", "outcome"}, nil)
+
+func (c ingestCollector) Describe(ch chan<- *prometheus.Desc) { ch <- ingestRows }
+
+func (c ingestCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.db == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	rows, err := c.db.Query(ctx, `SELECT source, sum(rows_read), sum(rows_accepted), sum(rows_duplicate), sum(rows_unlocated)
+		FROM ingest_batches WHERE status = 'active' GROUP BY source`)
+	if err != nil {
+		return // the database is down: /readyz says so
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var source string
+		var read, stored, duplicate, unplaced int64
+		if rows.Scan(&source, &read, &stored, &duplicate, &unplaced) != nil {
+			return
+		}
+		for outcome, n := range map[string]int64{"read": read, "stored": stored, "duplicate": duplicate, "unplaced": unplaced} {
+			ch <- prometheus.MustNewConstMetric(ingestRows, prometheus.GaugeValue, float64(n), source, outcome)
+		}
 	}
 }
 

@@ -59,7 +59,7 @@ type Server struct {
 // server's own connection; backends serve each role.
 func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Logger) *Server {
 	s := &Server{cfg: cfg, users: users, throttle: auth.NewThrottle(), logins: newLoginGuard(), backends: backends, logger: logger,
-		metrics: newMetrics(backends)}
+		metrics: newMetrics(backends, users.DB)}
 	s.tileAudit.appended = func(err error) { s.metrics.audited("tiles", err) }
 	s.public = &publicCache{maxBytes: 64 << 20, release: func() string {
 		if latest := backends[auth.Public].Tiles.Latest(); latest != nil {

@@ -70,7 +70,8 @@ func checkHTTPHardening(t *testing.T, base string, users map[auth.Role]testUser)
 	}
 	res, body := rawGet(t, base+"/metrics", nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `abitare_http_request_duration_seconds_bucket{code="200",method="GET",route="/tiles/{layer}/{version}/{z}/{x}/{y}.mvt"`) ||
-		!strings.Contains(string(body), "abitare_tiles_served_total") || !strings.Contains(string(body), "abitare_db_pool_connections") {
+		!strings.Contains(string(body), "abitare_tiles_served_total") || !strings.Contains(string(body), "abitare_db_pool_connections") ||
+		!strings.Contains(string(body), `abitare_ingest_rows{outcome="stored",source="social_services"}`) {
 		t.Errorf("/metrics: %d, lacks the request histogram by route, tile or pool figures:\n%s", res.StatusCode, truncate(body))
 	}
 }
