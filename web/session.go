@@ -70,7 +70,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reservation.Succeeded()
-	if _, err := audit.Append(r.Context(), s.users.DB, audit.Event{Actor: u.Username, Role: string(u.Role), Action: "login", Target: "session"}); err != nil {
+	if _, err := audit.Append(r.Context(), s.users.DB, audit.Event{Actor: u.Username, Role: string(u.Role), Action: "login", Target: "session",
+		Client: client}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -177,7 +178,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, action, target s
 	}
 	p := auth.FromContext(r.Context())
 	_, err := audit.Append(r.Context(), s.backend(r).DB, audit.Event{Actor: p.Actor(), Role: string(p.Role),
-		Action: action, Target: target, Purpose: purpose(r)})
+		Action: action, Target: target, Purpose: purpose(r), Client: clientOf(r), TokenID: p.TokenID})
 	s.metrics.audited("api", err)
 	if err != nil {
 		s.logger.Error("audit trail not written: access refused", "err", err, "action", action)

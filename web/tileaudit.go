@@ -34,7 +34,7 @@ type tileAuditEntry struct {
 }
 
 // record makes sure the access is in the audit trail, appending through db when it is not.
-func (a *tileAudit) record(ctx context.Context, db audit.Querier, p auth.Principal, layer, version string) error {
+func (a *tileAudit) record(ctx context.Context, db audit.Querier, p auth.Principal, client, layer, version string) error {
 	now := a.clock()
 	key := tileAuditKey{user: p.Actor(), role: string(p.Role), layer: layer, version: version, hour: now.Unix() / 3600}
 	v, _ := a.seen.LoadOrStore(key, &tileAuditEntry{})
@@ -42,7 +42,7 @@ func (a *tileAudit) record(ctx context.Context, db audit.Querier, p auth.Princip
 	e.once.Do(func() {
 		hour := time.Unix(key.hour*3600, 0).UTC().Format("2006-01-02T15")
 		_, e.err = audit.Append(context.WithoutCancel(ctx), db, audit.Event{Actor: key.user, Role: key.role,
-			Action: "tiles " + layer, Target: "tileset " + version + " hour " + hour})
+			Action: "tiles " + layer, Target: "tileset " + version + " hour " + hour, Client: client, TokenID: p.TokenID})
 		if a.appended != nil {
 			a.appended(e.err)
 		}

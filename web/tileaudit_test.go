@@ -70,7 +70,7 @@ func TestTileAuditOncePerUserLayerTilesetAndHour(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := a.record(ctx, trail, pia, "indicators", "a7"); err != nil {
+			if err := a.record(ctx, trail, pia, "10.0.0.1", "indicators", "a7"); err != nil {
 				t.Error(err)
 			}
 			if trail.count() == 0 {
@@ -92,7 +92,7 @@ func TestTileAuditOncePerUserLayerTilesetAndHour(t *testing.T) {
 		{pia, "hotspots", "a8", 3},   // another tileset
 		{auth.Principal{User: "ugo", Role: auth.HousingOffice}, "hotspots", "a8", 4}, // another user
 	} {
-		if err := a.record(ctx, trail, c.who, c.layer, c.version); err != nil {
+		if err := a.record(ctx, trail, c.who, "10.0.0.1", c.layer, c.version); err != nil {
 			t.Fatal(err)
 		}
 		if n := trail.count(); n != c.want {
@@ -100,7 +100,7 @@ func TestTileAuditOncePerUserLayerTilesetAndHour(t *testing.T) {
 		}
 	}
 	now = now.Add(time.Hour) // the next hour: recorded again
-	if err := a.record(ctx, trail, pia, "indicators", "a7"); err != nil || trail.count() != 5 {
+	if err := a.record(ctx, trail, pia, "10.0.0.1", "indicators", "a7"); err != nil || trail.count() != 5 {
 		t.Fatalf("next hour: %v, %d entries", err, trail.count())
 	}
 	// Keys of past hours are forgotten: memory follows the active users.
@@ -115,11 +115,11 @@ func TestTileAuditRefusesWhenTheTrailCannotBeWritten(t *testing.T) {
 	trail := &fakeTrail{fail: true}
 	a := &tileAudit{}
 	pia := auth.Principal{User: "pia", Role: auth.Planner}
-	if err := a.record(context.Background(), trail, pia, "indicators", "a7"); err == nil {
+	if err := a.record(context.Background(), trail, pia, "10.0.0.1", "indicators", "a7"); err == nil {
 		t.Fatal("a read was allowed with the audit trail down")
 	}
 	trail.fail = false
-	if err := a.record(context.Background(), trail, pia, "indicators", "a7"); err != nil || trail.count() != 1 {
+	if err := a.record(context.Background(), trail, pia, "10.0.0.1", "indicators", "a7"); err != nil || trail.count() != 1 {
 		t.Fatalf("after the trail came back: %v, %d entries", err, trail.count())
 	}
 }

@@ -128,7 +128,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, version strin
 	h := w.Header()
 	switch {
 	case served.Tileset.Audience == tiles.Restricted:
-		if err := s.tileAudit.record(r.Context(), s.backend(r).DB, auth.FromContext(r.Context()), layer, served.Version); err != nil {
+		if err := s.tileAudit.record(r.Context(), s.backend(r).DB, auth.FromContext(r.Context()), clientOf(r), layer, served.Version); err != nil {
 			s.logger.Error("audit trail not written: tiles refused", "err", err, "layer", layer)
 			jsonError(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
 			return

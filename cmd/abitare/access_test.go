@@ -437,6 +437,13 @@ func checkAuditTrail(t *testing.T, c *cli, db *testdb.DB, users map[auth.Role]te
 			t.Errorf("audit entry for %s lacks the stated purpose: %q", w.action, purpose)
 		}
 	}
+	// Requests with an API token are recorded with the token and the client's address.
+	var withToken int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log a JOIN api_tokens t ON t.id = a.token_id
+		JOIN users u ON u.id = t.user_id AND u.username = a.actor WHERE a.actor = $1 AND a.client = '127.0.0.1'`,
+		users[auth.Planner].name).Scan(&withToken); err != nil || withToken == 0 {
+		t.Errorf("no audit entry of %s with its token and address (%v)", users[auth.Planner].name, err)
+	}
 	var anonymous int
 	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE role = 'public'`).Scan(&anonymous); err != nil || anonymous != 0 {
 		t.Errorf("public access was audited (%d entries): only restricted data is", anonymous)

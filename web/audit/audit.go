@@ -29,11 +29,13 @@ type Querier interface {
 
 // Event is one access to restricted data.
 type Event struct {
-	Actor   string // user name, or "cli:<os user>" for the command line
-	Role    string
-	Action  string // what was done, e.g. "timeline", "tile indicators"
-	Target  string // the area, person or object concerned
-	Purpose string // the purpose stated by the user; empty where none is required
+	Actor   string `json:"actor"` // user name, or "cli:<os user>" for the command line
+	Role    string `json:"role"`
+	Action  string `json:"action"`             // what was done, e.g. "timeline", "tiles indicators"
+	Target  string `json:"target"`             // the area, person or object concerned
+	Purpose string `json:"purpose"`            // the purpose stated by the user; empty where none is required
+	Client  string `json:"client,omitempty"`   // the client's address; empty for the command line
+	TokenID int64  `json:"token_id,omitempty"` // the API token used; 0 for a session or the command line
 }
 
 // Entry is a stored event with its place in the chain.
@@ -52,11 +54,26 @@ const Retention = "6 months"
 // they answer, and refuse to answer when the log cannot be written.
 func Append(ctx context.Context, db Querier, e Event) (int64, error) {
 	var seq int64
-	err := db.QueryRow(ctx, `SELECT audit_append($1, $2, $3, $4, $5)`, e.Actor, e.Role, e.Action, e.Target, e.Purpose).Scan(&seq)
+	err := db.QueryRow(ctx, `SELECT audit_append($1, $2, $3, $4, $5, $6, $7)`, e.Actor, e.Role, e.Action, e.Target, e.Purpose,
+		nullIfEmpty(e.Client), nullIfZero(e.TokenID)).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("write audit entry: %w", err)
 	}
 	return seq, nil
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullIfZero(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
 }
 
 // Filter selects entries for List.
@@ -73,7 +90,7 @@ func List(ctx context.Context, db Querier, f Filter) ([]Entry, error) {
 		f.Limit = 1000
 	}
 	rows, err := db.Query(ctx, `
-		SELECT seq, at, actor, role, action, target, purpose, prev_hash, hash FROM audit_log
+		SELECT seq, at, actor, role, action, target, purpose, coalesce(client, ''), coalesce(token_id, 0), prev_hash, hash FROM audit_log
 		WHERE ($1 = '' OR actor = $1) AND at >= $2 AND ($3 = '' OR target = $3)
 		ORDER BY seq DESC LIMIT $4`, f.Actor, f.Since, f.Target, f.Limit)
 	if err != nil {
@@ -84,7 +101,7 @@ func List(ctx context.Context, db Querier, f Filter) ([]Entry, error) {
 
 func scanEntry(r pgx.CollectableRow) (Entry, error) {
 	var e Entry
-	err := r.Scan(&e.Seq, &e.At, &e.Actor, &e.Role, &e.Action, &e.Target, &e.Purpose, &e.PrevHash, &e.Hash)
+	err := r.Scan(&e.Seq, &e.At, &e.Actor, &e.Role, &e.Action, &e.Target, &e.Purpose, &e.Client, &e.TokenID, &e.PrevHash, &e.Hash)
 	return e, err
 }
 
@@ -92,11 +109,18 @@ func scanEntry(r pgx.CollectableRow) (Entry, error) {
 var zeroHash = make([]byte, sha256.Size)
 
 // Hash is an entry's chain hash: SHA-256 of the previous hash followed by the entry's fields
-// joined by the unit separator (0x1f), the time in UTC with microseconds. It must stay equal
-// to the computation in audit_append (migrations/00007_privacy.sql).
+// joined by the unit separator (0x1f), the time in UTC with microseconds, then the client and
+// the token when there are (concat_ws skips NULLs). It must stay equal to the computation in
+// audit_append (migrations/00013_audit_client_token.sql).
 func Hash(prev []byte, seq int64, at time.Time, e Event) []byte {
 	fields := []string{strconv.FormatInt(seq, 10), at.UTC().Format("2006-01-02T15:04:05.000000Z"),
 		e.Actor, e.Role, e.Action, e.Target, e.Purpose}
+	if e.Client != "" {
+		fields = append(fields, e.Client)
+	}
+	if e.TokenID != 0 {
+		fields = append(fields, strconv.FormatInt(e.TokenID, 10))
+	}
 	h := sha256.New()
 	h.Write(prev)
 	h.Write([]byte(strings.Join(fields, "\x1f")))
@@ -151,7 +175,8 @@ func Head(ctx context.Context, db Querier) (Anchor, error) {
 // the anchor: entries older than the retention period may have been removed, so its previous
 // hash is taken as given unless it is the first entry ever written.
 func Verify(ctx context.Context, db Querier, anchors ...Anchor) (Report, error) {
-	rows, err := db.Query(ctx, `SELECT seq, at, actor, role, action, target, purpose, prev_hash, hash FROM audit_log ORDER BY seq`)
+	rows, err := db.Query(ctx, `SELECT seq, at, actor, role, action, target, purpose, coalesce(client, ''), coalesce(token_id, 0),
+		prev_hash, hash FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return Report{}, fmt.Errorf("read audit log: %w", err)
 	}
@@ -160,7 +185,7 @@ func Verify(ctx context.Context, db Querier, anchors ...Anchor) (Report, error) 
 	var prev []byte
 	for rows.Next() {
 		var e Entry
-		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Role, &e.Action, &e.Target, &e.Purpose, &e.PrevHash, &e.Hash); err != nil {
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Role, &e.Action, &e.Target, &e.Purpose, &e.Client, &e.TokenID, &e.PrevHash, &e.Hash); err != nil {
 			return rep, fmt.Errorf("read audit log: %w", err)
 		}
 		rep.check(e, prev)

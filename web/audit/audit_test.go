@@ -158,3 +158,32 @@ func TestAnchorCatchesARewrittenChain(t *testing.T) {
 		t.Fatal("an anchor newer than the newest entry passed: removed entries go unnoticed")
 	}
 }
+
+// The client address and the API token are part of the chained entry: changing either breaks
+// the chain; entries without them hash as before.
+func TestClientAndTokenAreChained(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	appendN(t, db.Pool, 2)
+	if _, err := audit.Append(ctx, db.Pool, audit.Event{Actor: "pia", Role: "planner", Action: "ranking", Target: "h3_9/housing",
+		Client: "10.1.2.3", TokenID: 42}); err != nil {
+		t.Fatal(err)
+	}
+	appendN(t, db.Pool, 1)
+	if rep, err := audit.Verify(ctx, db.Pool); err != nil || !rep.OK() {
+		t.Fatalf("chain with client and token: %+v %v", rep, err)
+	}
+	list, err := audit.List(ctx, db.Pool, audit.Filter{Actor: "pia"})
+	if err != nil || len(list) != 1 || list[0].Client != "10.1.2.3" || list[0].TokenID != 42 {
+		t.Fatalf("listed entry %+v %v", list, err)
+	}
+	if _, err := db.Pool.Exec(ctx, `ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
+		UPDATE audit_log SET client = '192.168.0.9' WHERE seq = 3;
+		ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := audit.Verify(ctx, db.Pool)
+	if err != nil || rep.OK() || rep.Problems[0].Seq != 3 {
+		t.Fatalf("a changed client address was not caught: %+v %v", rep, err)
+	}
+}

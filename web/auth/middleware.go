@@ -36,9 +36,10 @@ func SessionSecret(r *http.Request) (string, bool) {
 
 // Principal is who a request comes from.
 type Principal struct {
-	User string // empty for anonymous requests
-	Role Role
-	Via  string // "session", "token" or "anonymous"
+	User    string // empty for anonymous requests
+	Role    Role
+	Via     string // "session", "token" or "anonymous"
+	TokenID int64  // the API token, when Via is "token"
 }
 
 // Actor names the principal in the audit trail.
@@ -85,7 +86,7 @@ func (s *Store) Identify(onError func(http.ResponseWriter, *http.Request, error)
 					onError(w, r, err)
 					return
 				}
-				p = Principal{User: u.Username, Role: u.Role, Via: "token"}
+				p = Principal{User: u.Username, Role: u.Role, Via: "token", TokenID: u.TokenID()}
 			} else if c, err := sessionCookie(r); err == nil {
 				u, err := s.Session(r.Context(), c.Value)
 				switch {

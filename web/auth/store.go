@@ -30,7 +30,12 @@ type User struct {
 	Role      Role      `json:"role"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
+	// tokenID is the API token a request was identified by (0 for a session).
+	tokenID int64
 }
+
+// TokenID is the API token the user was identified by, 0 for a session.
+func (u User) TokenID() int64 { return u.tokenID }
 
 // Token describes an API token, never its secret.
 type Token struct {
@@ -157,7 +162,7 @@ func (s *Store) Session(ctx context.Context, secret string) (User, error) {
 	return s.lookup(ctx, `UPDATE sessions s SET last_seen_at = now() FROM users u
 		WHERE u.id = s.user_id AND s.id_hash = $1 AND s.expires_at > now()
 		  AND s.last_seen_at > now() - '`+SessionIdleTimeout.String()+`'::interval AND NOT u.disabled
-		RETURNING u.id, u.username, u.role, u.disabled, u.created_at`, secret)
+		RETURNING u.id, u.username, u.role, u.disabled, u.created_at, 0::bigint`, secret)
 }
 
 // LogoutEverywhere ends every session of the user whose session this is.
@@ -225,7 +230,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 func (s *Store) TokenUser(ctx context.Context, secret string) (User, error) {
 	return s.lookup(ctx, `UPDATE api_tokens t SET last_used_at = now() FROM users u
 		WHERE u.id = t.user_id AND t.token_hash = $1 AND t.expires_at > now() AND t.revoked_at IS NULL AND NOT u.disabled
-		RETURNING u.id, u.username, u.role, u.disabled, u.created_at`, secret)
+		RETURNING u.id, u.username, u.role, u.disabled, u.created_at, t.id`, secret)
 }
 
 // lookup finds the user of a secret, from the cache when it was verified in the last CacheTTL.
@@ -236,7 +241,7 @@ func (s *Store) lookup(ctx context.Context, sql, secret string) (User, error) {
 		return u, nil
 	}
 	var u User
-	err := s.DB.QueryRow(ctx, sql, hash).Scan(&u.ID, &u.Username, &u.Role, &u.Disabled, &u.CreatedAt)
+	err := s.DB.QueryRow(ctx, sql, hash).Scan(&u.ID, &u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &u.tokenID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, ErrBadCredentials
 	}
