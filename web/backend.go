@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/abitare/abitare/geo/profile"
@@ -65,8 +66,11 @@ type BackendOptions struct {
 	// PublicDatabaseURL, when set, serves anonymous users through a login role of its own
 	// (member of abitare_public) rather than by switching role on the server's connection.
 	PublicDatabaseURL string
-	MinCount          int // threshold for the restricted layers' withheld counts
-	MaxConnsPerRole   int32
+	// RoleDatabaseURLs, when set for a role, serve its requests through a login role of its own,
+	// member of that role's abitare_ role only: then RESET ROLE gains nothing.
+	RoleDatabaseURLs map[auth.Role]string
+	MinCount         int // threshold for the restricted layers' withheld counts
+	MaxConnsPerRole  int32
 	// TileWriter stores the tilesets the server renders when one is missing; nil: none rendered.
 	TileWriter *pgxpool.Pool
 	// TileRetention is how long a superseded tileset stays served (default 30 days).
@@ -89,6 +93,9 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 		if role == auth.Public && opt.PublicDatabaseURL != "" {
 			url = opt.PublicDatabaseURL
 		}
+		if u := opt.RoleDatabaseURLs[role]; u != "" {
+			url = u
+		}
 		pool, err := OpenRolePool(ctx, url, role, opt.MaxConnsPerRole)
 		if err != nil {
 			out.Close()
@@ -96,9 +103,11 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 		}
 		out[role] = &Backend{DB: pool, Profiles: &profile.Reader{DB: pool, MinCount: opt.MinCount}}
 	}
-	if err := checkPublicConnection(ctx, out[auth.Public].DB, opt.ListenAddr); err != nil {
-		out.Close()
-		return nil, err
+	for _, role := range auth.Roles {
+		if err := checkRoleConnection(ctx, out[role].DB, role, opt.ListenAddr); err != nil {
+			out.Close()
+			return nil, err
+		}
 	}
 	libraries := map[tiles.Audience]*tiles.Library{
 		tiles.Public:     {Audience: tiles.Public, Read: out[auth.Public].DB},
@@ -117,21 +126,27 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 	return out, nil
 }
 
-// ErrSuperuserPublic refuses to serve the public through a superuser's login.
-var ErrSuperuserPublic = errors.New("anonymous requests would run on a superuser's connection")
+// ErrSuperuserPublic refuses to serve requests through a superuser's login.
+var ErrSuperuserPublic = errors.New("requests would run on a superuser's connection")
 
-// checkPublicConnection refuses a public pool that logs in as a superuser unless the server
-// listens on loopback only: SET ROLE abitare_public can be undone by RESET ROLE, so one
-// injection would give an anonymous visitor the whole database.
-func checkPublicConnection(ctx context.Context, db *pgxpool.Pool, listen string) error {
+// checkRoleConnection refuses a role's pool that logs in as a superuser unless the server
+// listens on loopback only (the local demo): SET ROLE can be undone by RESET ROLE, so one
+// injection would give the requester the whole database.
+func checkRoleConnection(ctx context.Context, db *pgxpool.Pool, role auth.Role, listen string) error {
 	var super bool
 	if err := db.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = session_user`).Scan(&super); err != nil {
-		return fmt.Errorf("check the public connection's login role: %w", err)
+		return fmt.Errorf("check the %s connection's login role: %w", role, err)
 	}
 	if super && !loopbackOnly(listen) {
-		return fmt.Errorf("%w (switched to abitare_public, but RESET ROLE undoes that): give --public-database-url a login role that is a member of abitare_public only (docs/security.md), or listen on 127.0.0.1 for a local demo", ErrSuperuserPublic)
+		return fmt.Errorf("%s %w (switched to %s, but RESET ROLE undoes that): give it a login role that is a member of %s only, with --public-database-url or %s (docs/security.md), or listen on 127.0.0.1 for a local demo",
+			role, ErrSuperuserPublic, role.DatabaseRole(), role.DatabaseRole(), RoleURLEnv(role))
 	}
 	return nil
+}
+
+// RoleURLEnv is the environment variable naming a role's own database login.
+func RoleURLEnv(role auth.Role) string {
+	return "ABITARE_DATABASE_URL_" + strings.ToUpper(string(role))
 }
 
 // loopbackOnly reports whether a listen address accepts only local connections.

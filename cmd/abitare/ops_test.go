@@ -359,3 +359,47 @@ func checkSuperuserRefused(t *testing.T, db *testdb.DB) {
 		t.Fatalf("refusal: %v", err)
 	}
 }
+
+// checkRoleLogins: with a login role of its own for each server role (member of that abitare_
+// role only), the server opens on a public address, and a connection that undoes SET ROLE
+// still cannot read what its role may not.
+func checkRoleLogins(t *testing.T, db *testdb.DB) {
+	ctx := context.Background()
+	u, err := url.Parse(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suffix := fmt.Sprint(time.Now().UnixNano())
+	urls := map[auth.Role]string{}
+	for _, role := range auth.Roles {
+		login := "abitare_web_" + string(role) + "_" + suffix
+		if _, err := db.Pool.Exec(ctx, fmt.Sprintf(`CREATE ROLE %s LOGIN IN ROLE %s`, login, role.DatabaseRole())); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _, _ = db.Pool.Exec(context.Background(), "DROP ROLE IF EXISTS "+login) })
+		lu := *u
+		lu.User = url.User(login)
+		urls[role] = lu.String()
+	}
+	backends, err := web.OpenBackends(ctx, web.BackendOptions{DatabaseURL: db.URL, RoleDatabaseURLs: urls, MinCount: 5,
+		MaxConnsPerRole: 2, ListenAddr: "0.0.0.0:8080"})
+	if err != nil {
+		t.Fatalf("with a login per role the server should open on a public address: %v", err)
+	}
+	defer backends.Close()
+	for role, forbidden := range map[auth.Role]string{auth.Public: "area_indicators", auth.Planner: "events"} {
+		conn, err := backends[role].DB.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		_, err = conn.Exec(ctx, "RESET ROLE")
+		if err == nil {
+			err = conn.QueryRow(ctx, "SELECT count(*) FROM "+forbidden).Scan(&n)
+		}
+		conn.Release()
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("%s's login after RESET ROLE read %s: %v", role, forbidden, err)
+		}
+	}
+}

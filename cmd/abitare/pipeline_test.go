@@ -150,6 +150,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("sessions rotate, end everywhere and when idle", func(t *testing.T) { checkSessionLifecycle(t, anon.URL, db, c) })
 	t.Run("a login flood gets five tries", func(t *testing.T) { checkLoginFlood(t, anon.URL, c) })
 	t.Run("no public traffic on a superuser's login", func(t *testing.T) { checkSuperuserRefused(t, db) })
+	t.Run("a login per role gains nothing from RESET ROLE", func(t *testing.T) { checkRoleLogins(t, db) })
 	t.Run("readiness follows the database", func(t *testing.T) { checkReadiness(t, db) })
 	t.Run("tiles command lists and extracts", func(t *testing.T) { checkTilesCommand(t, c, anon.URL) })
 	t.Run("two releases served side by side", func(t *testing.T) { checkTwoReleases(t, anon.URL, c, srv, users) })

@@ -38,7 +38,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	srv, closeAll, err := openServer(ctx, web.Config{Addr: *addr, PublicURL: *publicURL, InsecureCookies: *insecure,
 		TrustedProxies: proxies, MetricsFrom: scrapers},
-		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, MinCount: *minCount, TileRetention: *retention}, env.logger)
+		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, RoleDatabaseURLs: roleURLs(env), MinCount: *minCount,
+			TileRetention: *retention}, env.logger)
 	if err != nil {
 		return err
 	}
@@ -77,6 +78,17 @@ func envOr(env *environment, name, def string) string {
 		return v
 	}
 	return def
+}
+
+// roleURLs are the roles' own database logins, from ABITARE_DATABASE_URL_<ROLE>.
+func roleURLs(env *environment) map[auth.Role]string {
+	out := map[auth.Role]string{}
+	for _, role := range auth.Roles {
+		if u := env.getenv(web.RoleURLEnv(role)); u != "" {
+			out[role] = u
+		}
+	}
+	return out
 }
 
 // parsePrefixes reads a comma-separated list of CIDRs (a bare address is a /32 or /128).
