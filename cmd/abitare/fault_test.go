@@ -123,3 +123,72 @@ func writeRepeated(t *testing.T, src, dst string, n int) {
 	}
 	f.Close()
 }
+
+// checkSectionsReloadMovesResidents: reloading census sections with one section gone leaves no
+// resident (nor event) in a section that no longer exists; loading the same sections again
+// leaves the register as it is.
+func checkSectionsReloadMovesResidents(t *testing.T, db *testdb.DB, c *cli, dir string) {
+	ctx := context.Background()
+	stale := func() (residents, events int) {
+		err := db.Pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM residents r WHERE r.section_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM census_sections s WHERE s.id = r.section_id)),
+			(SELECT count(*) FROM events e WHERE e.section_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM census_sections s WHERE s.id = e.section_id))`).
+			Scan(&residents, &events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	fingerprint := func() string {
+		var fp string
+		if err := db.Pool.QueryRow(ctx, `SELECT md5(string_agg(encode(pseudonym, 'hex') || coalesce(section_id, '-'), ',' ORDER BY pseudonym)) FROM residents`).Scan(&fp); err != nil {
+			t.Fatal(err)
+		}
+		return fp
+	}
+	original := filepath.Join(dir, "sezioni.geojson")
+	before := fingerprint()
+	c.must("sections", original)
+	if fingerprint() != before {
+		t.Fatal("loading the same sections again moved residents")
+	}
+	// The busiest section disappears from a corrected file.
+	var busiest string
+	if err := db.Pool.QueryRow(ctx, `SELECT section_id FROM residents GROUP BY section_id ORDER BY count(*) DESC LIMIT 1`).Scan(&busiest); err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	data, err := os.ReadFile(original)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		t.Fatal(err)
+	}
+	kept := fc.Features[:0]
+	for _, f := range fc.Features {
+		if !strings.Contains(string(f), `"`+busiest+`"`) {
+			kept = append(kept, f)
+		}
+	}
+	if len(kept) != len(fc.Features)-1 {
+		t.Fatalf("section %s found %d times in the file", busiest, len(fc.Features)-len(kept))
+	}
+	fc.Features = kept
+	corrected := filepath.Join(t.TempDir(), "sezioni-corrette.geojson")
+	out, _ := json.Marshal(fc)
+	if err := os.WriteFile(corrected, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.must("sections", corrected)
+	if r, e := stale(); r != 0 || e != 0 {
+		t.Errorf("after section %s was removed, %d residents and %d events still point at a missing section", busiest, r, e)
+	}
+	c.must("sections", original) // back, for what follows
+	if r, e := stale(); r != 0 || e != 0 {
+		t.Errorf("after the sections were restored: %d residents and %d events in missing sections", r, e)
+	}
+}

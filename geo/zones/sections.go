@@ -181,8 +181,8 @@ func sectionGeometry(g orb.Geometry) (orb.MultiPolygon, error) {
 }
 
 // StoreSections replaces, in one transaction, the census sections of every municipality present
-// in secs, then places each stored event in its (new) section. Sections outside the study area's
-// municipalities are refused.
+// in secs, then places each stored event in its (new) section and, when the sections changed,
+// each resident of the register. Sections outside the study area's municipalities are refused.
 func StoreSections(ctx context.Context, db *pgxpool.Pool, secs []Section) error {
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		municipalities := map[string]bool{}
@@ -197,13 +197,24 @@ func StoreSections(ctx context.Context, db *pgxpool.Pool, secs []Section) error 
 		if err := checkMunicipalitiesKnown(ctx, tx, codes); err != nil {
 			return err
 		}
+		before, err := sectionsFingerprint(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM census_sections WHERE municipality_code = ANY($1)`, codes); err != nil {
 			return fmt.Errorf("clear sections: %w", err)
 		}
 		if err := copySections(ctx, tx, secs); err != nil {
 			return err
 		}
-		return assignEventsToSections(ctx, tx)
+		if err := assignEventsToSections(ctx, tx); err != nil {
+			return err
+		}
+		after, err := sectionsFingerprint(ctx, tx)
+		if err != nil || after == before {
+			return err // the same sections again: residents stay where the register put them
+		}
+		return assignResidentsToSections(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("store census sections: %w", err)
@@ -259,6 +270,36 @@ func assignEventsToSections(ctx context.Context, tx pgx.Tx) error {
 			SELECT s.id FROM census_sections s WHERE ST_Intersects(s.geom, e.geom) ORDER BY s.id LIMIT 1)`)
 	if err != nil {
 		return fmt.Errorf("place events in sections: %w", err)
+	}
+	return nil
+}
+
+// sectionsFingerprint summarises every section's id and boundary.
+func sectionsFingerprint(ctx context.Context, tx pgx.Tx) (string, error) {
+	var fp string
+	err := tx.QueryRow(ctx, `SELECT coalesce(md5(string_agg(id || ':' || md5(ST_AsBinary(geom)), ',' ORDER BY id)), '')
+		FROM census_sections`).Scan(&fp)
+	if err != nil {
+		return "", fmt.Errorf("compare sections: %w", err)
+	}
+	return fp, nil
+}
+
+// assignResidentsToSections places each resident of the register in the section holding the
+// centre of their resolution-10 cell. The register keeps no exact point (data minimisation), so
+// a resident of a cell that straddles a new boundary goes with the cell's centre.
+func assignResidentsToSections(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `
+		UPDATE residents r SET section_id = (
+			SELECT s.id FROM census_sections s WHERE ST_Intersects(s.geom, ST_Centroid(c.geom)) ORDER BY s.id LIMIT 1)
+		FROM h3_cells c WHERE c.cell = r.h3_cell`)
+	if err != nil {
+		return fmt.Errorf("place residents in sections: %w", err)
+	}
+	_, err = tx.Exec(ctx, `UPDATE residents SET section_id = NULL WHERE h3_cell IS NULL AND section_id IS NOT NULL
+		AND section_id NOT IN (SELECT id FROM census_sections)`)
+	if err != nil {
+		return fmt.Errorf("place residents in sections: %w", err)
 	}
 	return nil
 }
