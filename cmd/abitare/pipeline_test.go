@@ -153,7 +153,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("a login per role gains nothing from RESET ROLE", func(t *testing.T) { checkRoleLogins(t, db) })
 	t.Run("readiness follows the database", func(t *testing.T) { checkReadiness(t, db) })
 	t.Run("tiles command lists and extracts", func(t *testing.T) { checkTilesCommand(t, c, anon.URL) })
-	t.Run("two releases served side by side", func(t *testing.T) { checkTwoReleases(t, anon.URL, c, srv, users) })
+	t.Run("two releases served side by side", func(t *testing.T) { checkTwoReleases(t, anon.URL, c, db, srv, users) })
 	t.Run("reloaded sections move residents", func(t *testing.T) { checkSectionsReloadMovesResidents(t, db, c, dir) })
 	t.Run("an ingest killed mid-load leaves nothing", func(t *testing.T) { checkKillDuringIngest(t, db, c, dir) })
 	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db, users) })

@@ -301,7 +301,7 @@ func checkRestrictedTilesAuditedPerHour(t *testing.T, base string, c *cli, db *t
 
 // checkTwoReleases: a new release gets tiles of its own; the TileJSON names it, and the tiles
 // of the earlier release stay served for the maps still open on them.
-func checkTwoReleases(t *testing.T, base string, c *cli, srv *web.Server, users map[auth.Role]testUser) {
+func checkTwoReleases(t *testing.T, base string, c *cli, db *testdb.DB, srv *web.Server, users map[auth.Role]testUser) {
 	oldTemplate, oldVersion := tileTemplate(t, base, "indicators", users[auth.Public])
 	manifest := c.must("release", "--json")
 	// The manifest anchors the audit trail: the newest entry's place and hash, to be filed away.
@@ -324,6 +324,16 @@ func checkTwoReleases(t *testing.T, base string, c *cli, srv *web.Server, users 
 	}
 	if err := srv.RefreshTiles(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	// Both releases' figures are kept; the public views show the newest.
+	var kept, shown int
+	var latest int64
+	if err := db.Pool.QueryRow(context.Background(), `SELECT (SELECT count(DISTINCT release_id) FROM released_indicators),
+		(SELECT count(DISTINCT release_id) FROM public_indicators), (SELECT max(release_id) FROM public_indicators)`).Scan(&kept, &shown, &latest); err != nil {
+		t.Fatal(err)
+	}
+	if kept < 2 || shown != 1 || latest != m.ID {
+		t.Errorf("after a second release: %d releases kept, %d shown (release %d, want %d)", kept, shown, latest, m.ID)
 	}
 	newTemplate, newVersion := tileTemplate(t, base, "indicators", users[auth.Public])
 	if newVersion == oldVersion || atoi(newVersion[1:]) <= atoi(oldVersion[1:]) {

@@ -1,6 +1,7 @@
 // Package disclosure publishes the observatory's figures for anonymous users: it turns the
-// true counts of area_indicators and area_overlap into the protected tables public_indicators
-// and public_overlap with the cell-key method (package cellkey), and records each publication
+// true counts of area_indicators and area_overlap into the protected tables released_indicators
+// and released_overlap (every release kept; public_indicators and public_overlap are views of the
+// latest) with the cell-key method (package cellkey), and records each publication
 // in the release manifest for the data-protection officer.
 //
 // The rules, from docs/privacy.md:
@@ -104,7 +105,7 @@ func Publish(ctx context.Context, db *pgxpool.Pool, opt Options) (Manifest, erro
 	}
 	var m Manifest
 	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `LOCK TABLE public_indicators, public_overlap IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.Exec(ctx, `LOCK TABLE released_indicators, released_overlap IN EXCLUSIVE MODE`); err != nil {
 			return err
 		}
 		var secret []byte
@@ -190,9 +191,6 @@ func (p *publisher) indicators(ctx context.Context, tx pgx.Tx) error {
 			return fmt.Errorf("%s %s %s %s has no cell key: run abitare aggregate again before releasing", t.geography, t.area, t.period, t.indicator)
 		}
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM public_indicators`); err != nil {
-		return err
-	}
 	out := make([][]any, 0, len(truths))
 	for _, t := range truths {
 		out = append(out, p.indicatorRow(t))
@@ -200,7 +198,7 @@ func (p *publisher) indicators(ctx context.Context, tx pgx.Tx) error {
 	}
 	slices.Sort(p.periods)
 	p.periods = slices.Compact(p.periods)
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"public_indicators"},
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"released_indicators"},
 		[]string{"release_id", "geography", "area_id", "period", "indicator", "residents", "people", "rate", "status"}, pgx.CopyFromRows(out))
 	if err != nil {
 		return fmt.Errorf("store protected figures: %w", err)
@@ -299,9 +297,6 @@ func (p *publisher) overlap(ctx context.Context, tx pgx.Tx) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM public_overlap`); err != nil {
-		return err
-	}
 	var out [][]any
 	for _, period := range p.periods {
 		for _, combo := range Combinations() {
@@ -313,7 +308,7 @@ func (p *publisher) overlap(ctx context.Context, tx pgx.Tx) error {
 			out = append(out, []any{p.release, period, combo, published, Protected})
 		}
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"public_overlap"}, []string{"release_id", "period", "combination", "people", "status"}, pgx.CopyFromRows(out))
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"released_overlap"}, []string{"release_id", "period", "combination", "people", "status"}, pgx.CopyFromRows(out))
 	if err != nil {
 		return fmt.Errorf("store protected combinations: %w", err)
 	}
