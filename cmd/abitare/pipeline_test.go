@@ -152,6 +152,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("no public traffic on a superuser's login", func(t *testing.T) { checkSuperuserRefused(t, db) })
 	t.Run("a login per role gains nothing from RESET ROLE", func(t *testing.T) { checkRoleLogins(t, db) })
 	t.Run("readiness follows the database", func(t *testing.T) { checkReadiness(t, db) })
+	t.Run("the reference reader reads the rendered archives", func(t *testing.T) { checkReferenceReaderReadsRenderedArchives(t, db) })
 	t.Run("tiles command lists and extracts", func(t *testing.T) { checkTilesCommand(t, c, anon.URL) })
 	t.Run("two releases served side by side", func(t *testing.T) { checkTwoReleases(t, anon.URL, c, db, srv, users) })
 	t.Run("reloaded sections move residents", func(t *testing.T) { checkSectionsReloadMovesResidents(t, db, c, dir) })

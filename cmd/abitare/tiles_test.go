@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +21,7 @@ import (
 
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/tiles"
+	"github.com/abitare/abitare/tiles/pmtiles"
 	"github.com/abitare/abitare/web"
 	"github.com/abitare/abitare/web/auth"
 	"github.com/paulmach/orb"
@@ -381,4 +385,65 @@ func checkTilesCommand(t *testing.T, c *cli, base string) {
 	if _, err := c.run("tiles", "frobnicate"); err == nil {
 		t.Error("an unknown subcommand was accepted")
 	}
+}
+
+// checkReferenceReaderReadsRenderedArchives: protomaps' npm reader reads every tile of the
+// rendered public indicators archive as Go stored it, and its metadata names the layer.
+func checkReferenceReaderReadsRenderedArchives(t *testing.T, db *testdb.DB) {
+	node, err := exec.LookPath("node")
+	script, _ := filepath.Abs("../../web/app/test/pmtiles-read.mjs")
+	if _, serr := os.Stat("../../web/app/node_modules/pmtiles"); err != nil || serr != nil {
+		if os.Getenv("ABITARE_E2E") != "" {
+			t.Fatalf("node or web/app/node_modules/pmtiles missing (run make web): %v %v", err, serr)
+		}
+		t.Skip("node or the npm pmtiles package missing: run make web")
+	}
+	var data []byte
+	if err := db.Pool.QueryRow(context.Background(), `SELECT archive FROM public_tile_archives a JOIN public_tilesets s ON s.id = a.tileset_id
+		WHERE a.layer = 'indicators' ORDER BY s.id DESC LIMIT 1`).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "indicators.pmtiles")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	archive, err := pmtiles.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for tile := range archive.Tiles() {
+		sum := sha256.Sum256(gunzipTest(t, tile.Data))
+		want = append(want, fmt.Sprintf("%d/%d/%d %x", tile.Z, tile.X, tile.Y, sum))
+	}
+	out, err := exec.Command(node, script, path).Output()
+	if err != nil {
+		t.Fatalf("reference reader: %v", err)
+	}
+	var got struct {
+		Metadata struct {
+			VectorLayers []struct {
+				ID string `json:"id"`
+			} `json:"vector_layers"`
+		} `json:"metadata"`
+		Tiles []string `json:"tiles"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Metadata.VectorLayers) != 1 || got.Metadata.VectorLayers[0].ID != "indicators" {
+		t.Errorf("reference reader's metadata: %+v", got.Metadata)
+	}
+	if len(want) < 100 || !slices.Equal(got.Tiles, want) {
+		t.Errorf("reference reader read %d tiles, Go stored %d; first differing: %v", len(got.Tiles), len(want), firstDiff(got.Tiles, want))
+	}
+}
+
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] + " vs " + b[i]
+		}
+	}
+	return "(one is a prefix of the other)"
 }
