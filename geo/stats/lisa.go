@@ -104,7 +104,8 @@ type areaCalc struct {
 // inference. y holds one value per area of w; NaN marks an undefined area, which is left out as
 // if it were absent from the input (code ClusterUndefined; its neighbours' lags are averaged
 // over their defined neighbours only). Values are standardised with the population sd over the
-// defined areas.
+// n defined areas, and I_i = (n−1)/n · z_i · lag_i, which is GeoDa's and PySAL's Moran_Local
+// (I_i = (n−1) · d_i · lag(d)_i / Σ d_k² with d the deviations from the mean).
 func LocalMoran(y []float64, w Weights, opt LISAOptions) (LISAResult, error) {
 	opt, s, err := setup(w, opt, y)
 	if err != nil {
@@ -116,6 +117,12 @@ func LocalMoran(y []float64, w Weights, opt LISAOptions) (LISAResult, error) {
 	}
 	po := permJob{g: s.g, vals: z, ids: s.ids, perms: opt.Permutations, seed: opt.Seed}.run()
 	calcs := moranCalcs(z, z, s.g, po, opt.Permutations)
+	// The reference implementations' scaling; the permuted statistics scale alike, so the
+	// pseudo p-values, z-sims and clusters do not change.
+	n := float64(len(z))
+	for i := range calcs {
+		calcs[i].stat *= (n - 1) / n
+	}
 	return assemble(MethodLocalMoran, len(y), s, calcs, opt), nil
 }
 

@@ -14,16 +14,17 @@ import (
 // path4 is the path 0-1-2-3.
 var path4 = FromNeighbors([][]int{{1}, {0, 2}, {1, 3}, {2}})
 
-// Hand computation on the path with y = 1, 2, 3, 4: mean 2.5, population sd sqrt(1.25),
-// z = (y - 2.5)/sqrt(1.25). I_0 = z_0 z_1 = (-1.5)(-0.5)/1.25 = 0.6,
-// I_1 = z_1 (z_0 + z_2)/2 = (-0.5)(-0.5)/1.25 = 0.2, and symmetrically 0.2, 0.6.
+// Hand computation on the path with y = 1, 2, 3, 4 by PySAL's Moran_Local formula,
+// I_i = (n-1) d_i lag(d)_i / sum(d^2) with d = y - mean = -1.5, -0.5, 0.5, 1.5 (sum of squares 5)
+// and row-standardised weights: I_0 = 3 (-1.5)(-0.5)/5 = 0.45, I_1 = 3 (-0.5)(-0.5)/5 = 0.15,
+// and symmetrically 0.15, 0.45. (GeoDa gives the same; z·lag alone would be 0.6, 0.2.)
 func TestLocalMoranHandValues(t *testing.T) {
 	res, err := LocalMoran([]float64{1, 2, 3, 4}, path4, LISAOptions{Permutations: 99})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := math.Sqrt(1.25)
-	wantI := []float64{0.6, 0.2, 0.2, 0.6}
+	wantI := []float64{0.45, 0.15, 0.15, 0.45}
 	wantLag := []float64{-0.5 / s, -0.5 / s, 0.5 / s, 0.5 / s}
 	for i, a := range res.Areas {
 		if !near(a.Stat, wantI[i], 1e-12) || !near(a.Lag, wantLag[i], 1e-12) {
@@ -158,7 +159,8 @@ func TestPermutationMatchesExactEnumeration(t *testing.T) {
 			got  AreaResult
 			stat func([]int) float64
 		}{
-			{"moran", lm.Areas[i], func(s []int) float64 { return zx[i] * sumAt(zx, s) / k }},
+			// PySAL's and GeoDa's scaling, (n-1)/n; the inference does not depend on it.
+			{"moran", lm.Areas[i], func(s []int) float64 { return float64(len(x)-1) / float64(len(x)) * zx[i] * sumAt(zx, s) / k }},
 			{"bivariate", bv.Areas[i], func(s []int) float64 { return zx[i] * sumAt(zy, s) / k }},
 			{"gi*", gs.Areas[i], func(s []int) float64 { return (x[i] + sumAt(x, s)) / ((k + 1) * total) }},
 		}
