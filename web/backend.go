@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,26 +29,29 @@ type Backend struct {
 // Backends holds one Backend per role.
 type Backends map[auth.Role]*Backend
 
+// libraries are the tile libraries the roles share, each once.
+func (b Backends) libraries() []*tiles.Library {
+	var out []*tiles.Library
+	for _, x := range b {
+		if !slices.Contains(out, x.Tiles) {
+			out = append(out, x.Tiles)
+		}
+	}
+	return out
+}
+
 // WatchTiles picks up new releases and analysis runs every interval until ctx ends.
 func (b Backends) WatchTiles(ctx context.Context, every time.Duration) {
-	seen := map[*tiles.Library]bool{}
-	for _, x := range b {
-		if !seen[x.Tiles] {
-			seen[x.Tiles] = true
-			go x.Tiles.Watch(ctx, every)
-		}
+	for _, lib := range b.libraries() {
+		go lib.Watch(ctx, every)
 	}
 }
 
 // RefreshTiles refreshes every tile library once.
 func (b Backends) RefreshTiles(ctx context.Context) error {
-	seen := map[*tiles.Library]bool{}
-	for _, x := range b {
-		if !seen[x.Tiles] {
-			seen[x.Tiles] = true
-			if err := x.Tiles.Refresh(ctx); err != nil {
-				return err
-			}
+	for _, lib := range b.libraries() {
+		if err := lib.Refresh(ctx); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -12,12 +12,8 @@ import (
 )
 
 func (s *Server) clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	peer, err := netip.ParseAddr(host)
-	if err != nil || !s.trusted(peer) {
+	host, viaProxy := s.peer(r)
+	if !viaProxy {
 		return host
 	}
 	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
@@ -33,8 +29,21 @@ func (s *Server) clientIP(r *http.Request) string {
 	return host
 }
 
-func (s *Server) trusted(a netip.Addr) bool {
-	for _, p := range s.cfg.TrustedProxies {
+// peer is the connection's peer address, and whether it is a configured trusted proxy.
+func (s *Server) peer(r *http.Request) (host string, trustedProxy bool) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	return host, err == nil && s.trusted(a)
+}
+
+func (s *Server) trusted(a netip.Addr) bool { return inPrefixes(s.cfg.TrustedProxies, a) }
+
+// inPrefixes reports whether a is in one of the networks.
+func inPrefixes(networks []netip.Prefix, a netip.Addr) bool {
+	for _, p := range networks {
 		if p.Contains(a.Unmap()) {
 			return true
 		}
@@ -51,12 +60,8 @@ func (s *Server) viaTLS(r *http.Request) bool {
 	if r.TLS != nil {
 		return true
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	peer, err := netip.ParseAddr(host)
-	return err == nil && s.trusted(peer) && r.Header.Get("X-Forwarded-Proto") == "https"
+	_, viaProxy := s.peer(r)
+	return viaProxy && r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
 var requestPrefix = func() string {

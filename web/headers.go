@@ -61,18 +61,18 @@ func sameOriginWrites(next http.Handler) http.Handler {
 			return
 		}
 		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-			jsonError(w, http.StatusForbidden, "cross-site request refused")
+			auth.Deny(w, http.StatusForbidden, "cross-site request refused")
 			return
 		}
 		if origin := r.Header.Get("Origin"); origin != "" {
 			if u, err := url.Parse(origin); err != nil || u.Host != r.Host {
-				jsonError(w, http.StatusForbidden, "cross-origin request refused")
+				auth.Deny(w, http.StatusForbidden, "cross-origin request refused")
 				return
 			}
 		}
 		if r.ContentLength != 0 || r.Method == http.MethodPost {
 			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-				jsonError(w, http.StatusUnsupportedMediaType, "send the request body as application/json")
+				auth.Deny(w, http.StatusUnsupportedMediaType, "send the request body as application/json")
 				return
 			}
 		}

@@ -19,6 +19,7 @@ import (
 // tests can run servers side by side).
 type metrics struct {
 	registry *prometheus.Registry
+	handler  http.Handler // serves the registry
 	duration *prometheus.HistogramVec
 	tiles    *prometheus.CounterVec
 	audits   *prometheus.CounterVec
@@ -55,6 +56,7 @@ func newMetrics(backends Backends, users *pgxpool.Pool) *metrics {
 			m.tileCounts[tileCountKey{a, code}] = m.tiles.WithLabelValues(a, strconv.Itoa(code))
 		}
 	}
+	m.handler = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 	m.registry.MustRegister(m.duration, m.tiles, m.audits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		poolCollector{backends}, ingestCollector{users})
@@ -149,17 +151,11 @@ func (c ingestCollector) Collect(ch chan<- prometheus.Metric) {
 // operational figures are not for the public.
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	ip, err := netip.ParseAddr(clientOf(r))
-	allowed := err == nil && ip.IsLoopback()
-	for _, p := range s.cfg.MetricsFrom {
-		if err == nil && p.Contains(ip.Unmap()) {
-			allowed = true
-		}
-	}
-	if !allowed {
-		jsonError(w, http.StatusForbidden, "metrics are served to the monitoring network only (--metrics-from)")
+	if err != nil || !(ip.IsLoopback() || inPrefixes(s.cfg.MetricsFrom, ip)) {
+		auth.Deny(w, http.StatusForbidden, "metrics are served to the monitoring network only (--metrics-from)")
 		return
 	}
-	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+	s.metrics.handler.ServeHTTP(w, r)
 }
 
 // ready answers 200 when the database answers and the public tiles are loaded, 503 otherwise:
@@ -170,11 +166,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.users.DB.Ping(ctx); err != nil {
-		jsonError(w, http.StatusServiceUnavailable, "database unreachable")
+		auth.Deny(w, http.StatusServiceUnavailable, "database unreachable")
 		return
 	}
 	if s.backends[auth.Public].Tiles.Latest() == nil {
-		jsonError(w, http.StatusServiceUnavailable, "no public tiles loaded yet")
+		auth.Deny(w, http.StatusServiceUnavailable, "no public tiles loaded yet")
 		return
 	}
 	writeJSON(w, map[string]string{"status": "ready"})

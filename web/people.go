@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 )
@@ -35,7 +36,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	raw := chi.URLParam(r, "pseudonym")
 	person, err := hex.DecodeString(raw)
 	if err != nil || len(person) != 32 {
-		jsonError(w, http.StatusBadRequest, "pseudonym must be 64 hexadecimal characters (the keyed hash, never a fiscal code)")
+		auth.Deny(w, http.StatusBadRequest, "pseudonym must be 64 hexadecimal characters (the keyed hash, never a fiscal code)")
 		return
 	}
 	// However the pseudonym was spelt, the access is recorded under its one canonical form, so

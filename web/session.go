@@ -157,10 +157,8 @@ func checkTarget(target string) string {
 	if len(target) > maxTargetLength {
 		return fmt.Sprintf("request names an object longer than %d bytes", maxTargetLength)
 	}
-	for _, c := range target {
-		if unicode.IsControl(c) {
-			return "request names an object with control characters"
-		}
+	if strings.ContainsFunc(target, unicode.IsControl) {
+		return "request names an object with control characters"
 	}
 	return ""
 }
@@ -169,20 +167,21 @@ func checkTarget(target string) string {
 // connection, before the data is sent. When the trail cannot be written nothing is sent.
 func (s *Server) record(w http.ResponseWriter, r *http.Request, action, target string) bool {
 	if problem := checkTarget(target); problem != "" {
-		jsonError(w, http.StatusBadRequest, problem)
+		auth.Deny(w, http.StatusBadRequest, problem)
 		return false
 	}
-	if problem := checkPurpose(purpose(r)); purpose(r) != "" && problem != "" {
-		jsonError(w, http.StatusBadRequest, problem)
+	stated := purpose(r)
+	if problem := checkPurpose(stated); stated != "" && problem != "" {
+		auth.Deny(w, http.StatusBadRequest, problem)
 		return false
 	}
 	p := auth.FromContext(r.Context())
 	_, err := audit.Append(r.Context(), s.backend(r).DB, audit.Event{Actor: p.Actor(), Role: string(p.Role),
-		Action: action, Target: target, Purpose: purpose(r), Client: clientOf(r), TokenID: p.TokenID})
+		Action: action, Target: target, Purpose: stated, Client: clientOf(r), TokenID: p.TokenID})
 	s.metrics.audited("api", err)
 	if err != nil {
 		s.logger.Error("audit trail not written: access refused", "err", err, "action", action)
-		jsonError(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
+		auth.Deny(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
 		return false
 	}
 	return true

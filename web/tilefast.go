@@ -44,17 +44,8 @@ func (s *Server) publicTiles(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		h := w.Header()
-		h["X-Content-Type-Options"] = hdrNosniff
-		h["Cache-Control"] = hdrImmutable
-		h["Vary"] = hdrTileVary
-		code := http.StatusNoContent
-		if tile.Gzipped == nil {
-			w.WriteHeader(code)
-		} else {
-			code = writeTile(w, r, tile)
-		}
-		s.metrics.tileServed(string(tiles.Public), code)
+		w.Header()["X-Content-Type-Options"] = hdrNosniff
+		code := s.sendTile(w, r, tile, tiles.Public, hdrImmutable)
 		if o, ok := observe[code]; ok {
 			o.Observe(time.Since(start).Seconds())
 		}

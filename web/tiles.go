@@ -125,27 +125,34 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, version strin
 		s.tileLayerError(w, r, err)
 		return
 	}
-	h := w.Header()
+	caching := hdrLatestOnly
 	switch {
 	case served.Tileset.Audience == tiles.Restricted:
 		if err := s.tileAudit.record(r.Context(), s.backend(r).DB, auth.FromContext(r.Context()), clientOf(r), layer, served.Version); err != nil {
 			s.logger.Error("audit trail not written: tiles refused", "err", err, "layer", layer)
-			jsonError(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
+			auth.Deny(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
 			return
 		}
-		h["Cache-Control"] = hdrPrivately
+		caching = hdrPrivately
 	case version != "":
-		h["Cache-Control"] = hdrImmutable
-	default:
-		h["Cache-Control"] = hdrLatestOnly
+		caching = hdrImmutable
 	}
+	s.sendTile(w, r, tile, served.Tileset.Audience, caching)
+}
+
+// sendTile answers a tile found (204 when empty) with its caching, and counts it.
+func (s *Server) sendTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile, audience tiles.Audience, caching []string) int {
+	h := w.Header()
+	h["Cache-Control"] = caching
 	h["Vary"] = hdrTileVary
+	code := http.StatusNoContent
 	if tile.Gzipped == nil {
-		s.metrics.tileServed(string(served.Tileset.Audience), http.StatusNoContent)
-		w.WriteHeader(http.StatusNoContent)
-		return
+		w.WriteHeader(code)
+	} else {
+		code = writeTile(w, r, tile)
 	}
-	s.metrics.tileServed(string(served.Tileset.Audience), writeTile(w, r, tile))
+	s.metrics.tileServed(string(audience), code)
+	return code
 }
 
 // writeTile sends the stored gzip bytes to clients that accept gzip, and decompresses for the
@@ -169,7 +176,7 @@ func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) (status 
 	} else {
 		plain, err := gunzip(body)
 		if err != nil {
-			jsonError(w, http.StatusInternalServerError, "corrupt tile")
+			auth.Deny(w, http.StatusInternalServerError, "corrupt tile")
 			return http.StatusInternalServerError
 		}
 		body = plain
@@ -241,7 +248,7 @@ func (s *Server) servedTileset(w http.ResponseWriter, r *http.Request, version, 
 		return served, true
 	case errors.Is(err, tiles.ErrNotRendered):
 		w.Header().Set("Retry-After", "30")
-		jsonError(w, http.StatusServiceUnavailable, "no tiles yet: run abitare aggregate and abitare release")
+		auth.Deny(w, http.StatusServiceUnavailable, "no tiles yet: run abitare aggregate and abitare release")
 	case errors.Is(err, tiles.ErrUnknownVersion):
 		s.tileLayerError(w, r, err)
 	default:
@@ -260,7 +267,7 @@ func (s *Server) tileLayerError(w http.ResponseWriter, r *http.Request, err erro
 		}
 	}
 	if errors.Is(err, tiles.ErrUnknownVersion) {
-		jsonError(w, http.StatusNotFound, err.Error())
+		auth.Deny(w, http.StatusNotFound, err.Error())
 		return
 	}
 	s.fail(w, r, err)
@@ -289,23 +296,15 @@ func tileCoords(r *http.Request) (z, x, y int, err error) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, tiles.ErrUnknownLayer):
-		jsonError(w, http.StatusNotFound, err.Error())
+		auth.Deny(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, tiles.ErrBadTile):
-		jsonError(w, http.StatusBadRequest, err.Error())
+		auth.Deny(w, http.StatusBadRequest, err.Error())
 	case r.Context().Err() != nil:
 		// The client went away; nothing to answer.
 	default:
 		s.logger.Error("request failed", "path", r.URL.Path, "err", err)
-		jsonError(w, http.StatusInternalServerError, "internal error")
+		auth.Deny(w, http.StatusInternalServerError, "internal error")
 	}
-}
-
-// jsonError answers an error as JSON, the same shape auth.Deny uses.
-func jsonError(w http.ResponseWriter, status int, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": message})
 }
 
 func (s *Server) baseURL(r *http.Request) string {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Dist holds the built front end: index.html, app.js, app.css and worker.js,
@@ -27,13 +28,16 @@ const NotBuiltMessage = "front end not built: run make web\n"
 
 // Handler serves the dist folder at its root ("/" answers index.html).
 // When the front end has not been built, every request answers 503 with NotBuiltMessage.
-func Handler() http.Handler {
+// The files are compressed once, at the first call.
+func Handler() http.Handler { return embedded() }
+
+var embedded = sync.OnceValue(func() http.Handler {
 	sub, err := fs.Sub(Dist, "dist")
 	if err != nil {
 		panic(err) // cannot happen: dist is embedded
 	}
 	return handlerFor(sub)
-}
+})
 
 func handlerFor(files fs.FS) http.Handler {
 	if _, err := fs.Stat(files, "index.html"); err != nil {
@@ -124,10 +128,13 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // Index returns the built index.html, or nil when the front end has not been built.
-func Index() []byte {
+// It is read once; callers must not change it.
+func Index() []byte { return index() }
+
+var index = sync.OnceValue(func() []byte {
 	b, err := Dist.ReadFile("dist/index.html")
 	if err != nil {
 		return nil
 	}
 	return b
-}
+})
