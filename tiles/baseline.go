@@ -3,7 +3,6 @@ package tiles
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -28,14 +27,7 @@ func CreateReadyTable(ctx context.Context, db *pgxpool.Pool, audience Audience, 
 	}
 	s := l.Source(audience)
 	name := pgx.Identifier{table}.Sanitize()
-	cols := readyColumns(s)
-	for _, sql := range []string{
-		`SET jit = off`,
-		`DROP TABLE IF EXISTS ` + name,
-		`CREATE TABLE ` + name + ` AS SELECT ` + strings.Join(cols, ", ") + ` FROM (` + s.featuresSQL(minCount) + `) f WHERE f.geom IS NOT NULL`,
-		`CREATE INDEX ON ` + name + ` USING gist (geom)`,
-		`ANALYZE ` + name,
-	} {
+	for _, sql := range append([]string{`SET jit = off`, `DROP TABLE IF EXISTS ` + name}, readyTable(s, minCount, "CREATE TABLE "+name, name)...) {
 		if _, err := db.Exec(ctx, sql); err != nil {
 			return nil, fmt.Errorf("tile-ready table %s: %w", table, err)
 		}
@@ -43,7 +35,7 @@ func CreateReadyTable(ctx context.Context, db *pgxpool.Pool, audience Audience, 
 	q := `SELECT ` + asMVT(l.ID, s) + ` FROM (
 		SELECT ` + mvtColumns(s, "r.geom") + `
 		FROM ` + name + ` r CROSS JOIN (SELECT $2::int AS x, $3::int AS y) t
-		WHERE r.geom && ST_TileEnvelope($1, $2, $3, margin => ` + strconv.Itoa(buffer) + `.0 / ` + strconv.Itoa(extent) + `)
+		WHERE r.geom && ST_TileEnvelope($1, $2, $3, margin => ` + margin + `)
 		  AND $1 BETWEEN r.minzoom AND r.maxzoom
 	) q WHERE q.geom IS NOT NULL`
 	return &ReadyTable{Layer: l, Table: table, source: s, query: q}, nil
@@ -58,8 +50,10 @@ func (r *ReadyTable) Tile(ctx context.Context, db *pgxpool.Pool, z, x, y int) ([
 	return mvt, nil
 }
 
-// readyColumns is the select list of a tile-ready table from the features f.
-func readyColumns(s *Source) []string {
+// readyTable is the SQL that makes a tile-ready table of the source's features: create is
+// its CREATE clause (a temporary or a plain table), name its name. One row per feature, the
+// geometry in web mercator with a spatial index, the zooms it is drawn at and every field.
+func readyTable(s *Source, minCount int, create, name string) []string {
 	cols := []string{"ST_Transform(f.geom, 3857) AS geom", "f.minzoom", "f.maxzoom"}
 	if s.hasFID {
 		cols = append(cols, "f.fid")
@@ -67,5 +61,9 @@ func readyColumns(s *Source) []string {
 	for _, c := range s.Columns() {
 		cols = append(cols, "f."+c)
 	}
-	return cols
+	return []string{
+		create + ` AS SELECT ` + strings.Join(cols, ", ") + ` FROM (` + s.featuresSQL(minCount) + `) f WHERE f.geom IS NOT NULL`,
+		`CREATE INDEX ON ` + name + ` USING gist (geom)`,
+		`ANALYZE ` + name,
+	}
 }

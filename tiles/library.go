@@ -3,6 +3,7 @@ package tiles
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -75,10 +76,11 @@ type Served struct {
 }
 
 type servedArchive struct {
-	layer    Layer
-	source   *Source
-	archive  *pmtiles.Archive
-	etagBase string
+	layer     Layer
+	source    *Source
+	archive   *pmtiles.Archive
+	etagBase  string
+	synthetic bool // the metadata says the layer shows demo data
 }
 
 // Tile is one tile as stored: gzip-compressed MVT, with a strong entity tag.
@@ -140,10 +142,9 @@ func (lib *Library) load(ctx context.Context, list []stored) error {
 	for i, s := range list {
 		var served *Served
 		if old != nil {
-			for _, o := range old.byVersion {
-				if o.Tileset.ID == s.id {
-					served = o
-				}
+			version := (&Tileset{ID: s.id, Audience: lib.Audience, ReleaseID: s.release}).Version()
+			if o, ok := old.byVersion[version]; ok && o.Tileset.ID == s.id {
+				served = o
 			}
 		}
 		if served == nil {
@@ -173,15 +174,17 @@ func serve(ts *Tileset) (*Served, error) {
 		if !ok || l.OwnTileset(ts.Audience) != ts.Audience {
 			continue // a layer since removed from the catalog, or now read from another tileset
 		}
-		var pa *pmtiles.Archive // nil for a layer with no features
-		if len(a.Data) > 0 {
+		sa := &servedArchive{layer: l, source: l.Source(ts.Audience), etagBase: hex.EncodeToString(a.SHA256[:8]) + "-"}
+		if len(a.Data) > 0 { // else a layer with no features: no archive
 			var err error
-			if pa, err = pmtiles.Open(a.Data); err != nil {
+			if sa.archive, err = pmtiles.Open(a.Data); err != nil {
+				return nil, fmt.Errorf("tileset %d layer %s: %w", ts.ID, id, err)
+			}
+			if sa.synthetic, err = syntheticData(sa.archive); err != nil {
 				return nil, fmt.Errorf("tileset %d layer %s: %w", ts.ID, id, err)
 			}
 		}
-		s.archives[id] = &servedArchive{layer: l, source: l.Source(ts.Audience), archive: pa,
-			etagBase: hex.EncodeToString(a.SHA256[:8]) + "-"}
+		s.archives[id] = sa
 		a.Data = nil // the pmtiles.Archive holds the bytes
 	}
 	s.Tileset = ts
@@ -286,16 +289,19 @@ func (s *Served) Header(layer string) (pmtiles.Header, bool) {
 	return pmtiles.Header{}, false
 }
 
-// Metadata returns a layer archive's JSON metadata.
-func (s *Served) Metadata(layer string) ([]byte, error) {
-	a, ok := s.archives[layer]
-	if !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownLayer, layer)
+// syntheticData reads the archive metadata's flag for demo data.
+func syntheticData(a *pmtiles.Archive) (bool, error) {
+	raw, err := a.Metadata()
+	if err != nil {
+		return false, err
 	}
-	if a.archive == nil {
-		return []byte("{}"), nil
+	var meta struct {
+		Synthetic bool `json:"abitare:synthetic"`
 	}
-	return a.archive.Metadata()
+	if err := json.Unmarshal(raw, &meta); err != nil {
+		return false, fmt.Errorf("metadata: %w", err)
+	}
+	return meta.Synthetic, nil
 }
 
 // Layers lists the served layers in catalog order.

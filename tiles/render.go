@@ -26,6 +26,9 @@ const (
 	buffer = 64
 )
 
+// margin is the buffer as a fraction of a tile, for ST_TileEnvelope's margin.
+var margin = fmt.Sprintf("%d.0 / %d", buffer, extent)
+
 // Tileset is one rendering of an audience's layers: a PMTiles archive per layer.
 type Tileset struct {
 	ID        int64 // 0 until stored
@@ -110,18 +113,18 @@ func Render(ctx context.Context, db *pgxpool.Pool, audience Audience, opt Render
 
 // readVersion records what the tileset renders: the latest release, or the latest analysis run.
 func (t *Tileset) readVersion(ctx context.Context, db *pgxpool.Pool) error {
-	var err error
-	if t.Audience == Public {
-		err = db.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM public_releases`).Scan(&t.ReleaseID)
-		if err == nil && t.ReleaseID == 0 {
-			return fmt.Errorf("render public tiles: no release yet (run abitare release)")
-		}
-	} else {
-		err = db.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM analysis_runs`).Scan(&t.RunID)
-	}
+	key, err := currentKey(ctx, db, t.Audience)
 	if err != nil {
-		return fmt.Errorf("render %s tiles: read version: %w", t.Audience, err)
+		return fmt.Errorf("render %s tiles: %w", t.Audience, err)
 	}
+	if t.Audience == Restricted {
+		t.RunID = key
+		return nil
+	}
+	if key == 0 {
+		return fmt.Errorf("render public tiles: no release yet (run abitare release)")
+	}
+	t.ReleaseID = key
 	return nil
 }
 
@@ -189,16 +192,12 @@ func renderLayer(ctx context.Context, db *pgxpool.Pool, l Layer, s *Source, minC
 }
 
 func createReadyTable(ctx context.Context, tx pgx.Tx, s *Source, minCount int) error {
-	cols := readyColumns(s)
-	for _, sql := range []string{
+	settings := []string{
 		`SET LOCAL work_mem = '256MB'`,
 		`SET LOCAL jit = off`,
 		`SET LOCAL statement_timeout = '15min'`, // a batch job, not a request
-		`CREATE TEMP TABLE tile_ready ON COMMIT DROP AS SELECT ` + strings.Join(cols, ", ") +
-			` FROM (` + s.featuresSQL(minCount) + `) f WHERE f.geom IS NOT NULL`,
-		`CREATE INDEX ON tile_ready USING gist (geom)`,
-		`ANALYZE tile_ready`,
-	} {
+	}
+	for _, sql := range append(settings, readyTable(s, minCount, "CREATE TEMP TABLE tile_ready ON COMMIT DROP", "tile_ready")...) {
 		if _, err := tx.Exec(ctx, sql); err != nil {
 			return err
 		}
@@ -240,7 +239,6 @@ func asMVT(layer string, s *Source) string {
 // features its buffered envelope finds through the spatial index.
 func cutQuery(layer string, s *Source) string {
 	const world = "20037508.342789244"
-	margin := fmt.Sprintf("%d.0 / %d", buffer, extent)
 	span := func(lo, hi string) string {
 		return fmt.Sprintf("generate_series(greatest(0, floor(%s / p.size - %s)::int), least(p.n - 1, floor(%s / p.size + %s)::int))", lo, margin, hi, margin)
 	}

@@ -1,9 +1,6 @@
 package tiles
 
-import (
-	"encoding/json"
-	"fmt"
-)
+import "fmt"
 
 // TileJSON is the TileJSON 3.0.0 description of a layer.
 type TileJSON struct {
@@ -47,23 +44,13 @@ func (s *Served) TileJSON(layer, baseURL string) (TileJSON, error) {
 		return TileJSON{}, err
 	}
 	h, _ := s.Header(layer)
-	raw, err := s.Metadata(layer)
-	if err != nil {
-		return TileJSON{}, err
-	}
-	var meta struct {
-		Synthetic bool `json:"abitare:synthetic"`
-	}
-	if err := json.Unmarshal(raw, &meta); err != nil {
-		return TileJSON{}, fmt.Errorf("metadata of %s: %w", layer, err)
-	}
 	return TileJSON{
 		TileJSON: "3.0.0", Name: l.Title["it"], Description: src.Description, Version: "1.0.0",
 		Attribution: l.Attribution, Scheme: "xyz",
 		Tiles:   []string{fmt.Sprintf("%s/tiles/%s/%s/{z}/{x}/{y}.mvt", baseURL, l.ID, s.Version)},
 		MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Bounds: h.Bounds(), Center: h.Center(),
 		VectorLayers: []VectorLayer{{ID: l.ID, Description: src.Description, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: src.Fields}},
-		Synthetic:    meta.Synthetic, Tileset: s.Version, Release: s.Tileset.ReleaseID,
+		Synthetic:    s.archives[layer].synthetic, Tileset: s.Version, Release: s.Tileset.ReleaseID,
 		Rendered: s.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
 	}, nil
 }

@@ -29,10 +29,7 @@ func TestBuilderRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	b := NewBuilder(testOptions(0, 14))
 	s := randomTiles(t, r, b, 5000, 0, 14, true)
-	data, err := b.Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mustBytes(t, b)
 	a := checkArchive(t, data, s, r, 14)
 	h := a.Header()
 
@@ -81,10 +78,7 @@ func TestBuilderLeafDirectories(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	b := NewBuilder(testOptions(10, 14))
 	s := randomTiles(t, r, b, 150000, 10, 14, false)
-	data, err := b.Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mustBytes(t, b)
 	a := checkArchive(t, data, s, r, 14)
 	h := a.Header()
 	if h.LeafDirsLength == 0 {
@@ -132,10 +126,7 @@ func TestBuilderRunsAcrossZooms(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	data, err := b.Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mustBytes(t, b)
 	a, err := Open(data)
 	if err != nil {
 		t.Fatal(err)
@@ -211,10 +202,7 @@ func TestBuilderOptionErrors(t *testing.T) {
 	o.Metadata = nil
 	b := NewBuilder(o)
 	b.Add(0, 0, 0, []byte("x"))
-	data, err := b.Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mustBytes(t, b)
 	a, err := Open(data)
 	if err != nil {
 		t.Fatal(err)
@@ -258,10 +246,7 @@ func TestBuilderConcurrentAdd(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	data, err := b.Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mustBytes(t, b)
 	a, err := Open(data)
 	if err != nil {
 		t.Fatal(err)

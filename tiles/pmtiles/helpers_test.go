@@ -145,6 +145,16 @@ func checkArchive(t testing.TB, data []byte, s tileSet, r *rand.Rand, maxZ uint8
 	return a
 }
 
+// mustBytes writes the builder's archive, failing the test on an error.
+func mustBytes(t testing.TB, b *Builder) []byte {
+	t.Helper()
+	data, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // assemble lays out an archive by hand from already-encoded sections,
 // filling in the offsets and lengths of h.
 func assemble(h Header, root, meta, leafDirs, tileData []byte) []byte {

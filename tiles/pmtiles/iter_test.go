@@ -22,10 +22,7 @@ func TestTilesYieldsEveryTile(t *testing.T) {
 			}
 		}
 	}
-	data, err := b.Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mustBytes(t, b)
 	a, err := Open(data)
 	if err != nil {
 		t.Fatal(err)

@@ -171,10 +171,7 @@ func TestTileNoAllocAndCapped(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	b := NewBuilder(testOptions(0, 14))
 	s := randomTiles(t, r, b, 1000, 0, 14, true)
-	data, err := b.Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mustBytes(t, b)
 	a, err := Open(data)
 	if err != nil {
 		t.Fatal(err)
