@@ -56,8 +56,10 @@ func globalMoments(counts []int, pops []float64) ebMoments {
 // EBSmoothGlobal returns Marshall's global empirical-Bayes smoothed rates per 1,000: each crude
 // rate y_i = e_i/b_i is shrunk towards the global rate r = sum e / sum b by
 // C_i = a / (a + r/b_i), with a = max(0, s2 - r/(sum b/n)) and s2 = sum b_i (y_i - r)^2 / sum b,
-// giving r + C_i (y_i - r). Areas whose population is not positive get NaN and take no part in
-// the global quantities. It panics if the slices differ in length or a count is negative.
+// giving r + C_i (y_i - r). This is GeoDa's EB rate (RateSmoother_EBS), floor included; esda's
+// Empirical_Bayes is the same formula without the floor, so the two agree whenever a >= 0.
+// Areas whose population is not positive get NaN and take no part in the global quantities. It
+// panics if the slices differ in length or a count is negative.
 func EBSmoothGlobal(counts []int, pops []float64) []float64 {
 	checkCounts(counts, pops)
 	m := globalMoments(counts, pops)
@@ -86,9 +88,11 @@ func shrinkage(a, r, b float64) float64 {
 // AssuncaoReis returns the Assuncao-Reis empirical-Bayes standardised rates, the input LISA and
 // Gi* should use for rates on small populations: with y_i = e_i/b_i (per person, not per 1,000),
 // r = sum e / sum b, s2 = sum b_i (y_i - r)^2 / sum b and a = s2 - r/(sum b/n),
-// v_i = a + r/b_i (r/b_i when that is negative) and z_i = (y_i - r)/sqrt(v_i). Areas whose
-// population is not positive get NaN and take no part in r, s2 and a. When every count is 0
-// (r = 0) every z is 0. It panics if the slices differ in length or a count is negative.
+// v_i = a + r/b_i (r/b_i when that is negative) and z_i = (y_i - r)/sqrt(v_i): esda's
+// assuncao_rate exactly (GeoDa's EB rate standardisation floors a at 0 first, which differs when
+// a < 0). Areas whose population is not positive get NaN and take no part in r, s2 and a. When
+// every count is 0 (r = 0) every z is 0. It panics if the slices differ in length or a count is
+// negative.
 func AssuncaoReis(counts []int, pops []float64) []float64 {
 	checkCounts(counts, pops)
 	m := globalMoments(counts, pops)

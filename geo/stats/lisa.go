@@ -60,14 +60,18 @@ func (o LISAOptions) resolved() (LISAOptions, error) {
 
 // AreaResult is one area's local statistic and its inference.
 type AreaResult struct {
-	// Stat is I_i = z_i * lag_i for Local Moran (GeoDa scaling; PySAL's Is is this times
-	// (n-1)/n), I_i = zx_i * lag(zy)_i for the bivariate form, and G*_i for Gi*.
+	// Stat is I_i = (n-1)/n * z_i * lag_i for Local Moran, I_i = (n-1)/n * zx_i * lag(zy)_i
+	// for the bivariate form (esda's Moran_Local.Is and Moran_Local_BV.Is, GeoDa's LISA), and
+	// G*_i for Gi* (esda's G_Local(star=True).Gs, GeoDa's G*).
 	Stat float64 `json:"stat"`
-	// Lag is the neighbours' mean of z (of zy for the bivariate form); for Gi* it is the mean
-	// of y over the area and its neighbours.
+	// Lag is the neighbours' mean of z (of zy for the bivariate form), z standardised with the
+	// population sd as in esda; for Gi* it is the mean of y over the area and its neighbours.
 	Lag float64 `json:"lag"`
 	// Z is the permutation z-sim: (observed - mean of permuted) / sd of permuted statistics.
 	Z float64 `json:"z_sim"`
+	// ZNorm is, for Gi* only, the analytical z of G*_i under normality: esda's
+	// G_Local(star=True, transform="R").Zs and GeoDa's Gi* z-value. 0 for Local Moran.
+	ZNorm float64 `json:"z_norm"`
 	// P is the folded pseudo p-value (M+1)/(R+1); 1 for undefined and isolated areas.
 	P float64 `json:"p_sim"`
 	// Cluster is a Cluster* code.
@@ -96,6 +100,7 @@ type subset struct {
 // areaCalc is one defined area's statistic before multiple-testing correction.
 type areaCalc struct {
 	stat, lag, z, p float64
+	znorm           float64 // Gi*'s analytical z; 0 for Local Moran
 	tested          bool
 	cluster         int // the cluster code the area gets if it is significant
 }
@@ -117,18 +122,15 @@ func LocalMoran(y []float64, w Weights, opt LISAOptions) (LISAResult, error) {
 	}
 	po := permJob{g: s.g, vals: z, ids: s.ids, perms: opt.Permutations, seed: opt.Seed}.run()
 	calcs := moranCalcs(z, z, s.g, po, opt.Permutations)
-	// The reference implementations' scaling; the permuted statistics scale alike, so the
-	// pseudo p-values, z-sims and clusters do not change.
-	n := float64(len(z))
-	for i := range calcs {
-		calcs[i].stat *= (n - 1) / n
-	}
 	return assemble(MethodLocalMoran, len(y), s, calcs, opt), nil
 }
 
-// BivariateLocalMoran relates x at each area to the neighbours' mean of y: I_i = zx_i *
-// lag(zy)_i. It is not a local correlation between x and y. Permutations hold zx_i fixed and
-// draw the neighbours' y from the other n-1 areas. An area is undefined when x or y is NaN.
+// BivariateLocalMoran relates x at each area to the neighbours' mean of y:
+// I_i = (n−1)/n · zx_i · lag(zy)_i, with x and y standardised with the population sd over the n
+// areas where both are defined. That is esda's Moran_Local_BV.Is, (n−1) · zx_i · lag(zy)_i / Σ zx²,
+// and GeoDa's bivariate LISA (whose z use the sample sd). It is not a local correlation between
+// x and y. Permutations hold zx_i fixed and draw the neighbours' y from the other n-1 areas. An
+// area is undefined when x or y is NaN.
 func BivariateLocalMoran(x, y []float64, w Weights, opt LISAOptions) (LISAResult, error) {
 	opt, s, err := setup(w, opt, x, y)
 	if err != nil {
@@ -147,8 +149,12 @@ func BivariateLocalMoran(x, y []float64, w Weights, opt LISAOptions) (LISAResult
 	return assemble(MethodBivariateLocalMoran, len(x), s, calcs, opt), nil
 }
 
-// moranCalcs computes I_i = focal_i * lag_i with its permutation inference for every area.
+// moranCalcs computes I_i = (n−1)/n · focal_i · lag_i with its permutation inference for every
+// area. The factor (n−1)/n is the reference implementations' scaling (esda divides by Σ z² = n
+// and multiplies by n−1); the permuted statistics scale alike, so it leaves the pseudo
+// p-values, z-sims and clusters unchanged.
 func moranCalcs(focal, nbrVals []float64, g graph, po permOut, perms int) []areaCalc {
+	n := float64(len(focal))
 	out := make([]areaCalc, len(focal))
 	for i, zi := range focal {
 		nb := g.nbrs(i)
@@ -156,7 +162,7 @@ func moranCalcs(focal, nbrVals []float64, g graph, po permOut, perms int) []area
 			continue
 		}
 		lag := meanAt(nbrVals, nb)
-		c := areaCalc{stat: zi * lag, lag: lag, tested: true, p: 1}
+		c := areaCalc{stat: (n - 1) / n * zi * lag, lag: lag, tested: true, p: 1}
 		if zi != 0 { // zi = 0 makes every permuted I equal to 0: p = 1
 			c.p = pseudoP(po.m[i], perms)
 			c.z = math.Copysign(1, zi) * po.z[i]
@@ -183,10 +189,13 @@ func quadrant(z, lag float64) int {
 }
 
 // GetisOrdGiStar computes Getis-Ord G*_i = sum_{j in N_i and i} y_j / ((k_i+1) sum_all y):
-// row-standardised weights with the focal area included. Values must be non-negative (NaN marks
-// an undefined area). Permutations hold y_i fixed and draw the k_i neighbours' values from the
-// other n-1; an area is hot (cold) when significant and G*_i is above (below) its expectation
-// under that conditional null, (y_i + k_i (T - y_i)/(n-1)) / ((k_i+1) T) with T = sum y.
+// row-standardised weights with the focal area included, as esda's G_Local(star=True,
+// transform="R") and GeoDa's Gi* with row-standardised weights. ZNorm is their analytical z,
+// (G*_i − 1/n) / √(s² / (n² ȳ²)) with ȳ and s² the mean and population variance of y.
+// Values must be non-negative (NaN marks an undefined area). Permutations hold y_i fixed and
+// draw the k_i neighbours' values from the other n-1; an area is hot (cold) when significant and
+// G*_i is above (below) its expectation under that conditional null,
+// (y_i + k_i (T - y_i)/(n-1)) / ((k_i+1) T) with T = sum y.
 func GetisOrdGiStar(y []float64, w Weights, opt LISAOptions) (LISAResult, error) {
 	opt, s, err := setup(w, opt, y)
 	if err != nil {
@@ -222,15 +231,16 @@ func nonNegativeTotal(v []float64) (float64, error) {
 	return t, nil
 }
 
-// giStarCalcs computes G*_i with its permutation inference for every area.
+// giStarCalcs computes G*_i with its analytical z and its permutation inference for every area.
 func giStarCalcs(v []float64, total float64, g graph, po permOut, perms int) []areaCalc {
 	n := float64(len(v))
+	zn := giStarNormal(v)
 	out := make([]areaCalc, len(v))
 	for i, yi := range v {
 		nb := g.nbrs(i)
 		k := float64(len(nb))
 		local := (yi + k*meanAt(v, nb)) / (k + 1)
-		c := areaCalc{stat: local / total, lag: local, p: 1}
+		c := areaCalc{stat: local / total, lag: local, znorm: zn(local / total), p: 1}
 		if len(nb) > 0 {
 			expected := (yi + k*(total-yi)/(n-1)) / ((k + 1) * total)
 			c.tested, c.p, c.z = true, pseudoP(po.m[i], perms), po.z[i]
@@ -239,6 +249,20 @@ func giStarCalcs(v []float64, total float64, g graph, po permOut, perms int) []a
 		out[i] = c
 	}
 	return out
+}
+
+// giStarNormal returns the map from G*_i to its analytical z under row-standardised weights:
+// E[G*_i] = 1/n and Var[G*_i] = s² / (n² ȳ²), with s² the population variance (esda's
+// G_Local.calc with star and transform "R", GeoDa's GStatCoordinator). The z is 0 when y does not
+// vary, where every G*_i equals 1/n.
+func giStarNormal(v []float64) func(g float64) float64 {
+	mean, sd := meanSD(v)
+	n := float64(len(v))
+	if !(sd > 0) {
+		return func(float64) float64 { return 0 }
+	}
+	se := sd / (n * mean)
+	return func(g float64) float64 { return (g - 1/n) / se }
 }
 
 // hotCold returns ClusterHot or ClusterCold as g is above or below its expectation.
@@ -392,7 +416,7 @@ func assemble(method string, n int, s subset, calcs []areaCalc, opt LISAOptions)
 
 // areaResult turns one calculation into its public form under the cut-off.
 func areaResult(c areaCalc, cutoff float64) AreaResult {
-	r := AreaResult{Stat: c.stat, Lag: c.lag, Z: c.z, P: c.p, Cluster: ClusterIsolated}
+	r := AreaResult{Stat: c.stat, Lag: c.lag, Z: c.z, ZNorm: c.znorm, P: c.p, Cluster: ClusterIsolated}
 	if !c.tested {
 		r.P = 1
 		return r

@@ -36,13 +36,14 @@ func TestLocalMoranHandValues(t *testing.T) {
 	}
 }
 
-// With x = 1, 2, 3, 4 and y = 4, 3, 2, 1, zy = -zx, so I_i = -(0.6, 0.2, 0.2, 0.6).
+// With x = 1, 2, 3, 4 and y = 4, 3, 2, 1, zy = -zx, so zx·lag(zy) = -(0.6, 0.2, 0.2, 0.6) and
+// I_i = (n-1)/n times that = -(0.45, 0.15, 0.15, 0.45), minus the univariate values.
 func TestBivariateLocalMoranHandValues(t *testing.T) {
 	res, err := BivariateLocalMoran([]float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, path4, LISAOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []float64{-0.6, -0.2, -0.2, -0.6} {
+	for i, want := range []float64{-0.45, -0.15, -0.15, -0.45} {
 		if !near(res.Areas[i].Stat, want, 1e-12) {
 			t.Errorf("area %d: I %v, want %v", i, res.Areas[i].Stat, want)
 		}
@@ -161,7 +162,7 @@ func TestPermutationMatchesExactEnumeration(t *testing.T) {
 		}{
 			// PySAL's and GeoDa's scaling, (n-1)/n; the inference does not depend on it.
 			{"moran", lm.Areas[i], func(s []int) float64 { return float64(len(x)-1) / float64(len(x)) * zx[i] * sumAt(zx, s) / k }},
-			{"bivariate", bv.Areas[i], func(s []int) float64 { return zx[i] * sumAt(zy, s) / k }},
+			{"bivariate", bv.Areas[i], func(s []int) float64 { return float64(len(x)-1) / float64(len(x)) * zx[i] * sumAt(zy, s) / k }},
 			{"gi*", gs.Areas[i], func(s []int) float64 { return (x[i] + sumAt(x, s)) / ((k + 1) * total) }},
 		}
 		for _, c := range cases {
