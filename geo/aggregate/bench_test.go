@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/abitare/abitare/democity/tessellate"
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/hotspots"
 	"github.com/abitare/abitare/geo/modena"
-	"github.com/abitare/abitare/geo/tessellate"
 	"github.com/abitare/abitare/geo/zones"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/tiles"

@@ -1,4 +1,4 @@
-package synthetic
+package democity
 
 import (
 	"bytes"
@@ -1107,11 +1107,11 @@ func TestFormatting(t *testing.T) {
 // TestDocExamples checks that the fiscal codes in the documentation's examples are valid and
 // the temporary codes well-formed.
 func TestDocExamples(t *testing.T) {
-	pages, err := filepath.Glob("../../docs/sources/*.md")
+	pages, err := filepath.Glob("../docs/sources/*.md")
 	if err != nil || len(pages) == 0 {
 		t.Skipf("no documentation pages (%v)", err)
 	}
-	pages = append(pages, "../../docs/address-register.md")
+	pages = append(pages, "../docs/address-register.md")
 	code := regexp.MustCompile(`\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b`)
 	temp := regexp.MustCompile(`\b(STP|ENI)[0-9]{13}\b`)
 	n := 0

@@ -1,4 +1,4 @@
-package synthetic
+package democity
 
 import (
 	"bufio"
@@ -15,7 +15,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/transform"
 
-	"github.com/abitare/abitare/geo/tessellate"
+	"github.com/abitare/abitare/democity/tessellate"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )

@@ -1,4 +1,4 @@
-package synthetic
+package democity
 
 import (
 	"cmp"
@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/abitare/abitare/democity/tessellate"
 	"github.com/abitare/abitare/geo/modena"
-	"github.com/abitare/abitare/geo/tessellate"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )

@@ -1,4 +1,4 @@
-package synthetic
+package democity
 
 import (
 	"fmt"
@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/abitare/abitare/democity/tessellate"
 	"github.com/abitare/abitare/geo/modena"
-	"github.com/abitare/abitare/geo/tessellate"
 	"github.com/abitare/abitare/ingest/codicefiscale"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"

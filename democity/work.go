@@ -1,4 +1,4 @@
-package synthetic
+package democity
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,5 @@
-// Package tessellate builds deterministic stand-in census sections for Modena.
+// Package tessellate builds deterministic stand-in census sections for Modena, for the demo
+// city (package democity).
 //
 // Real ISTAT census sections are not shipped with the demo, so each OMI zone is cut by a
 // square grid whose cell size follows a plausible resident density for the zone's OMI band;

@@ -1,22 +1,30 @@
-// Package synthetic generates the synthetic Modena ("demo city"): stand-in census sections, an
-// address register (stradario), a population register and one year of agency files from the
-// five sources of ingest/source (social services, housing office, health authority, employment
-// agency, injury insurer) in the layouts of docs/sources/.
+// Package democity generates the synthetic Modena ("demo city") whose files the ingest pipeline
+// reads: stand-in census sections (from democity/tessellate), an address register (stradario), a
+// population register and one year of agency files from the five sources of ingest/source
+// (social services, housing office, health authority, employment agency, injury insurer) in the
+// layouts of docs/sources/. `abitare demo` writes them; `abitare sections`, `addresses`,
+// `population` and `ingest` load them as they would a partner's delivery.
+//
+// The generator is neither ingest nor geography, so it lives apart: democity may import
+// ingest/... and geo/... packages, never the reverse (geo/aggregate's external benchmark test,
+// which builds sections with democity/tessellate, is the only exception). The source-contract test
+// (TestSourceContract) checks every generated file against the source definitions of
+// ingest/source, so the outputs stay valid inputs for ingest when either side changes.
 //
 // Everything is deterministic: the same Config gives byte-identical files. Vulnerability is
 // driven by a latent score per household that depends on place (cheaper OMI rents score
 // higher), household type and citizenship, so the poverty, housing, health, work and education
 // domains are correlated with each other and with the map, and many people appear in several
 // files.
-package synthetic
+package democity
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"os"
 
+	"github.com/abitare/abitare/democity/tessellate"
 	"github.com/abitare/abitare/geo/modena"
-	"github.com/abitare/abitare/geo/tessellate"
 )
 
 // File names written by Generate.
