@@ -72,23 +72,36 @@ const studyAreaRates = `(SELECT 1000.0 * sum(poverty) / nullif(sum(residents), 0
 		1000.0 * sum(health) / nullif(sum(residents), 0) AS health_rate
 	FROM area_stats WHERE geography = 'municipality' AND period = ` + latestPeriod + `) city`
 
-// overlapColumns are the figures of area_stats s: counts withheld from 1 to the threshold, a
-// rate only alongside its count, and the overlap class, to which a domain whose count is
-// withheld never adds, so that the colour cannot hint at a small count.
+// overlapColumns are the figures of area_stats s: counts withheld when small or listed in
+// withheld_figures (secondary suppression, joined as w by withheldOfStats), a rate only
+// alongside its count, and the overlap class, to which a domain whose count is withheld never
+// adds, so that the colour cannot hint at a small count.
 func overlapColumns() string {
 	cols := []string{"round(s.residents)::int AS residents", "s.period",
 		`(SELECT count(*) FROM (VALUES
-			(s.poverty, s.poverty_rate, city.poverty_rate), (s.housing, s.housing_rate, city.housing_rate),
-			(s.health, s.health_rate, city.health_rate)) d(n, rate, city_rate)
-		 WHERE published_count(d.n, $1) > 0 AND d.rate > d.city_rate)::int AS overlap`}
+			(` + shown("s.poverty", "poverty") + `, s.poverty_rate, city.poverty_rate),
+			(` + shown("s.housing", "housing") + `, s.housing_rate, city.housing_rate),
+			(` + shown("s.health", "health") + `, s.health_rate, city.health_rate)) d(n, rate, city_rate)
+		 WHERE d.n > 0 AND d.rate > d.city_rate)::int AS overlap`}
 	for _, c := range []string{"poverty", "housing", "health"} {
 		cols = append(cols,
-			fmt.Sprintf("published_count(s.%[1]s, $1) AS %[1]s", c),
-			fmt.Sprintf("CASE WHEN published_count(s.%[1]s, $1) IS NOT NULL THEN round(s.%[1]s_rate::numeric, 2)::float8 END AS %[1]s_rate", c))
+			fmt.Sprintf("%s AS %s", shown("s."+c, c), c),
+			fmt.Sprintf("CASE WHEN %s IS NOT NULL THEN round(s.%s_rate::numeric, 2)::float8 END AS %s_rate", shown("s."+c, c), c, c))
 	}
-	cols = append(cols, "published_count(s.two_plus, $1) AS two_plus", "published_count(s.all_three, $1) AS all_three")
+	cols = append(cols, shown("s.two_plus", "two_plus")+" AS two_plus", shown("s.all_three", "all_three")+" AS all_three")
 	return strings.Join(cols, ",\n\t\t")
 }
+
+// shown is count n of figure, or NULL when it is small or listed among the area's withheld
+// figures (w.figures).
+func shown(n, figure string) string {
+	return fmt.Sprintf("CASE WHEN NOT coalesce('%s' = ANY(w.figures), false) THEN published_count(%s, $1) END", figure, n)
+}
+
+// withheldOfStats joins the withheld figures of the area_stats row s as w.figures.
+const withheldOfStats = `
+	LEFT JOIN (SELECT geography, area_id, period, array_agg(figure) AS figures FROM withheld_figures GROUP BY 1, 2, 3) w
+	  ON w.geography = s.geography AND w.area_id = s.area_id AND w.period = s.period`
 
 func restrictedHexagons() *Source {
 	return &Source{
@@ -98,7 +111,7 @@ func restrictedHexagons() *Source {
 		features: `SELECT c.cell AS fid, c.geom, ` + zoomRange("c.resolution", hexgrid.ResolutionForZoom) + `,
 		c.h3_index AS id, c.resolution::int AS resolution, ` + overlapColumns() + `
 	FROM h3_cells c CROSS JOIN ` + studyAreaRates + `
-	JOIN area_stats s ON s.geography = 'h3_' || c.resolution AND s.area_id = c.h3_index AND s.period = ` + latestPeriod + `
+	JOIN area_stats s ON s.geography = 'h3_' || c.resolution AND s.area_id = c.h3_index AND s.period = ` + latestPeriod + withheldOfStats + `
 	WHERE c.resolution BETWEEN 7 AND 10`,
 	}
 }
@@ -110,7 +123,7 @@ func restrictedSections() *Source {
 		order:       "id",
 		features: `SELECT z.geom, ` + everyZoom + `, z.id, z.omi_zone, z.synthetic, ` + overlapColumns() + `
 	FROM census_sections z CROSS JOIN ` + studyAreaRates + `
-	JOIN area_stats s ON s.geography = 'section' AND s.area_id = z.id AND s.period = ` + latestPeriod,
+	JOIN area_stats s ON s.geography = 'section' AND s.area_id = z.id AND s.period = ` + latestPeriod + withheldOfStats,
 	}
 }
 
@@ -121,7 +134,7 @@ func restrictedAdaptive() *Source {
 		hasFID:      true, order: "fid",
 		features: `SELECT a.cell AS fid, c.geom, ` + everyZoom + `, a.h3_index AS id, a.resolution::int AS resolution, a.floor, ` + overlapColumns() + `
 	FROM adaptive_hexagons a JOIN h3_cells c ON c.cell = a.cell CROSS JOIN ` + studyAreaRates + `
-	JOIN area_stats s ON s.geography = 'h3_' || a.resolution AND s.area_id = a.h3_index AND s.period = ` + latestPeriod,
+	JOIN area_stats s ON s.geography = 'h3_' || a.resolution AND s.area_id = a.h3_index AND s.period = ` + latestPeriod + withheldOfStats,
 	}
 }
 
@@ -147,21 +160,25 @@ func indicatorFields() map[string]string {
 func indicatorPivot(geographyCond string) string {
 	cols := []string{"c.geography", "c.area_id", "round(max(c.residents))::int AS residents", "max(c.period) AS period"}
 	for _, ind := range aggregate.Indicators {
-		published := fmt.Sprintf("(c.indicator = '%s' AND published_count(c.people, $1) IS NOT NULL)", ind)
+		published := fmt.Sprintf("(c.indicator = '%s' AND published_count(c.people, $1) IS NOT NULL AND cw.figure IS NULL)", ind)
 		figure := func(expr, name string) string {
 			return fmt.Sprintf("round(max(%s) FILTER (WHERE %s)::numeric, 2)::float8 AS %s", expr, published, name)
 		}
 		cols = append(cols,
 			fmt.Sprintf("max(c.people) FILTER (WHERE %s) AS %s", published, ind),
 			figure("c.rate", ind+"_rate"), figure("c.ci_low", ind+"_low"), figure("c.ci_high", ind+"_high"),
-			figure("c.eb_rate", ind+"_eb"), figure("c.rate - p.rate", ind+"_change"),
+			figure("c.eb_rate", ind+"_eb"),
+			figure("CASE WHEN published_count(p.people, $1) IS NOT NULL AND pw.figure IS NULL THEN c.rate - p.rate END", ind+"_change"),
 			fmt.Sprintf("bool_or(c.unstable) FILTER (WHERE c.indicator = '%s') AS %s_unstable", ind, ind))
 	}
-	// The previous year's rate, for the change, is joined here rather than stored.
+	// The previous year's rate, for the change, is joined here rather than stored; the change
+	// is shown only when the previous count may be too.
 	return fmt.Sprintf(`(SELECT %s
 	FROM area_indicators c
 	LEFT JOIN area_indicators p ON p.geography = c.geography AND p.area_id = c.area_id AND p.indicator = c.indicator
 	     AND p.period = (%s::int - 1)::text
+	LEFT JOIN withheld_figures cw ON cw.geography = c.geography AND cw.area_id = c.area_id AND cw.period = c.period AND cw.figure = c.indicator
+	LEFT JOIN withheld_figures pw ON pw.geography = p.geography AND pw.area_id = p.area_id AND pw.period = p.period AND pw.figure = p.indicator
 	WHERE %s AND c.period = %s GROUP BY c.geography, c.area_id)`,
 		strings.Join(cols, ",\n\t\t"), latestPeriod, geographyCond, latestPeriod)
 }

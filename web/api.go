@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/profile"
 	"github.com/go-chi/chi/v5"
 )
@@ -91,12 +90,8 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The small-count rule applies to every count a planner sees, this one too.
-	var unclassifiedPeople any = unclassified
-	if disclosure.Withheld(unclassified, s.backend(r).Profiles.MinCount) {
-		unclassifiedPeople = nil
-	}
 	writeJSON(w, map[string]any{"domain": domain, "period": period, "order": "relative risk, highest first",
-		"against": "residents outside the category", "unclassified_people": unclassifiedPeople, "categories": list})
+		"against": "residents outside the category", "unclassified_people": unclassified, "categories": list})
 }
 
 func (s *Server) run(w http.ResponseWriter, r *http.Request) {

@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"maps"
+	"slices"
+
 	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare/geo/disclosure/withheld"
 	"github.com/abitare/abitare/geo/hotspots"
 	"github.com/abitare/abitare/tiles"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func runAggregate(ctx context.Context, env *environment, args []string) error {
@@ -17,7 +22,7 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	seed := fs.Uint64("seed", 1, "hotspots: random seed (results are reproducible for a seed)")
 	fdr := fs.Float64("fdr", 0.05, "hotspots: Benjamini-Hochberg false-discovery rate")
 	floor := fs.Int("floor", aggregate.DefaultFloor, "adaptive hexagons: residents each must reach")
-	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted tiles: counts from 1 to min-count-1 are withheld (env ABITARE_MIN_COUNT)")
+	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted outputs: counts from 1 to min-count-1 are withheld, and others so that they cannot be recovered by subtraction (env ABITARE_MIN_COUNT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,6 +70,9 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 		}
 		fmt.Fprintln(env.stdout, " areas in significant multi-domain clusters")
 	}
+	if err := storeWithheld(ctx, env, db, *minCount); err != nil {
+		return err
+	}
 	n, err := aggregate.StoreAdaptive(ctx, db, *floor)
 	if err != nil {
 		return err
@@ -72,4 +80,19 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(env.stdout, "adaptive hexagons: %d cells, each the finest reaching %d residents\n", n, *floor)
 	_, err = renderTileset(ctx, env, *dbURL, db, tiles.Restricted, *minCount)
 	return err
+}
+
+// storeWithheld decides which true counts the restricted outputs withhold (small ones and their
+// secondary suppressions) and reports it per period.
+func storeWithheld(ctx context.Context, env *environment, db *pgxpool.Pool, threshold int) error {
+	sum, err := withheld.Store(ctx, db, threshold)
+	if err != nil {
+		return err
+	}
+	for _, p := range slices.Sorted(maps.Keys(sum.Periods)) {
+		r := sum.Periods[p]
+		fmt.Fprintf(env.stdout, "period %s withheld: %d small counts, %d more to protect them (%d rounds)\n", p, r.Primary, r.Secondary, r.Rounds)
+	}
+	fmt.Fprintf(env.stdout, "withheld figures stored (run %d, threshold %d, %s)\n", sum.RunID, threshold, sum.Elapsed.Round(time.Millisecond))
+	return nil
 }

@@ -141,6 +141,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("every route and layer as every role", func(t *testing.T) { checkRoleMatrix(t, anon.URL, srv, users, db) })
 	t.Run("database roles enforce the same split", func(t *testing.T) { checkDatabaseRoles(t, db) })
 	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
+	t.Run("planner outputs resist differencing", func(t *testing.T) { checkPlannerDifferencing(t, anon.URL, db, users) })
 	t.Run("audit trail records and verifies", func(t *testing.T) { checkAuditTrail(t, c, db, users) })
 	t.Run("tile archives equal on-the-fly tiles", func(t *testing.T) { checkArchivesMatchOnTheFly(t, db) })
 	t.Run("tile caching and versions", func(t *testing.T) { checkTileCaching(t, anon.URL, users) })

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abitare/abitare/geo/disclosure/withheld"
 	"github.com/abitare/abitare/web"
 	"github.com/abitare/abitare/web/auth"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func runServe(ctx context.Context, env *environment, args []string) error {
@@ -19,7 +21,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	publicURL := fs.String("public-url", env.getenv("ABITARE_PUBLIC_URL"), "origin clients use, for TileJSON URLs (default: from each request)")
 	publicDB := fs.String("public-database-url", env.getenv("ABITARE_PUBLIC_DATABASE_URL"),
 		"serve anonymous users through this login role, a member of abitare_public (env ABITARE_PUBLIC_DATABASE_URL; default: the server's connection switched to abitare_public)")
-	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted layers: counts from 1 to min-count-1 are withheld (env ABITARE_MIN_COUNT); public figures follow the release")
+	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted outputs: counts from 1 to min-count-1 are withheld, with the secondary suppression aggregate chose for the same threshold (env ABITARE_MIN_COUNT); public figures follow the release")
 	retention := fs.Duration("tile-retention", envDuration(env, "ABITARE_TILE_RETENTION", defaultTileRetention), "how long tiles of a superseded release or analysis run stay served, for maps still open on them (env ABITARE_TILE_RETENTION)")
 	poll := fs.Duration("tile-poll", 15*time.Second, "how often to look for a new release or analysis run")
 	trusted := fs.String("trusted-proxies", env.getenv("ABITARE_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (env ABITARE_TRUSTED_PROXIES; default none)")
@@ -64,6 +66,7 @@ func openServer(ctx context.Context, cfg web.Config, opt web.BackendOptions, log
 		return nil, nil, err
 	}
 	opt.TileWriter, opt.Logger, opt.ListenAddr = db, logger, cfg.Addr
+	warnWithheldThreshold(ctx, db, opt.MinCount, logger)
 	backends, err := web.OpenBackends(ctx, opt)
 	if err != nil {
 		db.Close()
@@ -71,6 +74,22 @@ func openServer(ctx context.Context, cfg web.Config, opt web.BackendOptions, log
 	}
 	srv := web.NewServer(cfg, &auth.Store{DB: db}, backends, logger)
 	return srv, func() { backends.Close(); db.Close() }, nil
+}
+
+// warnWithheldThreshold warns when the served threshold differs from the one the withheld
+// figures were chosen for: small counts are still withheld, but the secondary suppression that
+// keeps them from subtraction was made for the other threshold.
+func warnWithheldThreshold(ctx context.Context, db *pgxpool.Pool, minCount int, logger *slog.Logger) {
+	stored, err := withheld.Threshold(ctx, db)
+	switch {
+	case err != nil:
+		logger.Warn("cannot read the withheld figures' threshold", "err", err)
+	case stored == 0:
+		logger.Warn("no withheld figures yet: run abitare aggregate before serving planners")
+	case stored != minCount:
+		logger.Warn("withheld figures were chosen for another threshold: run abitare aggregate --min-count to match",
+			"stored", stored, "served", minCount)
+	}
 }
 
 func envOr(env *environment, name, def string) string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/geo/disclosure"
+	"github.com/abitare/abitare/geo/disclosure/secondary"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/jackc/pgx/v5"
 )
@@ -31,41 +32,58 @@ type CategoryRisk struct {
 // Categories returns, for one domain (or multi_domain) and one period, the rate and relative
 // risk of every category of the population register, sorted by relative risk, highest first.
 // People known only to an agency and not in the register (such as STP holders) cannot be
-// classified and are left out; Unclassified says how many.
-func (r *Reader) Categories(ctx context.Context, domain, period string) (list []CategoryRisk, unclassified int, err error) {
+// classified and are left out; unclassified says how many (nil when withheld).
+//
+// A dimension's categories add up to the people classified, and these plus the unclassified to
+// the city's people in the domain, which the map shows; a relative risk gives away the people
+// outside its category. These relations are protected like the map's (package secondary): a
+// category's count, the unclassified or a dimension's relative risks are withheld so that no
+// small count among them can be recovered by subtraction.
+func (r *Reader) Categories(ctx context.Context, domain, period string) (list []CategoryRisk, unclassified *int, err error) {
 	if !slices.Contains(aggregate.Indicators, domain) {
-		return nil, 0, fmt.Errorf("%w: domain %q, want one of %v", ErrBadRequest, domain, aggregate.Indicators)
+		return nil, nil, fmt.Errorf("%w: domain %q, want one of %v", ErrBadRequest, domain, aggregate.Indicators)
 	}
 	ps, err := aggregate.ParsePeriod(period)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %v", ErrBadRequest, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
 	p := ps[0]
 	rows, err := r.DB.Query(ctx, categoriesSQL, p.Start, p.End, domain, p.Start.Year())
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	type cell struct {
-		dim, cat      string
-		residents, in int
-	}
-	cells, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cell, error) {
-		var c cell
+	cells, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (categoryCell, error) {
+		var c categoryCell
 		return c, row.Scan(&c.dim, &c.cat, &c.residents, &c.in)
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	if err := r.DB.QueryRow(ctx, unclassifiedSQL, p.Start, p.End, domain).Scan(&unclassified); err != nil {
-		return nil, 0, err
+	var outside int
+	if err := r.DB.QueryRow(ctx, unclassifiedSQL, p.Start, p.End, domain).Scan(&outside); err != nil {
+		return nil, nil, err
+	}
+	prot, err := protectCategories(cells, outside, r.MinCount)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !prot.unclassified {
+		unclassified = &outside
 	}
 	totals := map[string][2]int{}
 	for _, c := range cells {
 		t := totals[c.dim]
 		totals[c.dim] = [2]int{t[0] + c.residents, t[1] + c.in}
 	}
-	for _, c := range cells {
-		list = append(list, r.risk(c.dim, c.cat, c.in, c.residents, totals[c.dim]))
+	for i, c := range cells {
+		k := r.risk(c.dim, c.cat, c.in, c.residents, totals[c.dim])
+		if prot.category[i] {
+			k = CategoryRisk{Dimension: c.dim, Category: c.cat, Residents: c.residents, Status: "withheld"}
+		}
+		if prot.dimension[c.dim] {
+			k.RR, k.RRLow, k.RRHigh = nil, nil, nil
+		}
+		list = append(list, k)
 	}
 	sort.SliceStable(list, func(i, j int) bool {
 		a, b := list[i].RR, list[j].RR
@@ -78,6 +96,73 @@ func (r *Reader) Categories(ctx context.Context, domain, period string) (list []
 		return *a > *b
 	})
 	return list, unclassified, nil
+}
+
+type categoryCell struct {
+	dim, cat      string
+	residents, in int
+}
+
+// categoryProtection is what the categories view withholds.
+type categoryProtection struct {
+	category     []bool          // by cell: the count and its rate
+	dimension    map[string]bool // the dimension's relative risks (they give its total away)
+	unclassified bool
+}
+
+// protectCategories runs secondary suppression over a domain's categories. Cells: the city's
+// people in the domain (shown on the map, so withheld only as a last resort), the unclassified,
+// per dimension the people classified (shown through any relative risk: a category's people
+// plus those outside it) and each category.
+func protectCategories(cells []categoryCell, unclassified, threshold int) (categoryProtection, error) {
+	out := categoryProtection{category: make([]bool, len(cells)), dimension: map[string]bool{}}
+	total := unclassified
+	classified := map[string]int{}
+	var dims []string
+	for _, c := range cells {
+		if _, seen := classified[c.dim]; !seen {
+			dims = append(dims, c.dim)
+		}
+		classified[c.dim] += c.in
+	}
+	if len(dims) > 0 {
+		total += classified[dims[0]]
+	}
+	p := secondary.Problem{Threshold: threshold}
+	add := func(v int, hidden, costly bool) int {
+		p.Values, p.Hidden, p.Costly = append(p.Values, v), append(p.Hidden, hidden), append(p.Costly, costly)
+		return len(p.Values) - 1
+	}
+	city, rest := add(total, false, true), add(unclassified, false, false)
+	dimCell := map[string]int{}
+	for _, d := range dims {
+		if classified[d]+unclassified != total {
+			return out, fmt.Errorf("categories: dimension %s classifies %d people, want %d", d, classified[d], total-unclassified)
+		}
+		dimCell[d] = add(classified[d], false, false)
+		p.Equations = append(p.Equations, secondary.Equation{Whole: city, Parts: []int{dimCell[d], rest}})
+	}
+	catCell := make([]int, len(cells))
+	parts := map[string][]int{}
+	for i, c := range cells {
+		catCell[i] = add(c.in, false, false)
+		parts[c.dim] = append(parts[c.dim], catCell[i])
+	}
+	for _, d := range dims {
+		p.Equations = append(p.Equations, secondary.Equation{Whole: dimCell[d], Parts: parts[d]})
+	}
+	res, err := secondary.Protect(p)
+	if err != nil {
+		return out, fmt.Errorf("categories: %w", err)
+	}
+	out.unclassified = res.Withheld[rest]
+	for d, c := range dimCell {
+		out.dimension[d] = res.Withheld[c]
+	}
+	for i := range cells {
+		out.category[i] = res.Withheld[catCell[i]]
+	}
+	return out, nil
 }
 
 func (r *Reader) risk(dim, cat string, in, residents int, total [2]int) CategoryRisk {

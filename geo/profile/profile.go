@@ -1,7 +1,9 @@
 // Package profile reads the figures of the observatory back for the API: an area's profile
 // (every indicator with its interval and trend, the overlap of domains, its hotspot classes)
 // and rankings of areas for targeting. Counts between 1 and the disclosure threshold are
-// withheld, together with the rates built on them.
+// withheld, and so are those listed in withheld_figures (secondary suppression, package
+// withheld), together with every figure built on them: rates, intervals, changes, shares,
+// composite indices and local statistics.
 package profile
 
 import (
@@ -14,7 +16,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/geo/aggregate"
-	"github.com/abitare/abitare/geo/disclosure"
+	"github.com/abitare/abitare/geo/disclosure/withheld"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -138,42 +140,56 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 	if err != nil {
 		return a, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
+	w, err := r.withheldOf(ctx, geography, id)
+	if err != nil {
+		return a, err
+	}
+	previous := periods[0].Previous().Label
 	rows, err := r.DB.Query(ctx, `
-		SELECT c.indicator, c.people, c.residents, c.rate, c.ci_low, c.ci_high, c.eb_rate, c.unstable, p.rate
+		SELECT c.indicator, c.people, c.residents, c.rate, c.ci_low, c.ci_high, c.eb_rate, c.unstable, p.rate, p.people
 		FROM area_indicators c
 		LEFT JOIN area_indicators p ON p.geography = c.geography AND p.area_id = c.area_id
 		     AND p.indicator = c.indicator AND p.period = $4
 		WHERE c.geography = $1 AND c.area_id = $2 AND c.period = $3 ORDER BY c.indicator`,
-		geography, id, period, periods[0].Previous().Label)
+		geography, id, period, previous)
 	if err != nil {
 		return a, err
 	}
-	a.Indicators, err = pgx.CollectRows(rows, r.scanIndicator)
+	a.Indicators, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Indicator, error) {
+		return r.scanIndicator(row, w, period, previous)
+	})
 	if err != nil {
 		return a, err
 	}
 	if len(a.Indicators) == 0 {
 		return a, fmt.Errorf("%w: no figures for %s %s in %s", ErrNotFound, geography, id, period)
 	}
-	if a.Overlap, err = r.overlap(ctx, geography, id, period); err != nil {
+	if a.Overlap, err = r.overlap(ctx, geography, id, period, w); err != nil {
 		return a, err
 	}
-	if a.OverlapShares, err = r.overlapShares(ctx, geography, id, period); err != nil {
+	if a.OverlapShares, err = r.overlapShares(ctx, geography, id, period, w); err != nil {
 		return a, err
 	}
-	if a.Hotspots, err = r.hotspots(ctx, geography, id, period); err != nil {
+	if a.Hotspots, err = r.hotspots(ctx, geography, id, period, w); err != nil {
 		return a, err
 	}
-	if err := r.quarters(ctx, &a); err != nil {
+	if err := r.quarters(ctx, &a, w); err != nil {
 		return a, err
 	}
 	if err := r.composite(ctx, &a); err != nil {
 		return a, err
 	}
-	return a, r.coverage(ctx, &a)
+	return a, r.coverage(ctx, &a, w)
 }
 
+// composite reads the area's indices, withheld when any of their inputs is: an index is a
+// known function of its inputs, from which a withheld one could be solved.
 func (r *Reader) composite(ctx context.Context, a *Area) error {
+	for _, ind := range a.Indicators {
+		if slices.Contains(aggregate.CompositeDomains, ind.Indicator) && ind.Status == "withheld" {
+			return nil
+		}
+	}
 	c := &Composite{}
 	err := r.DB.QueryRow(ctx, `SELECT round(ampi::numeric, 1)::float8, round(imd::numeric, 1)::float8, run_id FROM area_composite WHERE geography = $1 AND area_id = $2 AND period = $3`,
 		a.Geography, a.ID, a.Period).Scan(&c.AMPI, &c.IMD, &c.RunID)
@@ -184,7 +200,7 @@ func (r *Reader) composite(ctx context.Context, a *Area) error {
 	return err
 }
 
-func (r *Reader) coverage(ctx context.Context, a *Area) error {
+func (r *Reader) coverage(ctx context.Context, a *Area, w withheldSet) error {
 	rows, err := r.DB.Query(ctx, `SELECT need, people, without_help FROM area_coverage WHERE geography = $1 AND area_id = $2 AND period = $3 ORDER BY need`,
 		a.Geography, a.ID, a.Period)
 	if err != nil {
@@ -197,8 +213,8 @@ func (r *Reader) coverage(ctx context.Context, a *Area) error {
 			return c, err
 		}
 		// Both counts, and their difference (the helped), must be publishable.
-		c.Status = r.status(people, true)
-		if helped := people - without; c.Status == "published" && (r.status(without, true) != "published" || r.status(helped, true) != "published") {
+		c.Status = r.statusOf(people, true, w.has(a.Period, withheld.Coverage(c.Need, false)))
+		if helped := people - without; c.Status == "published" && (r.statusOf(without, true, w.has(a.Period, withheld.Coverage(c.Need, true))) != "published" || r.status(helped, true) != "published") {
 			c.Status = "withheld"
 		}
 		if c.Status == "published" {
@@ -209,15 +225,21 @@ func (r *Reader) coverage(ctx context.Context, a *Area) error {
 	return err
 }
 
-func (r *Reader) scanIndicator(row pgx.CollectableRow) (Indicator, error) {
+// scanIndicator reads an indicator with the previous period's rate, shown only when both
+// periods' counts may be.
+func (r *Reader) scanIndicator(row pgx.CollectableRow, w withheldSet, period, previous string) (Indicator, error) {
 	var ind Indicator
 	var people int
+	var prevPeople *int
 	var rate, lo, hi, eb, prev *float64
-	if err := row.Scan(&ind.Indicator, &people, &ind.Residents, &rate, &lo, &hi, &eb, &ind.Unstable, &prev); err != nil {
+	if err := row.Scan(&ind.Indicator, &people, &ind.Residents, &rate, &lo, &hi, &eb, &ind.Unstable, &prev, &prevPeople); err != nil {
 		return ind, err
 	}
 	ind.Residents = math.Round(ind.Residents)
-	ind.Status = r.status(people, rate != nil)
+	ind.Status = r.statusOf(people, rate != nil, w.has(period, ind.Indicator))
+	if prevPeople == nil || r.statusOf(*prevPeople, prev != nil, w.has(previous, ind.Indicator)) != "published" {
+		prev = nil
+	}
 	if ind.Status == "published" {
 		ind.People, ind.Rate, ind.CILow, ind.CIHigh, ind.EBRate, ind.PreviousRate = &people, round(rate), round(lo), round(hi), round(eb), round(prev)
 		if rate != nil && prev != nil {
@@ -228,25 +250,21 @@ func (r *Reader) scanIndicator(row pgx.CollectableRow) (Indicator, error) {
 }
 
 // status says whether a count may be published: zero or at least the threshold.
-func (r *Reader) status(count int, defined bool) string {
-	switch {
-	case !defined:
-		return "not_applicable"
-	case disclosure.Withheld(count, r.MinCount):
-		return "withheld"
-	}
-	return "published"
-}
+func (r *Reader) status(count int, defined bool) string { return r.statusOf(count, defined, false) }
 
-func (r *Reader) overlap(ctx context.Context, geography, id, period string) ([]Combination, error) {
+func (r *Reader) overlap(ctx context.Context, geography, id, period string, w withheldSet) ([]Combination, error) {
 	rows, err := r.DB.Query(ctx, `SELECT combination, people FROM area_overlap WHERE geography = $1 AND area_id = $2 AND period = $3 ORDER BY people DESC, combination`, geography, id, period)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, r.scanCombination)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Combination, error) {
+		return r.scanCombination(row, func(c string) bool { return w.has(period, withheld.Overlap(c)) })
+	})
 }
 
-func (r *Reader) hotspots(ctx context.Context, geography, id, period string) ([]Hotspot, error) {
+// hotspots reads the area's local statistics. The statistic of an area whose indicator is
+// withheld is withheld too: with the neighbours' rates it gives the area's own rate back.
+func (r *Reader) hotspots(ctx context.Context, geography, id, period string, w withheldSet) ([]Hotspot, error) {
 	rows, err := r.DB.Query(ctx, `SELECT analysis, statistic, p_value, cluster, significant, run_id FROM hotspots WHERE geography = $1 AND area_id = $2 AND period = $3 ORDER BY analysis`, geography, id, period)
 	if err != nil {
 		return nil, err
@@ -254,11 +272,14 @@ func (r *Reader) hotspots(ctx context.Context, geography, id, period string) ([]
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Hotspot, error) {
 		var h Hotspot
 		err := row.Scan(&h.Analysis, &h.Statistic, &h.PValue, &h.Cluster, &h.Significant, &h.RunID)
+		if w.anyWithheld(period, hotspotIndicators(h.Analysis)) {
+			h.Statistic = nil
+		}
 		return h, err
 	})
 }
 
-func (r *Reader) quarters(ctx context.Context, a *Area) error {
+func (r *Reader) quarters(ctx context.Context, a *Area, w withheldSet) error {
 	rows, err := r.DB.Query(ctx, `
 		SELECT indicator, period, people, rate FROM area_indicators
 		WHERE geography = $1 AND area_id = $2 AND period LIKE $3 || '-Q%' ORDER BY indicator, period`, a.Geography, a.ID, a.Period)
@@ -273,7 +294,7 @@ func (r *Reader) quarters(ctx context.Context, a *Area) error {
 		if err := rows.Scan(&ind, &period, &people, &rate); err != nil {
 			return err
 		}
-		q := Rate{Period: period, Status: r.status(people, rate != nil)}
+		q := Rate{Period: period, Status: r.statusOf(people, rate != nil, w.has(period, ind))}
 		if q.Status == "published" {
 			q.Rate = round(rate)
 		}
@@ -306,9 +327,11 @@ func (r *Reader) Ranking(ctx context.Context, geography, indicator, period strin
 		return nil, fmt.Errorf("%w: indicator %q, want one of %v", ErrBadRequest, indicator, aggregate.Indicators)
 	}
 	rows, err := r.DB.Query(ctx, `
-		SELECT area_id, people, residents, rate, ci_low, ci_high, eb_rate, unstable FROM area_indicators
-		WHERE geography = $1 AND indicator = $2 AND period = $3 AND residents > 0
-		ORDER BY eb_rate DESC NULLS LAST, area_id LIMIT $4`, geography, indicator, period, limit)
+		SELECT c.area_id, c.people, c.residents, c.rate, c.ci_low, c.ci_high, c.eb_rate, c.unstable, w.figure IS NOT NULL
+		FROM area_indicators c
+		LEFT JOIN withheld_figures w ON w.geography = c.geography AND w.area_id = c.area_id AND w.period = c.period AND w.figure = c.indicator
+		WHERE c.geography = $1 AND c.indicator = $2 AND c.period = $3 AND c.residents > 0
+		ORDER BY c.eb_rate DESC NULLS LAST, c.area_id LIMIT $4`, geography, indicator, period, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -317,9 +340,10 @@ func (r *Reader) Ranking(ctx context.Context, geography, indicator, period strin
 		var k Ranked
 		var people int
 		var rate, lo, hi, eb *float64
-		err := row.Scan(&k.ID, &people, &k.Residents, &rate, &lo, &hi, &eb, &k.Unstable)
+		var isWithheld bool
+		err := row.Scan(&k.ID, &people, &k.Residents, &rate, &lo, &hi, &eb, &k.Unstable, &isWithheld)
 		n++
-		k.Rank, k.Residents, k.Status = n, math.Round(k.Residents), r.status(people, rate != nil)
+		k.Rank, k.Residents, k.Status = n, math.Round(k.Residents), r.statusOf(people, rate != nil, isWithheld)
 		if k.Status == "published" {
 			k.People, k.Rate, k.CILow, k.CIHigh, k.EBRate = &people, round(rate), round(lo), round(hi), round(eb)
 		}
@@ -358,7 +382,7 @@ func (r *Reader) Run(ctx context.Context, id int64) (AnalysisRun, error) {
 
 // overlapShares computes, for each domain, the share of its people in at least one other
 // domain, from the combinations; withheld when either count is below the threshold.
-func (r *Reader) overlapShares(ctx context.Context, geography, id, period string) (map[string]*float64, error) {
+func (r *Reader) overlapShares(ctx context.Context, geography, id, period string, w withheldSet) (map[string]*float64, error) {
 	rows, err := r.DB.Query(ctx, `
 		SELECT d, sum(people)::int, (sum(people) FILTER (WHERE combination LIKE '%+%'))::int
 		FROM area_overlap, unnest(string_to_array(combination, '+')) d
@@ -380,19 +404,22 @@ func (r *Reader) overlapShares(ctx context.Context, geography, id, period string
 			n = *shared
 		}
 		out[d] = nil
-		if r.status(all, true) == "published" && r.status(n, true) == "published" && r.status(all-n, true) == "published" && all > 0 {
+		// all - n are the people in d alone: that combination's count.
+		if r.statusOf(all, true, w.has(period, d)) == "published" && r.status(n, true) == "published" &&
+			r.statusOf(all-n, true, w.has(period, withheld.Overlap(d))) == "published" && all > 0 {
 			out[d] = round(ptr(float64(n) / float64(all)))
 		}
 	}
 	return out, rows.Err()
 }
 
-// scanCombination reads a (combination, people) row, withholding a small count.
-func (r *Reader) scanCombination(row pgx.CollectableRow) (Combination, error) {
+// scanCombination reads a (combination, people) row, withholding a small count and those
+// isWithheld names.
+func (r *Reader) scanCombination(row pgx.CollectableRow, isWithheld func(combination string) bool) (Combination, error) {
 	var c Combination
 	var n int
 	err := row.Scan(&c.Combination, &n)
-	c.Status = r.status(n, true)
+	c.Status = r.statusOf(n, true, err == nil && isWithheld(c.Combination))
 	if c.Status == "published" {
 		c.People = &n
 	}
@@ -402,10 +429,22 @@ func (r *Reader) scanCombination(row pgx.CollectableRow) (Combination, error) {
 // CityOverlap is the study area's people per combination of domains, largest first: the data of
 // an UpSet chart.
 func (r *Reader) CityOverlap(ctx context.Context, period string) ([]Combination, error) {
-	rows, err := r.DB.Query(ctx, `SELECT combination, sum(people)::int FROM area_overlap WHERE geography = 'municipality' AND period = $1
-		GROUP BY combination ORDER BY 2 DESC, 1`, period)
+	rows, err := r.DB.Query(ctx, `SELECT o.combination, sum(o.people)::int, bool_or(w.figure IS NOT NULL)
+		FROM area_overlap o
+		LEFT JOIN withheld_figures w ON w.geography = o.geography AND w.area_id = o.area_id AND w.period = o.period AND w.figure = 'overlap:' || o.combination
+		WHERE o.geography = 'municipality' AND o.period = $1
+		GROUP BY o.combination ORDER BY 2 DESC, 1`, period)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, r.scanCombination)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Combination, error) {
+		var c Combination
+		var n int
+		var isWithheld bool
+		err := row.Scan(&c.Combination, &n, &isWithheld)
+		if c.Status = r.statusOf(n, true, isWithheld); c.Status == "published" {
+			c.People = &n
+		}
+		return c, err
+	})
 }

@@ -1,0 +1,247 @@
+// Package secondary chooses the secondary suppressions that keep withheld small counts from
+// being recovered by subtraction, and runs the attack that checks it.
+//
+// # The problem
+//
+// Restricted outputs show true counts, except those from 1 to threshold-1 (primary
+// suppression, disclosure.Withheld). Counts are additive: an H3 cell holds the people of its
+// seven children, an OMI district those of its census sections, an area's people in a domain
+// those of the combinations of domains that contain it. When a sum is shown and all but one of
+// its parts are, the last part is the difference; when the unknown parts of a sum are few and
+// small, their sizes are pinned down too. Secondary suppression withholds further, larger counts
+// so that this cannot happen.
+//
+// A Problem is a table of cells (true counts) and the additive relations between them
+// (Equation: whole = sum of parts). Cells marked Hidden are never shown on their own but are
+// known wherever their relation makes them derivable (the people helped = people in need -
+// those without help). Protect returns the cells to withhold.
+//
+// # What is guaranteed
+//
+// The attacker knows every shown count, knows that a withheld count is at least 1 (zeros are
+// always shown) and knows every relation. Attack propagates these intervals through the
+// relations until nothing changes (the same propagation as the attack suite of the public
+// outputs). A primary cell is disclosed when its interval's upper end falls below the
+// threshold: the attacker would then know it is a small count, if not which one. Protect
+// returns a suppression under which no primary cell is disclosed by that attack, or an error.
+//
+// # The method
+//
+//  1. Primary cells (shown or hidden, 1 to threshold-1) are withheld.
+//  2. No relation may have exactly one unknown member (a withheld or hidden-and-withheld cell):
+//     that member would be the difference of the others. Such a relation gets a second
+//     withheld member: its smallest shown non-zero count, preferring parts to the whole and
+//     avoiding cells marked Costly (a municipality's totals), so that as little as possible is
+//     lost. Each new suppression can leave another relation with one unknown; the rule is
+//     applied until none is left.
+//  3. The attack is run. For a disclosed primary cell, the relation that bounds it from above
+//     gets another withheld member, large enough to lift the bound to the threshold. Back to 2.
+//
+// This is the hierarchical heuristic of statistical offices (the "no singleton" rule of
+// τ-ARGUS's HiTaS, applied to any set of linear relations) with a check by attack instead of an
+// optimal linear programme: it withholds more than an optimum would, never less than the
+// attack requires.
+package secondary
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Equation says that the true count of Whole is the sum of the true counts of Parts (cell
+// indexes into Problem.Values).
+type Equation struct {
+	Whole int
+	Parts []int
+}
+
+// Problem is a table of true counts and the relations between them.
+type Problem struct {
+	Values    []int
+	Hidden    []bool // never shown on its own; nil means none is hidden
+	Costly    []bool // withhold only when nothing else will do; nil means none is
+	Equations []Equation
+	Threshold int // counts from 1 to Threshold-1 are primary suppressions
+}
+
+// Interval is what an attacker knows of a true count: Lo <= count <= Hi.
+type Interval struct{ Lo, Hi int }
+
+// Unbounded is the upper end of an interval with no upper bound.
+const Unbounded = 1 << 40
+
+// Result is a suppression and what made it.
+type Result struct {
+	Withheld  []bool // by cell: not shown
+	Primary   int    // cells withheld because they are small
+	Secondary int    // cells withheld to protect them
+	Rounds    int    // attack rounds until none was disclosed
+}
+
+// maxRounds bounds the attack rounds; each round withholds at least one more cell, and the
+// demo city needs fewer than ten.
+const maxRounds = 200
+
+// Protect chooses the cells to withhold. It fails if the problem is malformed or if the
+// attack still discloses a primary cell when no cell is left to withhold.
+func Protect(p Problem) (Result, error) {
+	if err := p.validate(); err != nil {
+		return Result{}, err
+	}
+	t := newTable(p)
+	res := Result{}
+	for i := range p.Values {
+		if t.primary(i) && !p.hidden(i) {
+			t.withhold(i)
+			res.Primary++
+		}
+	}
+	for res.Rounds = 1; res.Rounds <= maxRounds; res.Rounds++ {
+		t.closeSingletons()
+		iv := Attack(p, t.withheld)
+		disclosed := t.disclosed(iv)
+		if len(disclosed) == 0 {
+			res.Withheld = t.withheld
+			for i := range p.Values {
+				if t.withheld[i] && !t.primary(i) {
+					res.Secondary++
+				}
+			}
+			return res, nil
+		}
+		progress, done, visited := false, make([]bool, len(p.Equations)), make([]bool, len(p.Values))
+		for _, c := range disclosed {
+			if t.widen(c, p.Threshold, iv, done, visited) {
+				progress = true
+			}
+		}
+		if !progress {
+			return res, fmt.Errorf("secondary suppression: %d small counts stay disclosed with nothing left to withhold (e.g. cell %d)", len(disclosed), disclosed[0])
+		}
+	}
+	return res, fmt.Errorf("secondary suppression: no protection after %d rounds", maxRounds)
+}
+
+func (p Problem) validate() error {
+	if p.Threshold < 1 {
+		return fmt.Errorf("secondary suppression: threshold %d: want at least 1", p.Threshold)
+	}
+	n := len(p.Values)
+	if (p.Hidden != nil && len(p.Hidden) != n) || (p.Costly != nil && len(p.Costly) != n) {
+		return errors.New("secondary suppression: Hidden and Costly must have one entry per cell")
+	}
+	for i, v := range p.Values {
+		if v < 0 {
+			return fmt.Errorf("secondary suppression: cell %d has a negative count %d", i, v)
+		}
+	}
+	for k, e := range p.Equations {
+		for _, c := range append([]int{e.Whole}, e.Parts...) {
+			if c < 0 || c >= n {
+				return fmt.Errorf("secondary suppression: equation %d names cell %d of %d", k, c, n)
+			}
+		}
+		sum := 0
+		for _, c := range e.Parts {
+			sum += p.Values[c]
+		}
+		if sum != p.Values[e.Whole] {
+			return fmt.Errorf("secondary suppression: equation %d does not hold: cell %d is %d, its parts sum to %d", k, e.Whole, p.Values[e.Whole], sum)
+		}
+	}
+	return nil
+}
+
+func (p Problem) hidden(i int) bool { return p.Hidden != nil && p.Hidden[i] }
+func (p Problem) costly(i int) bool { return p.Costly != nil && p.Costly[i] }
+
+// Attack returns what an attacker learns of every cell from the shown counts, the withheld
+// cells' being at least 1, and the relations, propagated until nothing changes.
+func Attack(p Problem, withheld []bool) []Interval {
+	iv := make([]Interval, len(p.Values))
+	for i, v := range p.Values {
+		switch {
+		case withheld[i]:
+			iv[i] = Interval{1, Unbounded}
+		case p.hidden(i):
+			iv[i] = Interval{0, Unbounded}
+		default:
+			iv[i] = Interval{v, v}
+		}
+	}
+	byCell := equationsByCell(p)
+	queued := make([]bool, len(p.Equations))
+	queue := make([]int, 0, len(p.Equations))
+	for k := range p.Equations {
+		queue, queued[k] = append(queue, k), true
+	}
+	for len(queue) > 0 {
+		k := queue[0]
+		queue, queued[k] = queue[1:], false
+		for _, c := range narrow(p.Equations[k], iv) {
+			for _, k2 := range byCell[c] {
+				if !queued[k2] {
+					queue, queued[k2] = append(queue, k2), true
+				}
+			}
+		}
+	}
+	return iv
+}
+
+// narrow tightens the intervals of one equation's cells and returns the cells it changed.
+func narrow(e Equation, iv []Interval) []int {
+	sumLo, sumHi := 0, 0
+	for _, c := range e.Parts {
+		sumLo += iv[c].Lo
+		sumHi = addHi(sumHi, iv[c].Hi)
+	}
+	var changed []int
+	set := func(c, lo, hi int) {
+		n := Interval{max(iv[c].Lo, lo), min(iv[c].Hi, hi)}
+		if n != iv[c] {
+			iv[c] = n
+			changed = append(changed, c)
+		}
+	}
+	w := iv[e.Whole]
+	set(e.Whole, sumLo, sumHi)
+	w = iv[e.Whole]
+	for _, c := range e.Parts {
+		othersLo := sumLo - iv[c].Lo
+		lo := 0
+		if othersHi := subHi(sumHi, iv[c].Hi); othersHi < Unbounded {
+			lo = w.Lo - othersHi
+		}
+		hi := Unbounded
+		if w.Hi < Unbounded {
+			hi = w.Hi - othersLo
+		}
+		set(c, lo, hi)
+	}
+	return changed
+}
+
+// addHi and subHi add and take back upper ends; an unbounded end stays unbounded. subHi
+// needs the count of unbounded parts, which addHi keeps above Unbounded: each unbounded part
+// adds Unbounded, so the sum minus one unbounded part is still unbounded while another is left.
+func addHi(sum, hi int) int { return sum + hi }
+
+func subHi(sum, hi int) int {
+	rest := sum - hi
+	if rest >= Unbounded {
+		return Unbounded
+	}
+	return rest
+}
+
+func equationsByCell(p Problem) [][]int {
+	byCell := make([][]int, len(p.Values))
+	for k, e := range p.Equations {
+		byCell[e.Whole] = append(byCell[e.Whole], k)
+		for _, c := range e.Parts {
+			byCell[c] = append(byCell[c], k)
+		}
+	}
+	return byCell
+}

@@ -1,0 +1,220 @@
+package withheld
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/abitare/abitare/geo/disclosure/secondary"
+	"github.com/jackc/pgx/v5"
+	"github.com/uber/h3-go/v4"
+)
+
+// figureKey names one true count of a period.
+type figureKey struct{ geography, area, figure string }
+
+// periodTable is every count of one period, as cells of a secondary.Problem.
+type periodTable struct {
+	period string
+	index  map[figureKey]int
+	keys   []figureKey
+	values []int
+	hidden []bool
+}
+
+func (t *periodTable) add(k figureKey, v int, hidden bool) {
+	if _, dup := t.index[k]; dup {
+		return
+	}
+	t.index[k] = len(t.keys)
+	t.keys = append(t.keys, k)
+	t.values = append(t.values, v)
+	t.hidden = append(t.hidden, hidden)
+}
+
+// readPeriod reads every count the restricted outputs show for one period.
+func readPeriod(ctx context.Context, tx pgx.Tx, period string) (*periodTable, error) {
+	t := &periodTable{period: period, index: map[figureKey]int{}}
+	queries := []struct {
+		what, sql string
+		scan      func(geography, area, figure string, a, b int)
+	}{
+		{"indicators", `SELECT geography, area_id, indicator, people, 0 FROM area_indicators WHERE period = $1`,
+			func(g, a, f string, n, _ int) { t.add(figureKey{g, a, f}, n, false) }},
+		{"overlap layers", `SELECT geography, area_id, '', two_plus, all_three FROM area_stats WHERE period = $1`,
+			func(g, a, _ string, two, three int) {
+				t.add(figureKey{g, a, TwoPlus}, two, false)
+				t.add(figureKey{g, a, AllThree}, three, false)
+			}},
+		{"combinations", `SELECT geography, area_id, combination, people, 0 FROM area_overlap WHERE period = $1`,
+			func(g, a, c string, n, _ int) { t.add(figureKey{g, a, Overlap(c)}, n, false) }},
+		{"coverage", `SELECT geography, area_id, need, people, without_help FROM area_coverage WHERE period = $1`,
+			func(g, a, need string, people, without int) {
+				t.add(figureKey{g, a, Coverage(need, false)}, people, false)
+				t.add(figureKey{g, a, Coverage(need, true)}, without, false)
+				t.add(figureKey{g, a, helped(need)}, people-without, true)
+			}},
+	}
+	for _, q := range queries {
+		rows, err := tx.Query(ctx, q.sql, period)
+		if err != nil {
+			return nil, fmt.Errorf("read %s of %s: %w", q.what, period, err)
+		}
+		var g, a, f string
+		var x, y int
+		if _, err := pgx.ForEachRow(rows, []any{&g, &a, &f, &x, &y}, func() error { q.scan(g, a, f, x, y); return nil }); err != nil {
+			return nil, fmt.Errorf("read %s of %s: %w", q.what, period, err)
+		}
+	}
+	return t, nil
+}
+
+// problem writes down the relations between the period's counts (see the package doc).
+func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
+	// A whole can be the sum of several sets of parts (its children, its combinations).
+	type sumOf struct {
+		whole    figureKey
+		relation string
+	}
+	sums := map[sumOf][]int{}
+	for i, k := range t.keys {
+		if t.hidden[i] {
+			continue
+		}
+		if parent, ok := parentOf(k, geo.sectionDistrict); ok {
+			sums[sumOf{parent, "area"}] = append(sums[sumOf{parent, "area"}], i)
+		}
+		if strings.HasPrefix(k.figure, "overlap:") {
+			for _, f := range indicatorsOf(strings.TrimPrefix(k.figure, "overlap:")) {
+				whole := sumOf{figureKey{k.geography, k.area, f}, "combinations"}
+				sums[whole] = append(sums[whole], i)
+			}
+		}
+		if need, ok := strings.CutSuffix(strings.TrimPrefix(k.figure, "coverage:"), ":people"); ok && strings.HasPrefix(k.figure, "coverage:") {
+			sums[sumOf{k, "help"}] = []int{t.index[figureKey{k.geography, k.area, Coverage(need, true)}], t.index[figureKey{k.geography, k.area, helped(need)}]}
+		}
+	}
+	figures := t.shownFigures()
+	var equations []secondary.Equation
+	for _, c := range geo.within {
+		for _, f := range figures {
+			if e, ok := t.withRemainder(c, f); ok {
+				equations = append(equations, e)
+			}
+		}
+	}
+	p := secondary.Problem{Threshold: threshold}
+	for s, parts := range sums {
+		w, ok := t.index[s.whole]
+		if !ok {
+			// No row for the whole: its count is zero, shown as such (an area with no
+			// people and no residents), and so are its parts.
+			t.add(s.whole, 0, false)
+			w = t.index[s.whole]
+		}
+		equations = append(equations, secondary.Equation{Whole: w, Parts: parts})
+	}
+	p.Values, p.Hidden, p.Equations = t.values, t.hidden, equations
+	p.Costly = make([]bool, len(t.keys))
+	for i, k := range t.keys {
+		p.Costly[i] = k.geography == "municipality"
+	}
+	return p
+}
+
+// shownFigures lists the figure names of the period that are shown (not derived).
+func (t *periodTable) shownFigures() []string {
+	seen := map[string]bool{}
+	var out []string
+	for i, k := range t.keys {
+		if !t.hidden[i] && !seen[k.figure] {
+			seen[k.figure] = true
+			out = append(out, k.figure)
+		}
+	}
+	return out
+}
+
+// withRemainder writes down that a containing area's figure is the sum of the parts' plus a
+// remainder (a hidden cell), when the remainder is not negative: geometry and where people were
+// placed can disagree at the edges, and a relation that does not hold tells an attacker nothing.
+func (t *periodTable) withRemainder(c containment, figure string) (secondary.Equation, bool) {
+	value := func(k figureKey) (int, int, bool) {
+		k.figure = figure
+		i, ok := t.index[k]
+		if !ok {
+			return 0, -1, false
+		}
+		return t.values[i], i, true
+	}
+	whole, w, ok := value(c.whole)
+	if !ok || whole == 0 {
+		return secondary.Equation{}, false // a zero whole shows its parts are zero too
+	}
+	var parts []int
+	rest := whole
+	for _, pk := range c.parts {
+		if v, i, ok := value(pk); ok && v > 0 {
+			parts = append(parts, i)
+			rest -= v
+		}
+	}
+	if rest < 0 {
+		return secondary.Equation{}, false
+	}
+	remainder := figureKey{c.whole.geography, c.whole.area + " remainder of " + c.parts[0].geography, figure}
+	t.add(remainder, rest, true)
+	return secondary.Equation{Whole: w, Parts: append(parts, t.index[remainder])}, true
+}
+
+// parentOf is the area a figure's area adds up to: an H3 cell's parent, a section's district.
+func parentOf(k figureKey, sectionDistrict map[string]string) (figureKey, bool) {
+	switch k.geography {
+	case "h3_8", "h3_9", "h3_10":
+		res, _ := strconv.Atoi(strings.TrimPrefix(k.geography, "h3_"))
+		var c h3.Cell
+		if err := c.UnmarshalText([]byte(k.area)); err != nil || !c.IsValid() {
+			return figureKey{}, false
+		}
+		parent := c.Parent(res - 1)
+		return figureKey{fmt.Sprintf("h3_%d", res-1), parent.String(), k.figure}, true
+	case "section":
+		zone, ok := sectionDistrict[k.area]
+		return figureKey{"omi", zone, k.figure}, ok
+	}
+	return figureKey{}, false
+}
+
+// store writes the period's withheld figures.
+func (t *periodTable) store(ctx context.Context, tx pgx.Tx, res secondary.Result, threshold int) error {
+	var rows [][]any
+	for i, k := range t.keys {
+		if res.Withheld[i] && !t.hidden[i] {
+			small := t.values[i] >= 1 && t.values[i] < threshold
+			rows = append(rows, []any{k.geography, k.area, t.period, k.figure, !small})
+		}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"withheld_figures"}, []string{"geography", "area_id", "period", "figure", "secondary"}, pgx.CopyFromRows(rows))
+	if err != nil {
+		return fmt.Errorf("store withheld figures: %w", err)
+	}
+	return nil
+}
+
+// check names the first relation that does not hold on the stored counts: the aggregation and
+// this package disagree on how figures add up, and nothing can be protected until they agree.
+func (t *periodTable) check(p secondary.Problem) error {
+	for _, e := range p.Equations {
+		sum := 0
+		for _, c := range e.Parts {
+			sum += t.values[c]
+		}
+		if sum != t.values[e.Whole] {
+			w := t.keys[e.Whole]
+			return fmt.Errorf("%s %s %s is %d but its %d parts (e.g. %v) add up to %d",
+				w.geography, w.area, w.figure, t.values[e.Whole], len(e.Parts), t.keys[e.Parts[0]], sum)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+// Package withheld decides which true counts the restricted outputs (the planner's map, area
+// profiles, rankings) do not show, and stores the decision in withheld_figures for every
+// reader: the small counts (disclosure.Withheld) and the larger ones withheld so that the small
+// ones cannot be recovered by subtraction (package secondary).
+//
+// Usage, after aggregation:
+//
+//	sum, err := withheld.Store(ctx, db, threshold)
+//
+// The figures of one period form one table of cells: per area, the people of each indicator,
+// of the overlap layers (two_plus, all_three), of each combination of domains, and of each need
+// with and without help. They are linked by what holds between them:
+//   - an H3 cell's figure is the sum of its seven children's (resolutions 7 to 10);
+//   - an OMI district's is the sum of its census sections';
+//   - in an area, a domain's people are the sum of the combinations containing it, and so are
+//     the people in two or more domains, in two or three of the map's domains, in all three;
+//   - the people in need are those without help plus those helped (derived, never shown);
+//   - a census section holds the resolution-10 cells that lie within it, and an H3 cell of
+//     resolution 7 or 8 the sections within it, plus people in the cells or sections that
+//     straddle the border: that remainder is a count too (of a sliver of the map), derivable
+//     by subtraction, and protected like the others;
+//   - the municipality holds its H3 cells, its sections and its districts, plus a remainder
+//     (people whose events have no place count for the municipality only). Its figures are
+//     withheld only when nothing else will do.
+package withheld
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/abitare/abitare/geo/disclosure/secondary"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Figure names, as stored in withheld_figures.figure.
+const (
+	TwoPlus  = "two_plus"  // area_stats: people in two or three of the map's domains
+	AllThree = "all_three" // area_stats: people in all three
+)
+
+// Overlap is the figure name of a combination of domains (area_overlap).
+func Overlap(combination string) string { return "overlap:" + combination }
+
+// Coverage is the figure name of a need's people (or, with without=true, those without help).
+func Coverage(need string, without bool) string {
+	if without {
+		return "coverage:" + need + ":without_help"
+	}
+	return "coverage:" + need + ":people"
+}
+
+// helped is the hidden figure: people in need with help, shown nowhere but derivable.
+func helped(need string) string { return "coverage:" + need + ":helped" }
+
+// Summary says what a run withheld.
+type Summary struct {
+	RunID     int64
+	Threshold int
+	Periods   map[string]secondary.Result // by period; Withheld is dropped
+	Elapsed   time.Duration
+}
+
+// Store recomputes withheld_figures for every aggregated period, in one transaction, and
+// records the run in analysis_runs (kind "withheld").
+func Store(ctx context.Context, db *pgxpool.Pool, threshold int) (Summary, error) {
+	start := time.Now()
+	sum := Summary{Threshold: threshold, Periods: map[string]secondary.Result{}}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("withheld figures: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	periods, err := storedPeriods(ctx, tx)
+	if err != nil {
+		return sum, err
+	}
+	geo, err := readGeometry(ctx, tx)
+	if err != nil {
+		return sum, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM withheld_figures`); err != nil {
+		return sum, fmt.Errorf("clear withheld figures: %w", err)
+	}
+	for _, period := range periods {
+		t, err := readPeriod(ctx, tx, period)
+		if err != nil {
+			return sum, err
+		}
+		p := t.problem(threshold, geo)
+		if err := t.check(p); err != nil {
+			return sum, fmt.Errorf("period %s: %w", period, err)
+		}
+		res, err := secondary.Protect(p)
+		if err != nil {
+			return sum, fmt.Errorf("period %s: %w", period, err)
+		}
+		if err := t.store(ctx, tx, res, threshold); err != nil {
+			return sum, fmt.Errorf("period %s: %w", period, err)
+		}
+		res.Withheld = nil
+		sum.Periods[period] = res
+	}
+	params, _ := json.Marshal(map[string]any{"threshold": threshold, "method": "small counts withheld; secondary suppression (geo/disclosure/secondary)", "periods": sum.Periods})
+	if err := tx.QueryRow(ctx, `INSERT INTO analysis_runs (kind, period, parameters) VALUES ('withheld', $1, $2) RETURNING id`,
+		strings.Join(periods, ","), params).Scan(&sum.RunID); err != nil {
+		return sum, fmt.Errorf("record the withheld run: %w", err)
+	}
+	sum.Elapsed = time.Since(start)
+	return sum, tx.Commit(ctx)
+}
+
+// Threshold is the threshold of the stored withheld figures, or 0 when none are stored.
+func Threshold(ctx context.Context, db interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}) (int, error) {
+	var t *int
+	err := db.QueryRow(ctx, `SELECT (parameters->>'threshold')::int FROM analysis_runs WHERE kind = 'withheld' ORDER BY id DESC LIMIT 1`).Scan(&t)
+	if err == pgx.ErrNoRows || (err == nil && t == nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read the withheld figures' threshold: %w", err)
+	}
+	return *t, nil
+}
+
+func storedPeriods(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT period FROM area_indicators ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("list periods: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// geometry is how the areas of different geographies contain one another.
+type geometry struct {
+	sectionDistrict map[string]string // section -> OMI district
+	// within lists, per containing area, the areas of another geography inside it: (section
+	// -> h3_10 cells), (h3_7 and h3_8 cells -> sections), (municipality -> each partition).
+	within []containment
+}
+
+type containment struct {
+	whole figureKey // figure left empty
+	parts []figureKey
+}
+
+func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
+	g := geometry{sectionDistrict: map[string]string{}}
+	pairs := func(sql string, each func(a, b string)) error {
+		rows, err := tx.Query(ctx, sql)
+		if err != nil {
+			return fmt.Errorf("read how areas nest: %w", err)
+		}
+		var a, b string
+		_, err = pgx.ForEachRow(rows, []any{&a, &b}, func() error { each(a, b); return nil })
+		return err
+	}
+	if err := pairs(`SELECT id, omi_zone FROM census_sections WHERE omi_zone IS NOT NULL`, func(s, z string) { g.sectionDistrict[s] = z }); err != nil {
+		return g, err
+	}
+	groups := map[figureKey][]figureKey{}
+	var order []figureKey
+	add := func(wholeGeo, whole, partGeo, part string) {
+		w := figureKey{wholeGeo, whole, ""}
+		if _, seen := groups[w]; !seen {
+			order = append(order, w)
+		}
+		groups[w] = append(groups[w], figureKey{partGeo, part, ""})
+	}
+	queries := []struct{ sql, wholeGeo, partGeo string }{
+		{`SELECT s.id, c.h3_index FROM census_sections s JOIN h3_cells c ON c.resolution = 10 AND ST_Within(c.geom, s.geom)`, "section", "h3_10"},
+		{`SELECT c.h3_index, s.id FROM census_sections s JOIN h3_cells c ON c.resolution = 7 AND ST_Within(s.geom, c.geom)`, "h3_7", "section"},
+		{`SELECT c.h3_index, s.id FROM census_sections s JOIN h3_cells c ON c.resolution = 8 AND ST_Within(s.geom, c.geom)`, "h3_8", "section"},
+		// The study area is one municipality: every partition of it adds up to it.
+		{`SELECT m.code, x.id FROM (SELECT code FROM municipalities) m,
+			(SELECT 'h3_7' AS g, h3_index AS id FROM h3_cells WHERE resolution = 7) x
+			WHERE (SELECT count(*) FROM municipalities) = 1`, "municipality", "h3_7"},
+		{`SELECT municipality_code, id FROM census_sections WHERE municipality_code IS NOT NULL`, "municipality", "section"},
+		{`SELECT m.code, z.omi_zone FROM (SELECT code FROM municipalities) m,
+			(SELECT DISTINCT omi_zone FROM census_sections WHERE omi_zone IS NOT NULL) z
+			WHERE (SELECT count(*) FROM municipalities) = 1`, "municipality", "omi"},
+	}
+	for _, q := range queries {
+		wholeGeo, partGeo := q.wholeGeo, q.partGeo
+		if err := pairs(q.sql, func(w, p string) { add(wholeGeo, w, partGeo, p) }); err != nil {
+			return g, err
+		}
+	}
+	for _, w := range order {
+		g.within = append(g.within, containment{whole: w, parts: groups[w]})
+	}
+	return g, nil
+}
+
+// indicatorsOf lists the figures a combination of domains adds to.
+func indicatorsOf(combination string) []string {
+	domains := strings.Split(combination, "+")
+	var out []string
+	mapDomains := 0
+	for _, d := range domains {
+		out = append(out, d)
+		if d == "poverty" || d == "housing" || d == "health" {
+			mapDomains++
+		}
+	}
+	if len(domains) >= 2 {
+		out = append(out, "multi_domain")
+	}
+	if mapDomains >= 2 {
+		out = append(out, TwoPlus)
+	}
+	if mapDomains == 3 {
+		out = append(out, AllThree)
+	}
+	return out
+}
