@@ -39,6 +39,9 @@ type Options = stats.LISAOptions
 type Summary struct {
 	RunID       int64
 	Significant map[string]int // analysis@geography -> significant areas
+	// Skipped lists the analysis@geography left out because their input is the same in every
+	// area (e.g. an indicator nobody has in the period): a constant has no clusters to test.
+	Skipped []string
 }
 
 // Run analyses one period and replaces its stored hotspots.
@@ -64,7 +67,13 @@ func Run(ctx context.Context, db *pgxpool.Pool, period string, opt Options) (Sum
 				return fmt.Errorf("%s: %w", g, err)
 			}
 		}
-		return nil
+		if len(sum.Skipped) == 0 {
+			return nil
+		}
+		// The run's record says which layers are empty, and why.
+		skipped, _ := json.Marshal(map[string]any{"skipped": sum.Skipped, "skipped_reason": "input the same in every area: nothing to test"})
+		_, err := tx.Exec(ctx, `UPDATE analysis_runs SET parameters = parameters || $2::jsonb WHERE id = $1`, sum.RunID, skipped)
+		return err
 	})
 	if err != nil {
 		return Summary{}, fmt.Errorf("hotspots %s: %w", period, err)
@@ -93,32 +102,71 @@ func analyseGeography(ctx context.Context, tx pgx.Tx, geography, period string, 
 	for _, ind := range Indicators {
 		ar[ind] = stats.AssuncaoReis(areas.counts[ind], areas.residents)
 	}
+	analyse := func(analysis string, run func() (stats.LISAResult, error), inputs ...[]float64) error {
+		if !varies(inputs...) {
+			sum.Skipped = append(sum.Skipped, analysis+"@"+geography)
+			return nil
+		}
+		res, err := run()
+		if err != nil {
+			return fmt.Errorf("%s: %w", analysis, err)
+		}
+		return store(ctx, tx, geography, period, analysis, areas.ids, res, sum)
+	}
 	for _, ind := range Indicators {
-		res, err := stats.LocalMoran(ar[ind], w, opt)
+		err := analyse("moran:"+ind, func() (stats.LISAResult, error) { return stats.LocalMoran(ar[ind], w, opt) }, ar[ind])
 		if err != nil {
 			return err
 		}
-		if err := store(ctx, tx, geography, period, "moran:"+ind, areas.ids, res, sum); err != nil {
-			return err
-		}
-		res, err = stats.GetisOrdGiStar(areas.eb[ind], w, opt)
+		err = analyse("gi:"+ind, func() (stats.LISAResult, error) { return stats.GetisOrdGiStar(areas.eb[ind], w, opt) }, areas.eb[ind])
 		if err != nil {
-			return err
-		}
-		if err := store(ctx, tx, geography, period, "gi:"+ind, areas.ids, res, sum); err != nil {
 			return err
 		}
 	}
 	for _, p := range Pairs {
-		res, err := stats.BivariateLocalMoran(ar[p[0]], ar[p[1]], w, opt)
+		x, y := ar[p[0]], ar[p[1]]
+		err := analyse("bivariate:"+p[0]+":"+p[1], func() (stats.LISAResult, error) { return stats.BivariateLocalMoran(x, y, w, opt) }, x, y)
 		if err != nil {
-			return err
-		}
-		if err := store(ctx, tx, geography, period, "bivariate:"+p[0]+":"+p[1], areas.ids, res, sum); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// varies reports whether each series takes at least two values over the areas where all are
+// defined (not NaN), and there are at least three such areas: otherwise there is nothing to
+// test, as when nobody in the period has the indicator (every standardised rate is 0).
+func varies(series ...[]float64) bool {
+	n := len(series[0])
+	defined := 0
+	first := make([]float64, len(series))
+	differs := make([]bool, len(series))
+	for i := 0; i < n; i++ {
+		ok := true
+		for _, v := range series {
+			ok = ok && !math.IsNaN(v[i])
+		}
+		if !ok {
+			continue
+		}
+		for k, v := range series {
+			if defined == 0 {
+				first[k] = v[i]
+			} else if v[i] != first[k] {
+				differs[k] = true
+			}
+		}
+		defined++
+	}
+	if defined < 3 {
+		return false
+	}
+	for _, d := range differs {
+		if !d {
+			return false
+		}
+	}
+	return true
 }
 
 func readAreas(ctx context.Context, tx pgx.Tx, geography, period string) (areaSet, error) {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -47,7 +48,7 @@ type entry struct {
 // Summary says what Load stored.
 type Summary struct {
 	Points, Streets int
-	Municipalities  []string
+	Municipalities  []string // sorted
 }
 
 var istatCode = regexp.MustCompile(`^[0-9]{6}$`)
@@ -169,6 +170,7 @@ func store(ctx context.Context, tx pgx.Tx, entries []entry) (Summary, error) {
 	for m := range municipalities {
 		sum.Municipalities = append(sum.Municipalities, m)
 	}
+	sort.Strings(sum.Municipalities)
 	steps := []string{
 		`CREATE TEMP TABLE address_in (municipality_code text, street_code text, street_key text, street_type text,
 			street_name text, house_number int, suffix text, postcode text, lon float8, lat float8) ON COMMIT DROP`,
@@ -197,7 +199,8 @@ func store(ctx context.Context, tx pgx.Tx, entries []entry) (Summary, error) {
 		}
 	}
 	sum.Points = len(entries)
-	err := tx.QueryRow(ctx, `SELECT count(DISTINCT street_key) FROM address_in`).Scan(&sum.Streets)
+	// A street is a key within its municipality: VIA ROMA of two municipalities is two streets.
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT DISTINCT municipality_code, street_key FROM address_in) s`).Scan(&sum.Streets)
 	return sum, err
 }
 

@@ -4,6 +4,7 @@
 package population
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -72,6 +73,9 @@ func (l *Loader) Load(ctx context.Context, path string) (int, error) {
 		return 0, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+	if err := checkKey(ctx, tx, l.Pseudo); err != nil {
+		return 0, err
+	}
 	var batch int64
 	err = tx.QueryRow(ctx, `
 		INSERT INTO ingest_batches (source, file_name, file_sha256, rows_read, rows_accepted, rows_rejected, rows_duplicate, loaded_by)
@@ -113,6 +117,10 @@ func (l *Loader) Load(ctx context.Context, path string) (int, error) {
 	}
 	if len(problems) > 0 {
 		return 0, ingest.Reject(problems)
+	}
+	if n == 0 {
+		// An empty export (a failed extraction) would replace the register with nobody.
+		return 0, ingest.Reject([]ingest.Problem{{File: name, Reason: "no records after the header"}})
 	}
 	if _, err := tx.Exec(ctx, `UPDATE ingest_batches SET rows_read = $2, rows_accepted = $3, people = $3 WHERE id = $1`, batch, read, n); err != nil {
 		return 0, err
@@ -157,24 +165,68 @@ func (l *Loader) parse(r ingest.Row, name string, batch int64, seen map[[32]byte
 	if !contains(householdTypes, htype) {
 		fail("TIPO_FAMIGLIA", fmt.Sprintf("%q: want one of %s", htype, strings.Join(householdTypes, ", ")))
 	}
-	var section, cell any
-	if lat, lon := r.Get("LATITUDINE"), r.Get("LONGITUDINE"); lat != "" && lon != "" {
-		y, errY := field.Coordinate(lat)
-		x, errX := field.Coordinate(lon)
-		p := orb.Point{x, y}
-		switch {
-		case errY != nil || errX != nil:
-			fail("LATITUDINE", "not a coordinate pair")
-		case !l.Area.Contains(p):
-			fail("LATITUDINE", "point outside the study area ("+l.Area.Name+")")
-		default:
-			cell = int64(hexgrid.Cell(p, hexgrid.FinestResolution))
-			if id, ok := l.Area.Section(p); ok {
-				section = id
-			}
-		}
-	}
+	section, cell := l.place(r.Get("LATITUDINE"), r.Get("LONGITUDINE"), fail)
 	return []any{person[:], household[:], int16(born.Year()), sex, cit, htype, section, cell, batch}, problems
+}
+
+// place returns the census section and resolution-10 cell of a residence given by coordinates
+// (both nil without coordinates). A home's coordinates are personal data: reasons say what is
+// wrong, never the value.
+func (l *Loader) place(lat, lon string, fail func(col, reason string)) (section, cell any) {
+	switch {
+	case lat == "" && lon == "":
+		return nil, nil
+	case lat == "":
+		fail("LATITUDINE", "missing: latitude and longitude must come together")
+		return nil, nil
+	case lon == "":
+		fail("LONGITUDINE", "missing: latitude and longitude must come together")
+		return nil, nil
+	}
+	y, errY := field.Coordinate(lat)
+	x, errX := field.Coordinate(lon)
+	if errY != nil {
+		fail("LATITUDINE", "not a coordinate (want 44,646512)")
+	}
+	if errX != nil {
+		fail("LONGITUDINE", "not a coordinate (want 10,925321)")
+	}
+	if errY != nil || errX != nil {
+		return nil, nil
+	}
+	p := orb.Point{x, y}
+	if !l.Area.Contains(p) {
+		fail("LATITUDINE", "point outside the study area ("+l.Area.Name+")")
+		return nil, nil
+	}
+	if id, ok := l.Area.Section(p); ok {
+		section = id
+	}
+	return section, int64(hexgrid.Cell(p, hexgrid.FinestResolution))
+}
+
+// ErrOtherKey is returned when the register is pseudonymised with a key other than the one
+// that made the stored pseudonyms: its residents would never link to anyone's events.
+var ErrOtherKey = errors.New("ABITARE_LINK_KEY is not the key that made the stored pseudonyms: refusing to mix them (load with the original key, or start a new database)")
+
+// checkKey refuses a key other than the one recorded in link_key, and records the key's
+// fingerprint on first use, as the loader of the agencies' files does.
+func checkKey(ctx context.Context, tx pgx.Tx, p *pseudonym.Keyed) error {
+	var stored []byte
+	err := tx.QueryRow(ctx, `SELECT fingerprint FROM link_key FOR UPDATE`).Scan(&stored)
+	if errors.Is(err, pgx.ErrNoRows) {
+		if _, err := tx.Exec(ctx, `INSERT INTO link_key (fingerprint) VALUES ($1)`, p.Fingerprint()); err != nil {
+			return fmt.Errorf("record linkage key fingerprint: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read linkage key fingerprint: %w", err)
+	}
+	if !bytes.Equal(stored, p.Fingerprint()) {
+		return ErrOtherKey
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {
