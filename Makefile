@@ -62,6 +62,7 @@ vet:
 # Every test: unit, integration against a fresh PostGIS database, and the map in headless Chromium.
 test: web vet
 	@.ci/ensure-tools --browser
+	cd web/app && npm test
 	@set -euo pipefail; \
 	export DATABASE_URL="$$(.ci/devdb)"; \
 	ABITARE_TEST_REQUIRE_DB=1 ABITARE_E2E=1 $(GO) test -count=1 -timeout 20m ./...

@@ -47,6 +47,8 @@ export const STRINGS = {
       'Sezioni e dati sociali: dimostrativi sintetici (Abitare)',
     error_tiles: 'Impossibile caricare i dati della mappa.',
     error_webgl: 'Il browser non supporta WebGL: impossibile mostrare la mappa.',
+    error_session: 'Impossibile verificare l\'accesso: si vedono solo i dati pubblicati.',
+    map_label: 'Mappa di Modena',
 
     view_switch_label: 'Vista',
     view_overlap: 'Sovrapposizione',
@@ -262,6 +264,8 @@ export const STRINGS = {
       'Sections and social data: synthetic demo data (Abitare)',
     error_tiles: 'Could not load the map data.',
     error_webgl: 'This browser does not support WebGL: the map cannot be shown.',
+    error_session: 'Could not check your session: only published figures are shown.',
+    map_label: 'Map of Modena',
 
     view_switch_label: 'View',
     view_overlap: 'Overlap',

@@ -1,0 +1,103 @@
+// Requests to the Abitare server: the API under /api/, the tile catalog, and the boot data
+// inlined into the page.
+import { parseCatalog } from './catalog.js';
+import { sessionOrAnonymous } from './session.js';
+
+const apiBase = new URL('/api/', window.location.href);
+const tilesBase = new URL(
+  document.querySelector('meta[name="abitare-tiles-base"]')?.content || '/tiles/',
+  window.location.href,
+);
+
+export function apiURL(path) {
+  return new URL(path, apiBase);
+}
+
+export function tileJSONURL(layer) {
+  return new URL(`${layer}.json`, tilesBase).href;
+}
+
+export const releasesURL = () => apiURL('releases').href;
+
+// Every API call sends the session cookie (same origin only) and asks for JSON.
+export function apiFetch(url, opts = {}) {
+  return fetch(url, { credentials: 'same-origin', ...opts, headers: { Accept: 'application/json', ...(opts.headers || {}) } });
+}
+
+let onUnauthorized = () => {};
+
+// What to do when a data request is refused with 401 (the session expired).
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = fn;
+}
+
+// A request for data the role may read: a 401 means the session expired or was revoked.
+export async function fetchData(url, opts) {
+  const res = await apiFetch(url, opts);
+  if (res.status === 401) onUnauthorized();
+  return res;
+}
+
+// The reason of a refused request: {"error": ...} (access errors) or plain text.
+export async function errorText(res) {
+  let text = '';
+  try { text = await res.text(); } catch { /* body unreadable */ }
+  try {
+    const j = JSON.parse(text);
+    if (j && typeof j.error === 'string') return j.error;
+  } catch { /* not JSON */ }
+  return text.trim().slice(0, 300) || `HTTP ${res.status}`;
+}
+
+// What the server inlined in the page for the first view: the session, the catalog with each
+// layer's TileJSON and the latest release (absent when the page is served as a static file).
+export function takeBoot() {
+  const el = document.getElementById('abitare-boot');
+  if (!el) return null;
+  el.remove(); // read once: after a login the session and catalog are asked for again
+  try { return JSON.parse(el.textContent); } catch { return null; }
+}
+
+// GET /api/session: {session, error}.
+export async function readSession() {
+  try {
+    const res = await apiFetch(apiURL('session'), { cache: 'no-store' });
+    if (!res.ok) return sessionOrAnonymous(null, await errorText(res));
+    return sessionOrAnonymous(await res.json(), 'invalid answer');
+  } catch (err) {
+    return sessionOrAnonymous(null, err?.message);
+  }
+}
+
+// The latest public release, for the protection note (threshold, health geographies).
+export async function readRelease() {
+  try {
+    const res = await apiFetch(apiURL('releases'));
+    if (!res.ok) return null;
+    const list = (await res.json()).releases || [];
+    return list.reduce((a, b) => (a === null || Number(b.id) > Number(a.id) ? b : a), null);
+  } catch {
+    return null;
+  }
+}
+
+// A layer's TileJSON (null if it cannot be read), for when the catalog does not carry it.
+export async function readTileJSON(layer) {
+  try {
+    const res = await apiFetch(tileJSONURL(layer));
+    return res.ok ? await res.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+// Ask the catalog which layers the caller's role may see (null if it cannot be read).
+export async function readCatalog() {
+  try {
+    const res = await apiFetch(new URL('catalog.json', tilesBase), { cache: 'no-store' });
+    if (!res.ok) return null;
+    return parseCatalog(await res.json());
+  } catch {
+    return null;
+  }
+}

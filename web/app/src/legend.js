@@ -1,0 +1,90 @@
+// The legend card: classes of the current view and how the figures are protected.
+import {
+  NODATA_COLOR, OVERLAP_COLORS, RAMP, WITHHELD_COLOR, FILL_OPACITY, breakLabels, clusterColor, legendClusterCodes,
+} from './classify.js';
+import { fmtRate } from './format.js';
+import { $, LF, releasesLink } from './html.js';
+import { t, tf } from './i18n.js';
+import { analysisLabel, analysisNote, clusterLabel, roleLabel } from './labels.js';
+import { PERM } from './session.js';
+import {
+  allowed, currentBreaks, currentSource, effectiveMeasure, publishedSource, state,
+} from './state.js';
+
+function legendItem(color, label, { opacity = FILL_OPACITY, className = '', data = {} } = {}) {
+  const li = document.createElement('li');
+  Object.assign(li.dataset, data);
+  const sw = document.createElement('span');
+  sw.className = `swatch ${className}`.trim();
+  if (color) sw.style.background = color;
+  sw.style.opacity = String(opacity);
+  sw.setAttribute('aria-hidden', 'true');
+  const text = document.createElement('span');
+  text.className = 'legend-label';
+  text.textContent = label;
+  li.append(sw, text);
+  return li;
+}
+
+function setLegend(title, items, notes, { twoColumns = true } = {}) {
+  $('#legend-title').textContent = title;
+  const ul = $('#legend-items');
+  ul.className = twoColumns ? 'legend-items two-col' : 'legend-items';
+  ul.replaceChildren(...items);
+  $('#legend-notes').replaceChildren(...notes.map((txt) => {
+    const p = document.createElement('p');
+    p.className = 'legend-note';
+    p.textContent = txt;
+    return p;
+  }));
+}
+
+function overlapLegend(lang, published) {
+  const items = OVERLAP_COLORS.map((color, i) => legendItem(color, t(lang, `overlap_${i}`), { data: { overlap: String(i) } }));
+  const notes = [t(lang, 'legend_no_residents')];
+  if (published) notes.push(t(lang, 'legend_not_published'), t(lang, 'legend_public_overlap'));
+  else notes.push(t(lang, 'legend_suppressed'));
+  setLegend(t(lang, 'legend_title'), items, notes, { twoColumns: false });
+}
+
+function indicatorLegend(lang, published) {
+  const measure = effectiveMeasure();
+  const title = tf(lang, 'legend_indicator_title', { ind: t(lang, state.indicator), measure: t(lang, `measure_${measure}`) });
+  const labels = breakLabels(currentBreaks(), (v) => fmtRate(lang, v));
+  const items = RAMP.map((color, i) => legendItem(color, labels[i], { data: { cls: String(i) } }));
+  if (published) {
+    items.push(legendItem(NODATA_COLOR, t(lang, 'legend_nodata'), { opacity: 1, className: 'hatched nodata', data: { cls: 'nodata' } }));
+  } else {
+    items.push(legendItem(WITHHELD_COLOR, t(lang, 'legend_withheld'), { data: { cls: 'withheld' } }));
+    items.push(legendItem(RAMP[2], t(lang, 'legend_unstable'), { opacity: 1, className: 'hatched', data: { cls: 'unstable' } }));
+  }
+  const notes = [t(lang, 'legend_breaks_note')];
+  if (measure === 'eb') notes.push(t(lang, 'legend_eb_note'));
+  if (published) notes.push(t(lang, 'legend_published_rates'));
+  setLegend(title, items, notes);
+}
+
+function hotspotLegend(lang) {
+  const a = state.analysis;
+  const items = legendClusterCodes(a).map((c) => legendItem(clusterColor(a, c), clusterLabel(lang, a, c), { data: { cluster: String(c) } }));
+  const notes = [analysisNote(lang, a), t(lang, 'legend_significance_note')];
+  if (state.unit === 'hexagons') notes.push(t(lang, 'legend_hotspot_units'));
+  setLegend(analysisLabel(lang, a), items, notes);
+}
+
+export function renderLegend() {
+  const published = publishedSource(currentSource());
+  if (state.view === 'overlap') overlapLegend(state.lang, published);
+  else if (state.view === 'indicator') indicatorLegend(state.lang, published);
+  else hotspotLegend(state.lang);
+}
+
+// How the figures are protected: for everyone, with a link to the release manifest.
+export function renderProtection() {
+  const threshold = Number(state.release?.threshold) > 1 ? Number(state.release.threshold) : 5;
+  const health = state.release?.health_geographies;
+  const key = Array.isArray(health) && !health.includes('omi') ? 'protection_note_nohealth' : 'protection_note';
+  let html = `<p class="protection-note">${LF(key, { max: threshold - 1 })} ${releasesLink()}</p>`;
+  if (allowed(PERM.aggregates)) html += `<p class="restricted-note">${LF('restricted_note', { role: roleLabel(state.lang, state.session.role) })}</p>`;
+  $('#protection').innerHTML = html;
+}

@@ -1,0 +1,166 @@
+// The MapLibre style of the page: sources from the catalog's TileJSON, a fill, hatch and line
+// layer per tile source, the OMI zones and the boundary, and the hover and selection outlines.
+// Plain objects and expressions only: no MapLibre import.
+//
+// A "look" says how the data layers are painted: { indicator, measure ('rate'|'eb', as drawn),
+// breaks (4 numbers), analysis }.
+import { ALL_SOURCES, BASE_LAYERS, LAYER_IDS, layerIds, viewOfSource } from './catalog.js';
+import {
+  FILL_OPACITY, NODATA_COLOR, OVERLAP_COLORS, RAMP, UNSTABLE_OPACITY, WITHHELD_COLOR, clusterColors,
+} from './classify.js';
+
+export const HATCH = 'abitare-hatch';
+const BACKGROUND = '#f4f3ef';
+const NO_FEATURE = ['==', ['get', 'id'], '\u0000none'];
+
+const overlapColor = [
+  'match', ['coalesce', ['to-number', ['get', 'overlap']], -1],
+  0, OVERLAP_COLORS[0],
+  1, OVERLAP_COLORS[1],
+  2, OVERLAP_COLORS[2],
+  3, OVERLAP_COLORS[3],
+  '#cccccc',
+];
+// Areas without residents: almost invisible (still hoverable).
+const hasResidents = ['>', ['coalesce', ['to-number', ['get', 'residents']], 0], 0];
+
+function suppressedExpr(indicator) {
+  return ['==', ['get', `${indicator}_status`], 'suppressed'];
+}
+
+function unstableExpr(indicator) {
+  return ['==', ['get', `${indicator}_unstable`], true];
+}
+
+export function indicatorColor({ indicator, measure, breaks: b }) {
+  const rateKey = `${indicator}_rate`;
+  const key = `${indicator}_${measure}`;
+  // Without an EB rate (published figures) the crude rate is drawn.
+  const value = key === rateKey ? ['get', rateKey] : ['coalesce', ['get', key], ['get', rateKey]];
+  return [
+    'case',
+    suppressedExpr(indicator), NODATA_COLOR,
+    ['any', ['!', ['has', indicator]], ['all', ['!', ['has', key]], ['!', ['has', rateKey]]]], WITHHELD_COLOR,
+    ['step', ['to-number', value], RAMP[0], b[0], RAMP[1], b[1], RAMP[2], b[2], RAMP[3], b[3], RAMP[4]],
+  ];
+}
+
+export function indicatorOpacity({ indicator }) {
+  return ['case', ['!', hasResidents], 0.06, unstableExpr(indicator), UNSTABLE_OPACITY, FILL_OPACITY];
+}
+
+// Hatching: unstable rates (restricted figures) and figures not published at this level.
+export function hatchFilter({ indicator }) {
+  return ['all', hasResidents, ['any', ['all', unstableExpr(indicator), ['has', indicator]], suppressedExpr(indicator)]];
+}
+
+export function hotspotColor({ analysis }) {
+  const colors = clusterColors(analysis);
+  const expr = ['match', ['coalesce', ['to-number', ['get', analysis]], 0]];
+  for (const [code, color] of Object.entries(colors)) if (code !== '0') expr.push(Number(code), color);
+  expr.push(colors[0]);
+  return expr;
+}
+
+export function hotspotOpacity({ analysis }) {
+  return ['case', ['>', ['coalesce', ['to-number', ['get', analysis]], 0], 0], FILL_OPACITY, 0.55];
+}
+
+function fillPaint(src, look) {
+  const v = viewOfSource(src);
+  if (v === 'indicator') return { 'fill-color': indicatorColor(look), 'fill-opacity': indicatorOpacity(look) };
+  if (v === 'hotspot') return { 'fill-color': hotspotColor(look), 'fill-opacity': hotspotOpacity(look) };
+  return { 'fill-color': overlapColor, 'fill-opacity': ['case', hasResidents, FILL_OPACITY, 0.06] };
+}
+
+function sourceLayers(src, visible, look) {
+  const id = layerIds(src);
+  // A new object per layer: MapLibre keeps the layout of each layer apart.
+  const on = () => ({ source: src, 'source-layer': src, layout: { visibility: visible ? 'visible' : 'none' } });
+  const layers = [{ id: id.fill, type: 'fill', ...on(), paint: fillPaint(src, look) }];
+  if (viewOfSource(src) === 'indicator') {
+    layers.push({ id: id.hatch, type: 'fill', ...on(), filter: hatchFilter(look), paint: { 'fill-pattern': HATCH, 'fill-opacity': 0.9 } });
+  }
+  const lineOpacity = viewOfSource(src) === 'hotspot' ? 0.9 : ['case', hasResidents, 0.9, 0.3];
+  layers.push({
+    id: id.line, type: 'line', ...on(),
+    paint: {
+      'line-color': '#ffffff',
+      'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.2, 14, 0.8],
+      'line-opacity': lineOpacity,
+    },
+  });
+  return layers;
+}
+
+// Selection (white halo, magenta line) and hover outlines, hidden until used.
+function outlineLayers(src) {
+  const id = layerIds(src);
+  const hidden = () => ({ source: src, 'source-layer': src, filter: NO_FEATURE, layout: { visibility: 'none', 'line-join': 'round' } });
+  return [
+    { id: id.selected, type: 'line', ...hidden(), paint: { 'line-color': '#ffffff', 'line-width': 5, 'line-opacity': 0.9 } },
+    { id: `${id.selected}-inner`, type: 'line', ...hidden(), paint: { 'line-color': '#d4006a', 'line-width': 2.5 } },
+    { id: id.hover, type: 'line', ...hidden(), paint: { 'line-color': '#111111', 'line-width': 2.5 } },
+  ];
+}
+
+// A vector source from the layer's TileJSON when the catalog gave it, else from its URL.
+function vectorSource(tj, url) {
+  if (!tj) return { type: 'vector', url };
+  return { type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom, maxzoom: tj.maxzoom, bounds: tj.bounds, attribution: tj.attribution };
+}
+
+function omiLayer() {
+  return {
+    id: LAYER_IDS.omi, type: 'line', source: 'omi_zones', 'source-layer': 'omi_zones',
+    paint: {
+      'line-color': '#6f6f6f',
+      'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.4, 15, 1],
+      'line-opacity': 0.55,
+      'line-dasharray': [3, 2],
+    },
+  };
+}
+
+function boundaryLayer() {
+  return {
+    id: LAYER_IDS.boundary, type: 'line', source: 'boundary', 'source-layer': 'boundary',
+    layout: { 'line-join': 'round' },
+    paint: { 'line-color': '#2b2b2b', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.2, 15, 2.5] },
+  };
+}
+
+// The style for the layers in available (a Set), with current (a tile source) shown.
+// tileSources: layer -> TileJSON; tileJSONURL(layer): where to read a TileJSON not given.
+export function buildStyle({ available, tileSources, current, look, tileJSONURL }) {
+  const sources = {};
+  for (const name of [...ALL_SOURCES, ...BASE_LAYERS]) {
+    if (available.has(name)) sources[name] = vectorSource(tileSources[name], tileJSONURL(name));
+  }
+  const data = ALL_SOURCES.filter((src) => available.has(src));
+  const layers = [
+    { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
+    ...data.flatMap((src) => sourceLayers(src, src === current, look)),
+    ...(available.has('omi_zones') ? [omiLayer()] : []),
+    ...(available.has('boundary') ? [boundaryLayer()] : []),
+    ...data.flatMap(outlineLayers),
+  ];
+  // No fade-in of the first view: the map is idle, and its figures readable, at once.
+  return { version: 8, name: 'abitare', sources, layers, transition: { duration: 0, delay: 0 } };
+}
+
+// Diagonal hatching for unstable rates (drawn over the fill), as MapLibre's addImage takes it.
+export function hatchImage() {
+  const size = 16;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const d = (x + y) % 8;
+      if (d < 2) {
+        const o = (y * size + x) * 4;
+        data[o] = 50; data[o + 1] = 50; data[o + 2] = 50; data[o + 3] = d === 0 ? 150 : 60;
+      }
+    }
+  }
+  return { image: { width: size, height: size, data }, options: { pixelRatio: 2 } };
+}

@@ -1,0 +1,136 @@
+// The page's state: one object, changed only through update(patch), which merges the patch,
+// keeps the view valid, writes the URL hash and runs what was registered for the keys the
+// patch sets: renderers first (DOM and map), then effects (requests, recomputations).
+import {
+  DISTRICT_SOURCE, PUBLIC_LAYERS, RESTRICTED_LAYERS, normalizeViewUnit, sourceFor, viewAvailable,
+} from './catalog.js';
+import { DEFAULT_BREAKS } from './classify.js';
+import { ANONYMOUS, PERM, can } from './session.js';
+import { URL_FIELDS, URL_KEYS, mergeHash, readUrlState, urlParams } from './url-state.js';
+
+function storageGet(key) {
+  try { return window.localStorage.getItem(key); } catch { return null; }
+}
+
+function storageSet(key, value) {
+  try { window.localStorage.setItem(key, value); } catch { /* private mode: not remembered */ }
+}
+
+const fromUrl = readUrlState(window.location.hash, (param) => storageGet(`abitare.${param}`));
+
+// The area the URL opened (area=geography:id), for the first view.
+export const initialArea = fromUrl.area;
+
+export const state = {
+  lang: fromUrl.lang,
+  view: fromUrl.view,
+  unit: fromUrl.unit,
+  indicator: fromUrl.indicator,
+  measure: fromUrl.measure,
+  analysis: fromUrl.analysis,
+  hovered: null, // {source, props}
+  selected: null, // {geography, id, source, period, name}: the area whose profile is open
+  profile: null, // {loading} | {data} | {error, detail}
+  rankingOpen: false,
+  ranking: null, // {key, geography} with loading, data or error
+  rankingNote: '',
+  breaks: null, // {key, values}
+  // The layers of the role's catalog. The view from the URL is checked against it once the
+  // catalog is read (a hotspot view stays for a logged-in planner).
+  available: new Set(PUBLIC_LAYERS),
+  tileSources: {}, // layer -> TileJSON, from the catalog
+  session: ANONYMOUS, // GET /api/session
+  sessionError: null, // {key, detail} when the session could not be read
+  release: null, // latest public release (GET /api/releases)
+  loginOpen: false,
+  loginBusy: false,
+  loginError: null, // {key, detail}
+  suppressedHere: false, // the current indicator is mostly "suppressed" in the drawn features
+  targeting: null, // {area, epoch, list, person, timeline, purpose, formError}: housing office only, never stored
+};
+
+const renderers = [];
+const effects = [];
+
+// fn runs after every update that sets one of keys (and for renderers, in renderAll).
+export function renderOn(keys, fn) {
+  renderers.push({ keys, fn });
+}
+
+export function effectOn(keys, fn) {
+  effects.push({ keys, fn });
+}
+
+export function update(patch) {
+  const next = withValidView(patch);
+  Object.assign(state, next);
+  const changed = Object.keys(next);
+  const touches = ({ keys }) => keys.some((k) => changed.includes(k));
+  if (URL_KEYS.some((k) => changed.includes(k))) syncHash();
+  for (const r of renderers.filter(touches)) r.fn();
+  for (const e of effects.filter(touches)) e.fn();
+}
+
+// Every renderer, for the first view.
+export function renderAll() {
+  for (const r of renderers) r.fn();
+}
+
+// The user's choices (language, view, unit...): applied, and remembered for the next visit.
+export function choose(patch) {
+  for (const [key, value] of Object.entries(patch)) {
+    const param = key === 'lang' ? 'lang' : URL_FIELDS.find((f) => f.key === key)?.param;
+    if (param) storageSet(`abitare.${param}`, value);
+  }
+  update(patch);
+}
+
+// A patch that changes the view, the unit or the layers, with the view and unit made valid.
+function withValidView(patch) {
+  if (!('view' in patch || 'unit' in patch || 'available' in patch)) return patch;
+  const wanted = { view: patch.view ?? state.view, unit: patch.unit ?? state.unit };
+  return { ...patch, ...normalizeViewUnit(wanted, patch.available ?? state.available) };
+}
+
+// Write the state into the hash, keeping MapLibre's map= parameter.
+export function syncHash() {
+  const { pathname, search, hash } = window.location;
+  window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, urlParams(state))}`);
+}
+
+export function currentSource() {
+  return sourceFor(state.view, state.unit);
+}
+
+export function allowed(perm) {
+  return can(state.session, perm);
+}
+
+export function viewOffered(view) {
+  return viewAvailable(view, state.available);
+}
+
+// Whether the tiles of src carry the published (protected) figures rather than the restricted
+// ones: no EB rate, interval, trend or unstable flag, and a status per indicator.
+export function publishedSource(src) {
+  return src === DISTRICT_SOURCE || !allowed(PERM.aggregates);
+}
+
+// The measure actually drawn: the EB rate only where the tiles have it (restricted figures).
+export function effectiveMeasure() {
+  return state.measure === 'eb' && !publishedSource(currentSource()) ? 'eb' : 'rate';
+}
+
+export function currentBreaks() {
+  return state.breaks?.values || DEFAULT_BREAKS;
+}
+
+// How the data layers are painted now (see map-style.js).
+export function look() {
+  return { indicator: state.indicator, measure: effectiveMeasure(), breaks: currentBreaks(), analysis: state.analysis };
+}
+
+// The layers to assume for a session when its catalog cannot be read.
+export function fallbackLayers(session) {
+  return new Set(can(session, PERM.aggregates) ? RESTRICTED_LAYERS : PUBLIC_LAYERS);
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PUBLIC_LAYERS, RESTRICTED_LAYERS } from '../src/catalog.js';
+import { GI_COLORS, NODATA_COLOR, RAMP } from '../src/classify.js';
+import {
+  HATCH, buildStyle, hatchImage, hotspotColor, indicatorColor,
+} from '../src/map-style.js';
+
+const look = { indicator: 'health', measure: 'rate', breaks: [10, 20, 30, 40], analysis: 'moran_health' };
+const tileJSONURL = (layer) => `https://example.org/tiles/${layer}.json`;
+
+function style(layers, { current = 'hexagons', tileSources = {} } = {}) {
+  return buildStyle({ available: new Set(layers), tileSources, current, look, tileJSONURL });
+}
+
+describe('buildStyle', () => {
+  it('has a source per available layer, from the catalog\'s TileJSON or its URL', () => {
+    const tj = { tiles: ['https://example.org/t/{z}/{x}/{y}.mvt'], minzoom: 9, maxzoom: 14, bounds: [10.7, 44.5, 11, 44.8], attribution: 'ISTAT' };
+    const s = style(PUBLIC_LAYERS, { tileSources: { hexagons: tj } });
+    assert.deepEqual(Object.keys(s.sources).sort(), [...PUBLIC_LAYERS].sort());
+    assert.deepEqual(s.sources.hexagons, { type: 'vector', ...tj });
+    assert.deepEqual(s.sources.sections, { type: 'vector', url: 'https://example.org/tiles/sections.json' });
+    assert.equal(s.version, 8);
+  });
+
+  it('draws no layer of a source the catalog lacks', () => {
+    const s = style(PUBLIC_LAYERS);
+    assert.equal(s.layers.some((l) => l.source === 'hotspots'), false);
+    assert.equal(style(RESTRICTED_LAYERS).layers.some((l) => l.source === 'hotspots'), true);
+    assert.deepEqual(style([]).layers.map((l) => l.id), ['background']);
+  });
+
+  it('shows the current source only; outlines start hidden', () => {
+    const s = style(PUBLIC_LAYERS, { current: 'indicators' });
+    const visibility = (id) => s.layers.find((l) => l.id === id).layout.visibility;
+    assert.equal(visibility('indicators-fill'), 'visible');
+    assert.equal(visibility('indicators-hatch'), 'visible');
+    assert.equal(visibility('hexagons-fill'), 'none');
+    assert.equal(visibility('indicators-hover'), 'none');
+    assert.equal(visibility('indicators-selected'), 'none');
+  });
+
+  it('hatches the indicator layers only, with unique layer ids, outlines above the boundary', () => {
+    const s = style(RESTRICTED_LAYERS);
+    const ids = s.layers.map((l) => l.id);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual(ids.filter((id) => id.endsWith('-hatch')).sort(), ['indicators-hatch', 'indicators_districts-hatch', 'indicators_sections-hatch']);
+    assert.ok(s.layers.filter((l) => l.id.endsWith('-hatch')).every((l) => l.paint['fill-pattern'] === HATCH));
+    assert.ok(ids.indexOf('boundary-line') < ids.indexOf('hexagons-hover'));
+    assert.ok(ids.indexOf('hexagons-fill') < ids.indexOf('omi-zones-line'));
+  });
+
+  it('gives every layer its own layout object', () => {
+    const layouts = style(PUBLIC_LAYERS).layers.map((l) => l.layout).filter(Boolean);
+    assert.equal(new Set(layouts).size, layouts.length);
+  });
+});
+
+describe('paint expressions', () => {
+  it('colours indicator rates by the breaks, suppressed figures as no data', () => {
+    const expr = indicatorColor(look);
+    assert.deepEqual(expr[1], ['==', ['get', 'health_status'], 'suppressed']);
+    assert.equal(expr[2], NODATA_COLOR);
+    assert.deepEqual(expr[5], ['step', ['to-number', ['get', 'health_rate']], RAMP[0], 10, RAMP[1], 20, RAMP[2], 30, RAMP[3], 40, RAMP[4]]);
+  });
+
+  it('draws the EB rate where there is one, else the crude rate', () => {
+    const expr = indicatorColor({ ...look, measure: 'eb' });
+    assert.deepEqual(expr[5][1], ['to-number', ['coalesce', ['get', 'health_eb'], ['get', 'health_rate']]]);
+  });
+
+  it('colours hotspots by the analysis\' cluster codes', () => {
+    const gi = hotspotColor({ analysis: 'gi_poverty' });
+    assert.deepEqual(gi, ['match', ['coalesce', ['to-number', ['get', 'gi_poverty']], 0], 1, GI_COLORS[1], 2, GI_COLORS[2], GI_COLORS[0]]);
+    assert.equal(hotspotColor({ analysis: 'moran_health' }).length, 3 + 2 * 6);
+  });
+
+  it('makes a 16-pixel hatch image', () => {
+    const { image, options } = hatchImage();
+    assert.equal(image.width, 16);
+    assert.equal(image.data.length, 16 * 16 * 4);
+    assert.equal(options.pixelRatio, 2);
+    assert.ok(image.data.some((v) => v > 0));
+  });
+});
