@@ -6,9 +6,10 @@ package main
 // rankings of districts and of the municipality) is collected, and the attacker of
 // attack_test.go (H3 nesting, sections in districts, H3 cells against sections, partitions of
 // the city) propagates intervals: a shown count is exact, a withheld one at least 1. A true
-// count from 1 to threshold-1 is disclosed when its interval ends below the threshold. The same
-// attack on small-count suppression alone must disclose counts, which shows it has teeth;
-// against the planner's outputs it must disclose none.
+// count from 1 to threshold-1 is disclosed when its interval holds fewer than
+// secondary.DefaultRange values (3: the attacker could tell it to within two neighbouring
+// values). The same attack on small-count suppression alone must disclose counts, which shows
+// it has teeth; against the planner's outputs it must disclose none.
 
 import (
 	"context"
@@ -20,7 +21,8 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/geo/disclosure/secondary"
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/web/auth"
@@ -61,8 +63,8 @@ func checkPlannerDifferencing(t *testing.T, base string, db *testdb.DB, users ma
 	}
 	real := intervals(func(_ qkey, p published) bool { return p.people == nil })
 	primaryOnly := intervals(func(k qkey, _ published) bool { return truth[k] >= 1 && truth[k] < threshold })
-	recovered, wrong := attack(eqs, real, truth, threshold)
-	baseRecovered, baseWrong := attack(eqs, primaryOnly, truth, threshold)
+	recovered, wrong := narrowed(eqs, real, truth, threshold)
+	baseRecovered, baseWrong := narrowed(eqs, primaryOnly, truth, threshold)
 	withheld, secondary := 0, 0
 	for k, p := range seen {
 		if p.people == nil {
@@ -112,7 +114,7 @@ func downloadPlannerFigures(t *testing.T, base string, db *testdb.DB, user testU
 		}
 	}
 	for _, g := range []string{"omi", "municipality"} {
-		for _, ind := range aggregate.Indicators {
+		for _, ind := range abitare.Indicators {
 			status, body, _ := request(t, "GET", fmt.Sprintf("%s/api/rankings?geography=%s&indicator=%s&period=2025&limit=20000", base, g, ind), user, "")
 			var answer struct {
 				Areas []struct {
@@ -128,7 +130,7 @@ func downloadPlannerFigures(t *testing.T, base string, db *testdb.DB, user testU
 			}
 		}
 	}
-	for _, g := range aggregate.Geographies {
+	for _, g := range abitare.Geographies {
 		n := 0
 		for k := range seen {
 			if k.geography == g {
@@ -166,7 +168,7 @@ func readPlannerTile(t *testing.T, u string, user testUser, geography string, se
 	for _, l := range fc {
 		for _, f := range l.Features {
 			id := fmt.Sprint(f.Properties["id"])
-			for _, ind := range aggregate.Indicators {
+			for _, ind := range abitare.Indicators {
 				var p published
 				if v, ok := f.Properties[ind].(float64); ok {
 					n := int(v)
@@ -176,4 +178,20 @@ func readPlannerTile(t *testing.T, u string, user testUser, geography string, se
 			}
 		}
 	}
+}
+
+// narrowed runs the attack and returns the true small counts it narrows to fewer than
+// secondary.DefaultRange values, and the number of intervals that exclude the truth.
+func narrowed(eqs []equation, start map[qkey]interval, truth map[qkey]int, threshold int) (disclosed []qkey, wrong int) {
+	get := propagate(eqs, start)
+	for k, v := range truth {
+		i := get(k)
+		if v < i.lo || v > i.hi {
+			wrong++
+		}
+		if v >= 1 && v < threshold && i.hi-i.lo+1 < secondary.DefaultRange {
+			disclosed = append(disclosed, k)
+		}
+	}
+	return disclosed, wrong
 }

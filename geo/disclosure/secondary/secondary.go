@@ -21,9 +21,14 @@
 // The attacker knows every shown count, knows that a withheld count is at least 1 (zeros are
 // always shown) and knows every relation. Attack propagates these intervals through the
 // relations until nothing changes (the same propagation as the attack suite of the public
-// outputs). A primary cell is disclosed when its interval's upper end falls below the
-// threshold: the attacker would then know it is a small count, if not which one. Protect
-// returns a suppression under which no primary cell is disclosed by that attack, or an error.
+// outputs). A small cell is disclosed when its interval holds fewer than Problem.Range values
+// (default DefaultRange, 3): with Range 2 the attacker could never recover a small count
+// exactly; with 3 never narrow it to two neighbouring values either. Protect returns a
+// suppression under which no small cell is disclosed by that attack, or an error.
+//
+// The wider the range, the more is withheld; asking that a small count's interval reach the
+// threshold (so that the attacker could not even tell it is small) withholds most of a fine
+// grid, because a small area's parts are all small (a cell of 5 made of 3 and 2).
 //
 // # The method
 //
@@ -34,8 +39,10 @@
 //     avoiding cells marked Costly (a municipality's totals), so that as little as possible is
 //     lost. Each new suppression can leave another relation with one unknown; the rule is
 //     applied until none is left.
-//  3. The attack is run. For a disclosed primary cell, the relation that bounds it from above
-//     gets another withheld member, large enough to lift the bound to the threshold. Back to 2.
+//  3. The attack is run. For a disclosed small cell, the relation that bounds it from above
+//     gets another withheld member, large enough to widen its interval to Range values; when
+//     that relation has nothing shown left, the member that bounds it is widened in turn.
+//     Back to 2.
 //
 // This is the hierarchical heuristic of statistical offices (the "no singleton" rule of
 // τ-ARGUS's HiTaS, applied to any set of linear relations) with a check by attack instead of an
@@ -62,6 +69,19 @@ type Problem struct {
 	Costly    []bool // withhold only when nothing else will do; nil means none is
 	Equations []Equation
 	Threshold int // counts from 1 to Threshold-1 are primary suppressions
+	// Range is how many values the attacker's interval for a small count must hold at least;
+	// 0 means DefaultRange.
+	Range int
+}
+
+// DefaultRange: no small count can be narrowed to fewer than three values.
+const DefaultRange = 3
+
+func (p Problem) minRange() int {
+	if p.Range > 0 {
+		return p.Range
+	}
+	return DefaultRange
 }
 
 // Interval is what an attacker knows of a true count: Lo <= count <= Hi.
@@ -72,10 +92,10 @@ const Unbounded = 1 << 40
 
 // Result is a suppression and what made it.
 type Result struct {
-	Withheld  []bool // by cell: not shown
-	Primary   int    // cells withheld because they are small
-	Secondary int    // cells withheld to protect them
-	Rounds    int    // attack rounds until none was disclosed
+	Withheld  []bool `json:"-"`         // by cell: not shown
+	Primary   int    `json:"primary"`   // cells withheld because they are small
+	Secondary int    `json:"secondary"` // cells withheld to protect them
+	Rounds    int    `json:"rounds"`    // attack rounds until none was disclosed
 }
 
 // maxRounds bounds the attack rounds; each round withholds at least one more cell, and the
@@ -111,7 +131,7 @@ func Protect(p Problem) (Result, error) {
 		}
 		progress, done, visited := false, make([]bool, len(p.Equations)), make([]bool, len(p.Values))
 		for _, c := range disclosed {
-			if t.widen(c, p.Threshold, iv, done, visited) {
+			if t.widen(c, iv[c].Lo+p.minRange()-1, iv, done, visited) {
 				progress = true
 			}
 		}
@@ -125,6 +145,9 @@ func Protect(p Problem) (Result, error) {
 func (p Problem) validate() error {
 	if p.Threshold < 1 {
 		return fmt.Errorf("secondary suppression: threshold %d: want at least 1", p.Threshold)
+	}
+	if p.Range < 0 {
+		return fmt.Errorf("secondary suppression: range %d: want at least 1, or 0 for the default", p.Range)
 	}
 	n := len(p.Values)
 	if (p.Hidden != nil && len(p.Hidden) != n) || (p.Costly != nil && len(p.Costly) != n) {

@@ -21,13 +21,12 @@ func (t *table) primary(c int) bool {
 
 func (t *table) withhold(c int) { t.withheld[c] = true }
 
-// unknown reports whether the attacker does not read a cell directly: it is withheld, or
-// hidden and small (a hidden count of zero or at least the threshold may be derived freely).
-func (t *table) unknown(c int) bool {
-	return t.withheld[c] || (t.p.hidden(c) && t.primary(c))
-}
+// unknown reports whether the attacker does not read a cell directly: it is withheld or hidden.
+func (t *table) unknown(c int) bool { return t.withheld[c] || t.p.hidden(c) }
 
-// closeSingletons withholds cells until no equation has exactly one unknown member.
+// closeSingletons withholds cells until no equation has exactly one unknown member that must
+// not be derived: a withheld cell, or a hidden small one (a hidden count of zero or at least
+// the threshold may be derived freely).
 func (t *table) closeSingletons() {
 	queue := make([]int, 0, len(t.p.Equations))
 	for k := range t.p.Equations {
@@ -36,7 +35,7 @@ func (t *table) closeSingletons() {
 	for len(queue) > 0 {
 		k := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
-		if t.unknowns(k) != 1 {
+		if u, n := t.onlyUnknown(k); n != 1 || (t.p.hidden(u) && !t.primary(u)) {
 			continue
 		}
 		c, ok := t.cheapestShown(k, 1)
@@ -48,18 +47,15 @@ func (t *table) closeSingletons() {
 	}
 }
 
-func (t *table) unknowns(k int) int {
+// onlyUnknown counts the unknown members of equation k and returns one of them.
+func (t *table) onlyUnknown(k int) (cell, n int) {
 	e := t.p.Equations[k]
-	n := 0
-	if t.unknown(e.Whole) {
-		n++
-	}
-	for _, c := range e.Parts {
+	for _, c := range append([]int{e.Whole}, e.Parts...) {
 		if t.unknown(c) {
-			n++
+			cell, n = c, n+1
 		}
 	}
-	return n
+	return cell, n
 }
 
 // cheapestShown picks, among an equation's shown cells of at least min people, the one whose
@@ -102,11 +98,11 @@ func (t *table) cheapestShown(k, min int) (int, bool) {
 	return cands[0], true
 }
 
-// disclosed lists the primary cells whose upper bound falls below the threshold.
+// disclosed lists the small cells whose interval holds fewer values than the problem's range.
 func (t *table) disclosed(iv []Interval) []int {
 	var out []int
 	for c := range t.p.Values {
-		if t.primary(c) && iv[c].Hi < t.p.Threshold {
+		if t.primary(c) && iv[c].Hi-iv[c].Lo+1 < t.p.minRange() {
 			out = append(out, c)
 		}
 	}

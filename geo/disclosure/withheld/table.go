@@ -47,7 +47,7 @@ func readPeriod(ctx context.Context, tx pgx.Tx, period string) (*periodTable, er
 				t.add(figureKey{g, a, TwoPlus}, two, false)
 				t.add(figureKey{g, a, AllThree}, three, false)
 			}},
-		{"combinations", `SELECT geography, area_id, combination, people, 0 FROM area_overlap WHERE period = $1`,
+		{"combinations", `SELECT geography, area_id, combination, people, 0 FROM area_overlap WHERE period = $1 AND geography = ANY($2)`,
 			func(g, a, c string, n, _ int) { t.add(figureKey{g, a, Overlap(c)}, n, false) }},
 		{"coverage", `SELECT geography, area_id, need, people, without_help FROM area_coverage WHERE period = $1`,
 			func(g, a, need string, people, without int) {
@@ -57,7 +57,11 @@ func readPeriod(ctx context.Context, tx pgx.Tx, period string) (*periodTable, er
 			}},
 	}
 	for _, q := range queries {
-		rows, err := tx.Query(ctx, q.sql, period)
+		args := []any{period}
+		if strings.Contains(q.sql, "$2") {
+			args = append(args, OverlapGeographies)
+		}
+		rows, err := tx.Query(ctx, q.sql, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read %s of %s: %w", q.what, period, err)
 		}

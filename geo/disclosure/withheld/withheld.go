@@ -8,11 +8,12 @@
 //	sum, err := withheld.Store(ctx, db, threshold)
 //
 // The figures of one period form one table of cells: per area, the people of each indicator,
-// of the overlap layers (two_plus, all_three), of each combination of domains, and of each need
-// with and without help. They are linked by what holds between them:
+// of the overlap layers (two_plus, all_three), of each combination of domains (districts and the
+// municipality: OverlapGeographies), and of each need with and without help. They are linked by
+// what holds between them:
 //   - an H3 cell's figure is the sum of its seven children's (resolutions 7 to 10);
 //   - an OMI district's is the sum of its census sections';
-//   - in an area, a domain's people are the sum of the combinations containing it, and so are
+//   - in a district, a domain's people are the sum of the combinations containing it, and so are
 //     the people in two or more domains, in two or three of the map's domains, in all three;
 //   - the people in need are those without help plus those helped (derived, never shown);
 //   - a census section holds the resolution-10 cells that lie within it, and an H3 cell of
@@ -35,6 +36,12 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
+
+// OverlapGeographies are the geographies whose combinations of domains (area_overlap) restricted
+// roles see: districts and the municipality. A hexagon's or a section's 31 combinations are a
+// cross-tabulation too fine to show: most of its cells are small, and protecting them would
+// withhold most of the map's counts. (The public sees the municipality's only.)
+var OverlapGeographies = []string{"omi", "municipality"}
 
 // Figure names, as stored in withheld_figures.figure.
 const (
@@ -149,6 +156,10 @@ type containment struct {
 	parts []figureKey
 }
 
+// studyMunicipality is the municipality with figures, when there is exactly one.
+const studyMunicipality = `(SELECT min(area_id) AS area_id FROM area_indicators WHERE geography = 'municipality'
+	HAVING count(DISTINCT area_id) = 1)`
+
 func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
 	g := geometry{sectionDistrict: map[string]string{}}
 	pairs := func(sql string, each func(a, b string)) error {
@@ -163,27 +174,28 @@ func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
 	if err := pairs(`SELECT id, omi_zone FROM census_sections WHERE omi_zone IS NOT NULL`, func(s, z string) { g.sectionDistrict[s] = z }); err != nil {
 		return g, err
 	}
-	groups := map[figureKey][]figureKey{}
-	var order []figureKey
+	// One group per containing area and geography of its parts: the municipality holds three
+	// partitions, each a relation of its own.
+	type group struct{ whole, partGeography string }
+	groups := map[group]*containment{}
+	var order []group
 	add := func(wholeGeo, whole, partGeo, part string) {
-		w := figureKey{wholeGeo, whole, ""}
-		if _, seen := groups[w]; !seen {
-			order = append(order, w)
+		key := group{wholeGeo + "/" + whole, partGeo}
+		if groups[key] == nil {
+			groups[key] = &containment{whole: figureKey{wholeGeo, whole, ""}}
+			order = append(order, key)
 		}
-		groups[w] = append(groups[w], figureKey{partGeo, part, ""})
+		groups[key].parts = append(groups[key].parts, figureKey{partGeo, part, ""})
 	}
 	queries := []struct{ sql, wholeGeo, partGeo string }{
 		{`SELECT s.id, c.h3_index FROM census_sections s JOIN h3_cells c ON c.resolution = 10 AND ST_Within(c.geom, s.geom)`, "section", "h3_10"},
 		{`SELECT c.h3_index, s.id FROM census_sections s JOIN h3_cells c ON c.resolution = 7 AND ST_Within(s.geom, c.geom)`, "h3_7", "section"},
 		{`SELECT c.h3_index, s.id FROM census_sections s JOIN h3_cells c ON c.resolution = 8 AND ST_Within(s.geom, c.geom)`, "h3_8", "section"},
-		// The study area is one municipality: every partition of it adds up to it.
-		{`SELECT m.code, x.id FROM (SELECT code FROM municipalities) m,
-			(SELECT 'h3_7' AS g, h3_index AS id FROM h3_cells WHERE resolution = 7) x
-			WHERE (SELECT count(*) FROM municipalities) = 1`, "municipality", "h3_7"},
+		// A study area of one municipality (the one with figures; its neighbours are drawn
+		// on the map but have none): every partition of it adds up to it.
+		{`SELECT m.area_id, c.h3_index FROM ` + studyMunicipality + ` m, h3_cells c WHERE c.resolution = 7`, "municipality", "h3_7"},
 		{`SELECT municipality_code, id FROM census_sections WHERE municipality_code IS NOT NULL`, "municipality", "section"},
-		{`SELECT m.code, z.omi_zone FROM (SELECT code FROM municipalities) m,
-			(SELECT DISTINCT omi_zone FROM census_sections WHERE omi_zone IS NOT NULL) z
-			WHERE (SELECT count(*) FROM municipalities) = 1`, "municipality", "omi"},
+		{`SELECT m.area_id, z.omi_zone FROM ` + studyMunicipality + ` m, (SELECT DISTINCT omi_zone FROM census_sections WHERE omi_zone IS NOT NULL) z`, "municipality", "omi"},
 	}
 	for _, q := range queries {
 		wholeGeo, partGeo := q.wholeGeo, q.partGeo
@@ -191,8 +203,8 @@ func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
 			return g, err
 		}
 	}
-	for _, w := range order {
-		g.within = append(g.within, containment{whole: w, parts: groups[w]})
+	for _, key := range order {
+		g.within = append(g.within, *groups[key])
 	}
 	return g, nil
 }
