@@ -12,25 +12,26 @@ import (
 // least linked groups (people known only by an STP or ENI code) are the most vulnerable: the
 // report keeps them visible rather than averaged away.
 type LinkageReport struct {
-	PeopleBySources []SourceCount   // people found in 1, 2, ... sources
-	Sources         []SourceLinkage // per source
-	Kinds           []KindLinkage   // per identifier kind
+	PeopleBySources []SourceCount   `json:"people_by_sources"` // people found in 1, 2, ... sources
+	Sources         []SourceLinkage `json:"sources"`           // per source
+	Kinds           []KindLinkage   `json:"kinds"`             // per identifier kind
 }
 
 // SourceCount is the number of people found in exactly Sources sources.
 type SourceCount struct {
-	Sources, People int
+	Sources int `json:"sources"`
+	People  int `json:"people"`
 }
 
 // SourceLinkage describes one source: its people, how many appear in another source, and how
 // its records were placed.
 type SourceLinkage struct {
-	Source       string
-	People       int
-	Linked       int
-	Events       int
-	ByQuality    map[string]int // location quality -> events
-	GeocodedRate float64        // placed events among those that needed an address lookup
+	Source       string         `json:"source"`
+	People       int            `json:"people"`
+	Linked       int            `json:"linked"`
+	Events       int            `json:"events"`
+	ByQuality    map[string]int `json:"by_quality"`    // location quality -> events
+	GeocodedRate float64        `json:"geocoded_rate"` // placed events among those that needed an address lookup
 }
 
 // Report computes the linkage report over the active batches.

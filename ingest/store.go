@@ -98,9 +98,9 @@ type BatchLinkage struct {
 
 // KindLinkage is the linkage of the people identified by one kind of code.
 type KindLinkage struct {
-	Kind   string
-	People int
-	Linked int
+	Kind   string `json:"kind"`
+	People int    `json:"people"`
+	Linked int    `json:"linked"`
 }
 
 // batchLinkage counts the people of the staged batch by identifier kind, and those of them

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -12,21 +11,22 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/tiles/pmtiles"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // ErrUnknownLayer is returned for a layer the catalog does not have.
-var ErrUnknownLayer = errors.New("unknown layer")
+var ErrUnknownLayer error = &abitare.Error{Kind: abitare.NotFound, Message: "unknown layer"}
 
 // ErrBadTile is returned for tile coordinates outside the tile pyramid or the layer's zooms.
-var ErrBadTile = errors.New("bad tile coordinates")
+var ErrBadTile error = &abitare.Error{Kind: abitare.Invalid, Message: "bad tile coordinates"}
 
 // ErrUnknownVersion is returned for a tileset version that is not (or no longer) served.
-var ErrUnknownVersion = errors.New("unknown tileset version")
+var ErrUnknownVersion error = &abitare.Error{Kind: abitare.NotFound, Message: "unknown tileset version"}
 
 // ErrNotRendered is returned while an audience has no tileset yet.
-var ErrNotRendered = errors.New("no tiles rendered yet")
+var ErrNotRendered error = &abitare.Error{Kind: abitare.Unavailable, Message: "no tiles rendered yet"}
 
 // MaxZoom is the deepest zoom a tile URL may name.
 const MaxZoom = 22

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/hexgrid"
-	"github.com/abitare/abitare/geo/hotspots"
 )
 
 // The features queries of the catalog. Restricted sources read the true figures of the latest
@@ -145,7 +144,7 @@ func restrictedAdaptive() *Source {
 // instability flag.
 func indicatorFields() map[string]string {
 	f := map[string]string{"id": "String", "residents": "Number", "period": "String"}
-	for _, ind := range aggregate.Indicators {
+	for _, ind := range abitare.Indicators {
 		f[ind] = "Number"
 		for _, suffix := range []string{"_rate", "_low", "_high", "_eb", "_change"} {
 			f[ind+suffix] = "Number"
@@ -159,7 +158,7 @@ func indicatorFields() map[string]string {
 // one row per area with a column per figure.
 func indicatorPivot(geographyCond string) string {
 	cols := []string{"c.geography", "c.area_id", "round(max(c.residents))::int AS residents", "max(c.period) AS period"}
-	for _, ind := range aggregate.Indicators {
+	for _, ind := range abitare.Indicators {
 		published := fmt.Sprintf("(c.indicator = '%s' AND published_count(c.people, $1) IS NOT NULL AND cw.figure IS NULL)", ind)
 		figure := func(expr, name string) string {
 			return fmt.Sprintf("round(max(%s) FILTER (WHERE %s)::numeric, 2)::float8 AS %s", expr, published, name)
@@ -241,10 +240,10 @@ func hotspotFields() map[string]string {
 
 func hotspotAnalyses() []string {
 	var out []string
-	for _, ind := range hotspots.Indicators {
+	for _, ind := range abitare.HotspotIndicators {
 		out = append(out, "moran:"+ind, "gi:"+ind)
 	}
-	for _, p := range hotspots.Pairs {
+	for _, p := range abitare.BivariatePairs {
 		out = append(out, "bivariate:"+p[0]+":"+p[1])
 	}
 	return out
@@ -296,7 +295,7 @@ const latestPublished = `(SELECT max(period) FROM public_indicators WHERE period
 // protection status (protected, suppressed); plus the overlap class.
 func publicFields() map[string]string {
 	f := map[string]string{"id": "String", "residents": "Number", "period": "String", "release": "Number", "overlap": "Number"}
-	for _, ind := range aggregate.Indicators {
+	for _, ind := range abitare.Indicators {
 		f[ind], f[ind+"_rate"], f[ind+"_status"] = "Number", "Number", "String"
 	}
 	return f
@@ -307,7 +306,7 @@ func publicFields() map[string]string {
 // published rate is above the study area's published rate.
 func publicPivot(geographyCond string) string {
 	cols := []string{"f.geography", "f.area_id", "max(f.residents) AS residents", "max(f.period) AS period", "max(f.release_id) AS release"}
-	for _, ind := range aggregate.Indicators {
+	for _, ind := range abitare.Indicators {
 		is := fmt.Sprintf("f.indicator = '%s'", ind)
 		cols = append(cols,
 			fmt.Sprintf("max(f.people) FILTER (WHERE %s) AS %s", is, ind),

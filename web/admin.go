@@ -50,7 +50,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("since"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			http.Error(w, "since must be an RFC 3339 time, e.g. 2026-01-31T00:00:00Z", http.StatusBadRequest)
+			s.fail(w, r, invalid("since must be an RFC 3339 time, e.g. 2026-01-31T00:00:00Z"))
 			return
 		}
 		f.Since = t
@@ -58,7 +58,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("limit"); v != "" {
 		n, err := parseLimit(v)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			s.fail(w, r, invalid("%s", err.Error()))
 			return
 		}
 		f.Limit = n

@@ -16,7 +16,7 @@ import (
 func (s *Server) cityOverlap(w http.ResponseWriter, r *http.Request) {
 	period, err := s.period(r)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	b := s.backend(r)
@@ -30,7 +30,7 @@ func (s *Server) cityOverlap(w http.ResponseWriter, r *http.Request) {
 		list, err = b.Profiles.PublishedOverlap(r.Context(), period)
 	}
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if wantsCSV(r) {
@@ -47,7 +47,7 @@ func (s *Server) cityOverlap(w http.ResponseWriter, r *http.Request) {
 func (s *Server) rentBurden(w http.ResponseWriter, r *http.Request) {
 	period, err := s.period(r)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if !s.record(w, r, "rent burden", "omi/"+period) {
@@ -55,7 +55,7 @@ func (s *Server) rentBurden(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.backend(r).Profiles.RentBurdens(r.Context(), period)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, map[string]any{"period": period, "dwelling_m2_by_household_size": profile.DwellingM2,
@@ -66,7 +66,7 @@ func (s *Server) rentBurden(w http.ResponseWriter, r *http.Request) {
 func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 	period, err := s.period(r)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	domain := r.URL.Query().Get("domain")
@@ -75,7 +75,7 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 	}
 	list, unclassified, err := s.backend(r).Profiles.Categories(r.Context(), domain, period)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if wantsCSV(r) {
@@ -97,7 +97,7 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil {
-		http.Error(w, "run id must be a number", http.StatusBadRequest)
+		s.fail(w, r, invalid("run id must be a number"))
 		return
 	}
 	if !s.record(w, r, "analysis run", strconv.FormatInt(id, 10)) {
@@ -105,7 +105,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 	run, err := s.backend(r).Profiles.Run(r.Context(), id)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, run)
@@ -125,7 +125,7 @@ func (s *Server) period(r *http.Request) (string, error) {
 func (s *Server) area(w http.ResponseWriter, r *http.Request) {
 	period, err := s.period(r)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	geography, id := chi.URLParam(r, "geography"), chi.URLParam(r, "id")
@@ -138,7 +138,7 @@ func (s *Server) area(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.backend(r).Profiles.Area(r.Context(), geography, id, period)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if wantsCSV(r) {
@@ -159,13 +159,13 @@ func (s *Server) rankings(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	period, err := s.period(r)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	limit := 100
 	if v := q.Get("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 20000 {
-			http.Error(w, "limit must be a whole number from 1 to 20000", http.StatusBadRequest)
+			s.fail(w, r, invalid("limit must be a whole number from 1 to 20000"))
 			return
 		}
 	}
@@ -178,7 +178,7 @@ func (s *Server) rankings(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.backend(r).Profiles.Ranking(r.Context(), geography, indicator, period, limit)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if wantsCSV(r) {
@@ -194,17 +194,6 @@ func (s *Server) rankings(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, map[string]any{"geography": geography, "indicator": indicator, "period": period,
 		"order": "empirical-Bayes rate, highest first", "areas": list})
-}
-
-func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, profile.ErrBadRequest):
-		http.Error(w, err.Error(), http.StatusBadRequest)
-	case errors.Is(err, profile.ErrNotFound):
-		http.Error(w, err.Error(), http.StatusNotFound)
-	default:
-		s.fail(w, r, err)
-	}
 }
 
 func wantsCSV(r *http.Request) bool {

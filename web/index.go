@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/web/auth"
 	"github.com/abitare/abitare/web/ui"
 )
@@ -45,5 +46,5 @@ func sessionInfo(p auth.Principal) map[string]any {
 			perms = append(perms, perm)
 		}
 	}
-	return map[string]any{"user": p.User, "role": p.Role, "via": p.Via, "permissions": perms}
+	return map[string]any{"user": p.User, "role": p.Role, "via": p.Via, "permissions": perms, "vocabulary": abitare.Words()}
 }

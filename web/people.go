@@ -2,11 +2,11 @@ package web
 
 import (
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
@@ -61,7 +61,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(events) == 0 {
-		http.Error(w, "no events for this person", http.StatusNotFound)
+		s.fail(w, r, abitare.Errorf(abitare.NotFound, "no events for this person"))
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -84,22 +84,22 @@ func (s *Server) targeting(w http.ResponseWriter, r *http.Request) {
 	areaColumn, ok := map[string]string{"section": "e.section_id", "h3_10": "to_hex(e.h3_cell)", "h3_9": "to_hex(g.cell9)",
 		"h3_8": "to_hex(g.cell8)", "h3_7": "to_hex(g.cell7)"}[geography]
 	if !ok || id == "" {
-		http.Error(w, "geography must be section or h3_7..h3_10, with id", http.StatusBadRequest)
+		s.fail(w, r, invalid("geography must be section or h3_7..h3_10, with id"))
 		return
 	}
 	signal, ok := needSignal(need)
 	if !ok {
-		http.Error(w, fmt.Sprintf("need %q: want a domain (%v) or a need signal", need, aggregate.Domains), http.StatusBadRequest)
+		s.fail(w, r, invalid("need %q: want a domain (%v) or a need signal", need, abitare.Domains))
 		return
 	}
 	period, err := s.period(r)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	ps, err := aggregate.ParsePeriod(period)
+	ps, err := abitare.ParsePeriod(period)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		s.fail(w, r, invalid("%s", err.Error()))
 		return
 	}
 	if !requirePurpose(w, r) || !s.record(w, r, "targeting list", geography+"/"+id+"/"+need+"/"+period) {
@@ -130,7 +130,7 @@ func (s *Server) targeting(w http.ResponseWriter, r *http.Request) {
 
 // needSignal is the SQL condition on events e for a domain or a need signal of the aggregation.
 func needSignal(need string) (string, bool) {
-	if slices.Contains(aggregate.Domains, need) {
+	if slices.Contains(abitare.Domains, need) {
 		return "e.domain = '" + need + "'", true
 	}
 	for _, n := range aggregate.Needs {

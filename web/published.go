@@ -13,7 +13,7 @@ import (
 func (s *Server) publishedArea(w http.ResponseWriter, r *http.Request, geography, id, period string) {
 	a, err := s.backend(r).Profiles.PublishedArea(r.Context(), geography, id, period)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
@@ -35,13 +35,13 @@ func (s *Server) publishedArea(w http.ResponseWriter, r *http.Request, geography
 func (s *Server) openData(w http.ResponseWriter, r *http.Request) {
 	period, err := s.period(r)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	geography := chi.URLParam(r, "geography")
 	list, err := s.backend(r).Profiles.PublishedIndicators(r.Context(), geography, period)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
@@ -64,7 +64,7 @@ func (s *Server) openData(w http.ResponseWriter, r *http.Request) {
 func (s *Server) releases(w http.ResponseWriter, r *http.Request) {
 	list, err := s.backend(r).Profiles.PublicReleases(r.Context())
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, map[string]any{"releases": list})

@@ -291,22 +291,6 @@ func tileCoords(r *http.Request) (z, x, y int, err error) {
 	return z, x, y, tiles.CheckTile(z, x, y)
 }
 
-// fail answers with a short message: 404 for an unknown layer, 400 for a bad request, 500
-// (logged, not shown) for anything else.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, tiles.ErrUnknownLayer):
-		auth.Deny(w, http.StatusNotFound, err.Error())
-	case errors.Is(err, tiles.ErrBadTile):
-		auth.Deny(w, http.StatusBadRequest, err.Error())
-	case r.Context().Err() != nil:
-		// The client went away; nothing to answer.
-	default:
-		s.logger.Error("request failed", "path", r.URL.Path, "err", err)
-		auth.Deny(w, http.StatusInternalServerError, "internal error")
-	}
-}
-
 func (s *Server) baseURL(r *http.Request) string {
 	if s.cfg.PublicURL != "" {
 		return s.cfg.PublicURL

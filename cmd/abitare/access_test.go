@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -167,7 +168,8 @@ func checkRoleMatrix(t *testing.T, base string, srv *web.Server, users map[auth.
 			continue
 		}
 		for _, role := range auth.Roles {
-			status, body, _ := request(t, rt.Method, base+path, users[role], "")
+			status, body, header := request(t, rt.Method, base+path, users[role], "")
+			checkJSONContract(t, key+" as "+string(role), status, body, header)
 			allowed := role.Can(rt.Permission)
 			switch {
 			case allowed && rt.Method == "POST":
@@ -187,6 +189,54 @@ func checkRoleMatrix(t *testing.T, base string, srv *web.Server, users map[auth.
 	checkRoleVariants(t, base, examples, users)
 	checkSessions(t, base, users)
 	checkPurposeRequired(t, base, examples, users)
+}
+
+// snakeKey is the casing of every JSON key of the API; keys that are data (a period such as
+// 2025-Q1, a combination such as poverty+health) and TileJSON extension keys (abitare:release,
+// namespaced as TileJSON asks) are told apart by their shape.
+var (
+	snakeKey = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+	dataKey  = regexp.MustCompile(`^(\d{4}(-Q[1-4])?|[a-z_]+(\+[a-z_]+)+|abitare:[a-z_]+)$`)
+)
+
+// checkJSONContract: every JSON answer has snake_case keys, and every error is
+// {"error": ..., "code": ...}.
+func checkJSONContract(t *testing.T, what string, status int, body []byte, header http.Header) {
+	t.Helper()
+	if !strings.HasPrefix(header.Get("Content-Type"), "application/json") {
+		if status >= 400 {
+			t.Errorf("%s: error %d answered as %q, want JSON", what, status, header.Get("Content-Type"))
+		}
+		return
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Errorf("%s: JSON that does not parse: %v", what, err)
+		return
+	}
+	if status >= 400 {
+		e, ok := v.(map[string]any)
+		if !ok || e["error"] == nil || e["code"] == nil || len(e) != 2 {
+			t.Errorf("%s: error %d is %s, want {\"error\": ..., \"code\": ...}", what, status, truncate(body))
+		}
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, child := range x {
+				if !snakeKey.MatchString(k) && !dataKey.MatchString(k) {
+					t.Errorf("%s: key %q at %s is not snake_case", what, k, path)
+				}
+				walk(path+"."+k, child)
+			}
+		case []any:
+			for _, child := range x {
+				walk(path+"[]", child)
+			}
+		}
+	}
+	walk("$", v)
 }
 
 func truncate(b []byte) string {

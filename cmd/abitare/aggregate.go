@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/geo/disclosure/withheld"
 	"github.com/abitare/abitare/geo/hotspots"
@@ -31,9 +32,9 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
-	var periods []aggregate.Period
+	var periods []abitare.Period
 	if *periodFlag != "" {
-		if periods, err = aggregate.ParsePeriod(*periodFlag); err != nil {
+		if periods, err = abitare.ParsePeriod(*periodFlag); err != nil {
 			return err
 		}
 	} else if periods, err = aggregate.Periods(ctx, db); err != nil {
@@ -49,7 +50,7 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	}
 	for _, sum := range sums {
 		fmt.Fprintf(env.stdout, "period %s: %d people; areas:", sum.Period, sum.People)
-		for _, g := range aggregate.Geographies {
+		for _, g := range abitare.Geographies {
 			fmt.Fprintf(env.stdout, " %s %d", g, sum.Areas[g])
 		}
 		fmt.Fprintf(env.stdout, " (%s)\n", sum.Elapsed.Round(time.Millisecond))

@@ -1,8 +1,10 @@
 package aggregate
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -55,5 +57,15 @@ func TestAdaptivePartition(t *testing.T) {
 	}
 	if got := Adaptive(residents, 250); len(got) != 7 || got[0].Cell.Resolution() != 10 {
 		t.Fatalf("dense only: %d cells at resolution %d", len(got), got[0].Cell.Resolution())
+	}
+}
+
+func TestNeedsAreTheVocabularys(t *testing.T) {
+	var names []string
+	for _, n := range Needs {
+		names = append(names, n.Name)
+	}
+	if !slices.Equal(names, abitare.Needs) {
+		t.Fatalf("needs with a signal %v, vocabulary %v", names, abitare.Needs)
 	}
 }

@@ -14,12 +14,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/abitare/abitare"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// Geographies aggregated to, as stored in area_stats.geography.
-var Geographies = []string{"h3_7", "h3_8", "h3_9", "h3_10", "section", "omi", "municipality"}
 
 // Summary reports what one period's aggregation stored.
 type Summary struct {
@@ -31,7 +29,7 @@ type Summary struct {
 
 // Run recomputes the resident denominators once, then the figures of each period, replacing
 // each period's previous figures in a transaction of its own.
-func Run(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, error) {
+func Run(ctx context.Context, db *pgxpool.Pool, periods []abitare.Period) ([]Summary, error) {
 	// One aggregation at a time: runs share a work table.
 	lock, err := db.Acquire(ctx)
 	if err != nil {
@@ -66,7 +64,7 @@ func Run(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, er
 // runYear reads the year's events once into one row per person and quarter, then derives the
 // figures of each period (the year or its quarters) from it, two periods at a time (one per
 // core), each in a transaction of its own.
-func runYear(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary, error) {
+func runYear(ctx context.Context, db *pgxpool.Pool, periods []abitare.Period) ([]Summary, error) {
 	y := periods[0].Start.Year()
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		for _, sql := range []string{
@@ -77,7 +75,7 @@ func runYear(ctx context.Context, db *pgxpool.Pool, periods []Period) ([]Summary
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, personQuarterSQL(), Year(y).Start, Year(y).End); err != nil {
+		if _, err := tx.Exec(ctx, personQuarterSQL(), abitare.Year(y).Start, abitare.Year(y).End); err != nil {
 			return fmt.Errorf("read the events of %d: %w", y, err)
 		}
 		_, err := tx.Exec(ctx, `ANALYZE aggregation_person_quarter`)
@@ -141,7 +139,7 @@ func prepare(ctx context.Context, db *pgxpool.Pool) error {
 }
 
 // quarters returns the quarters (1-4) a period spans.
-func (p Period) quarters() []int32 {
+func quartersSpanned(p abitare.Period) []int32 {
 	var qs []int32
 	for t := p.Start; t.Before(p.End); t = t.AddDate(0, 3, 0) {
 		qs = append(qs, int32(t.Month()-1)/3+1)
@@ -149,7 +147,7 @@ func (p Period) quarters() []int32 {
 	return qs
 }
 
-func runPeriod(ctx context.Context, tx pgx.Tx, p Period) (Summary, error) {
+func runPeriod(ctx context.Context, tx pgx.Tx, p abitare.Period) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Period: p.Label, Areas: map[string]int{}}
 	steps := []struct {
@@ -158,7 +156,7 @@ func runPeriod(ctx context.Context, tx pgx.Tx, p Period) (Summary, error) {
 		args []any
 	}{
 		{"give sorts memory", `SET LOCAL work_mem = '256MB'`, nil},
-		{"place people of the period", periodPeopleSQL(), []any{p.quarters()}},
+		{"place people of the period", periodPeopleSQL(), []any{quartersSpanned(p)}},
 		// Temporary tables never get planner statistics on their own.
 		{"update planner statistics", `ANALYZE period_people`, nil},
 		{"count residents per area", residentsSQL, nil},
@@ -329,7 +327,7 @@ CREATE TEMP TABLE area_people ON COMMIT DROP AS
 // people's record keys modulo 2^31 (the cell-key method, geo/disclosure).
 func cellKeySums() string {
 	var sums []string
-	for _, ind := range Indicators {
+	for _, ind := range abitare.Indicators {
 		sums = append(sums, fmt.Sprintf("coalesce(sum(record_key) FILTER (WHERE %s), 0) %% %d AS %s_key", indicatorFilter(ind), cellKeyModulus, ind))
 	}
 	return "\n       " + strings.Join(sums, ",\n       ")

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/democity/tessellate"
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/geo/disclosure"
@@ -78,7 +79,7 @@ func BenchmarkAggregateCity(b *testing.B) {
 		}
 		scan += time.Since(t0)
 		t0 = time.Now()
-		periods, _ := aggregate.ParsePeriod("2025")
+		periods, _ := abitare.ParsePeriod("2025")
 		if _, err := aggregate.Run(ctx, db.Pool, periods); err != nil {
 			b.Fatal(err)
 		}

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/jackc/pgx/v5"
 )
 
 // CompositeDomains are the inputs of the composite indices, as empirical-Bayes rates (so that
 // small areas do not top the index by chance).
-var CompositeDomains = Domains
+var CompositeDomains = abitare.CompositeDomains
 
 // CompositeGeographies are the areas the indices are computed for.
 var CompositeGeographies = []string{"section", "h3_9", "h3_8", "omi"}
@@ -24,7 +25,7 @@ var DefaultIMDWeights = []float64{0.30, 0.20, 0.20, 0.20, 0.10}
 // storeComposite computes the adjusted Mazziotta-Pareto index (negative phenomenon: higher is
 // more hardship; mean about 100) and the IMD-style score per area, and records inputs and
 // weights in analysis_runs.
-func storeComposite(ctx context.Context, tx pgx.Tx, p Period, weights []float64) error {
+func storeComposite(ctx context.Context, tx pgx.Tx, p abitare.Period, weights []float64) error {
 	params, _ := json.Marshal(map[string]any{
 		"inputs": CompositeDomains, "input_measure": "global empirical-Bayes smoothed rate per 1,000",
 		"ampi":        "adjusted Mazziotta-Pareto, negative polarity (mean + S*cv), goalposts 100 +/- 30 (docs/statistics.md)",

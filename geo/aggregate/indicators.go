@@ -4,27 +4,19 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/jackc/pgx/v5"
 )
 
-// Indicators computed per area and period: the five domains of need, and the people in two or
-// more of them.
-var Indicators = append(slices.Clone(Domains), "multi_domain")
-
-// Domains are the five domains of need, in the order a combination of domains names them
-// (area_overlap.combination).
-var Domains = []string{"poverty", "housing", "health", "work", "education"}
-
 // Level is the confidence level of every interval.
-const Level = 0.95
+const Level = abitare.ConfidenceLevel
 
 type areaCounts struct {
 	geography, area string
 	residents       float64
-	people          []int   // by indicator, in the order of Indicators
+	people          []int   // by indicator, in the order of abitare.Indicators
 	cellKeys        []int64 // the cell key of each count, for disclosure control
 }
 
@@ -32,7 +24,7 @@ type areaCounts struct {
 // empirical-Bayes smoothed rate (shrunk towards the geography's overall rate) and the
 // instability flag of every indicator, and stores them. The previous period's rate is joined
 // when figures are read.
-func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
+func storeIndicators(ctx context.Context, tx pgx.Tx, p abitare.Period) error {
 	areas, err := readAreaCounts(ctx, tx)
 	if err != nil {
 		return err
@@ -42,7 +34,7 @@ func storeIndicators(ctx context.Context, tx pgx.Tx, p Period) error {
 		byGeography[a.geography] = append(byGeography[a.geography], a)
 	}
 	var rows [][]any
-	for _, g := range Geographies {
+	for _, g := range abitare.Geographies {
 		rows = append(rows, indicatorRows(byGeography[g], p.Label)...)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM area_indicators WHERE period = $1`, p.Label); err != nil {
@@ -61,7 +53,7 @@ func indicatorRows(areas []areaCounts, period string) [][]any {
 	for i, a := range areas {
 		pops[i] = a.residents
 	}
-	for k, name := range Indicators {
+	for k, name := range abitare.Indicators {
 		counts := make([]int, len(areas))
 		for i, a := range areas {
 			counts[i] = a.people[k]
@@ -90,7 +82,7 @@ func readAreaCounts(ctx context.Context, tx pgx.Tx) ([]areaCounts, error) {
 		return nil, fmt.Errorf("read area counts: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (areaCounts, error) {
-		a := areaCounts{people: make([]int, len(Indicators)), cellKeys: make([]int64, len(Indicators))}
+		a := areaCounts{people: make([]int, len(abitare.Indicators)), cellKeys: make([]int64, len(abitare.Indicators))}
 		dst := []any{&a.geography, &a.area, &a.residents}
 		for i := range a.people {
 			dst = append(dst, &a.people[i])

@@ -3,70 +3,14 @@ package aggregate
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
-	"time"
 
+	"github.com/abitare/abitare"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Period is a span of event dates [Start, End) with its label: a year ("2025") or a quarter
-// ("2025-Q2").
-type Period struct {
-	Label      string
-	Start, End time.Time
-}
-
-// Year returns the period of a calendar year.
-func Year(y int) Period {
-	return Period{Label: strconv.Itoa(y), Start: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-// Quarter returns the period of quarter q (1-4) of year y.
-func Quarter(y, q int) Period {
-	start := time.Date(y, time.Month(3*(q-1)+1), 1, 0, 0, 0, 0, time.UTC)
-	return Period{Label: fmt.Sprintf("%d-Q%d", y, q), Start: start, End: start.AddDate(0, 3, 0)}
-}
-
-// IsQuarter reports whether the period is a quarter.
-func (p Period) IsQuarter() bool { return strings.Contains(p.Label, "-Q") }
-
-// Previous is the period of the same kind just before p: the previous year, or quarter.
-func (p Period) Previous() Period {
-	if p.IsQuarter() {
-		y, q := p.Start.Year(), int(p.Start.Month()-1)/3+1
-		if q == 1 {
-			return Quarter(y-1, 4)
-		}
-		return Quarter(y, q-1)
-	}
-	return Year(p.Start.Year() - 1)
-}
-
-// ParsePeriod reads "2025" (the year and its four quarters) or "2025-Q2" (that quarter).
-func ParsePeriod(s string) ([]Period, error) {
-	year, quarter, isQuarter := strings.Cut(s, "-Q")
-	y, err := strconv.Atoi(year)
-	if err != nil || y < 1990 || y > 2100 {
-		return nil, fmt.Errorf("period %q: want a year such as 2025 or a quarter such as 2025-Q2", s)
-	}
-	if !isQuarter {
-		return append([]Period{Year(y)}, quartersOf(y)...), nil
-	}
-	q, err := strconv.Atoi(quarter)
-	if err != nil || q < 1 || q > 4 {
-		return nil, fmt.Errorf("period %q: the quarter must be Q1 to Q4", s)
-	}
-	return []Period{Quarter(y, q)}, nil
-}
-
-func quartersOf(y int) []Period {
-	return []Period{Quarter(y, 1), Quarter(y, 2), Quarter(y, 3), Quarter(y, 4)}
-}
-
 // Periods lists every year that has events, each followed by its quarters that have events,
 // oldest first.
-func Periods(ctx context.Context, db *pgxpool.Pool) ([]Period, error) {
+func Periods(ctx context.Context, db *pgxpool.Pool) ([]abitare.Period, error) {
 	rows, err := db.Query(ctx, `
 		SELECT DISTINCT extract(year FROM event_date)::int, extract(quarter FROM event_date)::int
 		FROM events ORDER BY 1, 2`)
@@ -74,7 +18,7 @@ func Periods(ctx context.Context, db *pgxpool.Pool) ([]Period, error) {
 		return nil, fmt.Errorf("list periods: %w", err)
 	}
 	defer rows.Close()
-	var periods []Period
+	var periods []abitare.Period
 	lastYear := 0
 	for rows.Next() {
 		var y, q int
@@ -82,10 +26,10 @@ func Periods(ctx context.Context, db *pgxpool.Pool) ([]Period, error) {
 			return nil, err
 		}
 		if y != lastYear {
-			periods = append(periods, Year(y))
+			periods = append(periods, abitare.Year(y))
 			lastYear = y
 		}
-		periods = append(periods, Quarter(y, q))
+		periods = append(periods, abitare.Quarter(y, q))
 	}
 	return periods, rows.Err()
 }

@@ -27,7 +27,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -35,9 +35,9 @@ import (
 
 // Statuses of a published figure.
 const (
-	Protected     = "protected"      // perturbed by the cell-key method and published
-	Suppressed    = "suppressed"     // not published at this geography
-	NotApplicable = "not applicable" // not a count of people (e.g. census residents)
+	Protected     = abitare.Protected     // perturbed by the cell-key method and published
+	Suppressed    = abitare.Suppressed    // not published at this geography
+	NotApplicable = abitare.NotApplicable // not a count of people (e.g. census residents)
 )
 
 // Method names the protection in the manifest.
@@ -316,12 +316,12 @@ func (p *publisher) overlap(ctx context.Context, tx pgx.Tx) error {
 }
 
 // Combinations lists the 31 non-empty combinations of the five domains, named as the
-// aggregation names them (domains joined by '+', in the order of aggregate.Domains).
+// aggregation names them (domains joined by '+', in the order of abitare.Domains).
 func Combinations() []string {
 	var out []string
-	for mask := 1; mask < 1<<len(aggregate.Domains); mask++ {
+	for mask := 1; mask < 1<<len(abitare.Domains); mask++ {
 		var parts []string
-		for i, d := range aggregate.Domains {
+		for i, d := range abitare.Domains {
 			if mask&(1<<i) != 0 {
 				parts = append(parts, d)
 			}

@@ -15,6 +15,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -28,8 +29,8 @@ var Geographies = []string{"h3_10", "h3_9", "h3_8", "section"}
 // Indicators analysed one by one, and the pairs of the bivariate form (x at the area against
 // the neighbours' y: not a local correlation).
 var (
-	Indicators = []string{"poverty", "housing", "health", "multi_domain"}
-	Pairs      = [][2]string{{"poverty", "health"}, {"poverty", "housing"}, {"housing", "health"}}
+	Indicators = abitare.HotspotIndicators
+	Pairs      = abitare.BivariatePairs
 )
 
 // Options are the inference settings; they travel with every stored result.

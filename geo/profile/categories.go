@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/disclosure/secondary"
 	"github.com/abitare/abitare/geo/stats"
@@ -40,10 +40,10 @@ type CategoryRisk struct {
 // category's count, the unclassified or a dimension's relative risks are withheld so that no
 // small count among them can be recovered by subtraction.
 func (r *Reader) Categories(ctx context.Context, domain, period string) (list []CategoryRisk, unclassified *int, err error) {
-	if !slices.Contains(aggregate.Indicators, domain) {
-		return nil, nil, fmt.Errorf("%w: domain %q, want one of %v", ErrBadRequest, domain, aggregate.Indicators)
+	if !slices.Contains(abitare.Indicators, domain) {
+		return nil, nil, fmt.Errorf("%w: domain %q, want one of %v", ErrBadRequest, domain, abitare.Indicators)
 	}
-	ps, err := aggregate.ParsePeriod(period)
+	ps, err := abitare.ParsePeriod(period)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
@@ -171,13 +171,13 @@ func (r *Reader) risk(dim, cat string, in, residents int, total [2]int) Category
 		return k
 	}
 	rate := stats.Rate(in, float64(residents))
-	lo, hi := stats.PoissonExactCI(in, float64(residents), aggregate.Level)
+	lo, hi := stats.PoissonExactCI(in, float64(residents), abitare.ConfidenceLevel)
 	k.People, k.Rate, k.CILow, k.CIHigh = &in, round(&rate), round(&lo), round(&hi)
 	rest, restIn := total[0]-residents, total[1]-in
 	// The complement's count is published implicitly by the total: withhold the relative risk
 	// when it is small, or when there is no complement.
 	if rest > 0 && !disclosure.Withheld(restIn, r.MinCount) {
-		rr, rlo, rhi := stats.RelativeRisk(in, float64(residents), restIn, float64(rest), aggregate.Level)
+		rr, rlo, rhi := stats.RelativeRisk(in, float64(residents), restIn, float64(rest), abitare.ConfidenceLevel)
 		k.RR, k.RRLow, k.RRHigh = round(&rr), round(&rlo), round(&rhi)
 	}
 	return k

@@ -15,17 +15,17 @@ import (
 	"slices"
 	"time"
 
-	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/disclosure/withheld"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // ErrNotFound is returned for an area or period without figures.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound error = &abitare.Error{Kind: abitare.NotFound, Message: "not found"}
 
 // ErrBadRequest is returned for an unknown geography or indicator.
-var ErrBadRequest = errors.New("bad request")
+var ErrBadRequest error = &abitare.Error{Kind: abitare.Invalid, Message: "bad request"}
 
 // Reader reads profiles and rankings.
 type Reader struct {
@@ -54,7 +54,7 @@ type Area struct {
 	ID         string        `json:"id"`
 	Period     string        `json:"period"`
 	Indicators []Indicator   `json:"indicators"`
-	Overlap    []Combination `json:"overlap"`
+	Overlap    []Combination `json:"overlap"` // districts and the municipality only (withheld.OverlapGeographies)
 	// OverlapShares is, per domain, the share of its people who also appear in another domain.
 	OverlapShares map[string]*float64 `json:"overlap_shares"`
 	Hotspots      []Hotspot           `json:"hotspots"`
@@ -104,7 +104,7 @@ type Rate struct {
 }
 
 // Geographies accepted by the API.
-var Geographies = aggregate.Geographies
+var Geographies = abitare.Geographies
 
 func checkGeography(g string) error {
 	if !slices.Contains(Geographies, g) {
@@ -136,7 +136,7 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 		return Area{}, err
 	}
 	a := Area{Geography: geography, ID: id, Period: period, Quarters: map[string][]Rate{}}
-	periods, err := aggregate.ParsePeriod(period)
+	periods, err := abitare.ParsePeriod(period)
 	if err != nil {
 		return a, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
@@ -164,11 +164,13 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 	if len(a.Indicators) == 0 {
 		return a, fmt.Errorf("%w: no figures for %s %s in %s", ErrNotFound, geography, id, period)
 	}
-	if a.Overlap, err = r.overlap(ctx, geography, id, period, w); err != nil {
-		return a, err
-	}
-	if a.OverlapShares, err = r.overlapShares(ctx, geography, id, period, w); err != nil {
-		return a, err
+	if slices.Contains(withheld.OverlapGeographies, geography) {
+		if a.Overlap, err = r.overlap(ctx, geography, id, period, w); err != nil {
+			return a, err
+		}
+		if a.OverlapShares, err = r.overlapShares(ctx, geography, id, period, w); err != nil {
+			return a, err
+		}
 	}
 	if a.Hotspots, err = r.hotspots(ctx, geography, id, period, w); err != nil {
 		return a, err
@@ -186,7 +188,7 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 // known function of its inputs, from which a withheld one could be solved.
 func (r *Reader) composite(ctx context.Context, a *Area) error {
 	for _, ind := range a.Indicators {
-		if slices.Contains(aggregate.CompositeDomains, ind.Indicator) && ind.Status == "withheld" {
+		if slices.Contains(abitare.CompositeDomains, ind.Indicator) && ind.Status == "withheld" {
 			return nil
 		}
 	}
@@ -323,8 +325,8 @@ func (r *Reader) Ranking(ctx context.Context, geography, indicator, period strin
 	if err := checkGeography(geography); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(aggregate.Indicators, indicator) {
-		return nil, fmt.Errorf("%w: indicator %q, want one of %v", ErrBadRequest, indicator, aggregate.Indicators)
+	if !slices.Contains(abitare.Indicators, indicator) {
+		return nil, fmt.Errorf("%w: indicator %q, want one of %v", ErrBadRequest, indicator, abitare.Indicators)
 	}
 	rows, err := r.DB.Query(ctx, `
 		SELECT c.area_id, c.people, c.residents, c.rate, c.ci_low, c.ci_high, c.eb_rate, c.unstable, w.figure IS NOT NULL

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -53,7 +53,7 @@ func (r *Reader) PublishedArea(ctx context.Context, geography, id, period string
 	if err := checkGeography(geography); err != nil {
 		return PublishedArea{}, err
 	}
-	if _, err := aggregate.ParsePeriod(period); err != nil {
+	if _, err := abitare.ParsePeriod(period); err != nil {
 		return PublishedArea{}, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
 	a := PublishedArea{Geography: geography, ID: id, Period: period, Protection: protectionNote, Quarters: map[string][]Rate{}}
@@ -94,7 +94,7 @@ func (r *Reader) published(ctx context.Context, where string, args ...any) ([]Pu
 		return nil, fmt.Errorf("read published figures: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (PublishedIndicator, error) {
-		p := PublishedIndicator{ResidentsStatus: "not applicable"}
+		p := PublishedIndicator{ResidentsStatus: abitare.NotApplicable}
 		return p, row.Scan(&p.Geography, &p.ID, &p.Period, &p.Indicator, &p.People, &p.Residents, &p.Rate, &p.Status, &p.Release)
 	})
 }

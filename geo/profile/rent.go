@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -33,7 +33,7 @@ type RentBurden struct {
 // equivalised means-test indicator, not gross income: the burden is an indicator of stress,
 // not an accounting figure.
 func (r *Reader) RentBurdens(ctx context.Context, period string) ([]RentBurden, error) {
-	ps, err := aggregate.ParsePeriod(period)
+	ps, err := abitare.ParsePeriod(period)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}

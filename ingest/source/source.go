@@ -8,16 +8,17 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/abitare/abitare"
 	"golang.org/x/text/unicode/norm"
 )
 
-// Domains of need.
+// Domains of need (the vocabulary's, named here for the tables below).
 const (
-	Poverty   = "poverty"
-	Housing   = "housing"
-	Health    = "health"
-	Work      = "work"
-	Education = "education"
+	Poverty   = abitare.Poverty
+	Housing   = abitare.Housing
+	Health    = abitare.Health
+	Work      = abitare.Work
+	Education = abitare.Education
 )
 
 // Kind is one code of a source's event-type column.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/abitare/abitare"
 )
 
 // SessionCookie is the name of the web app's session cookie. The __Host- prefix makes browsers
@@ -137,10 +139,45 @@ func Allowed(w http.ResponseWriter, r *http.Request, perm Permission) bool {
 	return false
 }
 
-// Deny answers an access error as JSON.
+// Deny answers an error as JSON, the one shape of every API error:
+// {"error": "what went wrong, for the user", "code": "<abitare.Kind>"}.
 func Deny(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": message})
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": message, "code": string(KindOfStatus(status))})
+}
+
+// statusOfKind is the HTTP status of each kind of error.
+var statusOfKind = map[abitare.Kind]int{
+	abitare.Invalid:         http.StatusBadRequest,
+	abitare.Unauthorized:    http.StatusUnauthorized,
+	abitare.Forbidden:       http.StatusForbidden,
+	abitare.NotFound:        http.StatusNotFound,
+	abitare.Conflict:        http.StatusConflict,
+	abitare.TooManyRequests: http.StatusTooManyRequests,
+	abitare.Unavailable:     http.StatusServiceUnavailable,
+	abitare.Internal:        http.StatusInternalServerError,
+}
+
+// StatusOf is the HTTP status that answers an error of a kind.
+func StatusOf(k abitare.Kind) int {
+	if s, ok := statusOfKind[k]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// KindOfStatus is the kind of error an HTTP status reports; statuses with no kind of their
+// own (415, 413, ...) are invalid requests, and 5xx internal unless unavailable.
+func KindOfStatus(status int) abitare.Kind {
+	for k, s := range statusOfKind {
+		if s == status {
+			return k
+		}
+	}
+	if status >= 500 {
+		return abitare.Internal
+	}
+	return abitare.Invalid
 }
