@@ -1,0 +1,113 @@
+package profile_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/geo/profile"
+	"github.com/abitare/abitare/migrations/testdb"
+)
+
+// fixture stores an area's indicators for 2025 and 2024 and marks figures withheld.
+type fixture struct {
+	t  *testing.T
+	db *testdb.DB
+}
+
+func (f fixture) indicator(geography, area, period, indicator string, people int, residents float64) {
+	f.t.Helper()
+	rate := 1000 * float64(people) / residents
+	if _, err := f.db.Pool.Exec(context.Background(), `INSERT INTO area_indicators
+		(geography, area_id, period, indicator, people, residents, rate, ci_low, ci_high, eb_rate, unstable)
+		VALUES ($1, $2, $3, $4, $5, $6, $7::float8, $7::float8 * 0.8, $7::float8 * 1.2, $7::float8, false)`, geography, area, period, indicator, people, residents, rate); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f fixture) withhold(geography, area, period, figure string) {
+	f.t.Helper()
+	if _, err := f.db.Pool.Exec(context.Background(), `INSERT INTO withheld_figures (geography, area_id, period, figure, secondary)
+		VALUES ($1, $2, $3, $4, true)`, geography, area, period, figure); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func byIndicator(a profile.Area) map[string]profile.Indicator {
+	out := map[string]profile.Indicator{}
+	for _, ind := range a.Indicators {
+		out[ind.Indicator] = ind
+	}
+	return out
+}
+
+func TestAreaWithholdsSmallAndProtectingCounts(t *testing.T) {
+	db := testdb.New(t)
+	f := fixture{t, db}
+	for _, ind := range abitare.Indicators {
+		f.indicator("section", "S1", "2025", ind, 40, 2000)
+		f.indicator("section", "S1", "2024", ind, 30, 2000)
+	}
+	f.indicator("section", "S2", "2025", "poverty", 3, 500) // small
+	f.indicator("section", "S2", "2025", "housing", 12, 500)
+	f.withhold("section", "S1", "2025", "housing") // protecting a small count elsewhere
+	f.withhold("section", "S1", "2024", "health")  // last year's count protected: no change shown
+
+	r := &profile.Reader{DB: db.Pool, MinCount: 5}
+	ctx := context.Background()
+	a, err := r.Area(ctx, "section", "S1", "2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byIndicator(a)
+	if p := got["poverty"]; p.Status != abitare.Published || p.People == nil || *p.People != 40 || p.PreviousRate == nil || p.Change == nil {
+		t.Fatalf("poverty: %+v, want 40 people published with last year's rate and the change", p)
+	}
+	if h := got["housing"]; h.Status != abitare.Withheld || h.People != nil || h.Rate != nil || h.CILow != nil || h.EBRate != nil {
+		t.Fatalf("housing: %+v, want withheld with no figure built on it", h)
+	}
+	if h := got["health"]; h.Status != abitare.Published || h.PreviousRate != nil || h.Change != nil {
+		t.Fatalf("health: %+v, want this year's figures without last year's protected rate", h)
+	}
+	if a.Overlap != nil {
+		t.Fatalf("a section shows combinations of domains: %+v", a.Overlap)
+	}
+
+	b, err := r.Area(ctx, "section", "S2", "2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := byIndicator(b)["poverty"]; p.Status != abitare.Withheld || p.People != nil {
+		t.Fatalf("S2 poverty (3 people): %+v, want withheld", p)
+	}
+
+	ranking, err := r.Ranking(ctx, "section", "housing", "2025", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range ranking {
+		if k.ID == "S1" && (k.Status != abitare.Withheld || k.People != nil || k.EBRate != nil) {
+			t.Fatalf("ranking shows S1's protected housing count: %+v", k)
+		}
+		if k.ID == "S2" && (k.Status != abitare.Published || k.People == nil || *k.People != 12) {
+			t.Fatalf("ranking: S2 %+v, want 12 published", k)
+		}
+	}
+}
+
+func TestAreaErrorsHaveKinds(t *testing.T) {
+	db := testdb.New(t)
+	r := &profile.Reader{DB: db.Pool, MinCount: 5}
+	ctx := context.Background()
+	_, err := r.Area(ctx, "section", "nowhere", "2025")
+	if abitare.KindOf(err) != abitare.NotFound || !errors.Is(err, profile.ErrNotFound) {
+		t.Fatalf("unknown area: %v (%s), want not_found", err, abitare.KindOf(err))
+	}
+	if _, err := r.Area(ctx, "county", "x", "2025"); abitare.KindOf(err) != abitare.Invalid {
+		t.Fatalf("unknown geography: %v, want invalid", err)
+	}
+	if _, err := r.Ranking(ctx, "section", "wealth", "2025", 10); abitare.KindOf(err) != abitare.Invalid {
+		t.Fatalf("unknown indicator: %v, want invalid", err)
+	}
+}
