@@ -1,27 +1,23 @@
 package web
 
 import (
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"time"
 
-	"github.com/abitare/abitare/ingest"
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/web/audit"
-	"github.com/abitare/abitare/web/auth"
-	"github.com/jackc/pgx/v5"
 )
 
 // The administrator's views (users, tokens, the audit trail, full release manifests) and the
-// linkage officer's (linkage report, key fingerprint). Each is recorded in the audit trail.
+// linkage officer's (linkage report, key fingerprint). Each is recorded in the audit trail
+// before it is read, through Backend.Admin and Backend.Linkage.
 
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "list users", "users") {
 		return
 	}
-	// The administrator's connection reads users without their password hashes, which is all
-	// Store.Users asks for.
-	users, err := (&auth.Store{DB: s.backend(r).DB}).Users(r.Context())
+	users, err := s.backend(r).Admin.Users(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -34,7 +30,7 @@ func (s *Server) adminTokens(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "list tokens", "api_tokens") {
 		return
 	}
-	tokens, err := (&auth.Store{DB: s.backend(r).DB}).Tokens(r.Context())
+	tokens, err := s.backend(r).Admin.Tokens(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -66,7 +62,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "read audit trail", "audit_log") {
 		return
 	}
-	list, err := audit.List(r.Context(), s.backend(r).DB, f)
+	list, err := s.backend(r).Admin.Audit(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -79,7 +75,7 @@ func (s *Server) adminAuditVerify(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "verify audit trail", "audit_log") {
 		return
 	}
-	rep, err := audit.Verify(r.Context(), s.backend(r).DB)
+	rep, err := s.backend(r).Admin.VerifyAudit(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -92,7 +88,7 @@ func (s *Server) adminReleases(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "read release manifests", "releases") {
 		return
 	}
-	list, err := s.backend(r).Profiles.FullReleases(r.Context())
+	list, err := s.backend(r).Admin.Releases(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -105,7 +101,7 @@ func (s *Server) linkage(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "linkage report", "linkage") {
 		return
 	}
-	rep, err := ingest.Report(r.Context(), s.backend(r).DB)
+	rep, err := s.backend(r).Linkage.Report(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -120,16 +116,14 @@ func (s *Server) linkageKey(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "linkage key fingerprint", "link_key") {
 		return
 	}
-	var fp []byte
-	var created time.Time
-	err := s.backend(r).DB.QueryRow(r.Context(), `SELECT fingerprint, created_at FROM link_key`).Scan(&fp, &created)
-	if errors.Is(err, pgx.ErrNoRows) {
+	key, err := s.backend(r).Linkage.Key(r.Context())
+	if errors.Is(err, abitare.NotFound) {
 		writeJSON(w, map[string]any{"key": nil, "note": "no data loaded yet: the first ingest records the key's fingerprint"})
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]any{"fingerprint": hex.EncodeToString(fp), "created_at": created,
+	writeJSON(w, map[string]any{"fingerprint": key.Fingerprint, "created_at": key.CreatedAt,
 		"note": "a load under another key is refused; set ABITARE_LINK_KEY only where ingest runs"})
 }

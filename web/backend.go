@@ -11,8 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abitare/abitare/admin"
 	"github.com/abitare/abitare/geo/profile"
+	"github.com/abitare/abitare/linkage"
+	"github.com/abitare/abitare/records"
 	"github.com/abitare/abitare/tiles"
+	"github.com/abitare/abitare/web/audit"
 	"github.com/abitare/abitare/web/auth"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,6 +28,42 @@ type Backend struct {
 	DB       *pgxpool.Pool
 	Tiles    *tiles.Library // the public tilesets, or the restricted ones for roles that read aggregates
 	Profiles *profile.Reader
+	// The read layers the handlers call, behind interfaces so that tests can fake them.
+	Records RecordReader  // person-level records (package records)
+	Admin   AdminReader   // the administrator's views (package admin)
+	Linkage LinkageReader // the linkage officer's views (package linkage)
+	// Trail is where the audit entries of this role's requests are appended; nil: DB. Tests
+	// set it to a fake so that handlers run without a database.
+	Trail audit.Querier
+}
+
+// RecordReader reads person-level records.
+type RecordReader interface {
+	Timeline(ctx context.Context, person []byte) ([]records.Event, error)
+	Targeting(ctx context.Context, q records.TargetingQuery) ([]records.Targeted, error)
+}
+
+// AdminReader reads what the administrator oversees.
+type AdminReader interface {
+	Users(ctx context.Context) ([]auth.User, error)
+	Tokens(ctx context.Context) ([]auth.Token, error)
+	Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+	VerifyAudit(ctx context.Context) (audit.Report, error)
+	Releases(ctx context.Context) ([]profile.Release, error)
+}
+
+// LinkageReader reads the linkage of the loaded sources.
+type LinkageReader interface {
+	Report(ctx context.Context) (linkage.Report, error)
+	Key(ctx context.Context) (linkage.Key, error)
+}
+
+// trail is where the audit entries of the backend's requests go.
+func (b *Backend) trail() audit.Querier {
+	if b.Trail != nil {
+		return b.Trail
+	}
+	return b.DB
 }
 
 // Backends holds one Backend per role.
@@ -105,7 +145,8 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 			out.Close()
 			return nil, err
 		}
-		out[role] = &Backend{DB: pool, Profiles: &profile.Reader{DB: pool, MinCount: opt.MinCount}}
+		out[role] = &Backend{DB: pool, Profiles: &profile.Reader{DB: pool, MinCount: opt.MinCount},
+			Records: &records.Reader{DB: pool}, Admin: &admin.Reader{DB: pool}, Linkage: &linkage.Reader{DB: pool}}
 	}
 	for _, role := range auth.Roles {
 		if err := checkRoleConnection(ctx, out[role].DB, role, opt.ListenAddr); err != nil {

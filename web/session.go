@@ -176,7 +176,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, action, target s
 		return false
 	}
 	p := auth.FromContext(r.Context())
-	_, err := audit.Append(r.Context(), s.backend(r).DB, audit.Event{Actor: p.Actor(), Role: string(p.Role),
+	_, err := audit.Append(r.Context(), s.backend(r).trail(), audit.Event{Actor: p.Actor(), Role: string(p.Role),
 		Action: action, Target: target, Purpose: stated, Client: clientOf(r), TokenID: p.TokenID})
 	s.metrics.audited("api", err)
 	if err != nil {
