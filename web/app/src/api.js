@@ -1,6 +1,7 @@
 // Requests to the Abitare server: the API under /api/, the tile catalog, and the boot data
 // inlined into the page.
 import { parseCatalog } from './catalog.js';
+import { parseErrorBody } from './errors.js';
 import { sessionOrAnonymous } from './session.js';
 
 const apiBase = new URL('/api/', window.location.href);
@@ -38,15 +39,12 @@ export async function fetchData(url, opts) {
   return res;
 }
 
-// The reason of a refused request: {"error": ...} (access errors) or plain text.
+// The reason of a refused request: the "error" message of the JSON every API failure answers
+// ({"error": ..., "code": ...}); see errors.js.
 export async function errorText(res) {
   let text = '';
   try { text = await res.text(); } catch { /* body unreadable */ }
-  try {
-    const j = JSON.parse(text);
-    if (j && typeof j.error === 'string') return j.error;
-  } catch { /* not JSON */ }
-  return text.trim().slice(0, 300) || `HTTP ${res.status}`;
+  return parseErrorBody(text, res.status);
 }
 
 // What the server inlined in the page for the first view: the session, the catalog with each
@@ -58,7 +56,7 @@ export function takeBoot() {
   try { return JSON.parse(el.textContent); } catch { return null; }
 }
 
-// GET /api/session: {session, error}.
+// GET /api/session: {session, vocabulary, error}.
 export async function readSession() {
   try {
     const res = await apiFetch(apiURL('session'), { cache: 'no-store' });

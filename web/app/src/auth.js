@@ -28,12 +28,13 @@ export function sessionExpired() {
 export async function reloadForSession() {
   const seq = ++sessionSeq;
   reloading = true;
-  const [{ session, error }, catalog] = await Promise.all([readSession(), readCatalog()]);
+  const [{ session, vocabulary, error }, catalog] = await Promise.all([readSession(), readCatalog()]);
   if (seq !== sessionSeq) return;
   reloading = false;
   resetTargetingPrefs();
   update({
     session,
+    vocabulary,
     sessionError: error,
     available: catalog?.layers || fallbackLayers(session),
     tileSources: catalog?.sources || {},

@@ -1,18 +1,10 @@
-// What the observatory publishes and how the page draws it: views, indicators, analyses, and
+// What the observatory publishes and how the page draws it: views, measures, and
 // the tile layer behind each view and unit kind. Pure: no DOM, no MapLibre.
 
 export const VIEWS = ['overlap', 'indicator', 'hotspot'];
-export const INDICATORS = ['poverty', 'housing', 'health', 'work', 'education', 'multi_domain'];
 export const MEASURES = ['rate', 'eb'];
-// The three domains of the overlap view.
-export const DOMAINS = ['poverty', 'housing', 'health'];
-export const HOT_INDICATORS = ['poverty', 'housing', 'health', 'multi_domain'];
-export const BIVARIATE = [['poverty', 'health'], ['poverty', 'housing'], ['housing', 'health']];
-export const ANALYSES = [
-  ...HOT_INDICATORS.map((i) => `moran_${i}`),
-  ...HOT_INDICATORS.map((i) => `gi_${i}`),
-  ...BIVARIATE.map(([x, y]) => `bivariate_${x}_${y}`),
-];
+// The indicators, domains, needs and analyses are the server's vocabulary (vocabulary.js, from
+// GET /api/session): no copy of them here.
 
 // Tile layer (= source id = source-layer) drawn for each view and unit kind.
 export const SOURCES = {
@@ -30,9 +22,7 @@ export const BASE_LAYERS = ['omi_zones', 'boundary'];
 export const PUBLIC_LAYERS = ['hexagons', 'sections', 'adaptive', 'indicators', 'indicators_sections', DISTRICT_SOURCE, ...BASE_LAYERS];
 export const RESTRICTED_LAYERS = [...PUBLIC_LAYERS, 'hotspots', 'hotspots_sections'];
 
-// Needs of a targeting list (/api/targeting): the domains and the need signals.
-export const TARGET_DOMAINS = ['poverty', 'housing', 'health', 'work', 'education'];
-export const TARGET_SIGNALS = ['eviction', 'disability', 'mental_health', 'job_seeker'];
+// Shortest purpose a targeting list needs.
 export const MIN_PURPOSE = 10;
 
 // Map layer ids of a tile source.

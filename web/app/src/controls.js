@@ -1,6 +1,6 @@
 // The controls card: static strings, the view, unit and measure switches, the selects and the
 // "only by district" hint.
-import { BIVARIATE, DISTRICT_SOURCE, HOT_INDICATORS, INDICATORS, SOURCES } from './catalog.js';
+import { DISTRICT_SOURCE, SOURCES } from './catalog.js';
 import { $ } from './html.js';
 import { t, tf } from './i18n.js';
 import { analysisLabel } from './labels.js';
@@ -8,6 +8,7 @@ import { PERM } from './session.js';
 import {
   allowed, currentSource, effectiveMeasure, publishedSource, state, viewOffered,
 } from './state.js';
+import { bivariatePairs, hotspotIndicators, indicators } from './vocabulary.js';
 
 // Texts of the page marked data-i18n (text) or data-i18n-aria (aria-label).
 export function renderStaticStrings() {
@@ -35,14 +36,14 @@ function fillSelect(sel, options, value) {
 
 export function renderSelects() {
   const { lang } = state;
-  const inds = INDICATORS.map((i) => ({ value: i, label: t(lang, i) }));
+  const inds = indicators().map((i) => ({ value: i, label: t(lang, i) }));
   fillSelect($('#indicator-select'), inds, state.indicator);
   fillSelect($('#ranking-indicator'), inds, state.indicator);
   const option = (a, label) => ({ value: a, label });
   fillSelect($('#analysis-select'), [
-    { group: t(lang, 'group_moran'), options: HOT_INDICATORS.map((i) => option(`moran_${i}`, t(lang, i))) },
-    { group: t(lang, 'group_gi'), options: HOT_INDICATORS.map((i) => option(`gi_${i}`, t(lang, i))) },
-    { group: t(lang, 'group_bivariate'), options: BIVARIATE.map(([x, y]) => option(`bivariate_${x}_${y}`, analysisLabel(lang, `bivariate_${x}_${y}`))) },
+    { group: t(lang, 'group_moran'), options: hotspotIndicators().map((i) => option(`moran_${i}`, t(lang, i))) },
+    { group: t(lang, 'group_gi'), options: hotspotIndicators().map((i) => option(`gi_${i}`, t(lang, i))) },
+    { group: t(lang, 'group_bivariate'), options: bivariatePairs().map(([x, y]) => option(`bivariate_${x}_${y}`, analysisLabel(lang, `bivariate_${x}_${y}`))) },
   ], state.analysis);
 }
 

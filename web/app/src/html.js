@@ -1,10 +1,10 @@
 // DOM lookup and the HTML snippets the panels share, in the current language.
 import { releasesURL } from './api.js';
-import { INDICATORS } from './catalog.js';
 import { isSuppressed } from './classify.js';
 import { esc, fmtInt, fmtRate, has, num } from './format.js';
 import { t, tf } from './i18n.js';
 import { state } from './state.js';
+import { indicators } from './vocabulary.js';
 
 export const $ = (sel) => document.querySelector(sel);
 
@@ -40,14 +40,14 @@ export function notPublishedDash(ind) {
 
 // Published figures carry a status per indicator; restricted ones do not.
 export function isPublishedFeature(props) {
-  return INDICATORS.some((i) => has(props, `${i}_status`));
+  return indicators().some((i) => has(props, `${i}_status`));
 }
 
 // A count missing from the properties was withheld (restricted figures, below the disclosure
 // threshold) or not published at this level (published figures).
 export function countCell(props, key) {
   if (num(props, key) !== null) return int(num(props, key));
-  if (isSuppressed(props, key) || (isPublishedFeature(props) && INDICATORS.includes(key))) return notPublishedSpan(key);
+  if (isSuppressed(props, key) || (isPublishedFeature(props) && indicators().includes(key))) return notPublishedSpan(key);
   return withheldSpan();
 }
 

@@ -1,5 +1,5 @@
 // The hover card: the figures of the area under the pointer, from the tile properties.
-import { ANALYSES, DISTRICT_SOURCE, DOMAINS, INDICATORS, kindOfSource } from './catalog.js';
+import { DISTRICT_SOURCE, kindOfSource } from './catalog.js';
 import { OVERLAP_COLORS, clusterColor, isSuppressed } from './classify.js';
 import { esc, has, num, truthy } from './format.js';
 import {
@@ -8,6 +8,7 @@ import {
 import { t } from './i18n.js';
 import { analysisLabel, clusterLabel } from './labels.js';
 import { state } from './state.js';
+import { analyses, indicators, mapDomains } from './vocabulary.js';
 
 function areaHead(src, p) {
   const kindOf = kindOfSource(src);
@@ -53,7 +54,7 @@ function infoOverlap(p) {
   if (has(p, 'omi_zone')) html += figure(L('omi_zone'), esc(p.omi_zone));
   html += '</dl>';
   html += `<table class="domains"><thead><tr><th scope="col">${L('domain')}</th><th scope="col" class="num">${L('count')}</th><th scope="col" class="num">${L('rate')}</th></tr></thead><tbody>`;
-  for (const d of DOMAINS) {
+  for (const d of mapDomains()) {
     html += `<tr data-domain="${d}"><th scope="row">${L(d)}</th><td class="num">${countCell(p, d)}</td><td class="num">${rateCell(p, `${d}_rate`)}</td></tr>`;
   }
   // Published figures have no two_plus / all_three: the multi-domain indicator stands in.
@@ -72,11 +73,11 @@ function infoOverlap(p) {
 function infoIndicator(p) {
   const ind = state.indicator;
   // Published figures have no EB rate: no EB column then.
-  const withEB = INDICATORS.some((i) => has(p, `${i}_eb`)) || !isPublishedFeature(p);
+  const withEB = indicators().some((i) => has(p, `${i}_eb`)) || !isPublishedFeature(p);
   let html = `<dl class="figures">${figure(L('residents'), countCell(p, 'residents'))}</dl>`;
   html += `<table class="domains"><thead><tr><th scope="col">${L('indicator_label')}</th><th scope="col" class="num">${L('count')}</th>`
     + `<th scope="col" class="num">${L('rate_short')}</th>${withEB ? `<th scope="col" class="num">${L('eb_short')}</th>` : ''}</tr></thead><tbody>`;
-  for (const i of INDICATORS) {
+  for (const i of indicators()) {
     const cur = i === ind ? ' class="current"' : '';
     html += `<tr data-indicator="${i}"${cur}><th scope="row">${L(i)}</th><td class="num">${countCell(p, i)}</td>`
       + `<td class="num">${rateCell(p, `${i}_rate`)}${unstableMark(num(p, `${i}_rate`) !== null && truthy(p[`${i}_unstable`]))}</td>`
@@ -100,7 +101,7 @@ function infoHotspot(p) {
   const code = num(p, a) ?? 0;
   let html = `<p class="cluster-line">${swatch(clusterColor(a, code))} <strong>${esc(clusterLabel(lang, a, code))}</strong></p>`;
   html += `<p class="small muted">${esc(analysisLabel(lang, a))}</p>`;
-  const others = ANALYSES.filter((x) => x !== a && (num(p, x) ?? 0) > 0);
+  const others = analyses().filter((x) => x !== a && (num(p, x) ?? 0) > 0);
   if (others.length) {
     html += '<ul class="memberships">';
     for (const x of others) html += `<li>${swatch(clusterColor(x, num(p, x)))} ${esc(analysisLabel(lang, x))}: ${esc(clusterLabel(lang, x, num(p, x)))}</li>`;

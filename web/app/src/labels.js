@@ -1,6 +1,6 @@
 // Names of analyses, clusters, roles, needs and geographies in the user's language. Pure: no DOM.
-import { BIVARIATE, TARGET_DOMAINS } from './catalog.js';
 import { t, tf } from './i18n.js';
+import { bivariatePairs, domains } from './vocabulary.js';
 
 // The string for key, or fallback when no language has one.
 function known(lang, key, fallback) {
@@ -11,8 +11,10 @@ function known(lang, key, fallback) {
 // The two indicators of a bivariate analysis ("bivariate_poverty_health": x here, y around).
 export function bivariatePair(a) {
   const rest = String(a).replace(/^bivariate_/, '');
-  for (const [x, y] of BIVARIATE) if (rest === `${x}_${y}`) return [x, y];
-  return rest.split('_');
+  for (const [x, y] of bivariatePairs()) if (rest === `${x}_${y}`) return [x, y];
+  // A pair the vocabulary does not name (or no vocabulary): split at the first underscore.
+  const i = rest.indexOf('_');
+  return i < 0 ? [rest, ''] : [rest.slice(0, i), rest.slice(i + 1)];
 }
 
 export function analysisLabel(lang, a) {
@@ -48,7 +50,7 @@ export function statusLabel(lang, status) {
 
 // A need of the targeting list: a domain or a need signal.
 export function needLabel(lang, n) {
-  return TARGET_DOMAINS.includes(n) ? t(lang, n) : t(lang, `need_${n}`);
+  return domains().includes(n) ? t(lang, n) : t(lang, `need_${n}`);
 }
 
 // An overlap combination ("poverty+health") as "Povertà + Salute".

@@ -14,7 +14,7 @@ import {
 } from './auth.js';
 import { studyBounds, tileJSONBounds } from './bounds.js';
 import {
-  ANALYSES, INDICATORS, LAYER_IDS, MEASURES, SOURCES, UNIT_NAMES, VIEWS, parseCatalog,
+  LAYER_IDS, MEASURES, SOURCES, UNIT_NAMES, VIEWS, parseCatalog,
 } from './catalog.js';
 import {
   renderControls, renderSelects, renderStaticStrings, showError,
@@ -39,17 +39,18 @@ import {
 import {
   loadTargeting, loadTimeline, renderTargeting, setTargetingPref,
 } from './targeting.js';
+import { analyses, indicators } from './vocabulary.js';
 
 // What each state key redraws, in this order.
 renderOn(['lang'], renderStaticStrings);
-renderOn(['lang', 'indicator', 'analysis'], renderSelects);
+renderOn(['lang', 'vocabulary', 'indicator', 'analysis'], renderSelects);
 renderOn(['lang', 'session', 'sessionError', 'loginOpen', 'loginBusy', 'loginError'], renderAuth);
 renderOn(['lang', 'view', 'unit', 'measure', 'indicator', 'session', 'available', 'suppressedHere'], renderControls);
 renderOn(['lang', 'view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session', 'available'], renderLegend);
 renderOn(['lang', 'session', 'release'], renderProtection);
-renderOn(['lang', 'hovered', 'view', 'unit', 'indicator', 'analysis', 'available'], renderInfo);
-renderOn(['lang', 'selected', 'profile', 'indicator', 'session', 'available'], renderProfile);
-renderOn(['lang', 'selected', 'session', 'targeting'], renderTargeting);
+renderOn(['lang', 'vocabulary', 'hovered', 'view', 'unit', 'indicator', 'analysis', 'available'], renderInfo);
+renderOn(['lang', 'vocabulary', 'selected', 'profile', 'indicator', 'session', 'available'], renderProfile);
+renderOn(['lang', 'vocabulary', 'selected', 'session', 'targeting'], renderTargeting);
 renderOn(['lang', 'rankingOpen', 'ranking', 'rankingNote', 'indicator', 'view', 'unit', 'selected'], renderRanking);
 renderOn(['selected', 'rankingOpen'], layoutSide);
 renderOn(['lang'], setAttribution);
@@ -77,7 +78,7 @@ function setUnit(unit) {
 }
 
 function setIndicator(indicator) {
-  if (INDICATORS.includes(indicator)) choose({ indicator });
+  if (indicators().includes(indicator)) choose({ indicator });
 }
 
 function setMeasure(measure) {
@@ -85,7 +86,7 @@ function setMeasure(measure) {
 }
 
 function setAnalysis(analysis) {
-  if (ANALYSES.includes(analysis)) choose({ analysis });
+  if (analyses().includes(analysis)) choose({ analysis });
 }
 
 function setLang(lang) {
@@ -171,11 +172,11 @@ function listenEscape() {
 async function readBoot() {
   const boot = takeBoot();
   if (!boot) {
-    const [{ session, error }, catalog, release] = await Promise.all([readSession(), readCatalog(), readRelease()]);
-    return { session, error, catalog, release };
+    const [{ session, vocabulary, error }, catalog, release] = await Promise.all([readSession(), readCatalog(), readRelease()]);
+    return { session, vocabulary, error, catalog, release };
   }
-  const { session, error } = sessionOrAnonymous(boot.session, 'boot data');
-  return { session, error, catalog: parseCatalog(boot.catalog), release: boot.release || null };
+  const { session, vocabulary, error } = sessionOrAnonymous(boot.session, 'boot data');
+  return { session, vocabulary, error, catalog: parseCatalog(boot.catalog), release: boot.release || null };
 }
 
 // The study area: the bounds of the layers' TileJSON in the catalog, else of the boundary's
@@ -208,9 +209,10 @@ async function start() {
   // Keep the state in the hash too (MapLibre adds map=).
   syncHash();
 
-  const { session, error, catalog, release } = await readBoot();
+  const { session, vocabulary, error, catalog, release } = await readBoot();
   update({
     session,
+    vocabulary,
     sessionError: error,
     release,
     available: catalog?.layers || fallbackLayers(session),

@@ -1,6 +1,6 @@
 // The area profile panel: GET /api/areas/{geography}/{id}, for the area clicked, ranked or
 // named in the URL. The public gets published figures; other roles restricted ones.
-import { ANALYSES, DISTRICT_SOURCE, INDICATORS } from './catalog.js';
+import { DISTRICT_SOURCE } from './catalog.js';
 import { apiURL, errorText, fetchData } from './api.js';
 import { clusterColor } from './classify.js';
 import { esc, fmtP, fmtRate, fmtSigned, has, num } from './format.js';
@@ -14,6 +14,7 @@ import {
 import { currentHexRes } from './map.js';
 import { state, update } from './state.js';
 import { targetingFor } from './targeting.js';
+import { analyses, indicators } from './vocabulary.js';
 
 let profileSeq = 0;
 let returnFocus = null;
@@ -73,7 +74,7 @@ export function renderProfile() {
     return;
   }
   const d = pr.data || {};
-  const inds = [...(d.indicators || [])].sort((a, b) => INDICATORS.indexOf(a.indicator) - INDICATORS.indexOf(b.indicator));
+  const inds = [...(d.indicators || [])].sort((a, b) => indicators().indexOf(a.indicator) - indicators().indexOf(b.indicator));
   // The public's answer (published figures): protected counts with a status, a protection note.
   const published = d.protection !== undefined || inds.some((i) => i.status === 'protected' || i.status === 'suppressed');
   body.innerHTML = head + (published ? publishedProfile(sel, d, inds) : restrictedProfile(d, inds));
@@ -141,7 +142,7 @@ function hotspotSection(hotspots) {
   let html = `<h3>${L('profile_hotspots')}</h3>`;
   const hs = hotspots.filter((h) => h.significant && Number(h.cluster) > 0)
     .map((h) => ({ ...h, key: String(h.analysis).replace(/:/g, '_') }))
-    .sort((a, b) => ANALYSES.indexOf(a.key) - ANALYSES.indexOf(b.key));
+    .sort((a, b) => analyses().indexOf(a.key) - analyses().indexOf(b.key));
   if (!hs.length) return `${html}<p class="small muted">${L('profile_no_hotspots')}</p>`;
   html += '<ul class="memberships">';
   for (const h of hs) {

@@ -1,4 +1,6 @@
-// Who is asking (GET /api/session) and what that role may read. Pure: no DOM.
+// Who is asking (GET /api/session), what that role may read and the vocabulary the server
+// answers with it. Pure: no DOM.
+import { EMPTY_VOCABULARY, parseVocabulary } from './vocabulary.js';
 
 // Permissions as the server names them.
 export const PERM = {
@@ -25,10 +27,14 @@ export function parseSession(s) {
   };
 }
 
-// The session, failing closed: when it cannot be read, the anonymous public's and an error.
+// The session and its vocabulary, failing closed: when the session cannot be read, the
+// anonymous public's, the empty vocabulary and an error; when only its vocabulary cannot be
+// read, the session, the empty vocabulary and an error (the page then offers no indicator).
 export function sessionOrAnonymous(answer, detail) {
   const session = parseSession(answer);
-  return session ? { session, error: null } : { session: ANONYMOUS, error: { key: 'error_session', detail } };
+  if (!session) return { session: ANONYMOUS, vocabulary: EMPTY_VOCABULARY, error: { key: 'error_session', detail } };
+  const { vocabulary, ok } = parseVocabulary(answer);
+  return { session, vocabulary, error: ok ? null : { key: 'error_session', detail: 'vocabulary' } };
 }
 
 export function can(session, perm) {

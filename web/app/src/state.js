@@ -6,7 +6,10 @@ import {
 } from './catalog.js';
 import { DEFAULT_BREAKS } from './classify.js';
 import { ANONYMOUS, PERM, can } from './session.js';
-import { URL_FIELDS, URL_KEYS, mergeHash, readUrlState, urlParams } from './url-state.js';
+import {
+  URL_FIELDS, URL_KEYS, mergeHash, readUrlState, urlParams, vocabularyChoices,
+} from './url-state.js';
+import { EMPTY_VOCABULARY, setVocabulary } from './vocabulary.js';
 
 function storageGet(key) {
   try { return window.localStorage.getItem(key); } catch { return null; }
@@ -16,7 +19,8 @@ function storageSet(key, value) {
   try { window.localStorage.setItem(key, value); } catch { /* private mode: not remembered */ }
 }
 
-const fromUrl = readUrlState(window.location.hash, (param) => storageGet(`abitare.${param}`));
+const stored = (param) => storageGet(`abitare.${param}`);
+const fromUrl = readUrlState(window.location.hash, stored);
 
 // The area the URL opened (area=geography:id), for the first view.
 export const initialArea = fromUrl.area;
@@ -40,6 +44,9 @@ export const state = {
   available: new Set(PUBLIC_LAYERS),
   tileSources: {}, // layer -> TileJSON, from the catalog
   session: ANONYMOUS, // GET /api/session
+  // The server's vocabulary (indicators, domains, needs, analyses), read with the session; empty
+  // until then and whenever it cannot be read (see vocabulary.js).
+  vocabulary: EMPTY_VOCABULARY,
   sessionError: null, // {key, detail} when the session could not be read
   release: null, // latest public release (GET /api/releases)
   loginOpen: false,
@@ -62,7 +69,7 @@ export function effectOn(keys, fn) {
 }
 
 export function update(patch) {
-  const next = withValidView(patch);
+  const next = withValidView(withVocabulary(patch));
   Object.assign(state, next);
   const changed = Object.keys(next);
   const touches = ({ keys }) => keys.some((k) => changed.includes(k));
@@ -90,6 +97,19 @@ function withValidView(patch) {
   if (!('view' in patch || 'unit' in patch || 'available' in patch)) return patch;
   const wanted = { view: patch.view ?? state.view, unit: patch.unit ?? state.unit };
   return { ...patch, ...normalizeViewUnit(wanted, patch.available ?? state.available) };
+}
+
+// A patch that sets the vocabulary: made the one in use, with the indicator and the analysis
+// checked against it (set in the patch only when they change).
+function withVocabulary(patch) {
+  if (!('vocabulary' in patch)) return patch;
+  const vocabulary = patch.vocabulary || EMPTY_VOCABULARY;
+  setVocabulary(vocabulary);
+  const current = { indicator: patch.indicator ?? state.indicator, analysis: patch.analysis ?? state.analysis };
+  const choices = vocabularyChoices(vocabulary, current, stored);
+  const out = { ...patch, vocabulary };
+  for (const [k, v] of Object.entries(choices)) if (v !== state[k] || k in patch) out[k] = v;
+  return out;
 }
 
 // Write the state into the hash, keeping MapLibre's map= parameter.

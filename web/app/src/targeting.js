@@ -1,17 +1,18 @@
 // The targeting list of the housing office, in the area profile: /api/targeting for the area
 // and a need, with a stated purpose; /api/people/{p}/timeline for a person of the list.
 import { apiURL, errorText, fetchData } from './api.js';
-import { MIN_PURPOSE, TARGET_DOMAINS, TARGET_SIGNALS } from './catalog.js';
+import { MIN_PURPOSE } from './catalog.js';
 import { dateOnly, esc, fmtAmount, fmtInt, shortPseudonym } from './format.js';
 import { $, L, LF } from './html.js';
 import { t } from './i18n.js';
 import { needLabel } from './labels.js';
 import { PERM } from './session.js';
 import { allowed, state, update } from './state.js';
+import { domains, needs } from './vocabulary.js';
 
 // The need and purpose typed last, reused for the next area and for the timelines; kept in
 // memory only (never in the URL or localStorage) and cleared on login and logout.
-let prefs = { need: TARGET_DOMAINS[0], purpose: '' };
+let prefs = { need: '', purpose: '' };
 let seq = 0;
 // Tells a targeting state from an earlier one of the same area (before a logout, say).
 let epoch = 0;
@@ -20,7 +21,7 @@ let epoch = 0;
 let shownList = null;
 
 export function resetTargetingPrefs() {
-  prefs = { need: TARGET_DOMAINS[0], purpose: '' };
+  prefs = { need: '', purpose: '' };
 }
 
 export function setTargetingPref(name, value) {
@@ -71,8 +72,8 @@ function targetingForm() {
   return `<h3 id="targeting-title">${L('targeting_title')}</h3>`
     + '<form id="targeting-form" class="targeting-form" novalidate aria-labelledby="targeting-title">'
     + `<label class="field"><span>${L('targeting_need')}</span><select id="targeting-need">`
-    + `<optgroup label="${L('group_domains')}">${TARGET_DOMAINS.map(opt).join('')}</optgroup>`
-    + `<optgroup label="${L('group_signals')}">${TARGET_SIGNALS.map(opt).join('')}</optgroup></select></label>`
+    + `<optgroup label="${L('group_domains')}">${domains().map(opt).join('')}</optgroup>`
+    + `<optgroup label="${L('group_signals')}">${needs().map(opt).join('')}</optgroup></select></label>`
     + `<label class="field"><span>${L('targeting_purpose')}</span><input id="targeting-purpose" type="text" required `
     + `minlength="${MIN_PURPOSE}" maxlength="500" autocomplete="off" spellcheck="true" aria-describedby="targeting-purpose-hint" `
     + `placeholder="${L('targeting_purpose_placeholder')}"></label>`
@@ -181,7 +182,10 @@ export async function loadTargeting() {
     $('#targeting-purpose').focus();
     return;
   }
-  const { need } = prefs;
+  // The need chosen, else the first the vocabulary offers; none without a vocabulary.
+  const offered = [...domains(), ...needs()];
+  const need = offered.includes(prefs.need) ? prefs.need : offered[0];
+  if (!need) return;
   // The purpose is reused for the timelines opened from this list.
   patchTargeting({ formError: null, purpose, list: { loading: true, need }, person: null, timeline: null });
   const u = apiURL('targeting');

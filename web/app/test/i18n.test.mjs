@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   DEFAULT_LANG, LANGS, LOCALES, STRINGS, normalizeLang, t, tf,
 } from '../src/i18n.js';
@@ -7,6 +7,8 @@ import {
   analysisLabel, analysisNote, areaKind, bivariatePair, clusterLabel, combinationLabel, geographyLabel, needLabel, roleLabel,
   statusLabel,
 } from '../src/labels.js';
+import { parseVocabulary, setVocabulary } from '../src/vocabulary.js';
+import { SESSION_ANSWER, VOCABULARY } from './vocabulary-answer.mjs';
 
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -74,6 +76,16 @@ describe('t and tf', () => {
 });
 
 describe('labels', () => {
+  before(() => setVocabulary(parseVocabulary(SESSION_ANSWER).vocabulary));
+  after(() => setVocabulary(null));
+
+  it('has a label for every word of the server\'s vocabulary', () => {
+    for (const lang of LANGS) {
+      for (const w of [...VOCABULARY.indicators, ...VOCABULARY.domains]) assert.ok(w in STRINGS[lang], `${lang}: ${w}`);
+      for (const n of VOCABULARY.needs) assert.ok(`need_${n}` in STRINGS[lang], `${lang}: need_${n}`);
+    }
+  });
+
   it('names analyses in both languages', () => {
     assert.equal(analysisLabel('it', 'moran_health'), 'Moran locale: Salute');
     assert.equal(analysisLabel('en', 'gi_poverty'), 'Gi*: Poverty');
@@ -84,6 +96,11 @@ describe('labels', () => {
   it('splits bivariate analyses, including multi-word indicators', () => {
     assert.deepEqual(bivariatePair('bivariate_housing_health'), ['housing', 'health']);
     assert.deepEqual(bivariatePair('bivariate_poverty_housing'), ['poverty', 'housing']);
+    setVocabulary(null);
+    assert.deepEqual(bivariatePair('bivariate_poverty_housing'), ['poverty', 'housing']);
+    assert.deepEqual(bivariatePair(''), ['', '']);
+    assert.equal(typeof analysisNote('en', ''), 'string');
+    setVocabulary(parseVocabulary(SESSION_ANSWER).vocabulary);
   });
 
   it('names Gi* hot and cold spots, and LISA clusters otherwise', () => {

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import {
   ANONYMOUS, PERM, can, parseSession, sessionOrAnonymous,
 } from '../src/session.js';
+import { EMPTY_VOCABULARY } from '../src/vocabulary.js';
+import { SESSION_ANSWER, VOCABULARY } from './vocabulary-answer.mjs';
 
 describe('parseSession', () => {
   it('reads a session answer', () => {
@@ -27,16 +29,28 @@ describe('parseSession', () => {
 describe('failing closed', () => {
   it('gives the anonymous public and an error when the session cannot be read', () => {
     for (const answer of [undefined, null, { error: 'not found' }, 'oops']) {
-      const { session, error } = sessionOrAnonymous(answer, 'HTTP 404');
+      const { session, vocabulary, error } = sessionOrAnonymous(answer, 'HTTP 404');
       assert.equal(session, ANONYMOUS);
+      assert.equal(vocabulary, EMPTY_VOCABULARY);
       assert.deepEqual(error, { key: 'error_session', detail: 'HTTP 404' });
     }
   });
 
-  it('gives the session and no error when it can', () => {
-    const { session, error } = sessionOrAnonymous({ user: 'u', role: 'housing_office', permissions: [PERM.people] });
+  it('gives the session, its vocabulary and no error when it can', () => {
+    const { session, vocabulary, error } = sessionOrAnonymous({ ...SESSION_ANSWER, role: 'housing_office', permissions: [PERM.people] });
     assert.equal(session.role, 'housing_office');
+    assert.deepEqual(vocabulary.indicators, VOCABULARY.indicators);
+    assert.equal(vocabulary.analyses.length, 11);
     assert.equal(error, null);
+  });
+
+  it('gives the empty vocabulary and an error when the session has none or a malformed one', () => {
+    for (const v of [undefined, null, {}, { ...VOCABULARY, indicators: 'all' }, { ...VOCABULARY, bivariate_pairs: [['poverty']] }]) {
+      const { session, vocabulary, error } = sessionOrAnonymous({ ...SESSION_ANSWER, vocabulary: v }, 'unused');
+      assert.equal(session.user, 'pia');
+      assert.equal(vocabulary, EMPTY_VOCABULARY, JSON.stringify(v));
+      assert.deepEqual(error, { key: 'error_session', detail: 'vocabulary' });
+    }
   });
 
   it('lets the anonymous public read published figures only', () => {

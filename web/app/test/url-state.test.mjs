@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  URL_KEYS, mergeHash, parseArea, readUrlState, urlParams,
+  URL_KEYS, mergeHash, parseArea, readUrlState, urlParams, vocabularyChoices,
 } from '../src/url-state.js';
+import { EMPTY_VOCABULARY, parseVocabulary } from '../src/vocabulary.js';
+import { SESSION_ANSWER } from './vocabulary-answer.mjs';
 
 const DEFAULTS = {
   lang: 'it', view: 'overlap', unit: 'hexagons', indicator: 'multi_domain', measure: 'rate', analysis: 'moran_multi_domain', area: null,
@@ -42,6 +44,36 @@ describe('readUrlState', () => {
     assert.equal(readUrlState('#lang=EN-gb').lang, 'en');
     assert.equal(readUrlState('#lang=fr').lang, 'it');
     assert.equal(readUrlState('#lang=fr', () => 'en').lang, 'en');
+  });
+});
+
+describe('vocabularyChoices', () => {
+  const vocab = parseVocabulary(SESSION_ANSWER).vocabulary;
+
+  it('keeps only words for the indicator and the analysis until the vocabulary is read', () => {
+    const s = readUrlState('#ind=crime&analysis=moran_crime');
+    assert.equal(s.indicator, 'crime');
+    assert.equal(s.analysis, 'moran_crime');
+    const bad = readUrlState('#ind=Crime%20rate&analysis=<b>', (p) => ({ ind: 'x y' })[p] ?? null);
+    assert.equal(bad.indicator, 'multi_domain');
+    assert.equal(bad.analysis, 'moran_multi_domain');
+  });
+
+  it('keeps the choices the vocabulary has', () => {
+    assert.deepEqual(vocabularyChoices(vocab, { indicator: 'health', analysis: 'bivariate_housing_health' }),
+      { indicator: 'health', analysis: 'bivariate_housing_health' });
+  });
+
+  it('falls back to the stored choice, then the default, then the first word', () => {
+    const stored = { ind: 'work', analysis: 'nonsense' };
+    assert.deepEqual(vocabularyChoices(vocab, { indicator: 'crime', analysis: 'moran_crime' }, (p) => stored[p] ?? null),
+      { indicator: 'work', analysis: 'moran_multi_domain' });
+    const small = parseVocabulary({ vocabulary: { ...SESSION_ANSWER.vocabulary, indicators: ['poverty', 'health'], hotspot_indicators: ['health'], bivariate_pairs: [], map_domains: [] } }).vocabulary;
+    assert.deepEqual(vocabularyChoices(small, { indicator: 'crime', analysis: 'x' }), { indicator: 'poverty', analysis: 'moran_health' });
+  });
+
+  it('chooses nothing from the empty vocabulary', () => {
+    assert.deepEqual(vocabularyChoices(EMPTY_VOCABULARY, { indicator: 'health', analysis: 'moran_health' }), { indicator: '', analysis: '' });
   });
 });
 
