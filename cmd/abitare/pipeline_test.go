@@ -125,6 +125,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("one bad row rejects the file", func(t *testing.T) { checkBadRowRejected(t, c, db, dir) })
 	t.Run("residents are preserved by interpolation", func(t *testing.T) { checkResidents(t, db) })
 	t.Run("geocoded addresses are where people live", func(t *testing.T) { checkGeocoding(t, db, dir) })
+	t.Run("Local Moran equals a GeoDa-style recomputation from the polygons", func(t *testing.T) { checkMoranConformance(t, db) })
 
 	c.must("release")
 	srv := openTestServer(t, db.URL)
