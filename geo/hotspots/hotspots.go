@@ -56,7 +56,7 @@ func Run(ctx context.Context, db *pgxpool.Pool, period string, opt Options) (Sum
 			"permutations": orDefault(opt.Permutations, stats.DefaultPermutations), "seed": opt.Seed,
 			"fdr_q": orDefaultF(opt.FDR, stats.DefaultFDR), "geographies": Geographies, "indicators": Indicators,
 			"pairs": Pairs, "moran_input": "Assuncao-Reis empirical-Bayes standardised rate",
-			"gi_input": "global empirical-Bayes smoothed rate per 1,000", "weights": "H3: 6 neighbours; sections: queen contiguity; row-standardised",
+			"gi_input": "global empirical-Bayes smoothed rate per 1,000", "weights": "H3: 6 neighbours (grid disk 1); sections: queen contiguity with a 1e-7 degree (about 1 cm) precision threshold; row-standardised",
 			"inference": "conditional permutation, folded pseudo p = (M+1)/(R+1), Benjamini-Hochberg",
 		})
 		if err := tx.QueryRow(ctx, `INSERT INTO analysis_runs (kind, period, parameters) VALUES ('hotspots', $1, $2) RETURNING id`,
