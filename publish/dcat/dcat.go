@@ -29,6 +29,9 @@
 //	}
 //	doc, err := dcat.Catalog(pub, "https://abitare.comune.modena.it/", []dcat.Release{rel})
 //
+// CatalogRDFXML takes the same arguments and writes the same triples as RDF/XML (one
+// rdf:Description per subject) for harvesters that do not read JSON-LD.
+//
 // Controlled vocabularies used (the IRIs the national catalogue expects):
 //
 //   - dcat:theme: EU data-theme SOCI (population and society);
