@@ -36,6 +36,7 @@ var commands = []command{
 	{"linkage", "report how people link across sources and how records were placed", runLinkage},
 	{"aggregate", "compute the area figures per period and geography", runAggregate},
 	{"release", "publish the protected figures for the public, with their manifest", runRelease},
+	{"publish", "write the open-data bundle of every release as static files: abitare publish DIR", runPublish},
 	{"tiles", "list, render or extract the vector-tile archives: abitare tiles list | render | extract DIR", runTiles},
 	{"serve", "serve the map, the tiles and TileJSON", runServe},
 	{"users", "manage users, roles and API tokens", runUsers},
