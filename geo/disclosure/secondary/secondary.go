@@ -33,8 +33,9 @@
 // # The method
 //
 //  1. Primary cells (shown or hidden, 1 to threshold-1) are withheld.
-//  2. No relation may have exactly one unknown member (a withheld or hidden-and-withheld cell):
-//     that member would be the difference of the others. Such a relation gets a second
+//  2. No relation may have exactly one unknown member that is withheld, or hidden and small:
+//     that member would be the difference of the others. (Hidden cells are unknown to the
+//     attacker; one of zero or at least the threshold may be derived.) Such a relation gets a second
 //     withheld member: its smallest shown non-zero count, preferring parts to the whole and
 //     avoiding cells marked Costly (a municipality's totals), so that as little as possible is
 //     lost. Each new suppression can leave another relation with one unknown; the rule is
