@@ -32,7 +32,7 @@ build: web
 # Load the demo city into the database (idempotent: files already loaded are skipped).
 demo-load: build .abitare-demo-key
 	@set -euo pipefail; \
-	export DATABASE_URL="$$(.ci/devdb)"; \
+	DATABASE_URL="$$(.ci/devdb)"; export DATABASE_URL; \
 	export ABITARE_LINK_KEY="$${ABITARE_LINK_KEY:-$$(cat .abitare-demo-key)}"; \
 	$(BIN) migrate; \
 	$(BIN) zones; \
@@ -64,7 +64,7 @@ test: web vet
 	@.ci/ensure-tools --browser
 	cd web/app && npm test
 	@set -euo pipefail; \
-	export DATABASE_URL="$$(.ci/devdb)"; \
+	DATABASE_URL="$$(.ci/devdb)"; export DATABASE_URL; \
 	ABITARE_TEST_REQUIRE_DB=1 ABITARE_E2E=1 $(GO) test -count=1 -timeout 20m ./...
 
 # Ingest of ABITARE_BENCH_ROWS (default 1,000,000) events against a raw COPY of the same rows,
@@ -75,7 +75,7 @@ BENCH_AGGREGATE := go test -run '^$$' -bench AggregateCity -benchtime 1x -timeou
 # (ABITARE_PGDURABLE=1; DATABASE_URL, when set, is used as it is).
 bench: web
 	@set -euo pipefail; mkdir -p test-output; \
-	export DATABASE_URL="$$(ABITARE_PGDURABLE=1 .ci/devdb)"; \
+	DATABASE_URL="$$(ABITARE_PGDURABLE=1 .ci/devdb)"; export DATABASE_URL; \
 	$(BENCH_INGEST) | tee test-output/bench-ingest.txt; \
 	.ci/bench-report ingest "make bench   # $(BENCH_INGEST)" < test-output/bench-ingest.txt; \
 	$(BENCH_AGGREGATE) | tee test-output/bench-aggregate.txt; \
