@@ -530,6 +530,9 @@ func checkAPI(t *testing.T, base string, people map[string]*demoPerson) {
 		if a.EBRate != nil && b.EBRate != nil && *a.EBRate < *b.EBRate {
 			t.Fatalf("ranking not in decreasing empirical-Bayes order at %d", i)
 		}
+		if a.Status == "withheld" && b.Status == "published" {
+			t.Fatalf("ranking places a withheld area before a shown one at %d: its place would bound its rate", i)
+		}
 		if b.People != nil && *b.People > 0 && *b.People < 5 {
 			t.Fatalf("ranking publishes a count of %d", *b.People)
 		}

@@ -320,7 +320,9 @@ type Ranked struct {
 }
 
 // Ranking lists a geography's areas by their empirical-Bayes rate of an indicator, highest
-// first, so that a small area with one case does not top the list by chance.
+// first, so that a small area with one case does not top the list by chance. Areas whose count
+// is withheld come last, by area code: a place between two shown rates, or before another
+// withheld area, would bound their own.
 func (r *Reader) Ranking(ctx context.Context, geography, indicator, period string, limit int) ([]Ranked, error) {
 	if err := checkGeography(geography); err != nil {
 		return nil, err
@@ -333,7 +335,9 @@ func (r *Reader) Ranking(ctx context.Context, geography, indicator, period strin
 		FROM area_indicators c
 		LEFT JOIN withheld_figures w ON w.geography = c.geography AND w.area_id = c.area_id AND w.period = c.period AND w.figure = c.indicator
 		WHERE c.geography = $1 AND c.indicator = $2 AND c.period = $3 AND c.residents > 0
-		ORDER BY c.eb_rate DESC NULLS LAST, c.area_id LIMIT $4`, geography, indicator, period, limit)
+		ORDER BY (w.figure IS NOT NULL OR (c.people > 0 AND c.people < $5)),
+		         CASE WHEN w.figure IS NULL AND NOT (c.people > 0 AND c.people < $5) THEN c.eb_rate END DESC NULLS LAST, c.area_id
+		LIMIT $4`, geography, indicator, period, limit, r.MinCount)
 	if err != nil {
 		return nil, err
 	}

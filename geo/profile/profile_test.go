@@ -52,6 +52,8 @@ func TestAreaWithholdsSmallAndProtectingCounts(t *testing.T) {
 	f.indicator("section", "S2", "2025", "poverty", 3, 500) // small
 	f.indicator("section", "S2", "2025", "housing", 12, 500)
 	f.withhold("section", "S1", "2025", "housing") // protecting a small count elsewhere
+	f.indicator("section", "S3", "2025", "housing", 150, 2000)
+	f.withhold("section", "S3", "2025", "housing") // the highest rate, withheld
 	f.withhold("section", "S1", "2024", "health")  // last year's count protected: no change shown
 
 	r := &profile.Reader{DB: db.Pool, MinCount: 5}
@@ -86,13 +88,18 @@ func TestAreaWithholdsSmallAndProtectingCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var order []string
 	for _, k := range ranking {
+		order = append(order, k.ID)
 		if k.ID == "S1" && (k.Status != abitare.Withheld || k.People != nil || k.EBRate != nil) {
 			t.Fatalf("ranking shows S1's protected housing count: %+v", k)
 		}
 		if k.ID == "S2" && (k.Status != abitare.Published || k.People == nil || *k.People != 12) {
 			t.Fatalf("ranking: S2 %+v, want 12 published", k)
 		}
+	}
+	if len(order) != 3 || order[0] != "S2" {
+		t.Fatalf("ranking %v: want the shown S2 first, the withheld S1 and S3 (whatever their rates) after", order)
 	}
 }
 
