@@ -23,6 +23,8 @@
 //	releases/r<N>/data/abitare-r<N>.gpkg  every geography as a layer of one GeoPackage
 //	releases/r<N>/tiles/<layer>.pmtiles  the release's vector tiles (PMTiles v3)
 //	releases/r<N>/SHA256SUMS        the checksum of every file above
+//	index.html, app.js, ...         the public map of the latest release, static (see site.go)
+//	site.json                       tells the map it is static; the vocabulary
 //
 // Each release is written to a temporary folder and renamed into place, so a failed run leaves
 // the previous bundle as it was, and a run can be repeated.
@@ -116,6 +118,9 @@ func Write(ctx context.Context, db *pgxpool.Pool, dir string, opt Options) (Summ
 	}
 	sum.Latest = releases[0].ID
 	if err := writeCatalog(ctx, db, dir, releases, sum, opt); err != nil {
+		return sum, err
+	}
+	if err := writeSite(dir); err != nil {
 		return sum, err
 	}
 	return sum, writeJSONFile(filepath.Join(dir, "index.json"), sum)

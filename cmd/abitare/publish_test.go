@@ -60,6 +60,7 @@ func checkPublishBundle(t *testing.T, base string, c *cli, db *testdb.DB) {
 	if len(entries) != int(kept) {
 		t.Fatalf("after a second run releases/ holds %d entries, want %d", len(entries), kept)
 	}
+	checkStaticSite(t, dir, latest)
 }
 
 func readJSON(t *testing.T, path string, v any) {

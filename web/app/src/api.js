@@ -18,7 +18,14 @@ export function tileJSONURL(layer) {
   return new URL(`${layer}.json`, tilesBase).href;
 }
 
-export const releasesURL = () => apiURL('releases').href;
+let releasesPage = '';
+
+// Where the protection note links to: the releases API, or (static site) the release's README.
+export const releasesURL = () => releasesPage || apiURL('releases').href;
+
+export function setReleasesURL(url) {
+  releasesPage = url || '';
+}
 
 // Every API call sends the session cookie (same origin only) and asks for JSON.
 export function apiFetch(url, opts = {}) {

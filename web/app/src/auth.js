@@ -60,7 +60,8 @@ export function renderAuth() {
   info.dataset.role = s.role;
   info.textContent = logged ? tf(state.lang, 'session_as', { user: s.user, role: roleLabel(state.lang, s.role) }) : '';
   const loginBtn = $('#login-button');
-  loginBtn.hidden = logged;
+  // A static site has no server to log in to.
+  loginBtn.hidden = logged || state.static;
   loginBtn.setAttribute('aria-expanded', String(state.loginOpen && !logged));
   $('#logout-button').hidden = !logged;
   const formOpen = state.loginOpen && !logged;

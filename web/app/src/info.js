@@ -39,7 +39,8 @@ export function renderInfo() {
   if (state.view === 'indicator') html += infoIndicator(p);
   else if (state.view === 'hotspot') html += infoHotspot(p);
   else html += infoOverlap(p);
-  html += `<p class="hint click-hint">${L('click_hint')}</p>`;
+  // A static site has no profile to open.
+  if (!state.static) html += `<p class="hint click-hint">${L('click_hint')}</p>`;
   body.innerHTML = html;
 }
 

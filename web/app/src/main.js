@@ -7,7 +7,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import {
-  readCatalog, readRelease, readSession, readTileJSON, setUnauthorizedHandler, takeBoot,
+  readCatalog, readRelease, readSession, readTileJSON, setReleasesURL, setUnauthorizedHandler, takeBoot,
 } from './api.js';
 import {
   closeLogin, logout, openLogin, reloadForSession, renderAuth, sessionExpired, sessionReloading, submitLogin,
@@ -33,6 +33,8 @@ import {
   closeRanking, goToArea, loadRanking, openRanking, renderRanking,
 } from './ranking.js';
 import { sessionOrAnonymous } from './session.js';
+import { isStaticSite } from './site.js';
+import { readSite, readStaticBoot } from './static.js';
 import {
   choose, effectOn, fallbackLayers, initialArea, renderAll, renderOn, state, syncHash, update, viewOffered,
 } from './state.js';
@@ -153,7 +155,7 @@ function listenLogin() {
   });
   // Back to the tab: the session may have expired, or changed in another tab.
   document.addEventListener('visibilitychange', async () => {
-    if (document.visibilityState !== 'visible' || !map || sessionReloading()) return;
+    if (document.visibilityState !== 'visible' || !map || state.static || sessionReloading()) return;
     const { session } = await readSession();
     if (session.user !== state.session.user || session.role !== state.session.role) reloadForSession();
   });
@@ -168,9 +170,13 @@ function listenEscape() {
 }
 
 // Who is asking decides the catalog (and so the views) and the panels: inlined in the page by
-// the server, else asked for.
+// the server, else asked for. A static site (site.json next to the page, or boot data with
+// mode "static") reads the bundle's files instead: the anonymous public, no /api call.
 async function readBoot() {
   const boot = takeBoot();
+  if (isStaticSite(boot)) return readStaticBoot(boot);
+  const site = boot ? null : await readSite();
+  if (site) return readStaticBoot(site);
   if (!boot) {
     const [{ session, vocabulary, error }, catalog, release] = await Promise.all([readSession(), readCatalog(), readRelease()]);
     return { session, vocabulary, error, catalog, release };
@@ -183,7 +189,7 @@ async function readBoot() {
 // (or another layer's) TileJSON asked for.
 async function studyArea() {
   const box = studyBounds(state.tileSources);
-  if (box || !state.available.size) return box;
+  if (box || !state.available.size || state.static) return box;
   const layer = state.available.has('boundary') ? 'boundary' : [...state.available][0];
   return tileJSONBounds((await readTileJSON(layer))?.bounds);
 }
@@ -209,20 +215,25 @@ async function start() {
   // Keep the state in the hash too (MapLibre adds map=).
   syncHash();
 
-  const { session, vocabulary, error, catalog, release } = await readBoot();
+  const {
+    session, vocabulary, error, catalog, release, releasePage, static: isStatic = false,
+  } = await readBoot();
+  if (releasePage) setReleasesURL(releasePage);
   update({
+    static: isStatic,
     session,
     vocabulary,
     sessionError: error,
     release,
-    available: catalog?.layers || fallbackLayers(session),
+    available: catalog?.layers || (isStatic ? new Set() : fallbackLayers(session)),
     tileSources: catalog?.sources || {},
   });
 
   const box = await studyArea();
   try {
     createMap('map', box, {
-      select: (hit) => openProfile(selectionOf(hit)),
+      // A static site has no profiles to ask for: the card shows the clicked area's figures.
+      select: (hit) => { if (!state.static) openProfile(selectionOf(hit)); },
       idle: () => { if (state.rankingOpen) loadRanking(); },
       error: onMapError,
     });
@@ -235,7 +246,7 @@ async function start() {
   window.abitare = {
     map, state, update, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession,
   };
-  if (initialArea) openProfile(initialArea, { focus: false });
+  if (initialArea && !state.static) openProfile(initialArea, { focus: false });
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

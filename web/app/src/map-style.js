@@ -107,6 +107,8 @@ function outlineLayers(src) {
 // A vector source from the layer's TileJSON when the catalog gave it, else from its URL.
 function vectorSource(tj, url) {
   if (!tj) return { type: 'vector', url };
+  // An archive read through a protocol (the static site's pmtiles://...): its own TileJSON.
+  if (typeof tj.url === 'string' && !Array.isArray(tj.tiles)) return { type: 'vector', url: tj.url };
   return { type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom, maxzoom: tj.maxzoom, bounds: tj.bounds, attribution: tj.attribution };
 }
 

@@ -49,6 +49,7 @@ export const state = {
   vocabulary: EMPTY_VOCABULARY,
   sessionError: null, // {key, detail} when the session could not be read
   release: null, // latest public release (GET /api/releases)
+  static: false, // served as a static site (site.json): no Abitare server, no /api call
   loginOpen: false,
   loginBusy: false,
   loginError: null, // {key, detail}

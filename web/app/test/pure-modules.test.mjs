@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 
-const PURE = ['bounds', 'catalog', 'classify', 'errors', 'format', 'i18n', 'labels', 'map-style', 'session', 'url-state', 'vocabulary'];
+const PURE = ['bounds', 'catalog', 'classify', 'errors', 'format', 'i18n', 'labels', 'map-style', 'session', 'site', 'url-state', 'vocabulary'];
 
 describe('pure modules', () => {
   for (const name of PURE) {

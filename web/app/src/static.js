@@ -1,0 +1,72 @@
+// The static mode's requests: site.json, the bundle's index.json and the PMTiles archives'
+// headers; and the pmtiles protocol that MapLibre reads the tiles through. No /api call.
+import { addProtocol } from 'maplibre-gl';
+import { PMTiles, Protocol } from 'pmtiles';
+import { ANONYMOUS } from './session.js';
+import {
+  archiveURL, headerBounds, isStaticSite, pickRelease, pmtilesSourceURL, releaseLayers, siteVocabulary,
+} from './site.js';
+
+async function getJSON(url) {
+  const res = await fetch(url, { cache: 'no-cache', headers: { Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`${new URL(url, window.location.href).pathname}: HTTP ${res.status}`);
+  return res.json();
+}
+
+// site.json next to the page, or null when there is none (the page is served by Abitare).
+export async function readSite() {
+  try {
+    const site = await getJSON(new URL('site.json', window.location.href));
+    return isStaticSite(site) ? site : null;
+  } catch {
+    return null;
+  }
+}
+
+let protocol = null;
+
+// The boot of the static mode: the anonymous public, the vocabulary of site.json, the layers
+// of the release (latest, or ?release=N) read from its PMTiles archives, and the release's
+// manifest for the protection note. Shaped as main.js's readBoot answer.
+export async function readStaticBoot(site) {
+  const base = new URL('.', window.location.href);
+  const { vocabulary, ok } = siteVocabulary(site);
+  const error = ok ? null : { key: 'error_session', detail: 'site.json vocabulary' };
+  let release = null;
+  try {
+    const index = await getJSON(new URL(site.index || 'index.json', base));
+    release = pickRelease(index, new URLSearchParams(window.location.search).get('release'));
+  } catch (err) {
+    console.error('static site: index.json:', err);
+  }
+  if (!release) return { session: ANONYMOUS, vocabulary, error: error || { key: 'error_tiles', detail: 'index.json' }, catalog: null, release: null, static: true };
+  if (!protocol) {
+    protocol = new Protocol();
+    addProtocol('pmtiles', protocol.tile);
+  }
+  const layers = await Promise.all(releaseLayers(release).map(async (id) => {
+    const url = archiveURL(base, release, id);
+    const archive = new PMTiles(url);
+    protocol.add(archive);
+    let bounds = null;
+    try {
+      bounds = headerBounds(await archive.getHeader());
+    } catch (err) {
+      console.error(`static site: ${url}:`, err);
+    }
+    return [id, { url: pmtilesSourceURL(url), bounds }];
+  }));
+  let manifest = null;
+  try {
+    manifest = await getJSON(new URL(`${release.path.replace(/\/+$/, '')}/manifest.json`, base));
+  } catch { /* the protection note falls back to its defaults */ }
+  return {
+    session: ANONYMOUS,
+    vocabulary,
+    error,
+    catalog: layers.length ? { layers: new Set(layers.map(([id]) => id)), sources: Object.fromEntries(layers) } : null,
+    release: { ...(manifest || {}), id: release.id, periods: release.periods },
+    releasePage: new URL(`${release.path.replace(/\/+$/, '')}/README.md`, base).href,
+    static: true,
+  };
+}
