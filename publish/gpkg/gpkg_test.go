@@ -142,7 +142,7 @@ func TestWriteAndReopen(t *testing.T) {
 		srs                               int64
 	}
 	got := map[string]content{}
-	rows, err = db.Query("SELECT table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id, last_change FROM gpkg_contents")
+	rows, err = db.Query("SELECT table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id, CAST(last_change AS TEXT) FROM gpkg_contents")
 	if err != nil {
 		t.Fatal(err)
 	}
