@@ -36,6 +36,8 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// MetricsFrom are the networks, besides loopback, that may read /metrics.
 	MetricsFrom []netip.Prefix
+	// Site is an open-data bundle (abitare publish) to serve at /open/; empty serves none.
+	Site string
 }
 
 // Server serves the observatory over HTTP.
@@ -104,6 +106,9 @@ func (s *Server) Router() chi.Router {
 		r.Get("/healthz", s.health)
 		r.Get("/readyz", s.ready)
 		r.Get("/metrics", s.serveMetrics)
+		if s.cfg.Site != "" {
+			r.Handle("/open/*", siteHandler(s.cfg.Site))
+		}
 		r.Group(func(r chi.Router) {
 			r.Use(sameOriginWrites, s.users.Identify(s.fail), noteUser, varyByCredentials, noStoreForUsers, s.public.middleware)
 			for _, rt := range routes {

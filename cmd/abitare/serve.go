@@ -27,6 +27,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	trusted := fs.String("trusted-proxies", env.getenv("ABITARE_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (env ABITARE_TRUSTED_PROXIES; default none)")
 	metricsFrom := fs.String("metrics-from", env.getenv("ABITARE_METRICS_FROM"), "comma-separated CIDRs that may read /metrics besides loopback (env ABITARE_METRICS_FROM)")
 	insecure := fs.Bool("insecure-cookies", env.getenv("ABITARE_INSECURE_COOKIES") == "1", "session cookie without the Secure flag, for plain HTTP from another host (env ABITARE_INSECURE_COOKIES=1)")
+	site := fs.String("site", env.getenv("ABITARE_SITE"), "an open-data bundle written by abitare publish, served at /open/ (env ABITARE_SITE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("--metrics-from: %w", err)
 	}
 	srv, closeAll, err := openServer(ctx, web.Config{Addr: *addr, PublicURL: *publicURL, InsecureCookies: *insecure,
-		TrustedProxies: proxies, MetricsFrom: scrapers},
+		TrustedProxies: proxies, MetricsFrom: scrapers, Site: *site},
 		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, RoleDatabaseURLs: roleURLs(env), MinCount: *minCount,
 			TileRetention: *retention}, env.logger)
 	if err != nil {
