@@ -15,8 +15,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
+	orbwkb "github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
+	geom "github.com/twpayne/go-geom"
+	"github.com/twpayne/go-geom/encoding/wkb"
 )
 
 // release is a publication as the public sees it.
@@ -150,34 +152,62 @@ func outlineQuery(geography string) string {
 	return `SELECT h3_index, ST_AsBinary(ST_ForcePolygonCCW(geom)) FROM h3_cells WHERE resolution = ` + res
 }
 
-// readOutlines reads a geography's outlines as multipolygons rounded to 6 decimals (about 10 cm).
-func readOutlines(ctx context.Context, db *pgxpool.Pool, geography string) (map[string]orb.MultiPolygon, error) {
+// outlines are a geography's area outlines, decoded from PostGIS's WKB twice: as orb
+// multipolygons rounded to 6 decimals (about 10 cm) for GeoJSON, and as go-geom
+// multipolygons at full precision for the GeoPackage.
+type outlines struct {
+	json map[string]orb.MultiPolygon
+	gpkg map[string]*geom.MultiPolygon
+}
+
+func readOutlines(ctx context.Context, db *pgxpool.Pool, geography string) (outlines, error) {
+	out := outlines{json: map[string]orb.MultiPolygon{}, gpkg: map[string]*geom.MultiPolygon{}}
 	rows, err := db.Query(ctx, outlineQuery(geography))
 	if err != nil {
-		return nil, fmt.Errorf("read %s outlines: %w", geography, err)
+		return out, fmt.Errorf("read %s outlines: %w", geography, err)
 	}
-	out := map[string]orb.MultiPolygon{}
 	var id string
 	var b []byte
 	_, err = pgx.ForEachRow(rows, []any{&id, &b}, func() error {
-		g, err := wkb.Unmarshal(b)
-		if err != nil {
+		if err := out.add(id, b); err != nil {
 			return fmt.Errorf("%s %s: %w", geography, id, err)
-		}
-		switch x := orb.Round(g, 6).(type) {
-		case orb.Polygon:
-			out[id] = orb.MultiPolygon{x}
-		case orb.MultiPolygon:
-			out[id] = x
-		default:
-			return fmt.Errorf("%s %s: a %s, want a polygon", geography, id, g.GeoJSONType())
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read %s outlines: %w", geography, err)
+		return out, fmt.Errorf("read %s outlines: %w", geography, err)
 	}
 	return out, nil
+}
+
+func (o outlines) add(id string, b []byte) error {
+	g, err := orbwkb.Unmarshal(b)
+	if err != nil {
+		return err
+	}
+	switch x := orb.Round(g, 6).(type) {
+	case orb.Polygon:
+		o.json[id] = orb.MultiPolygon{x}
+	case orb.MultiPolygon:
+		o.json[id] = x
+	default:
+		return fmt.Errorf("a %s, want a polygon", g.GeoJSONType())
+	}
+	t, err := wkb.Unmarshal(b)
+	if err != nil {
+		return err
+	}
+	switch x := t.(type) {
+	case *geom.Polygon:
+		m := geom.NewMultiPolygon(geom.XY)
+		if err := m.Push(x); err != nil {
+			return err
+		}
+		o.gpkg[id] = m
+	case *geom.MultiPolygon:
+		o.gpkg[id] = x
+	}
+	return nil
 }
 
 // areaPeriod is one area's figures in one period: a feature of the GeoJSON and GeoPackage.
@@ -205,10 +235,10 @@ func byAreaPeriod(figs []figure) []*areaPeriod {
 
 // writeGeoJSON writes one feature per area and period, the figures as properties
 // <indicator>, <indicator>_rate and <indicator>_status.
-func writeGeoJSON(path string, releaseID int64, geography string, areas []*areaPeriod, outlines map[string]orb.MultiPolygon) error {
+func writeGeoJSON(path string, releaseID int64, geography string, areas []*areaPeriod, outlines outlines) error {
 	fc := geojson.NewFeatureCollection()
 	for _, a := range areas {
-		g, ok := outlines[a.area]
+		g, ok := outlines.json[a.area]
 		if !ok {
 			return fmt.Errorf("%s %s has figures but no outline", geography, a.area)
 		}
@@ -251,7 +281,7 @@ func writeGeoPackage(path string, releaseID int64, layers []gpkgLayer) error {
 			for _, ind := range abitare.Indicators {
 				values = append(values, intValue(a.people[ind]), floatValue(a.rate[ind]), a.status[ind])
 			}
-			if err := w.Insert(l.geography, l.outlines[a.area], values...); err != nil {
+			if err := w.Insert(l.geography, l.outlines.gpkg[a.area], values...); err != nil {
 				return err
 			}
 		}
@@ -262,7 +292,7 @@ func writeGeoPackage(path string, releaseID int64, layers []gpkgLayer) error {
 type gpkgLayer struct {
 	geography string
 	areas     []*areaPeriod
-	outlines  map[string]orb.MultiPolygon
+	outlines  outlines
 }
 
 func intValue(v *int) any {

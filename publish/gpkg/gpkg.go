@@ -1,8 +1,8 @@
 // Package gpkg writes OGC GeoPackage 1.3 files of vector features, in pure Go.
 //
 // SQLite comes from modernc.org/sqlite, a translation of SQLite's C source to Go: no cgo, so
-// the binaries that use this package stay static. Geometries are github.com/paulmach/orb
-// values, the geometry type used across Abitare, stored as standard WKB behind the
+// the binaries that use this package stay static. Geometries are github.com/twpayne/go-geom
+// values, read as WKB from PostGIS and written as standard WKB by go-geom's encoder behind the
 // GeoPackage binary header (magic "GP", version 0, little-endian, srs_id and an xy envelope).
 //
 // A file holds one or more feature layers. Each layer is a table with an
@@ -58,8 +58,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
+	geom "github.com/twpayne/go-geom"
+	"github.com/twpayne/go-geom/encoding/wkb"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
@@ -138,7 +138,7 @@ type layer struct {
 	Layer
 	insert, rtree *sql.Stmt
 	n             int64
-	bound         orb.Bound
+	bound         *geom.Bounds
 	hasBound      bool
 }
 
@@ -384,7 +384,7 @@ func (w *Writer) addLayer(l Layer) error {
 // Insert adds a feature to a layer: its geometry (nil for none) and one value per column, in
 // the layer's column order. A nil value writes NULL; TEXT takes strings, INTEGER integers and
 // bools, REAL floats and integers; driver.Valuer values (sql.NullString, ...) are resolved first.
-func (w *Writer) Insert(layerName string, g orb.Geometry, values ...any) error {
+func (w *Writer) Insert(layerName string, g geom.T, values ...any) error {
 	if err := w.usable("insert into " + layerName); err != nil {
 		return err
 	}
@@ -398,17 +398,17 @@ func (w *Writer) Insert(layerName string, g orb.Geometry, values ...any) error {
 	return nil
 }
 
-func (l *layer) insertFeature(g orb.Geometry, values []any) error {
+func (l *layer) insertFeature(g geom.T, values []any) error {
 	if len(values) != len(l.Columns) {
 		return fmt.Errorf("%d values for %d columns", len(values), len(l.Columns))
 	}
 	args := make([]any, 0, 1+len(values))
 	var blob []byte
-	var env orb.Bound
+	var env *geom.Bounds
 	empty := true
 	if g != nil {
-		if l.GeometryType != "GEOMETRY" && strings.ToUpper(g.GeoJSONType()) != l.GeometryType {
-			return fmt.Errorf("geometry is a %s, the layer holds %s", g.GeoJSONType(), l.GeometryType)
+		if t := typeName(g); l.GeometryType != "GEOMETRY" && t != l.GeometryType {
+			return fmt.Errorf("geometry is a %s, the layer holds %s", t, l.GeometryType)
 		}
 		var err error
 		blob, env, empty, err = Encode(g, l.SRSID)
@@ -437,13 +437,13 @@ func (l *layer) insertFeature(g orb.Geometry, values []any) error {
 		if err != nil {
 			return err
 		}
-		if _, err := l.rtree.Exec(fid, env.Min[0], env.Max[0], env.Min[1], env.Max[1]); err != nil {
+		if _, err := l.rtree.Exec(fid, env.Min(0), env.Max(0), env.Min(1), env.Max(1)); err != nil {
 			return fmt.Errorf("spatial index: %w", err)
 		}
 		if l.hasBound {
-			l.bound = l.bound.Union(env)
+			l.bound.Extend(g)
 		} else {
-			l.bound, l.hasBound = env, true
+			l.bound, l.hasBound = env.Clone(), true
 		}
 	}
 	return nil
@@ -501,23 +501,23 @@ func convert(typ string, v any) (any, error) {
 // Encode returns a geometry as a GeoPackage geometry blob: the binary header (magic "GP",
 // version 0, flags for a little-endian blob with an xy envelope, or with the empty bit and no
 // envelope for an empty geometry, srs_id, then minx, maxx, miny, maxy) followed by the
-// geometry as little-endian standard WKB. It also returns the envelope and whether the
-// geometry is empty.
-func Encode(g orb.Geometry, srsID int32) (blob []byte, env orb.Bound, empty bool, err error) {
-	body, err := wkb.Marshal(g, binary.LittleEndian)
+// geometry as little-endian standard WKB (go-geom's encoder). It also returns the envelope
+// and whether the geometry is empty.
+func Encode(g geom.T, srsID int32) (blob []byte, env *geom.Bounds, empty bool, err error) {
+	body, err := wkb.Marshal(g, wkb.NDR)
 	if err != nil {
-		return nil, orb.Bound{}, false, fmt.Errorf("wkb: %w", err)
+		return nil, nil, false, fmt.Errorf("wkb: %w", err)
 	}
-	empty = isEmpty(g)
+	empty = g.Empty()
 	flags := byte(0x01) // little-endian header values
 	if empty {
 		flags |= 0x10 // empty geometry, no envelope
 	} else {
 		flags |= 1 << 1 // envelope: minx, maxx, miny, maxy
-		env = g.Bound()
-		for _, f := range []float64{env.Min[0], env.Min[1], env.Max[0], env.Max[1]} {
+		env = g.Bounds()
+		for _, f := range []float64{env.Min(0), env.Min(1), env.Max(0), env.Max(1)} {
 			if math.IsNaN(f) || math.IsInf(f, 0) {
-				return nil, orb.Bound{}, false, errors.New("geometry has a non-finite coordinate")
+				return nil, nil, false, errors.New("geometry has a non-finite coordinate")
 			}
 		}
 	}
@@ -525,56 +525,30 @@ func Encode(g orb.Geometry, srsID int32) (blob []byte, env orb.Bound, empty bool
 	blob = append(blob, 'G', 'P', 0, flags)
 	blob = binary.LittleEndian.AppendUint32(blob, uint32(srsID))
 	if !empty {
-		for _, f := range []float64{env.Min[0], env.Max[0], env.Min[1], env.Max[1]} {
+		for _, f := range []float64{env.Min(0), env.Max(0), env.Min(1), env.Max(1)} {
 			blob = binary.LittleEndian.AppendUint64(blob, math.Float64bits(f))
 		}
 	}
 	return append(blob, body...), env, empty, nil
 }
 
-// isEmpty reports whether a geometry has no points.
-func isEmpty(g orb.Geometry) bool {
-	switch x := g.(type) {
-	case orb.Point:
-		return false
-	case orb.MultiPoint:
-		return len(x) == 0
-	case orb.LineString:
-		return len(x) == 0
-	case orb.MultiLineString:
-		for _, ls := range x {
-			if len(ls) > 0 {
-				return false
-			}
-		}
-		return true
-	case orb.Ring:
-		return len(x) == 0
-	case orb.Polygon:
-		for _, r := range x {
-			if len(r) > 0 {
-				return false
-			}
-		}
-		return true
-	case orb.MultiPolygon:
-		for _, p := range x {
-			if !isEmpty(p) {
-				return false
-			}
-		}
-		return true
-	case orb.Collection:
-		for _, c := range x {
-			if !isEmpty(c) {
-				return false
-			}
-		}
-		return true
-	case orb.Bound:
-		return false
+// typeName is the GeoPackage geometry type name of a geometry.
+func typeName(g geom.T) string {
+	switch g.(type) {
+	case *geom.Point:
+		return "POINT"
+	case *geom.LineString:
+		return "LINESTRING"
+	case *geom.Polygon:
+		return "POLYGON"
+	case *geom.MultiPoint:
+		return "MULTIPOINT"
+	case *geom.MultiLineString:
+		return "MULTILINESTRING"
+	case *geom.MultiPolygon:
+		return "MULTIPOLYGON"
 	}
-	return false
+	return "GEOMETRY"
 }
 
 // Close writes each layer's extent into gpkg_contents, adds the spatial index triggers,
@@ -597,7 +571,7 @@ func (w *Writer) finish() error {
 		l.rtree.Close()
 		if l.hasBound {
 			if _, err := w.tx.Exec(`UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?`,
-				l.bound.Min[0], l.bound.Min[1], l.bound.Max[0], l.bound.Max[1], l.Name); err != nil {
+				l.bound.Min(0), l.bound.Min(1), l.bound.Max(0), l.bound.Max(1), l.Name); err != nil {
 				return fmt.Errorf("layer %q extent: %w", l.Name, err)
 			}
 		}
