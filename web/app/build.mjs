@@ -1,5 +1,6 @@
 // Bundles the map page into ../ui/dist (embedded by the Go package web/ui).
-// Output names are fixed: index.html, app.js, app.css and worker.js (MapLibre's web worker).
+// Output names are fixed: index.html, accessibility.html (the accessibility statement), app.js,
+// app.css and worker.js (MapLibre's web worker).
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -29,6 +30,7 @@ await build({
 });
 
 await copyFile(join(here, 'src', 'index.html'), join(dist, 'index.html'));
+await copyFile(join(here, 'src', 'accessibility.html'), join(dist, 'accessibility.html'));
 // MapLibre >= 6 runs its tile parsing in a separate ES-module worker file.
 const workerSrc = join(dirname(require.resolve('maplibre-gl/package.json')), 'dist', 'maplibre-gl-worker.mjs');
 await copyFile(workerSrc, join(dist, 'worker.js'));

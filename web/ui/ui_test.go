@@ -78,9 +78,28 @@ func TestHandlerEmbedded(t *testing.T) {
 				t.Errorf("GET %s: %d %q", path, res.StatusCode, res.Header.Get("Content-Type"))
 			}
 		}
+		checkAccessibilityStatement(t, body)
 	case http.StatusServiceUnavailable:
 	default:
 		t.Errorf("GET /: status %d", res.StatusCode)
+	}
+}
+
+// checkAccessibilityStatement: the map links the statement, which follows AgID's model in
+// Italian and English (compliance status, non-accessible content, feedback, enforcement).
+func checkAccessibilityStatement(t *testing.T, index string) {
+	if !strings.Contains(index, `href="accessibility.html"`) {
+		t.Error("the map page does not link the accessibility statement")
+	}
+	res, body := get(t, Handler(), "/accessibility.html")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /accessibility.html: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{"Dichiarazione di accessibilità", "Stato di conformità", "Contenuti non accessibili",
+		"Meccanismo di feedback", "Procedura di attuazione", "Accessibility statement", "Enforcement procedure"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the accessibility statement lacks %q", want)
+		}
 	}
 }
 
