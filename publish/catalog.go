@@ -11,13 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// licenseIRI maps the licences publish knows to the IRIs DCAT-AP_IT expects.
-var licenseIRI = map[string]string{
-	"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
-	"CC0-1.0":   "https://creativecommons.org/publicdomain/zero/1.0/",
-	"IODL-2.0":  "https://www.dati.gov.it/iodl/2.0/",
-}
-
 // writeCatalog writes the DCAT-AP_IT metadata of every release, as JSON-LD and RDF/XML.
 func writeCatalog(ctx context.Context, db *pgxpool.Pool, dir string, releases []release, sum Summary, opt Options) error {
 	place, err := studyArea(ctx, db)
@@ -37,7 +30,7 @@ func writeCatalog(ctx context.Context, db *pgxpool.Pool, dir string, releases []
 			Modified:      r.CreatedAt,
 			Periods:       r.Periods,
 			Frequency:     "QUARTERLY",
-			License:       licenseIRI[opt.License],
+			License:       licenses[opt.License].iri,
 			Spatial:       place,
 			Distributions: distributions(sum.Releases[i]),
 		})

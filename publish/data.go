@@ -3,14 +3,13 @@ package publish
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/publish/gpkg"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,32 +20,15 @@ import (
 	"github.com/twpayne/go-geom/encoding/wkb"
 )
 
-// release is a publication as the public sees it.
-type release struct {
-	ID                int64
-	CreatedAt         time.Time
-	Method            string
-	Threshold         int
-	KeyID             string
-	Budget            string
-	Periods           []string
-	HealthGeographies []string
-	Summary           json.RawMessage
-}
+// release is a publication as the public sees it (the public_releases view, newest first).
+type release = profile.Release
 
 func readReleases(ctx context.Context, db *pgxpool.Pool) ([]release, error) {
-	rows, err := db.Query(ctx, `SELECT id, created_at, method, threshold, key_id, budget, periods, health_geographies, summary
-		FROM public_releases ORDER BY id DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("read releases: %w", err)
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (release, error) {
-		var r release
-		return r, row.Scan(&r.ID, &r.CreatedAt, &r.Method, &r.Threshold, &r.KeyID, &r.Budget, &r.Periods, &r.HealthGeographies, &r.Summary)
-	})
+	return (&profile.Reader{DB: db}).PublicReleases(ctx)
 }
 
-func (r release) publicManifest() map[string]any {
+// publicManifest is manifest.json: the public manifest, the release named "release".
+func publicManifest(r release) map[string]any {
 	return map[string]any{"release": r.ID, "created_at": r.CreatedAt, "method": r.Method, "threshold": r.Threshold,
 		"key_id": r.KeyID, "budget": r.Budget, "periods": r.Periods, "health_geographies": r.HealthGeographies,
 		"summary": r.Summary}

@@ -143,7 +143,7 @@ func writeRelease(ctx context.Context, db *pgxpool.Pool, dir string, r release, 
 	steps := []func() error{
 		func() error { return writeData(ctx, db, tmp, r) },
 		func() error { return writeTiles(ctx, db, tmp, r, latest) },
-		func() error { return writeJSONFile(filepath.Join(tmp, "manifest.json"), r.publicManifest()) },
+		func() error { return writeJSONFile(filepath.Join(tmp, "manifest.json"), publicManifest(r)) },
 		func() error { return writeText(filepath.Join(tmp, "dictionary.csv"), dictionaryCSV()) },
 		func() error { return writeText(filepath.Join(tmp, "README.md"), readme(r, opt)) },
 		func() error { return writeText(filepath.Join(tmp, "LICENSE.md"), licenseText(opt.License)) },

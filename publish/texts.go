@@ -75,7 +75,9 @@ sha256sum -c SHA256SUMS). Licence: %[6]s (LICENSE.md).
 `, r.ID, periods, r.CreatedAt.UTC().Format("2006-01-02"), r.Method, r.Threshold-1, licenseName(opt.License))
 }
 
-var licenses = map[string][2]string{
+// licenses are the data licences publish knows: their name and the IRI of their text (the
+// DCAT-AP_IT catalog's dct:license).
+var licenses = map[string]struct{ name, iri string }{
 	"CC-BY-4.0": {"Creative Commons Attribution 4.0 International (CC BY 4.0)", "https://creativecommons.org/licenses/by/4.0/"},
 	"CC0-1.0":   {"Creative Commons CC0 1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"},
 	"IODL-2.0":  {"Italian Open Data License v2.0", "https://www.dati.gov.it/iodl/2.0/"},
@@ -83,7 +85,7 @@ var licenses = map[string][2]string{
 
 func licenseName(id string) string {
 	if l, ok := licenses[id]; ok {
-		return l[0]
+		return l.name
 	}
 	return id
 }
@@ -92,7 +94,7 @@ func licenseName(id string) string {
 func licenseText(id string) string {
 	url := ""
 	if l, ok := licenses[id]; ok {
-		url = l[1]
+		url = l.iri
 	}
 	return fmt.Sprintf(`# %s
 
