@@ -119,7 +119,7 @@ func Protect(p Problem) (Result, error) {
 	}
 	for res.Rounds = 1; res.Rounds <= maxRounds; res.Rounds++ {
 		t.closeSingletons()
-		iv := Attack(p, t.withheld)
+		iv := attack(p, t.withheld, t.byCell)
 		disclosed := t.disclosed(iv)
 		if len(disclosed) == 0 {
 			res.Withheld = t.withheld
@@ -170,10 +170,23 @@ func (p Problem) validate() error {
 			sum += p.Values[c]
 		}
 		if sum != p.Values[e.Whole] {
-			return fmt.Errorf("secondary suppression: equation %d does not hold: cell %d is %d, its parts sum to %d", k, e.Whole, p.Values[e.Whole], sum)
+			return &UnbalancedError{Equation: k, Whole: e.Whole, Value: p.Values[e.Whole], Sum: sum}
 		}
 	}
 	return nil
+}
+
+// UnbalancedError is a relation that does not hold on the true counts: whoever built the
+// problem disagrees with the data on how counts add up, and nothing can be protected until
+// they agree. Callers can name the cells for their users.
+type UnbalancedError struct {
+	Equation   int // index in Problem.Equations
+	Whole      int // the equation's whole cell
+	Value, Sum int // the whole's count, and its parts' sum
+}
+
+func (e *UnbalancedError) Error() string {
+	return fmt.Sprintf("secondary suppression: equation %d does not hold: cell %d is %d, its parts sum to %d", e.Equation, e.Whole, e.Value, e.Sum)
 }
 
 func (p Problem) hidden(i int) bool { return p.Hidden != nil && p.Hidden[i] }
@@ -182,6 +195,11 @@ func (p Problem) costly(i int) bool { return p.Costly != nil && p.Costly[i] }
 // Attack returns what an attacker learns of every cell from the shown counts, the withheld
 // cells' being at least 1, and the relations, propagated until nothing changes.
 func Attack(p Problem, withheld []bool) []Interval {
+	return attack(p, withheld, equationsByCell(p))
+}
+
+// attack is Attack with the equations of each cell (byCell) already listed.
+func attack(p Problem, withheld []bool, byCell [][]int) []Interval {
 	iv := make([]Interval, len(p.Values))
 	for i, v := range p.Values {
 		switch {
@@ -193,7 +211,6 @@ func Attack(p Problem, withheld []bool) []Interval {
 			iv[i] = Interval{v, v}
 		}
 	}
-	byCell := equationsByCell(p)
 	queued := make([]bool, len(p.Equations))
 	queue := make([]int, 0, len(p.Equations))
 	for k := range p.Equations {

@@ -2,6 +2,7 @@ package withheld
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,18 +39,20 @@ func readPeriod(ctx context.Context, tx pgx.Tx, period string) (*periodTable, er
 	t := &periodTable{period: period, index: map[figureKey]int{}}
 	queries := []struct {
 		what, sql string
+		args      []any
 		scan      func(geography, area, figure string, a, b int)
 	}{
-		{"indicators", `SELECT geography, area_id, indicator, people, 0 FROM area_indicators WHERE period = $1`,
+		{"indicators", `SELECT geography, area_id, indicator, people, 0 FROM area_indicators WHERE period = $1`, []any{period},
 			func(g, a, f string, n, _ int) { t.add(figureKey{g, a, f}, n, false) }},
-		{"overlap layers", `SELECT geography, area_id, '', two_plus, all_three FROM area_stats WHERE period = $1`,
+		{"overlap layers", `SELECT geography, area_id, '', two_plus, all_three FROM area_stats WHERE period = $1`, []any{period},
 			func(g, a, _ string, two, three int) {
 				t.add(figureKey{g, a, TwoPlus}, two, false)
 				t.add(figureKey{g, a, AllThree}, three, false)
 			}},
 		{"combinations", `SELECT geography, area_id, combination, people, 0 FROM area_overlap WHERE period = $1 AND geography = ANY($2)`,
+			[]any{period, OverlapGeographies},
 			func(g, a, c string, n, _ int) { t.add(figureKey{g, a, Overlap(c)}, n, false) }},
-		{"coverage", `SELECT geography, area_id, need, people, without_help FROM area_coverage WHERE period = $1`,
+		{"coverage", `SELECT geography, area_id, need, people, without_help FROM area_coverage WHERE period = $1`, []any{period},
 			func(g, a, need string, people, without int) {
 				t.add(figureKey{g, a, Coverage(need, false)}, people, false)
 				t.add(figureKey{g, a, Coverage(need, true)}, without, false)
@@ -57,11 +60,7 @@ func readPeriod(ctx context.Context, tx pgx.Tx, period string) (*periodTable, er
 			}},
 	}
 	for _, q := range queries {
-		args := []any{period}
-		if strings.Contains(q.sql, "$2") {
-			args = append(args, OverlapGeographies)
-		}
-		rows, err := tx.Query(ctx, q.sql, args...)
+		rows, err := tx.Query(ctx, q.sql, q.args...)
 		if err != nil {
 			return nil, fmt.Errorf("read %s of %s: %w", q.what, period, err)
 		}
@@ -206,19 +205,14 @@ func (t *periodTable) store(ctx context.Context, tx pgx.Tx, res secondary.Result
 	return nil
 }
 
-// check names the first relation that does not hold on the stored counts: the aggregation and
-// this package disagree on how figures add up, and nothing can be protected until they agree.
-func (t *periodTable) check(p secondary.Problem) error {
-	for _, e := range p.Equations {
-		sum := 0
-		for _, c := range e.Parts {
-			sum += t.values[c]
-		}
-		if sum != t.values[e.Whole] {
-			w := t.keys[e.Whole]
-			return fmt.Errorf("%s %s %s is %d but its %d parts (e.g. %v) add up to %d",
-				w.geography, w.area, w.figure, t.values[e.Whole], len(e.Parts), t.keys[e.Parts[0]], sum)
-		}
+// named rewords a relation that does not hold on the stored counts with the areas it names:
+// the aggregation and this package disagree on how figures add up.
+func (t *periodTable) named(p secondary.Problem, err error) error {
+	var u *secondary.UnbalancedError
+	if !errors.As(err, &u) {
+		return err
 	}
-	return nil
+	e, w := p.Equations[u.Equation], t.keys[u.Whole]
+	return fmt.Errorf("%s %s %s is %d but its %d parts (e.g. %v) add up to %d",
+		w.geography, w.area, w.figure, u.Value, len(e.Parts), t.keys[e.Parts[0]], u.Sum)
 }

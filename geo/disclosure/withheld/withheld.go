@@ -98,12 +98,9 @@ func Store(ctx context.Context, db *pgxpool.Pool, threshold int) (Summary, error
 			return sum, err
 		}
 		p := t.problem(threshold, geo)
-		if err := t.check(p); err != nil {
-			return sum, fmt.Errorf("period %s: %w", period, err)
-		}
 		res, err := secondary.Protect(p)
 		if err != nil {
-			return sum, fmt.Errorf("period %s: %w", period, err)
+			return sum, fmt.Errorf("period %s: %w", period, t.named(p, err))
 		}
 		if err := t.store(ctx, tx, res, threshold); err != nil {
 			return sum, fmt.Errorf("period %s: %w", period, err)
