@@ -78,7 +78,7 @@ func (r *Reader) Categories(ctx context.Context, domain, period string) (list []
 	for i, c := range cells {
 		k := r.risk(c.dim, c.cat, c.in, c.residents, totals[c.dim])
 		if prot.category[i] {
-			k = CategoryRisk{Dimension: c.dim, Category: c.cat, Residents: c.residents, Status: "withheld"}
+			k = CategoryRisk{Dimension: c.dim, Category: c.cat, Residents: c.residents, Status: abitare.Withheld}
 		}
 		if prot.dimension[c.dim] {
 			k.RR, k.RRLow, k.RRHigh = nil, nil, nil
@@ -167,7 +167,7 @@ func protectCategories(cells []categoryCell, unclassified, threshold int) (categ
 
 func (r *Reader) risk(dim, cat string, in, residents int, total [2]int) CategoryRisk {
 	k := CategoryRisk{Dimension: dim, Category: cat, Residents: residents, Status: r.status(in, residents > 0)}
-	if k.Status != "published" {
+	if k.Status != abitare.Published {
 		return k
 	}
 	rate := stats.Rate(in, float64(residents))

@@ -188,7 +188,7 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 // known function of its inputs, from which a withheld one could be solved.
 func (r *Reader) composite(ctx context.Context, a *Area) error {
 	for _, ind := range a.Indicators {
-		if slices.Contains(abitare.CompositeDomains, ind.Indicator) && ind.Status == "withheld" {
+		if slices.Contains(abitare.CompositeDomains, ind.Indicator) && ind.Status == abitare.Withheld {
 			return nil
 		}
 	}
@@ -216,10 +216,10 @@ func (r *Reader) coverage(ctx context.Context, a *Area, w withheldSet) error {
 		}
 		// Both counts, and their difference (the helped), must be publishable.
 		c.Status = r.statusOf(people, true, w.has(a.Period, withheld.Coverage(c.Need, false)))
-		if helped := people - without; c.Status == "published" && (r.statusOf(without, true, w.has(a.Period, withheld.Coverage(c.Need, true))) != "published" || r.status(helped, true) != "published") {
-			c.Status = "withheld"
+		if helped := people - without; c.Status == abitare.Published && (r.statusOf(without, true, w.has(a.Period, withheld.Coverage(c.Need, true))) != abitare.Published || r.status(helped, true) != abitare.Published) {
+			c.Status = abitare.Withheld
 		}
-		if c.Status == "published" {
+		if c.Status == abitare.Published {
 			c.People, c.WithoutHelp = &people, &without
 		}
 		return c, nil
@@ -239,10 +239,10 @@ func (r *Reader) scanIndicator(row pgx.CollectableRow, w withheldSet, period, pr
 	}
 	ind.Residents = math.Round(ind.Residents)
 	ind.Status = r.statusOf(people, rate != nil, w.has(period, ind.Indicator))
-	if prevPeople == nil || r.statusOf(*prevPeople, prev != nil, w.has(previous, ind.Indicator)) != "published" {
+	if prevPeople == nil || r.statusOf(*prevPeople, prev != nil, w.has(previous, ind.Indicator)) != abitare.Published {
 		prev = nil
 	}
-	if ind.Status == "published" {
+	if ind.Status == abitare.Published {
 		ind.People, ind.Rate, ind.CILow, ind.CIHigh, ind.EBRate, ind.PreviousRate = &people, round(rate), round(lo), round(hi), round(eb), round(prev)
 		if rate != nil && prev != nil {
 			ind.Change = round(ptr(*rate - *prev))
@@ -297,7 +297,7 @@ func (r *Reader) quarters(ctx context.Context, a *Area, w withheldSet) error {
 			return err
 		}
 		q := Rate{Period: period, Status: r.statusOf(people, rate != nil, w.has(period, ind))}
-		if q.Status == "published" {
+		if q.Status == abitare.Published {
 			q.Rate = round(rate)
 		}
 		a.Quarters[ind] = append(a.Quarters[ind], q)
@@ -350,7 +350,7 @@ func (r *Reader) Ranking(ctx context.Context, geography, indicator, period strin
 		err := row.Scan(&k.ID, &people, &k.Residents, &rate, &lo, &hi, &eb, &k.Unstable, &isWithheld)
 		n++
 		k.Rank, k.Residents, k.Status = n, math.Round(k.Residents), r.statusOf(people, rate != nil, isWithheld)
-		if k.Status == "published" {
+		if k.Status == abitare.Published {
 			k.People, k.Rate, k.CILow, k.CIHigh, k.EBRate = &people, round(rate), round(lo), round(hi), round(eb)
 		}
 		return k, err
@@ -411,8 +411,8 @@ func (r *Reader) overlapShares(ctx context.Context, geography, id, period string
 		}
 		out[d] = nil
 		// all - n are the people in d alone: that combination's count.
-		if r.statusOf(all, true, w.has(period, d)) == "published" && r.status(n, true) == "published" &&
-			r.statusOf(all-n, true, w.has(period, withheld.Overlap(d))) == "published" && all > 0 {
+		if r.statusOf(all, true, w.has(period, d)) == abitare.Published && r.status(n, true) == abitare.Published &&
+			r.statusOf(all-n, true, w.has(period, withheld.Overlap(d))) == abitare.Published && all > 0 {
 			out[d] = round(ptr(float64(n) / float64(all)))
 		}
 	}
@@ -426,7 +426,7 @@ func (r *Reader) scanCombination(row pgx.CollectableRow, isWithheld func(combina
 	var n int
 	err := row.Scan(&c.Combination, &n)
 	c.Status = r.statusOf(n, true, err == nil && isWithheld(c.Combination))
-	if c.Status == "published" {
+	if c.Status == abitare.Published {
 		c.People = &n
 	}
 	return c, err
@@ -448,7 +448,7 @@ func (r *Reader) CityOverlap(ctx context.Context, period string) ([]Combination,
 		var n int
 		var isWithheld bool
 		err := row.Scan(&c.Combination, &n, &isWithheld)
-		if c.Status = r.statusOf(n, true, isWithheld); c.Status == "published" {
+		if c.Status = r.statusOf(n, true, isWithheld); c.Status == abitare.Published {
 			c.People = &n
 		}
 		return c, err

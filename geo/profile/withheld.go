@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/disclosure"
 )
 
@@ -39,11 +40,11 @@ func (r *Reader) withheldOf(ctx context.Context, geography, id string) (withheld
 func (r *Reader) statusOf(count int, defined, withheld bool) string {
 	switch {
 	case !defined:
-		return "not_applicable"
+		return abitare.NotApplicable
 	case withheld || disclosure.Withheld(count, r.MinCount):
-		return "withheld"
+		return abitare.Withheld
 	}
-	return "published"
+	return abitare.Published
 }
 
 // hotspotIndicators are the indicators an analysis's statistic is computed from
