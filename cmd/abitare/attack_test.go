@@ -186,21 +186,14 @@ func downloadOverlap(t *testing.T, base string, periods []string) map[qkey]int {
 // and checks each feature against the export: re-querying gives the same noise, tiles carry
 // no restricted attribute, health appears only by district.
 func checkTilesMatchExports(t *testing.T, base string, db *testdb.DB, pub publicData, threshold int) {
-	var minLon, minLat, maxLon, maxLat float64
-	if err := db.Pool.QueryRow(context.Background(), `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM census_sections) x`).
-		Scan(&minLon, &minLat, &maxLon, &maxLat); err != nil {
-		t.Fatal(err)
-	}
+	tilesOf := cityTiles(t, db)
 	layers := map[string][]int{"indicators": {10, 12, 13, 14}, "hexagons": {10, 12, 13, 14}, "adaptive": {12},
 		"sections": {13}, "indicators_sections": {13}, "indicators_districts": {11}}
 	features := 0
 	for layer, zooms := range layers {
 		for _, z := range zooms {
-			lo, hi := maptile.At(orb.Point{minLon, maxLat}, maptile.Zoom(z)), maptile.At(orb.Point{maxLon, minLat}, maptile.Zoom(z))
-			for x := lo.X; x <= hi.X; x++ {
-				for y := lo.Y; y <= hi.Y; y++ {
-					features += checkTile(t, fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt", base, layer, z, x, y), layer, z, pub, threshold)
-				}
+			for _, tile := range tilesOf(z) {
+				features += checkTile(t, fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt", base, layer, z, tile.X, tile.Y), layer, z, pub, threshold)
 			}
 		}
 	}
@@ -208,6 +201,25 @@ func checkTilesMatchExports(t *testing.T, base string, db *testdb.DB, pub public
 		t.Fatalf("only %d public features downloaded", features)
 	}
 	t.Logf("downloaded %d public tile features", features)
+}
+
+// cityTiles returns the tiles of a zoom that cover the census sections' extent.
+func cityTiles(t *testing.T, db *testdb.DB) func(z int) []maptile.Tile {
+	var minLon, minLat, maxLon, maxLat float64
+	if err := db.Pool.QueryRow(context.Background(), `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM census_sections) x`).
+		Scan(&minLon, &minLat, &maxLon, &maxLat); err != nil {
+		t.Fatal(err)
+	}
+	return func(z int) []maptile.Tile {
+		lo, hi := maptile.At(orb.Point{minLon, maxLat}, maptile.Zoom(z)), maptile.At(orb.Point{maxLon, minLat}, maptile.Zoom(z))
+		var out []maptile.Tile
+		for x := lo.X; x <= hi.X; x++ {
+			for y := lo.Y; y <= hi.Y; y++ {
+				out = append(out, maptile.Tile{X: x, Y: y, Z: maptile.Zoom(z)})
+			}
+		}
+		return out
+	}
 }
 
 func checkTile(t *testing.T, u, layer string, z int, pub publicData, threshold int) int {
@@ -541,17 +553,25 @@ func suppressionBaseline(pub publicData, overlap map[qkey]int, truth map[qkey]in
 // true small counts pinned inside [1, threshold-1], and the number of intervals that exclude
 // the truth (which a sound model never produces).
 func attack(eqs []equation, start map[qkey]interval, truth map[qkey]int, threshold int) (recovered []qkey, wrong int) {
+	return attackWith(eqs, start, truth, func(v int, i interval) bool {
+		return v >= 1 && v < threshold && i.lo >= 1 && i.hi <= threshold-1 && i.lo <= i.hi
+	})
+}
+
+// attackWith propagates the equations and returns the true counts whose interval disclosed
+// says gives them away, and the number of intervals that exclude the truth.
+func attackWith(eqs []equation, start map[qkey]interval, truth map[qkey]int, disclosed func(truth int, i interval) bool) (found []qkey, wrong int) {
 	get := propagate(eqs, start)
 	for k, v := range truth {
 		i := get(k)
 		if v < i.lo || v > i.hi {
 			wrong++
 		}
-		if v >= 1 && v < threshold && i.lo >= 1 && i.hi <= threshold-1 && i.lo <= i.hi {
-			recovered = append(recovered, k)
+		if disclosed(v, i) {
+			found = append(found, k)
 		}
 	}
-	return recovered, wrong
+	return found, wrong
 }
 
 // propagate narrows the intervals through the equations until nothing changes, and returns

@@ -749,22 +749,31 @@ func checkMapInBrowser(t *testing.T, db *testdb.DB, users map[auth.Role]testUser
 		t.Fatal(err)
 	}
 	defer srv.Close(context.Background())
-	shot, err := filepath.Abs("../../test-output/map.png")
+	shot := runBrowser(t, "e2e/map.mjs", "http://"+srv.Addr()+"/", "map.png", 3*time.Minute,
+		"ABITARE_E2E_USER="+users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword)
+	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
+		t.Fatalf("no screenshot at %s", shot)
+	}
+}
+
+// runBrowser runs a headless-chromium check of web/app (script, e.g. e2e/map.mjs) against url
+// with extra environment, and returns the path of its screenshot in test-output/.
+func runBrowser(t *testing.T, script, url, screenshot string, timeout time.Duration, env ...string) string {
+	t.Helper()
+	shot, err := filepath.Abs("../../test-output/" + screenshot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_ = os.MkdirAll(filepath.Dir(shot), 0o755)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "e2e/map.mjs", "http://"+srv.Addr()+"/", shot)
+	cmd := exec.CommandContext(ctx, "node", script, url, shot)
 	cmd.Dir = "../../web/app"
-	cmd.Env = append(os.Environ(), "ABITARE_E2E_USER="+users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword)
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	t.Logf("browser: %s", out)
 	if err != nil {
-		t.Fatalf("map e2e failed: %v", err)
+		t.Fatalf("%s failed: %v", script, err)
 	}
-	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
-		t.Fatalf("no screenshot at %s", shot)
-	}
+	return shot
 }

@@ -15,7 +15,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -26,9 +25,7 @@ import (
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/web/auth"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/maptile"
 )
 
 func checkPlannerDifferencing(t *testing.T, base string, db *testdb.DB, users map[auth.Role]testUser) {
@@ -91,11 +88,7 @@ func checkPlannerDifferencing(t *testing.T, base string, db *testdb.DB, users ma
 // downloadPlannerFigures reads, as a planner, the indicator tiles over the city (H3 cells of
 // every resolution, sections) and the rankings of districts and of the municipality.
 func downloadPlannerFigures(t *testing.T, base string, db *testdb.DB, user testUser) publicData {
-	var minLon, minLat, maxLon, maxLat float64
-	if err := db.Pool.QueryRow(context.Background(), `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM census_sections) x`).
-		Scan(&minLon, &minLat, &maxLon, &maxLat); err != nil {
-		t.Fatal(err)
-	}
+	tilesOf := cityTiles(t, db)
 	seen := publicData{}
 	layers := map[string][]int{"indicators": {10, 12, 13, 14}, "indicators_sections": {13}}
 	for layer, zooms := range layers {
@@ -105,11 +98,8 @@ func downloadPlannerFigures(t *testing.T, base string, db *testdb.DB, user testU
 			if layer == "indicators" {
 				geography = "h3_" + strconv.Itoa(hexgrid.ResolutionForZoom(z))
 			}
-			lo, hi := maptile.At(orb.Point{minLon, maxLat}, maptile.Zoom(z)), maptile.At(orb.Point{maxLon, minLat}, maptile.Zoom(z))
-			for x := lo.X; x <= hi.X; x++ {
-				for y := lo.Y; y <= hi.Y; y++ {
-					readPlannerTile(t, tileURL(template, maptile.Tile{X: x, Y: y, Z: maptile.Zoom(z)}), user, geography, seen)
-				}
+			for _, tile := range tilesOf(z) {
+				readPlannerTile(t, tileURL(template, tile), user, geography, seen)
 			}
 		}
 	}
@@ -145,25 +135,16 @@ func downloadPlannerFigures(t *testing.T, base string, db *testdb.DB, user testU
 }
 
 func readPlannerTile(t *testing.T, u string, user testUser, geography string, seen publicData) {
-	req, _ := http.NewRequest("GET", u, nil)
-	req.Header.Set("Authorization", "Bearer "+user.token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode == http.StatusNoContent {
+	status, body, _ := request(t, "GET", u, user, "")
+	if status == http.StatusNoContent {
 		return
 	}
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("%s: %d %s", u, res.StatusCode, truncate(body))
+	if status != http.StatusOK {
+		t.Fatalf("%s: %d %s", u, status, truncate(body))
 	}
-	fc, err := mvt.UnmarshalGzipped(body)
+	fc, err := mvt.Unmarshal(body) // the client asked for gzip itself and has unpacked it
 	if err != nil {
-		if fc, err = mvt.Unmarshal(body); err != nil {
-			t.Fatalf("%s: %v", u, err)
-		}
+		t.Fatalf("%s: %v", u, err)
 	}
 	for _, l := range fc {
 		for _, f := range l.Features {
@@ -183,15 +164,7 @@ func readPlannerTile(t *testing.T, u string, user testUser, geography string, se
 // narrowed runs the attack and returns the true small counts it narrows to fewer than
 // secondary.DefaultRange values, and the number of intervals that exclude the truth.
 func narrowed(eqs []equation, start map[qkey]interval, truth map[qkey]int, threshold int) (disclosed []qkey, wrong int) {
-	get := propagate(eqs, start)
-	for k, v := range truth {
-		i := get(k)
-		if v < i.lo || v > i.hi {
-			wrong++
-		}
-		if v >= 1 && v < threshold && i.hi-i.lo+1 < secondary.DefaultRange {
-			disclosed = append(disclosed, k)
-		}
-	}
-	return disclosed, wrong
+	return attackWith(eqs, start, truth, func(v int, i interval) bool {
+		return v >= 1 && v < threshold && i.hi-i.lo+1 < secondary.DefaultRange
+	})
 }

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,18 +70,5 @@ func checkStaticSite(t *testing.T, dir string, latest int64) {
 	if _, err := fs.Stat(ui.Dist, "dist/index.html"); err != nil {
 		t.Fatal("ABITARE_E2E set but the front end is not built (make web)")
 	}
-	shot, err := filepath.Abs("../../test-output/static-site.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = os.MkdirAll(filepath.Dir(shot), 0o755)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "e2e/static.mjs", srv.URL+"/", shot)
-	cmd.Dir = "../../web/app"
-	out, err := cmd.CombinedOutput()
-	t.Logf("browser: %s", out)
-	if err != nil {
-		t.Fatalf("static site e2e failed: %v", err)
-	}
+	runBrowser(t, "e2e/static.mjs", srv.URL+"/", "static-site.png", 2*time.Minute)
 }
