@@ -1,5 +1,8 @@
 // All user-visible strings of the map page, Italian first (default) and English.
-// Keys are shared; a missing English key falls back to Italian.
+// Keys are shared; a missing English key falls back to Italian. Features with many strings
+// keep them in strings/<feature>.js, merged here.
+import explore from './strings/explore.js';
+import share from './strings/share.js';
 
 export const LANGS = ['it', 'en'];
 export const DEFAULT_LANG = 'it';
@@ -442,6 +445,10 @@ export const STRINGS = {
     tl_batch: 'Batch',
   },
 };
+
+for (const part of [explore, share]) {
+  for (const lang of LANGS) Object.assign(STRINGS[lang], part[lang]);
+}
 
 export function normalizeLang(lang) {
   const l = String(lang || '').toLowerCase().slice(0, 2);
