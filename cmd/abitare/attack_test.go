@@ -73,6 +73,14 @@ func checkDifferencing(t *testing.T, base string, db *testdb.DB) {
 	pub := downloadExports(t, base, periods)
 	checkTilesMatchExports(t, base, db, pub, threshold)
 	overlap := downloadOverlap(t, base, periods)
+	attackPublication(t, db, pub, overlap, periods, threshold, maxDev)
+}
+
+// attackPublication runs the differencing attack on published figures (pub, and the city's
+// combinations of domains in overlap): no true small count may be recovered, and the same
+// attack on plain suppression of the same counts must recover some.
+func attackPublication(t *testing.T, db *testdb.DB, pub publicData, overlap map[qkey]int, periods []string, threshold, maxDev int) {
+	t.Helper()
 	for k, p := range pub {
 		if p.people != nil && *p.people >= 1 && *p.people < threshold {
 			t.Fatalf("%v published as %d, between 1 and threshold-1", k, *p.people)

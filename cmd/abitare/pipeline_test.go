@@ -157,7 +157,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("the reference reader reads the rendered archives", func(t *testing.T) { checkReferenceReaderReadsRenderedArchives(t, db) })
 	t.Run("tiles command lists and extracts", func(t *testing.T) { checkTilesCommand(t, c, anon.URL) })
 	t.Run("two releases served side by side", func(t *testing.T) { checkTwoReleases(t, anon.URL, c, db, srv, users) })
-	t.Run("open-data bundle of every release", func(t *testing.T) { checkPublishBundle(t, anon.URL, c, db) })
+	t.Run("open-data bundle of every release", func(t *testing.T) { checkPublishBundle(t, anon.URL, c, db, people) })
 	t.Run("reloaded sections move residents", func(t *testing.T) { checkSectionsReloadMovesResidents(t, db, c, dir) })
 	t.Run("an ingest killed mid-load leaves nothing", func(t *testing.T) { checkKillDuringIngest(t, db, c, dir) })
 	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db, users) })

@@ -26,7 +26,7 @@ import (
 // checkPublishBundle: `abitare publish DIR` writes every release kept; each release's files
 // match their checksums, its CSV equals the open-data API of the same release, its GeoJSON is
 // RFC 7946 with one feature per area and period, and its tile archives are the stored ones.
-func checkPublishBundle(t *testing.T, base string, c *cli, db *testdb.DB) {
+func checkPublishBundle(t *testing.T, base string, c *cli, db *testdb.DB, people map[string]*demoPerson) {
 	dir := t.TempDir()
 	publisher := []string{"--publisher", "Comune di Modena", "--publisher-ipa", "c_f257",
 		"--publisher-email", "opendata@example.org", "--publisher-url", "https://example.org", "--base-url", "https://dati.example.org/abitare/"}
@@ -54,6 +54,9 @@ func checkPublishBundle(t *testing.T, base string, c *cli, db *testdb.DB) {
 	}
 	checkBundleGeoPackage(t, rel, latest)
 	checkBundleCatalog(t, dir, index)
+	checkBundleReadByReferenceTools(t, rel)
+	checkBundleResistsDifferencing(t, base, rel, db, latest)
+	checkBundleHoldsNoIdentifier(t, dir, db, people)
 	// Run again: the same bundle, nothing left over.
 	c.must(append(append([]string{"publish"}, publisher...), dir)...)
 	entries, _ := os.ReadDir(filepath.Join(dir, "releases"))
