@@ -118,3 +118,66 @@ func TestAreaErrorsHaveKinds(t *testing.T) {
 		t.Fatalf("unknown indicator: %v, want invalid", err)
 	}
 }
+
+func TestCompareRanksShownAreasAndAddsTheCity(t *testing.T) {
+	db := testdb.New(t)
+	f := fixture{t, db}
+	for _, ind := range abitare.Indicators {
+		f.indicator("municipality", "036023", "2025", ind, 900, 180000)
+		f.indicator("section", "S1", "2025", ind, 40, 2000) // 20 per 1,000
+		f.indicator("section", "S2", "2025", ind, 60, 2000) // 30
+		f.indicator("section", "S3", "2025", ind, 80, 2000) // 40
+	}
+	f.indicator("section", "S4", "2025", "housing", 3, 100) // small: no place in the order
+	f.withhold("section", "S3", "2025", "housing")          // withheld: no place either
+	r := &profile.Reader{DB: db.Pool, MinCount: 5}
+	ctx := context.Background()
+
+	c, err := r.Compare(ctx, "section", []string{"S1", "S3"}, "2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Areas) != 2 || c.Areas[0].ID != "S1" || c.Areas[1].ID != "S3" || c.City.ID != "036023" {
+		t.Fatalf("areas %v, city %q: want S1, S3 and the city 036023", c.Areas, c.City.ID)
+	}
+	if got := c.Areas[0].Ranks["poverty"]; got == nil || got.Rank != 3 || got.Of != 3 {
+		t.Fatalf("S1 poverty rank %+v, want 3 of 3", got)
+	}
+	if got := c.Areas[1].Ranks["poverty"]; got == nil || got.Rank != 1 {
+		t.Fatalf("S3 poverty rank %+v, want 1", got)
+	}
+	// Housing: S3 withheld and S4 small leave S1 and S2 in the order.
+	if got := c.Areas[0].Ranks["housing"]; got == nil || got.Rank != 2 || got.Of != 2 {
+		t.Fatalf("S1 housing rank %+v, want 2 of 2", got)
+	}
+	if got := c.Areas[1].Ranks["housing"]; got != nil {
+		t.Fatalf("withheld S3 housing has rank %+v", got)
+	}
+	if byIndicator(c.Areas[1].Area)["housing"].People != nil {
+		t.Fatal("S3's withheld housing count is shown in the comparison")
+	}
+	if rate := byIndicator(c.City)["poverty"].Rate; rate == nil || *rate != 5 {
+		t.Fatalf("city poverty rate %v, want 5", rate)
+	}
+
+	for _, bad := range []struct {
+		geography string
+		ids       []string
+		period    string
+	}{
+		{"section", nil, "2025"},
+		{"section", []string{"S1", "S2", "S3", "S4", "S5"}, "2025"},
+		{"section", []string{"S1", "S1"}, "2025"},
+		{"section", []string{"S1", " "}, "2025"},
+		{"municipality", []string{"036023"}, "2025"},
+		{"parish", []string{"S1"}, "2025"},
+		{"section", []string{"S1"}, "last year"},
+	} {
+		if _, err := r.Compare(ctx, bad.geography, bad.ids, bad.period); !errors.Is(err, profile.ErrBadRequest) {
+			t.Errorf("Compare(%q, %q, %q): %v, want a bad request", bad.geography, bad.ids, bad.period, err)
+		}
+	}
+	if _, err := r.Compare(ctx, "section", []string{"S1", "S9"}, "2025"); !errors.Is(err, profile.ErrNotFound) {
+		t.Errorf("an unknown area: %v, want not found", err)
+	}
+}
