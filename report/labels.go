@@ -1,0 +1,134 @@
+package report
+
+// The words of a report in Italian and English.
+
+import "github.com/abitare/abitare"
+
+// Langs are the languages a report is written in; the first is the default.
+var Langs = []string{"it", "en"}
+
+// ParseLang returns lang when a report can be written in it, else an error naming the choices.
+func ParseLang(lang string) (string, error) {
+	switch lang {
+	case "":
+		return Langs[0], nil
+	case "it", "en":
+		return lang, nil
+	}
+	return "", abitare.Errorf(abitare.Invalid, "lang %q: want it or en", lang)
+}
+
+var indicatorNames = map[string][2]string{
+	"poverty":      {"Povertà", "Poverty"},
+	"housing":      {"Disagio abitativo", "Housing hardship"},
+	"health":       {"Salute", "Health"},
+	"work":         {"Lavoro", "Work"},
+	"education":    {"Istruzione", "Education"},
+	"multi_domain": {"Bisogno in 2 o più ambiti", "Need in 2 or more domains"},
+}
+
+var geographyNames = map[string][2]string{
+	"h3_7":         {"Esagono H3 (risoluzione 7)", "H3 hexagon (resolution 7)"},
+	"h3_8":         {"Esagono H3 (risoluzione 8)", "H3 hexagon (resolution 8)"},
+	"h3_9":         {"Esagono H3 (risoluzione 9)", "H3 hexagon (resolution 9)"},
+	"h3_10":        {"Esagono H3 (risoluzione 10)", "H3 hexagon (resolution 10)"},
+	"section":      {"Sezione di censimento", "Census section"},
+	"omi":          {"Zona OMI", "OMI zone"},
+	"municipality": {"Comune", "Municipality"},
+}
+
+// geographyPlural names the areas a rank is among.
+var geographyPlural = map[string][2]string{
+	"h3_7": {"esagoni", "hexagons"}, "h3_8": {"esagoni", "hexagons"}, "h3_9": {"esagoni", "hexagons"}, "h3_10": {"esagoni", "hexagons"},
+	"section": {"sezioni", "sections"}, "omi": {"zone OMI", "OMI zones"}, "municipality": {"comuni", "municipalities"},
+}
+
+var statusNames = map[string][2]string{
+	"published":      {"pubblicato", "shown"},
+	"withheld":       {"non mostrato (riservatezza)", "withheld (confidentiality)"},
+	"protected":      {"protetto (cell key)", "protected (cell key)"},
+	"suppressed":     {"non diffuso a questo livello", "not published at this level"},
+	"not_applicable": {"non applicabile", "not applicable"},
+}
+
+var words = map[string][2]string{
+	"title":          {"Scheda della zona", "Area report"},
+	"period":         {"Periodo", "Period"},
+	"generated":      {"Generata il", "Generated on"},
+	"release":        {"Rilascio", "Release"},
+	"figures":        {"Indicatori (per 1.000 residenti)", "Indicators (per 1,000 residents)"},
+	"indicator":      {"Indicatore", "Indicator"},
+	"people":         {"Persone", "People"},
+	"residents":      {"Residenti", "Residents"},
+	"rate":           {"Tasso", "Rate"},
+	"ci":             {"Intervallo 95%", "95% interval"},
+	"ci_low":         {"Intervallo 95%: da", "95% interval: from"},
+	"ci_high":        {"Intervallo 95%: a", "95% interval: to"},
+	"eb":             {"Tasso stimato (EB)", "Estimated rate (EB)"},
+	"change":         {"Variazione sull'anno prima", "Change on the year before"},
+	"city":           {"Città", "City"},
+	"ratio":          {"Rapporto con la città", "Ratio to the city"},
+	"rank":           {"Posizione", "Rank"},
+	"of":             {"su", "of"},
+	"status":         {"Stato", "Status"},
+	"quarters":       {"Trimestri", "Quarters"},
+	"overlap":        {"Combinazioni di ambiti", "Combinations of domains"},
+	"combination":    {"Combinazione", "Combination"},
+	"hotspots":       {"Hotspot (analisi locali)", "Hotspots (local analyses)"},
+	"analysis":       {"Analisi", "Analysis"},
+	"statistic":      {"Statistica", "Statistic"},
+	"p_value":        {"Valore p", "p-value"},
+	"cluster":        {"Classe", "Class"},
+	"significant":    {"Significativo", "Significant"},
+	"run":            {"Elaborazione", "Run"},
+	"parameters":     {"Parametri", "Parameters"},
+	"composite":      {"Indici compositi", "Composite indices"},
+	"coverage":       {"Bisogno senza aiuto", "Need without help"},
+	"need":           {"Bisogno", "Need"},
+	"without_help":   {"Senza aiuto", "Without help"},
+	"protection":     {"Protezione", "Protection"},
+	"metadata":       {"Metadati", "Metadata"},
+	"summary":        {"Sintesi", "Summary"},
+	"area":           {"Zona", "Area"},
+	"figures_kind":   {"Dati", "Figures"},
+	"restricted":     {"riservati (ruolo autorizzato), non diffondere", "restricted (authorised role), do not circulate"},
+	"published_kind": {"pubblicati (dati aperti)", "published (open data)"},
+	"protection_restricted": {
+		"Conteggi veri: quelli da 1 alla soglia meno 1, e quelli che permetterebbero di ricavarli, non sono mostrati.",
+		"True counts: those from 1 to the threshold minus 1, and those that would reveal them, are withheld.",
+	},
+	"print":        {"Stampa o salva come PDF", "Print or save as PDF"},
+	"rate_chart":   {"Tassi della zona (barre) e della città (linea)", "The area's rates (bars) and the city's (line)"},
+	"licence":      {"Licenza dei dati pubblicati: CC BY 4.0", "Licence of the published figures: CC BY 4.0"},
+	"none":         {"Nessuno", "None"},
+	"yes":          {"sì", "yes"},
+	"no":           {"no", "no"},
+	"not_shown":    {"non mostrato", "not shown"},
+	"source":       {"Fonte: Abitare, osservatorio del bisogno abitativo", "Source: Abitare, housing-need observatory"},
+	"quarter_rate": {"Tasso del trimestre", "Quarter's rate"},
+}
+
+func langIndex(lang string) int {
+	if lang == "en" {
+		return 1
+	}
+	return 0
+}
+
+func word(lang, key string) string {
+	if w, ok := words[key]; ok {
+		return w[langIndex(lang)]
+	}
+	return key
+}
+
+func fromTable(table map[string][2]string, lang, key string) string {
+	if w, ok := table[key]; ok {
+		return w[langIndex(lang)]
+	}
+	return key
+}
+
+func indicatorName(lang, ind string) string { return fromTable(indicatorNames, lang, ind) }
+func geographyName(lang, g string) string   { return fromTable(geographyNames, lang, g) }
+func statusName(lang, s string) string      { return fromTable(statusNames, lang, s) }

@@ -1,0 +1,175 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/abitare/abitare/geo/profile"
+	"github.com/xuri/excelize/v2"
+)
+
+func f64(v float64) *float64 { return &v }
+func iptr(v int) *int        { return &v }
+
+// sample is a section whose housing rate is 24 per 1,000 against the city's 10, third of 100.
+func sample() Report {
+	return Report{Geography: "section", ID: "036023000123", Period: "2025", Restricted: true,
+		Figures: []Figure{
+			{Indicator: "poverty", People: iptr(30), Residents: 2000, Rate: f64(15), CILow: f64(10.1), CIHigh: f64(21.4), Status: "published", CityRate: f64(14), Rank: &profile.Rank{Rank: 40, Of: 100}},
+			{Indicator: "housing", People: iptr(48), Residents: 2000, Rate: f64(24), CILow: f64(17.7), CIHigh: f64(31.8), Status: "published", CityRate: f64(10), Rank: &profile.Rank{Rank: 3, Of: 100}},
+			{Indicator: "health", Status: "withheld", Residents: 2000, CityRate: f64(8)},
+		},
+		Quarters: map[string][]profile.Rate{"housing": {{Period: "2025-Q1", Rate: f64(5.5), Status: "published"}}},
+		Overlap:  []profile.Combination{{Combination: "poverty+housing", People: iptr(12), Status: "published"}},
+		Hotspots: []profile.Hotspot{{Analysis: "moran:housing", Statistic: f64(2.1), PValue: f64(0.004), Cluster: 1, Significant: true, RunID: 7}},
+		Runs:     map[int64]profile.AnalysisRun{7: {ID: 7, Kind: "local_moran", Parameters: json.RawMessage(`{"permutations":999}`)}},
+	}
+}
+
+func TestSummaryStatesRatiosIntervalsAndPlaceFromTheFigures(t *testing.T) {
+	rep := sample()
+	en := Summary(rep, "en")
+	// Housing first (2.4 times), its interval 17.7/10 to 31.8/10, third of a hundred.
+	want := "Housing hardship here is 2.4 times the city rate (95% interval 1.8–3.2), among the highest tenth of sections."
+	if !strings.HasPrefix(en, want) {
+		t.Fatalf("English summary\n%s\nwant it to open with\n%s", en, want)
+	}
+	// Poverty's interval 0.72–1.53 holds 1: said so; 40th of 100 is the upper half.
+	if !strings.Contains(en, "Poverty here is 1.1 times the city rate (95% interval 0.7–1.5: not clearly different from the city), in the upper half of sections.") {
+		t.Fatalf("English summary misses poverty: %s", en)
+	}
+	if !strings.Contains(en, "Not shown here") || !strings.Contains(en, "health") {
+		t.Fatalf("English summary does not name the withheld indicator: %s", en)
+	}
+	if strings.Index(en, "Housing") > strings.Index(en, "Poverty") {
+		t.Fatalf("the highest ratio does not come first: %s", en)
+	}
+	it := Summary(rep, "it")
+	if !strings.HasPrefix(it, "Disagio abitativo: qui il tasso è 2,4 volte quello cittadino (intervallo 95% 1,8–3,2), tra il decimo più alto delle sezioni.") {
+		t.Fatalf("Italian summary: %s", it)
+	}
+	// The public's figures have no interval: none is claimed.
+	pub := sample()
+	pub.Restricted = false
+	for i := range pub.Figures {
+		pub.Figures[i].CILow, pub.Figures[i].CIHigh = nil, nil
+		if pub.Figures[i].Status == "published" {
+			pub.Figures[i].Status = "protected"
+		}
+	}
+	if s := Summary(pub, "en"); strings.Contains(s, "interval") || !strings.Contains(s, "2.4 times") {
+		t.Fatalf("public summary: %s", s)
+	}
+}
+
+func TestPlaceAmongBands(t *testing.T) {
+	for _, c := range []struct {
+		rank, of int
+		want     string
+	}{{1, 10, "highest tenth"}, {11, 100, "highest quarter"}, {25, 100, "highest quarter"}, {26, 100, "upper half"}, {51, 100, "lower half"}, {100, 100, "lower half"}} {
+		if got := placeAmong("h3_9", profile.Rank{Rank: c.rank, Of: c.of}, "en"); !strings.Contains(got, c.want) || !strings.HasSuffix(got, "hexagons") {
+			t.Errorf("rank %d of %d: %q, want %q", c.rank, c.of, got, c.want)
+		}
+	}
+}
+
+func TestWriteXLSXIsAWorkbookWithTheFigures(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, sample(), "en"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatalf("not a workbook: %v", err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Figures,Quarters,Combinations of domains,Hotspot,Metadata" {
+		t.Fatalf("sheets %s", got)
+	}
+	rows, err := f.GetRows("Figures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Header, then poverty, housing, health; housing's interval bounds in their columns.
+	if len(rows) != 4 || rows[2][0] != "Housing hardship" || rows[2][4] != "17.7" || rows[2][5] != "31.8" || rows[2][9] != "3" {
+		t.Fatalf("figures sheet: %q", rows)
+	}
+	if rows[3][1] != "" || rows[3][len(rows[3])-1] != "withheld (confidentiality)" {
+		t.Fatalf("withheld row shows a count or the wrong status: %q", rows[3])
+	}
+	hot, _ := f.GetRows("Hotspot")
+	if len(hot) != 2 || !strings.Contains(hot[1][6], "permutations") {
+		t.Fatalf("hotspot sheet without the run's parameters: %q", hot)
+	}
+}
+
+func TestWriteHTMLNamesTheAreaInBothLanguages(t *testing.T) {
+	for _, lang := range Langs {
+		var buf bytes.Buffer
+		if err := WriteHTML(&buf, sample(), lang); err != nil {
+			t.Fatal(err)
+		}
+		page := buf.String()
+		name := geographyName(lang, "section") + " 036023000123"
+		for _, want := range []string{`<html lang="` + lang + `">`, name, "<svg", "@media print", escaped(Summary(sample(), lang))} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s page lacks %q", lang, want)
+			}
+		}
+	}
+}
+
+// escaped is s as html/template writes text.
+func escaped(s string) string {
+	return strings.NewReplacer("'", "&#39;", `"`, "&#34;", "<", "&lt;", ">", "&gt;", "&", "&amp;").Replace(s)
+}
+
+type fakeSource struct {
+	runs []int64
+}
+
+func (f *fakeSource) Compare(_ context.Context, g string, ids []string, period string) (profile.Comparison, error) {
+	a := profile.Area{Geography: g, ID: ids[0], Period: period, Indicators: []profile.Indicator{
+		{Indicator: "housing", People: iptr(48), Residents: 2000, Rate: f64(24), CILow: f64(17.7), CIHigh: f64(31.8), Status: "published"}},
+		Hotspots: []profile.Hotspot{{Analysis: "moran:housing", RunID: 7}, {Analysis: "gi:housing", RunID: 7}}}
+	city := profile.Area{Geography: "municipality", ID: "036023", Indicators: []profile.Indicator{{Indicator: "housing", Rate: f64(10), Status: "published"}}}
+	return profile.Comparison{Geography: g, Period: period, Areas: []profile.ComparedArea{{Area: a, Ranks: map[string]*profile.Rank{"housing": {Rank: 3, Of: 100}}}}, City: city}, nil
+}
+
+func (f *fakeSource) PublishedCompare(_ context.Context, g string, ids []string, period string) (profile.PublishedComparison, error) {
+	a := profile.PublishedArea{Geography: g, ID: ids[0], Period: period, Indicators: []profile.PublishedIndicator{
+		{Indicator: "housing", People: iptr(50), Residents: 2000, Rate: f64(25), Status: "protected"}}}
+	city := profile.PublishedArea{Geography: "municipality", Indicators: []profile.PublishedIndicator{{Indicator: "housing", Rate: f64(10), Status: "protected"}}}
+	return profile.PublishedComparison{Geography: g, Period: period, Release: 4, Protection: "cell key",
+		Areas: []profile.PublishedComparedArea{{PublishedArea: a}}, City: city}, nil
+}
+
+func (f *fakeSource) Run(_ context.Context, id int64) (profile.AnalysisRun, error) {
+	f.runs = append(f.runs, id)
+	return profile.AnalysisRun{ID: id, Kind: "local_moran"}, nil
+}
+
+func TestBuildReadsWhatTheRoleMaySee(t *testing.T) {
+	src := &fakeSource{}
+	rep, err := Build(context.Background(), src, Request{Geography: "section", ID: "S1", Period: "2025", Restricted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Figures[0]; f.CILow == nil || *f.CityRate != 10 || f.Rank.Rank != 3 {
+		t.Fatalf("restricted figure %+v", f)
+	}
+	if fmt.Sprint(src.runs) != "[7]" || rep.Runs[7].Kind != "local_moran" {
+		t.Fatalf("runs read %v, want run 7 once", src.runs)
+	}
+	pub, err := Build(context.Background(), src, Request{Geography: "section", ID: "S1", Period: "2025"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := pub.Figures[0]; f.CILow != nil || *f.People != 50 || pub.Release != 4 || pub.Restricted {
+		t.Fatalf("public report %+v, release %d", f, pub.Release)
+	}
+}
