@@ -1,8 +1,9 @@
 // Bundles the map page into ../ui/dist (embedded by the Go package web/ui).
-// Output names are fixed: index.html, accessibility.html (the accessibility statement), app.js,
-// app.css and worker.js (MapLibre's web worker).
+// Output names are fixed: index.html, embed.html (the same page for framing in other sites),
+// accessibility.html (the accessibility statement), app.js, app.css and worker.js (MapLibre's
+// web worker).
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,13 @@ await build({
 });
 
 await copyFile(join(here, 'src', 'index.html'), join(dist, 'index.html'));
+// The embed page is index.html that tells the script so, first thing in the head; the Go server
+// (GET /embed) and abitare publish (embed.html, embed/index.html) serve it.
+const charset = '<meta charset="utf-8">';
+const index = await readFile(join(here, 'src', 'index.html'), 'utf8');
+if (!index.includes(charset)) throw new Error(`src/index.html has no ${charset} to put the embed meta after`);
+await writeFile(join(dist, 'embed.html'),
+  index.replace(charset, `${charset}\n  <meta name="abitare-mode" content="embed">`));
 await copyFile(join(here, 'src', 'accessibility.html'), join(dist, 'accessibility.html'));
 // MapLibre >= 6 runs its tile parsing in a separate ES-module worker file.
 const workerSrc = join(dirname(require.resolve('maplibre-gl/package.json')), 'dist', 'maplibre-gl-worker.mjs');

@@ -5,7 +5,8 @@
 // Needs DIR served by any static web server with Range requests at siteURL (the folder with
 // index.html, site.json and index.json). Checks that the map draws hexagons from the PMTiles
 // archives, that the page asks nothing of an Abitare server (no /api/ or /tiles/ request) and
-// shows no login, and that hovering a hexagon shows its figures in the info card.
+// shows no login, that hovering a hexagon shows its figures in the info card, that a click
+// opens the area profile (from the figures files) and that the table view lists areas.
 // Chromium: $CHROMIUM or /usr/bin/chromium. Exits 0 on success, 1 with the reason otherwise.
 import { chromium } from 'playwright-core';
 
@@ -55,6 +56,16 @@ async function main() {
       if (shown) break;
     }
     if (!shown) throw new Error('hovering the map shows no figures in the info card');
+    // A click opens the area's profile from the release's figures files (no /api).
+    await page.mouse.click(640, 400);
+    await page.waitForFunction(() => !!document.querySelector('#profile-body table.profile-table, #profile-body .error-text'), null, { timeout: 20_000 })
+      .catch(() => { throw new Error('clicking an area opens no profile'); });
+    if (await page.locator('#profile-body .error-text').count()) throw new Error(`static profile: ${await page.locator('#profile-body').textContent()}`);
+    // The table view lists the areas on screen.
+    await page.locator('#table-button').click();
+    await page.waitForFunction(() => document.querySelectorAll('#table-body tbody tr').length > 0, null, { timeout: 20_000 })
+      .catch(() => { throw new Error('the table view lists no area'); });
+    console.log(`e2e static: profile shown, table lists ${await page.locator('#table-body tbody tr').count()} areas`);
     if (shotPath) await page.screenshot({ path: shotPath });
     const serverPaths = ['/api/', '/tiles/', new URL('api/', siteURL).pathname, new URL('tiles/', siteURL).pathname];
     const server = requests.filter((u) => serverPaths.some((p) => new URL(u).pathname.startsWith(p)));

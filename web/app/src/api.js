@@ -1,6 +1,7 @@
 // Requests to the Abitare server: the API under /api/, the tile catalog, and the boot data
 // inlined into the page.
 import { parseCatalog } from './catalog.js';
+import { EMBED } from './embed-boot.js';
 import { parseErrorBody } from './errors.js';
 import { sessionOrAnonymous } from './session.js';
 
@@ -27,9 +28,12 @@ export function setReleasesURL(url) {
   releasesPage = url || '';
 }
 
-// Every API call sends the session cookie (same origin only) and asks for JSON.
+// Every API call sends the session cookie (same origin only) and asks for JSON. The embed
+// sends none: it shows the public's figures even to a logged-in user.
+export const CREDENTIALS = EMBED ? 'omit' : 'same-origin';
+
 export function apiFetch(url, opts = {}) {
-  return fetch(url, { credentials: 'same-origin', ...opts, headers: { Accept: 'application/json', ...(opts.headers || {}) } });
+  return fetch(url, { credentials: CREDENTIALS, ...opts, headers: { Accept: 'application/json', ...(opts.headers || {}) } });
 }
 
 let onUnauthorized = () => {};

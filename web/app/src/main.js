@@ -6,6 +6,10 @@
 // tests in test/.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
+// First: the embed mode, and its query moved into the hash the state reads.
+import {
+  EMBED, canSelect, frameBlocked, initPublic, loadBasemap, publicBoot, publicMap, rememberBasemap,
+} from './public.js';
 import {
   readCatalog, readRelease, readSession, readTileJSON, setReleasesURL, setUnauthorizedHandler, takeBoot,
 } from './api.js';
@@ -42,6 +46,9 @@ import {
   loadTargeting, loadTimeline, renderTargeting, setTargetingPref,
 } from './targeting.js';
 import { analyses, indicators } from './vocabulary.js';
+import { startExplore } from './explore.js';
+import { startTable } from './table-view.js';
+import { startCompare } from './compare.js';
 
 // What each state key redraws, in this order.
 renderOn(['lang'], renderStaticStrings);
@@ -54,7 +61,7 @@ renderOn(['lang', 'vocabulary', 'hovered', 'view', 'unit', 'indicator', 'analysi
 renderOn(['lang', 'vocabulary', 'selected', 'profile', 'indicator', 'session', 'available'], renderProfile);
 renderOn(['lang', 'vocabulary', 'selected', 'session', 'targeting'], renderTargeting);
 renderOn(['lang', 'rankingOpen', 'ranking', 'rankingNote', 'indicator', 'view', 'unit', 'selected'], renderRanking);
-renderOn(['selected', 'rankingOpen'], layoutSide);
+renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare'], layoutSide);
 renderOn(['lang'], setAttribution);
 renderOn(['view', 'unit', 'available'], applyVisibility);
 renderOn(['view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session'], applyPaint);
@@ -68,7 +75,7 @@ effectOn(['indicator', 'unit', 'rankingOpen'], () => loadRanking());
 
 // Side column (profile, ranking) on the right; the hover card moves left of it.
 function layoutSide() {
-  document.body.classList.toggle('side-open', !!state.selected || state.rankingOpen);
+  document.body.classList.toggle('side-open', !!state.selected || state.rankingOpen || state.tableOpen || state.compare.length > 0);
 }
 
 function setView(view) {
@@ -155,7 +162,7 @@ function listenLogin() {
   });
   // Back to the tab: the session may have expired, or changed in another tab.
   document.addEventListener('visibilitychange', async () => {
-    if (document.visibilityState !== 'visible' || !map || state.static || sessionReloading()) return;
+    if (document.visibilityState !== 'visible' || !map || state.static || EMBED || sessionReloading()) return;
     const { session } = await readSession();
     if (session.user !== state.session.user || session.role !== state.session.role) reloadForSession();
   });
@@ -174,9 +181,10 @@ function listenEscape() {
 // mode "static") reads the bundle's files instead: the anonymous public, no /api call.
 async function readBoot() {
   const boot = takeBoot();
+  rememberBasemap(boot);
   if (isStaticSite(boot)) return readStaticBoot(boot);
   const site = boot ? null : await readSite();
-  if (site) return readStaticBoot(site);
+  if (site) { rememberBasemap(site); return readStaticBoot(site); }
   if (!boot) {
     const [{ session, vocabulary, error }, catalog, release] = await Promise.all([readSession(), readCatalog(), readRelease()]);
     return { session, vocabulary, error, catalog, release };
@@ -206,7 +214,9 @@ function onMapError(e) {
 }
 
 async function start() {
+  if (frameBlocked()) return;
   setUnauthorizedHandler(sessionExpired);
+  initPublic();
   renderAll();
   listenControls();
   listenPanels();
@@ -217,7 +227,7 @@ async function start() {
 
   const {
     session, vocabulary, error, catalog, release, releasePage, static: isStatic = false,
-  } = await readBoot();
+  } = publicBoot(await readBoot());
   if (releasePage) setReleasesURL(releasePage);
   update({
     static: isStatic,
@@ -229,11 +239,12 @@ async function start() {
     tileSources: catalog?.sources || {},
   });
 
-  const box = await studyArea();
+  const [box] = await Promise.all([studyArea(), loadBasemap()]);
   try {
     createMap('map', box, {
-      // A static site has no profiles to ask for: the card shows the clicked area's figures.
-      select: (hit) => { if (!state.static) openProfile(selectionOf(hit)); },
+      // The static site's profile comes from the figures files (static-profile.js); a chosen
+      // period is the profile's too.
+      select: (hit) => { if (canSelect()) openProfile({ ...selectionOf(hit), ...(state.period ? { period: state.period } : {}) }); },
       idle: () => { if (state.rankingOpen) loadRanking(); },
       error: onMapError,
     });
@@ -242,11 +253,15 @@ async function start() {
     showError('error_webgl', err?.message);
     return;
   }
+  startExplore();
+  startTable();
+  startCompare();
   // For tests and debugging.
   window.abitare = {
     map, state, update, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession,
   };
-  if (initialArea && !state.static) openProfile(initialArea, { focus: false });
+  publicMap(map);
+  if (initialArea) openProfile({ ...initialArea, ...(state.period ? { period: state.period } : {}) }, { focus: false });
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -32,7 +32,9 @@ function unstableExpr(indicator) {
   return ['==', ['get', `${indicator}_unstable`], true];
 }
 
-export function indicatorColor({ indicator, measure, breaks: b }) {
+export function indicatorColor(look) {
+  if (look.period) return periodColor(look);
+  const { indicator, measure, breaks: b } = look;
   const rateKey = `${indicator}_rate`;
   const key = `${indicator}_${measure}`;
   // Without an EB rate (published figures) the crude rate is drawn.
@@ -45,12 +47,27 @@ export function indicatorColor({ indicator, measure, breaks: b }) {
   ];
 }
 
+// Another period than the tiles': its rate and status are the features' state (set from
+// the figures files, see explore-map.js); areas without a state yet are drawn as withheld.
+export function periodColor({ breaks: b }) {
+  const status = ['coalesce', ['feature-state', 'status'], ''];
+  const value = ['feature-state', 'rate'];
+  return [
+    'case',
+    ['==', status, 'suppressed'], NODATA_COLOR,
+    ['!=', ['typeof', value], 'number'], WITHHELD_COLOR,
+    ['step', ['to-number', value], RAMP[0], b[0], RAMP[1], b[1], RAMP[2], b[2], RAMP[3], b[3], RAMP[4]],
+  ];
+}
+
 export function indicatorOpacity({ indicator }) {
   return ['case', ['!', hasResidents], 0.06, unstableExpr(indicator), UNSTABLE_OPACITY, FILL_OPACITY];
 }
 
 // Hatching: unstable rates (restricted figures) and figures not published at this level.
-export function hatchFilter({ indicator }) {
+export function hatchFilter({ indicator, period }) {
+  // A filter cannot read the features' state: no hatching for another period.
+  if (period) return NO_FEATURE;
   return ['all', hasResidents, ['any', ['all', unstableExpr(indicator), ['has', indicator]], suppressedExpr(indicator)]];
 }
 
@@ -105,11 +122,15 @@ function outlineLayers(src) {
 }
 
 // A vector source from the layer's TileJSON when the catalog gave it, else from its URL.
-function vectorSource(tj, url) {
-  if (!tj) return { type: 'vector', url };
+// Data sources (promote) key their features by the id property, for the feature state.
+function vectorSource(tj, url, promote = false) {
+  const id = promote ? { promoteId: 'id' } : {};
+  if (!tj) return { type: 'vector', url, ...id };
   // An archive read through a protocol (the static site's pmtiles://...): its own TileJSON.
-  if (typeof tj.url === 'string' && !Array.isArray(tj.tiles)) return { type: 'vector', url: tj.url };
-  return { type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom, maxzoom: tj.maxzoom, bounds: tj.bounds, attribution: tj.attribution };
+  if (typeof tj.url === 'string' && !Array.isArray(tj.tiles)) return { type: 'vector', url: tj.url, ...id };
+  return {
+    type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom, maxzoom: tj.maxzoom, bounds: tj.bounds, attribution: tj.attribution, ...id,
+  };
 }
 
 function omiLayer() {
@@ -137,7 +158,7 @@ function boundaryLayer() {
 export function buildStyle({ available, tileSources, current, look, tileJSONURL }) {
   const sources = {};
   for (const name of [...ALL_SOURCES, ...BASE_LAYERS]) {
-    if (available.has(name)) sources[name] = vectorSource(tileSources[name], tileJSONURL(name));
+    if (available.has(name)) sources[name] = vectorSource(tileSources[name], tileJSONURL(name), ALL_SOURCES.includes(name));
   }
   const data = ALL_SOURCES.filter((src) => available.has(src));
   const layers = [

@@ -4,7 +4,8 @@
 import {
   Map as MapLibreMap, AttributionControl, NavigationControl, ScaleControl, setWorkerUrl,
 } from 'maplibre-gl';
-import { tileJSONURL } from './api.js';
+import { CREDENTIALS, tileJSONURL } from './api.js';
+import { withBasemap } from './basemap-layer.js';
 import {
   ALL_SOURCES, SOURCES, kindOfGeography, kindOfSource, layerIds,
 } from './catalog.js';
@@ -27,7 +28,8 @@ const smallScreen = () => window.matchMedia('(max-width: 720px)').matches;
 const prefersReducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 function currentStyle() {
-  return buildStyle({ available: state.available, tileSources: state.tileSources, current: currentSource(), look: look(), tileJSONURL });
+  // Under the data layers, the basemap when there is one (basemap-layer.js).
+  return withBasemap(buildStyle({ available: state.available, tileSources: state.tileSources, current: currentSource(), look: look(), tileJSONURL }));
 }
 
 // The map in container, framed on the study area box (from the layers' TileJSON; unless the
@@ -44,6 +46,8 @@ export function createMap(container, box, on) {
     attributionControl: false,
     dragRotate: false,
     pitchWithRotate: false,
+    // Tiles with the page's credentials: none in the embed, which shows the public's layers.
+    transformRequest: (url) => ({ url, credentials: CREDENTIALS }),
   });
   map.touchZoomRotate.disableRotation();
   map.on('styleimagemissing', addHatch);
@@ -229,7 +233,8 @@ export function updateSuppressedHint(props = drawnProperties()) {
 // Quintile class breaks from the features loaded for the current source, once per source,
 // measure and hexagon resolution (sections too are reclassified when the zoom crosses one).
 export function updateBreaks() {
-  if (!map || state.view !== 'indicator') return;
+  // Another period than the tiles': breaks from its figures files (explore.js).
+  if (!map || state.view !== 'indicator' || state.period) return;
   const src = currentSource();
   const key = `${state.indicator}_${effectiveMeasure()}`;
   const hexRes = currentHexRes();

@@ -14,6 +14,8 @@ import {
 import { currentHexRes } from './map.js';
 import { state, update } from './state.js';
 import { targetingFor } from './targeting.js';
+import { fetchStaticProfile } from './static-profile.js';
+import { compareButton } from './compare.js';
 import { analyses, indicators } from './vocabulary.js';
 
 let profileSeq = 0;
@@ -39,6 +41,8 @@ export async function openProfile(sel, { focus = true } = {}) {
 }
 
 async function fetchProfile(sel) {
+  // The static site has no /api: the figures files.
+  if (state.static) return fetchStaticProfile(sel);
   const url = apiURL(`areas/${encodeURIComponent(sel.geography)}/${encodeURIComponent(sel.id)}`);
   if (sel.period) url.searchParams.set('period', sel.period);
   try {
@@ -77,7 +81,7 @@ export function renderProfile() {
   const inds = [...(d.indicators || [])].sort((a, b) => indicators().indexOf(a.indicator) - indicators().indexOf(b.indicator));
   // The public's answer (published figures): protected counts with a status, a protection note.
   const published = d.protection !== undefined || inds.some((i) => i.status === 'protected' || i.status === 'suppressed');
-  body.innerHTML = head + (published ? publishedProfile(sel, d, inds) : restrictedProfile(d, inds));
+  body.innerHTML = head + (published ? publishedProfile(sel, d, inds) : restrictedProfile(d, inds)) + compareButton(sel);
 }
 
 function profileHead(sel) {
@@ -159,7 +163,7 @@ function publishedProfile(sel, d, inds) {
   let html = profileFigures(d, inds);
   html += `<table class="domains profile-table published"><thead><tr><th scope="col">${L('indicator_label')}</th>`
     + `<th scope="col" class="num">${L('count')}</th><th scope="col" class="num">${L('rate_short')}</th>`
-    + `<th scope="col">${L('status_label')}</th><th scope="col">${L('quarters')}</th></tr></thead><tbody>`;
+    + `<th scope="col">${L('status_label')}</th>${changeHead(d)}<th scope="col">${L('quarters')}</th></tr></thead><tbody>`;
   let healthSuppressed = false;
   for (const i of inds) {
     const suppressed = i.status === 'suppressed';
@@ -174,7 +178,7 @@ function publishedProfile(sel, d, inds) {
     html += `<tr data-indicator="${esc(i.indicator)}" data-status="${esc(i.status || '')}"${currentRow(i.indicator)}><th scope="row">${L(i.indicator)}</th>`
       + `<td class="num">${people}</td><td class="num">${rateHtml}</td>`
       + `<td><span class="status status-${esc(i.status || 'unknown')}"${title}>${esc(statusLabel(state.lang, i.status))}</span></td>`
-      + `<td>${quarters}</td></tr>`;
+      + `${d.previous ? `<td class="num">${trendCell(i)}</td>` : ''}<td>${quarters}</td></tr>`;
   }
   html += '</tbody></table>';
   if (healthSuppressed && sel.geography !== 'omi' && state.available.has(DISTRICT_SOURCE)) {
@@ -185,6 +189,13 @@ function publishedProfile(sel, d, inds) {
   const release = d.release ?? inds[0]?.release;
   const releaseText = release !== undefined && release !== null ? `${LF('profile_release', { release })} ` : '';
   return `${html}<p class="small muted protection">${releaseText}${esc(note)} ${releasesLink()}</p>`;
+}
+
+// The change on the previous period (static site: figures files of both periods).
+function changeHead(d) {
+  if (!d.previous) return '';
+  const title = LF('sp_change_title', { prev: d.previous });
+  return `<th scope="col" class="num"><abbr class="th-abbr" title="${title}">${L('sp_change')}</abbr></th>`;
 }
 
 function trendCell(ind) {

@@ -51,3 +51,10 @@ export function headerBounds(h) {
   const b = [h.minLon, h.minLat, h.maxLon, h.maxLat];
   return b.every((v) => typeof v === 'number' && Number.isFinite(v)) ? b : null;
 }
+
+// The releases of the bundle's index.json, for the release picker: [{id, latest}], newest first.
+export function releaseChoices(index) {
+  const list = Array.isArray(index?.releases) ? index.releases.filter((r) => Number.isInteger(Number(r?.id)) && typeof r.path === 'string') : [];
+  const ids = [...new Set(list.map((r) => Number(r.id)))].sort((a, b) => b - a);
+  return ids.map((id) => ({ id, latest: Number(index.latest) === id }));
+}

@@ -10,6 +10,7 @@ import {
   URL_FIELDS, URL_KEYS, mergeHash, readUrlState, urlParams, vocabularyChoices,
 } from './url-state.js';
 import { EMPTY_VOCABULARY, setVocabulary } from './vocabulary.js';
+import { EXPLORE_URL_KEYS, exploreParams, readExploreUrl } from './explore-url.js';
 
 function storageGet(key) {
   try { return window.localStorage.getItem(key); } catch { return null; }
@@ -24,6 +25,7 @@ const fromUrl = readUrlState(window.location.hash, stored);
 
 // The area the URL opened (area=geography:id), for the first view.
 export const initialArea = fromUrl.area;
+const exploreFromUrl = readExploreUrl(window.location.hash);
 
 export const state = {
   lang: fromUrl.lang,
@@ -55,6 +57,13 @@ export const state = {
   loginError: null, // {key, detail}
   suppressedHere: false, // the current indicator is mostly "suppressed" in the drawn features
   targeting: null, // {area, epoch, list, person, timeline, purpose, formError}: housing office only, never stored
+  // Explore features (explore.js, table-view.js, compare.js): the period shown ('' = the tiles'
+  // own), the areas compared [{geography, id}], the table panel, and a counter bumped when
+  // figures files arrive.
+  period: exploreFromUrl.period,
+  compare: exploreFromUrl.compare,
+  tableOpen: false,
+  figuresTick: 0,
 };
 
 const renderers = [];
@@ -74,7 +83,7 @@ export function update(patch) {
   Object.assign(state, next);
   const changed = Object.keys(next);
   const touches = ({ keys }) => keys.some((k) => changed.includes(k));
-  if (URL_KEYS.some((k) => changed.includes(k))) syncHash();
+  if ([...URL_KEYS, ...EXPLORE_URL_KEYS].some((k) => changed.includes(k))) syncHash();
   for (const r of renderers.filter(touches)) r.fn();
   for (const e of effects.filter(touches)) e.fn();
 }
@@ -116,7 +125,7 @@ function withVocabulary(patch) {
 // Write the state into the hash, keeping MapLibre's map= parameter.
 export function syncHash() {
   const { pathname, search, hash } = window.location;
-  window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, urlParams(state))}`);
+  window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, { ...urlParams(state), ...exploreParams(state) })}`);
 }
 
 export function currentSource() {
@@ -148,7 +157,9 @@ export function currentBreaks() {
 
 // How the data layers are painted now (see map-style.js).
 export function look() {
-  return { indicator: state.indicator, measure: effectiveMeasure(), breaks: currentBreaks(), analysis: state.analysis };
+  return {
+    indicator: state.indicator, measure: effectiveMeasure(), breaks: currentBreaks(), analysis: state.analysis, period: state.period,
+  };
 }
 
 // The layers to assume for a session when its catalog cannot be read.

@@ -4,7 +4,7 @@ import { addProtocol } from 'maplibre-gl';
 import { PMTiles, Protocol } from 'pmtiles';
 import { ANONYMOUS } from './session.js';
 import {
-  archiveURL, headerBounds, isStaticSite, pickRelease, pmtilesSourceURL, releaseLayers, siteVocabulary,
+  archiveURL, headerBounds, isStaticSite, pickRelease, pmtilesSourceURL, releaseChoices, releaseLayers, siteVocabulary,
 } from './site.js';
 
 async function getJSON(url) {
@@ -16,7 +16,8 @@ async function getJSON(url) {
 // site.json next to the page, or null when there is none (the page is served by Abitare).
 export async function readSite() {
   try {
-    const site = await getJSON(new URL('site.json', window.location.href));
+    // document.baseURI: the embed/ folder's page has <base href="../"> (the site's folder).
+    const site = await getJSON(new URL('site.json', document.baseURI));
     return isStaticSite(site) ? site : null;
   } catch {
     return null;
@@ -29,12 +30,13 @@ let protocol = null;
 // of the release (latest, or ?release=N) read from its PMTiles archives, and the release's
 // manifest for the protection note. Shaped as main.js's readBoot answer.
 export async function readStaticBoot(site) {
-  const base = new URL('.', window.location.href);
+  const base = new URL('.', document.baseURI);
   const { vocabulary, ok } = siteVocabulary(site);
   const error = ok ? null : { key: 'error_session', detail: 'site.json vocabulary' };
   let release = null;
+  let index = null;
   try {
-    const index = await getJSON(new URL(site.index || 'index.json', base));
+    index = await getJSON(new URL(site.index || 'index.json', base));
     release = pickRelease(index, new URLSearchParams(window.location.search).get('release'));
   } catch (err) {
     console.error('static site: index.json:', err);
@@ -65,7 +67,10 @@ export async function readStaticBoot(site) {
     vocabulary,
     error,
     catalog: layers.length ? { layers: new Set(layers.map(([id]) => id)), sources: Object.fromEntries(layers) } : null,
-    release: { ...(manifest || {}), id: release.id, periods: release.periods },
+    // path: where the release's files are (figures/...); choices: every release of the bundle.
+    release: {
+      ...(manifest || {}), id: release.id, periods: release.periods, path: release.path, choices: releaseChoices(index),
+    },
     releasePage: new URL(`${release.path.replace(/\/+$/, '')}/README.md`, base).href,
     static: true,
   };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { PUBLIC_LAYERS, RESTRICTED_LAYERS } from '../src/catalog.js';
 import { GI_COLORS, NODATA_COLOR, RAMP } from '../src/classify.js';
 import {
-  HATCH, buildStyle, hatchImage, hotspotColor, indicatorColor,
+  HATCH, buildStyle, hatchFilter, hatchImage, hotspotColor, indicatorColor, periodColor,
 } from '../src/map-style.js';
 
 const look = { indicator: 'health', measure: 'rate', breaks: [10, 20, 30, 40], analysis: 'moran_health' };
@@ -18,8 +18,9 @@ describe('buildStyle', () => {
     const tj = { tiles: ['https://example.org/t/{z}/{x}/{y}.mvt'], minzoom: 9, maxzoom: 14, bounds: [10.7, 44.5, 11, 44.8], attribution: 'ISTAT' };
     const s = style(PUBLIC_LAYERS, { tileSources: { hexagons: tj } });
     assert.deepEqual(Object.keys(s.sources).sort(), [...PUBLIC_LAYERS].sort());
-    assert.deepEqual(s.sources.hexagons, { type: 'vector', ...tj });
-    assert.deepEqual(s.sources.sections, { type: 'vector', url: 'https://example.org/tiles/sections.json' });
+    assert.deepEqual(s.sources.hexagons, { type: 'vector', ...tj, promoteId: 'id' });
+    assert.deepEqual(s.sources.sections, { type: 'vector', url: 'https://example.org/tiles/sections.json', promoteId: 'id' });
+    assert.deepEqual(s.sources.boundary, { type: 'vector', url: 'https://example.org/tiles/boundary.json' });
     assert.equal(s.version, 8);
   });
 
@@ -81,5 +82,38 @@ describe('paint expressions', () => {
     assert.equal(image.data.length, 16 * 16 * 4);
     assert.equal(options.pixelRatio, 2);
     assert.ok(image.data.some((v) => v > 0));
+  });
+});
+
+describe('another period than the tiles\' (feature state)', () => {
+  const periodLook = { ...look, period: '2025-Q2' };
+
+  it('keys the data sources by id, the base layers not', () => {
+    const s = buildStyle({ available: new Set(PUBLIC_LAYERS), tileSources: { hexagons: { url: 'pmtiles://x' } }, current: 'indicators', look, tileJSONURL });
+    assert.deepEqual(s.sources.hexagons, { type: 'vector', url: 'pmtiles://x', promoteId: 'id' });
+    assert.equal(s.sources.indicators_districts.promoteId, 'id');
+    assert.equal(s.sources.omi_zones.promoteId, undefined);
+  });
+
+  it('paints the rate and status of the feature state', () => {
+    const c = indicatorColor(periodLook);
+    const text = JSON.stringify(c);
+    assert.match(text, /\["feature-state","rate"\]/);
+    assert.match(text, /\["feature-state","status"\]/);
+    assert.doesNotMatch(text, /\["get"/);
+    assert.equal(c[0], 'case');
+    assert.deepEqual(c.at(-1).slice(0, 4), ['step', ['to-number', ['feature-state', 'rate']], RAMP[0], 10]);
+    assert.equal(c[2], NODATA_COLOR);
+  });
+
+  it('is the same as periodColor, and the tiles\' look reads the properties', () => {
+    assert.deepEqual(indicatorColor(periodLook), periodColor(periodLook));
+    assert.match(JSON.stringify(indicatorColor(look)), /\["get","health_rate"\]/);
+    assert.match(JSON.stringify(indicatorColor({ ...look, period: '' })), /\["get","health_rate"\]/);
+  });
+
+  it('hatches nothing (a filter cannot read the state)', () => {
+    assert.deepEqual(hatchFilter(periodLook), ['==', ['get', 'id'], '\u0000none']);
+    assert.notDeepEqual(hatchFilter(look), hatchFilter(periodLook));
   });
 });

@@ -1,0 +1,29 @@
+// The gazetteer (streets with house numbers, OMI zones, census sections): GET /api/gazetteer,
+// or gazetteer.json next to the static site's page. Read once, on first use.
+import { apiFetch, apiURL } from './api.js';
+import { appFolder } from './embed.js';
+import { buildIndex } from './search.js';
+import { state } from './state.js';
+
+let pending = null;
+
+export function gazetteerURL() {
+  return state.static ? new URL('gazetteer.json', appFolder(window.location.href)) : apiURL('gazetteer');
+}
+
+// The search index of the gazetteer (see search.js buildIndex); rejects when it cannot be read
+// (asked again next time).
+export function loadGazetteer() {
+  if (!pending) {
+    pending = (async () => {
+      const res = await apiFetch(gazetteerURL());
+      if (!res.ok) throw new Error(`gazetteer: HTTP ${res.status}`);
+      return buildIndex(await res.json());
+    })();
+    pending.catch((err) => {
+      console.error(err);
+      pending = null;
+    });
+  }
+  return pending;
+}
