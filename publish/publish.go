@@ -22,9 +22,14 @@
 //	releases/r<N>/data/<g>.geojson  the same per area and period, with the area's outline (RFC 7946)
 //	releases/r<N>/data/abitare-r<N>.gpkg  every geography as a layer of one GeoPackage
 //	releases/r<N>/tiles/<layer>.pmtiles  the release's vector tiles (PMTiles v3)
+//	releases/r<N>/figures/<g>/<period>.json  the figures of geography g in one period, compact
+//	                                (package figures; the same as GET /api/figures/<g>)
 //	releases/r<N>/SHA256SUMS        the checksum of every file above
+//	gazetteer.json                  the search index of streets, civic numbers, zones and sections
 //	index.html, app.js, ...         the public map of the latest release, static (see site.go)
-//	site.json                       tells the map it is static; the vocabulary
+//	embed.html, embed/index.html    the same map for framing in other sites
+//	site.json                       tells the map it is static; the vocabulary; the basemap
+//	_headers, nginx.conf            frame and media-type headers for the common hosts (hosting.go)
 //
 // Each release is written to a temporary folder and renamed into place, so a failed run leaves
 // the previous bundle as it was, and a run can be repeated.
@@ -45,6 +50,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/publish/dcat"
+	"github.com/abitare/abitare/web/ui"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -56,7 +62,10 @@ type Options struct {
 	License string
 	// Publisher is the public body that publishes the data, for the DCAT-AP_IT catalog.
 	Publisher dcat.Publisher
-	Logger    *slog.Logger
+	// BasemapStyle is the URL of a MapLibre style the map draws under the data (site.json);
+	// empty: none, the map makes no request to another site.
+	BasemapStyle string
+	Logger       *slog.Logger
 }
 
 // DefaultLicense is the data licence unless configured otherwise.
@@ -66,7 +75,12 @@ const DefaultLicense = "CC-BY-4.0"
 type Summary struct {
 	Releases []ReleaseFiles `json:"releases"`
 	Latest   int64          `json:"latest"`
+	// Gazetteer is the search index of places, relative to the bundle (GazetteerFile).
+	Gazetteer string `json:"gazetteer"`
 }
+
+// GazetteerFile is the gazetteer's file at the root of the bundle.
+const GazetteerFile = "gazetteer.json"
 
 // ReleaseFiles is one release's folder and what is in it.
 type ReleaseFiles struct {
@@ -91,6 +105,9 @@ func Write(ctx context.Context, db *pgxpool.Pool, dir string, opt Options) (Summ
 	}
 	if _, ok := licenses[opt.License]; !ok {
 		return Summary{}, fmt.Errorf("publish: licence %q: want one of CC-BY-4.0, CC0-1.0, IODL-2.0", opt.License)
+	}
+	if err := ui.CheckBasemapStyle(opt.BasemapStyle); err != nil {
+		return Summary{}, fmt.Errorf("publish: %w", err)
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -120,7 +137,14 @@ func Write(ctx context.Context, db *pgxpool.Pool, dir string, opt Options) (Summ
 	if err := writeCatalog(ctx, db, dir, releases, sum, opt); err != nil {
 		return sum, err
 	}
-	if err := writeSite(dir); err != nil {
+	if err := writeGazetteer(ctx, db, dir); err != nil {
+		return sum, err
+	}
+	sum.Gazetteer = GazetteerFile
+	if err := writeSite(dir, opt); err != nil {
+		return sum, err
+	}
+	if err := writeHosting(dir, sum); err != nil {
 		return sum, err
 	}
 	return sum, writeJSONFile(filepath.Join(dir, "index.json"), sum)
@@ -143,6 +167,7 @@ func writeRelease(ctx context.Context, db *pgxpool.Pool, dir string, r release, 
 	steps := []func() error{
 		func() error { return writeData(ctx, db, tmp, r) },
 		func() error { return writeTiles(ctx, db, tmp, r, latest) },
+		func() error { return writeFigures(ctx, db, tmp, r) },
 		func() error { return writeJSONFile(filepath.Join(tmp, "manifest.json"), publicManifest(r)) },
 		func() error { return writeText(filepath.Join(tmp, "dictionary.csv"), dictionaryCSV()) },
 		func() error { return writeText(filepath.Join(tmp, "README.md"), readme(r, opt)) },

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"cmp"
+	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -10,19 +13,65 @@ import (
 )
 
 // contentSecurityPolicy lets the map page run its own script, MapLibre's worker and the tiles,
-// and nothing else; no site may frame it.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; connect-src 'self'; " +
-	"img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self'; object-src 'none'; " +
-	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// and nothing else; the sites in frameAncestors may frame it ('none': no site). With a
+// basemap, the style's tiles, sprites and glyphs come from other hosts: https: is added to
+// connect-src, img-src and font-src.
+func contentSecurityPolicy(frameAncestors string, basemap bool) string {
+	remote := ""
+	if basemap {
+		remote = " https:"
+	}
+	return "default-src 'self'; script-src 'self'; worker-src 'self' blob:; connect-src 'self'" + remote + "; " +
+		"img-src 'self' data: blob:" + remote + "; style-src 'self' 'unsafe-inline'; font-src 'self'" + remote + "; object-src 'none'; " +
+		"base-uri 'none'; form-action 'self'; frame-ancestors " + frameAncestors
+}
 
-// securityHeaders sets the headers every answer carries.
+// EmbedPath is the map page for framing in other sites: it alone may be framed.
+const EmbedPath = "/embed"
+
+// DefaultEmbedAncestors lets any site frame the embed page.
+const DefaultEmbedAncestors = "*"
+
+// CheckFrameAncestors checks the sources that may frame the embed page (Config.EmbedAncestors):
+// space-separated CSP sources such as * or https://comune.example.it https://*.example.org.
+// Nothing that could end the directive or the header is accepted.
+func CheckFrameAncestors(list string) error {
+	sources := strings.Fields(list)
+	if len(sources) == 0 {
+		return errors.New("embed ancestors: empty (use * for any site)")
+	}
+	for _, src := range sources {
+		if src == "*" || src == "'self'" {
+			continue
+		}
+		if strings.ContainsAny(src, ";,'\"\\") {
+			return fmt.Errorf("embed ancestors: %q is not a CSP source (want *, 'self' or an origin such as https://example.org)", src)
+		}
+		scheme, host, ok := strings.Cut(src, "://")
+		if !ok || (scheme != "https" && scheme != "http") || host == "" {
+			return fmt.Errorf("embed ancestors: %q is not a CSP source (want *, 'self' or an origin such as https://example.org)", src)
+		}
+	}
+	return nil
+}
+
+// securityHeaders sets the headers every answer carries. Only the embed page may be framed,
+// by the configured sites; everything else refuses every frame.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	basemap := s.cfg.BasemapStyle != ""
+	page := contentSecurityPolicy("'none'", basemap)
+	ancestors := cmp.Or(strings.Join(strings.Fields(s.cfg.EmbedAncestors), " "), DefaultEmbedAncestors)
+	embed := contentSecurityPolicy(ancestors, basemap)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Frame-Options", "DENY")
+		if r.URL.Path == EmbedPath {
+			h.Set("Content-Security-Policy", embed)
+		} else {
+			h.Set("Content-Security-Policy", page)
+			h.Set("X-Frame-Options", "DENY")
+		}
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if s.viaTLS(r) {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")

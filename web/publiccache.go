@@ -35,7 +35,9 @@ type cachedAnswer struct {
 }
 
 // cacheable answers: the page and the API, as seen anonymously.
-func cacheablePath(path string) bool { return path == "/" || strings.HasPrefix(path, "/api/") }
+func cacheablePath(path string) bool {
+	return path == "/" || path == EmbedPath || strings.HasPrefix(path, "/api/")
+}
 
 // middleware answers anonymous GETs of the page and the API from the cache.
 func (c *publicCache) middleware(next http.Handler) http.Handler {

@@ -21,6 +21,7 @@ func (s *Server) Routes() []Route {
 	link, admin := auth.ManageLinkage, auth.Administer
 	return []Route{
 		{"GET", "/", pub, s.index},
+		{"GET", EmbedPath, pub, s.embed},
 		{"GET", "/api/session", pub, s.whoami},
 		{"POST", "/api/session", pub, s.login},
 		{"DELETE", "/api/session", pub, s.logout},
@@ -31,9 +32,13 @@ func (s *Server) Routes() []Route {
 		{"GET", "/tiles/{layer}/{version}/{z}/{x}/{y}.mvt", pub, s.versionedTile},
 
 		{"GET", "/api/areas/{geography}/{id}", pub, s.area},
+		{"GET", "/api/areas/{geography}/{id}/report", pub, s.areaReport},
 		{"GET", "/api/overlap", pub, s.cityOverlap},
+		{"GET", "/api/compare", pub, s.compare},
 		{"GET", "/api/releases", pub, s.releases},
 		{"GET", "/api/open/{geography}", pub, s.openData},
+		{"GET", "/api/figures/{geography}", pub, s.figures},
+		{"GET", "/api/gazetteer", pub, s.gazetteer},
 
 		{"GET", "/api/rankings", agg, s.rankings},
 		{"GET", "/api/categories", agg, s.categories},

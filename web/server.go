@@ -38,6 +38,12 @@ type Config struct {
 	MetricsFrom []netip.Prefix
 	// Site is an open-data bundle (abitare publish) to serve at /open/; empty serves none.
 	Site string
+	// EmbedAncestors are the sites that may frame the embed page (/embed), as CSP
+	// frame-ancestors sources (CheckFrameAncestors); empty means any (DefaultEmbedAncestors).
+	EmbedAncestors string
+	// BasemapStyle is the URL of a MapLibre style drawn under the data (ui.CheckBasemapStyle);
+	// empty: none, the map makes no request to another site.
+	BasemapStyle string
 }
 
 // Server serves the observatory over HTTP.
@@ -52,9 +58,13 @@ type Server struct {
 	backends Backends
 	// tileAudit records restricted tile reads once per user, layer, tileset and hour.
 	tileAudit tileAudit
-	logger    *slog.Logger
-	http      *http.Server
-	ln        net.Listener
+	// places is the gazetteer, built at its first request.
+	places placesCache
+	// pages are the built map pages (ui.Index, ui.Embed); tests set their own.
+	pages  struct{ index, embed func() []byte }
+	logger *slog.Logger
+	http   *http.Server
+	ln     net.Listener
 }
 
 // NewServer wires the routes; call Open to start listening. users identifies requests with the
@@ -63,6 +73,7 @@ func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Lo
 	s := &Server{cfg: cfg, users: users, throttle: auth.NewThrottle(), logins: newLoginGuard(), backends: backends, logger: logger,
 		metrics: newMetrics(backends, users.DB)}
 	s.tileAudit.appended = func(err error) { s.metrics.audited("tiles", err) }
+	s.pages.index, s.pages.embed = ui.Index, ui.Embed
 	s.public = &publicCache{maxBytes: 64 << 20, release: func() string {
 		if latest := backends[auth.Public].Tiles.Latest(); latest != nil {
 			return latest.Version

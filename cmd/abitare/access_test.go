@@ -109,6 +109,7 @@ func exampleURLs(t *testing.T, db *testdb.DB) map[string]string {
 	purpose := url.QueryEscape("pipeline test: eviction prevention outreach")
 	return map[string]string{
 		"GET /":                                        "/",
+		"GET /embed":                                   "/embed",
 		"GET /api/session":                             "/api/session",
 		"POST /api/session":                            "/api/session",
 		"DELETE /api/session":                          "/api/session",
@@ -117,9 +118,13 @@ func exampleURLs(t *testing.T, db *testdb.DB) map[string]string {
 		"GET /tiles/{layer}/{z}/{x}/{y}.mvt":           fmt.Sprintf("/tiles/indicators/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y),
 		"GET /tiles/{layer}/{version}/{z}/{x}/{y}.mvt": fmt.Sprintf("/tiles/indicators/r%d/%d/%d/%d.mvt", release, tile.Z, tile.X, tile.Y),
 		"GET /api/areas/{geography}/{id}":              "/api/areas/section/" + section,
+		"GET /api/areas/{geography}/{id}/report":       "/api/areas/section/" + section + "/report?format=xlsx&lang=en",
 		"GET /api/overlap":                             "/api/overlap",
+		"GET /api/compare":                             "/api/compare?geography=section&ids=" + section,
 		"GET /api/releases":                            "/api/releases",
 		"GET /api/open/{geography}":                    "/api/open/h3_9?format=csv",
+		"GET /api/figures/{geography}":                 "/api/figures/h3_9?period=2025-Q1",
+		"GET /api/gazetteer":                           "/api/gazetteer",
 		"GET /api/rankings":                            "/api/rankings?indicator=housing&geography=h3_9",
 		"GET /api/categories":                          "/api/categories?domain=housing",
 		"GET /api/rent-burden":                         "/api/rent-burden",
@@ -402,7 +407,7 @@ func checkDatabaseRoles(t *testing.T, db *testdb.DB) {
 	cases := map[string]struct{ can, cannot []string }{
 		"abitare_public": {
 			can: []string{"SELECT count(*) FROM public_indicators", "SELECT count(*) FROM census_sections", "SELECT count(*) FROM public_releases",
-				"SELECT count(*) FROM public_tile_archives"},
+				"SELECT count(*) FROM public_tile_archives", "SELECT count(*) FROM address_points", "SELECT count(*) FROM streets"},
 			cannot: []string{"SELECT count(*) FROM area_indicators", "SELECT count(*) FROM area_stats", "SELECT count(*) FROM events",
 				"SELECT count(*) FROM people", "SELECT count(*) FROM residents", "SELECT count(*) FROM audit_log", "SELECT count(*) FROM users",
 				"SELECT count(*) FROM releases", "SELECT count(*) FROM hotspots", "SELECT * FROM category_counts('2025-01-01', '2026-01-01', 'housing', 2025)",

@@ -8,6 +8,7 @@ import (
 	"github.com/abitare/abitare/publish/dcat"
 	"github.com/abitare/abitare/web"
 	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/web/ui"
 )
 
 // runPublish writes the open-data bundle of every release kept, reading as the public role:
@@ -21,18 +22,24 @@ func runPublish(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&pub.IPACode, "publisher-ipa", env.getenv("ABITARE_PUBLISHER_IPA"), "its code in the IPA index, e.g. c_f257 (env ABITARE_PUBLISHER_IPA)")
 	fs.StringVar(&pub.Email, "publisher-email", env.getenv("ABITARE_PUBLISHER_EMAIL"), "contact e-mail of the data (env ABITARE_PUBLISHER_EMAIL)")
 	fs.StringVar(&pub.Homepage, "publisher-url", env.getenv("ABITARE_PUBLISHER_URL"), "the body's or the observatory's home page (env ABITARE_PUBLISHER_URL)")
+	basemap := fs.String("basemap-style", env.getenv("ABITARE_BASEMAP_STYLE"),
+		"URL of a MapLibre style the bundle's map draws under the data, e.g. https://tiles.openfreemap.org/styles/positron (env ABITARE_BASEMAP_STYLE; default none: no request to another site)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := ui.CheckBasemapStyle(*basemap); err != nil {
+		return fmt.Errorf("--basemap-style: %w", err)
+	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("usage: abitare publish [--base-url URL] [--license ID] --publisher NAME --publisher-ipa CODE --publisher-email ADDRESS --publisher-url URL DIR")
+		return fmt.Errorf("usage: abitare publish [--base-url URL] [--license ID] [--basemap-style URL] --publisher NAME --publisher-ipa CODE --publisher-email ADDRESS --publisher-url URL DIR")
 	}
 	pool, err := web.OpenRolePool(ctx, *dbURL, auth.Public, 4)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	sum, err := publish.Write(ctx, pool, fs.Arg(0), publish.Options{BaseURL: *baseURL, License: *license, Publisher: pub, Logger: env.logger})
+	sum, err := publish.Write(ctx, pool, fs.Arg(0), publish.Options{BaseURL: *baseURL, License: *license, Publisher: pub,
+		BasemapStyle: *basemap, Logger: env.logger})
 	if err != nil {
 		return err
 	}

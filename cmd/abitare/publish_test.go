@@ -54,6 +54,9 @@ func checkPublishBundle(t *testing.T, base string, c *cli, db *testdb.DB, people
 	}
 	checkBundleGeoPackage(t, rel, latest)
 	checkBundleCatalog(t, dir, index)
+	checkBundleFigures(t, base, dir, index)
+	checkBundleGazetteer(t, dir, index, db)
+	checkBundleHosting(t, dir)
 	checkBundleReadByReferenceTools(t, rel)
 	checkBundleResistsDifferencing(t, base, rel, db, latest)
 	checkBundleHoldsNoIdentifier(t, dir, db, people)
@@ -64,6 +67,7 @@ func checkPublishBundle(t *testing.T, base string, c *cli, db *testdb.DB, people
 		t.Fatalf("after a second run releases/ holds %d entries, want %d", len(entries), kept)
 	}
 	checkStaticSite(t, dir, latest)
+	t.Run("nginx serves the bundle", func(t *testing.T) { checkNginx(t, dir, latest) })
 }
 
 func readJSON(t *testing.T, path string, v any) {

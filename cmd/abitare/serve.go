@@ -12,6 +12,7 @@ import (
 	"github.com/abitare/abitare/geo/disclosure/withheld"
 	"github.com/abitare/abitare/web"
 	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/web/ui"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -28,8 +29,18 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	metricsFrom := fs.String("metrics-from", env.getenv("ABITARE_METRICS_FROM"), "comma-separated CIDRs that may read /metrics besides loopback (env ABITARE_METRICS_FROM)")
 	insecure := fs.Bool("insecure-cookies", env.getenv("ABITARE_INSECURE_COOKIES") == "1", "session cookie without the Secure flag, for plain HTTP from another host (env ABITARE_INSECURE_COOKIES=1)")
 	site := fs.String("site", env.getenv("ABITARE_SITE"), "an open-data bundle written by abitare publish, served at /open/ (env ABITARE_SITE)")
+	ancestors := fs.String("embed-ancestors", envOr(env, "ABITARE_EMBED_ANCESTORS", web.DefaultEmbedAncestors),
+		"sites that may frame the map at /embed, space-separated CSP sources, e.g. \"https://comune.example.it https://*.example.org\" (env ABITARE_EMBED_ANCESTORS); every other page refuses frames")
+	basemap := fs.String("basemap-style", env.getenv("ABITARE_BASEMAP_STYLE"),
+		"URL of a MapLibre style drawn under the data, e.g. https://tiles.openfreemap.org/styles/positron (env ABITARE_BASEMAP_STYLE; default none: no request to another site)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if err := web.CheckFrameAncestors(*ancestors); err != nil {
+		return fmt.Errorf("--embed-ancestors: %w", err)
+	}
+	if err := ui.CheckBasemapStyle(*basemap); err != nil {
+		return fmt.Errorf("--basemap-style: %w", err)
 	}
 	proxies, err := parsePrefixes(*trusted)
 	if err != nil {
@@ -40,7 +51,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("--metrics-from: %w", err)
 	}
 	srv, closeAll, err := openServer(ctx, web.Config{Addr: *addr, PublicURL: *publicURL, InsecureCookies: *insecure,
-		TrustedProxies: proxies, MetricsFrom: scrapers, Site: *site},
+		TrustedProxies: proxies, MetricsFrom: scrapers, Site: *site, EmbedAncestors: *ancestors, BasemapStyle: *basemap},
 		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, RoleDatabaseURLs: roleURLs(env), MinCount: *minCount,
 			TileRetention: *retention}, env.logger)
 	if err != nil {

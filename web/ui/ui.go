@@ -131,10 +131,19 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
 // It is read once; callers must not change it.
 func Index() []byte { return index() }
 
-var index = sync.OnceValue(func() []byte {
-	b, err := Dist.ReadFile("dist/index.html")
+// Embed returns the built embed.html, the map page for framing in other sites (index.html
+// with the abitare-mode meta set to embed), or nil when it has not been built.
+// It is read once; callers must not change it.
+func Embed() []byte { return embedPage() }
+
+var index = sync.OnceValue(func() []byte { return page("index.html") })
+
+var embedPage = sync.OnceValue(func() []byte { return page("embed.html") })
+
+func page(name string) []byte {
+	b, err := Dist.ReadFile("dist/" + name)
 	if err != nil {
 		return nil
 	}
 	return b
-})
+}

@@ -128,3 +128,17 @@ func TestCompressedAndRevalidated(t *testing.T) {
 		t.Errorf("plain answer: encoding %q, %d bytes, ETag %q", res.Header.Get("Content-Encoding"), len(body), res.Header.Get("ETag"))
 	}
 }
+
+func TestCheckBasemapStyle(t *testing.T) {
+	for _, ok := range []string{"", "https://tiles.openfreemap.org/styles/positron", "http://127.0.0.1:8081/style.json", "http://localhost/style.json"} {
+		if err := CheckBasemapStyle(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"tiles.openfreemap.org/styles/positron", "/styles/positron", "http://tiles.example.org/style.json",
+		"ftp://example.org/style.json", "javascript:alert(1)", "https://user:secret@example.org/style.json", "https://"} {
+		if err := CheckBasemapStyle(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
