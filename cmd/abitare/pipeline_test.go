@@ -756,6 +756,11 @@ func checkMapInBrowser(t *testing.T, db *testdb.DB, users map[auth.Role]testUser
 	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
 		t.Fatalf("no screenshot at %s", shot)
 	}
+	base := "http://" + srv.Addr()
+	// Search, share, print sheet, embed and frame guard, mobile layout.
+	runNode(t, "e2e/public.mjs", []string{base}, 3*time.Minute)
+	// No serious or critical WCAG 2.1 A/AA violation on the map and the embed.
+	runNode(t, "e2e/a11y.mjs", []string{base + "/", base + "/embed"}, 3*time.Minute, "ABITARE_A11Y_OPEN=1")
 }
 
 // runBrowser runs a headless-chromium check of web/app (script, e.g. e2e/map.mjs) against url
@@ -767,15 +772,22 @@ func runBrowser(t *testing.T, script, url, screenshot string, timeout time.Durat
 		t.Fatal(err)
 	}
 	_ = os.MkdirAll(filepath.Dir(shot), 0o755)
+	runNode(t, script, []string{url, shot}, timeout, env...)
+	return shot
+}
+
+// runNode runs a node script of web/app with arguments and extra environment; it fails the
+// test when the script fails.
+func runNode(t *testing.T, script string, args []string, timeout time.Duration, env ...string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", script, url, shot)
+	cmd := exec.CommandContext(ctx, "node", append([]string{script}, args...)...)
 	cmd.Dir = "../../web/app"
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
-	t.Logf("browser: %s", out)
+	t.Logf("%s: %s", script, out)
 	if err != nil {
 		t.Fatalf("%s failed: %v", script, err)
 	}
-	return shot
 }

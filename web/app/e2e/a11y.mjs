@@ -6,7 +6,8 @@
 // hexagons (document.body.dataset.hexagons) or shows an error, and runs axe-core's WCAG 2.0/2.1
 // A and AA rules. Fails (exit 1) on any serious or critical violation, listing each with the
 // elements it concerns; minor and moderate ones are printed only. With ABITARE_A11Y_OPEN=1 the
-// check is repeated with the first area's profile open (a click on the map's centre).
+// check is repeated with the first area's profile open (a click on the map's centre), then with
+// the table view and the share dialog open.
 // axe-core is injected as a script, so the page's CSP is bypassed for the check.
 // Chromium: $CHROMIUM or /usr/bin/chromium.
 import { createRequire } from 'node:module';
@@ -84,6 +85,14 @@ async function main() {
           await page.mouse.click(vp.width / 2, vp.height / 2);
           await page.waitForTimeout(1500);
           blocking += report(`${url} (${vp.name}, area open)`, await scan(page));
+          // The table view and the share dialog, where the page offers them (not in the embed).
+          for (const [button, what] of [['#table-button', 'table open'], ['#share-button', 'share dialog open']]) {
+            if (!(await page.locator(button).isVisible().catch(() => false))) continue;
+            await page.click(button);
+            await page.waitForTimeout(1000);
+            blocking += report(`${url} (${vp.name}, ${what})`, await scan(page));
+            await page.keyboard.press('Escape');
+          }
         }
         if (shotPath && vp.name === 'desktop' && url === pages[0]) await page.screenshot({ path: shotPath });
         await context.close();
