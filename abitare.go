@@ -41,6 +41,10 @@ const ConfidenceLevel = 0.95
 // Needs are the signals of need that call for help (area_coverage.need).
 var Needs = []string{"eviction", "disability", "mental_health", "job_seeker"}
 
+// HouseholdTypes are the population register's household types (ISTAT's), as the register
+// writes them.
+var HouseholdTypes = []string{"UNIPERSONALE", "COPPIA_SENZA_FIGLI", "COPPIA_CON_FIGLI", "MONOGENITORE", "ALTRO"}
+
 // IsIndicator reports whether s names an indicator.
 func IsIndicator(s string) bool { return slices.Contains(Indicators, s) }
 

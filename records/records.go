@@ -88,6 +88,10 @@ type TargetingQuery struct {
 	Need      string    // a domain (abitare.Domains) or a need signal (aggregate.Needs)
 	Start     time.Time // the period, [Start, End)
 	End       time.Time
+	// Narrowing the list: only people without social-services help in the period, only people
+	// whose register household is of this type (abitare.HouseholdTypes; "" for any).
+	WithoutHelp   bool
+	HouseholdType string
 }
 
 // CheckTarget says what is wrong with the area and need of a targeting list, as an
@@ -110,6 +114,9 @@ func (q TargetingQuery) Validate() error {
 	if !q.Start.Before(q.End) {
 		return abitare.Errorf(abitare.Invalid, "the period must end after it starts")
 	}
+	if q.HouseholdType != "" && !slices.Contains(abitare.HouseholdTypes, q.HouseholdType) {
+		return abitare.Errorf(abitare.Invalid, "household_type %q: want one of %v", q.HouseholdType, abitare.HouseholdTypes)
+	}
 	return nil
 }
 
@@ -119,6 +126,9 @@ type Targeted struct {
 	Domains   []string `json:"domains"`
 	Helped    bool     `json:"helped"` // had a social-services intervention in the period
 	LastEvent string   `json:"last_event"`
+	// HouseholdType is the person's household in the population register; nil when the
+	// person is not in it.
+	HouseholdType *string `json:"household_type"`
 }
 
 // TargetingOrder describes the order of a targeting list.
@@ -133,17 +143,20 @@ func (r *Reader) Targeting(ctx context.Context, q TargetingQuery) ([]Targeted, e
 	}
 	signal, _ := needSignal(q.Need)
 	rows, err := r.DB.Query(ctx, `
-		SELECT encode(e.person, 'hex'), array_agg(DISTINCT e.domain ORDER BY e.domain), bool_or(e.source = 'social_services'), max(e.event_date)::text
-		FROM events e LEFT JOIN h3_lineage g ON g.cell10 = e.h3_cell
+		SELECT encode(e.person, 'hex'), array_agg(DISTINCT e.domain ORDER BY e.domain), bool_or(e.source = 'social_services'),
+		       max(e.event_date)::text, max(r.household_type)
+		FROM events e LEFT JOIN h3_lineage g ON g.cell10 = e.h3_cell LEFT JOIN residents r ON r.pseudonym = e.person
 		WHERE `+geographies[q.Geography]+` = $1 AND e.event_date >= $2 AND e.event_date < $3
-		GROUP BY e.person HAVING bool_or(`+signal+`)
-		ORDER BY 3, 4 DESC, 1`, q.ID, q.Start, q.End)
+		GROUP BY e.person
+		HAVING bool_or(`+signal+`) AND NOT ($4 AND bool_or(e.source = 'social_services'))
+		   AND ($5 = '' OR max(r.household_type) = $5)
+		ORDER BY 3, 4 DESC, 1`, q.ID, q.Start, q.End, q.WithoutHelp, q.HouseholdType)
 	if err != nil {
 		return nil, fmt.Errorf("read targeting list: %w", err)
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Targeted, error) {
 		var t Targeted
-		return t, row.Scan(&t.Person, &t.Domains, &t.Helped, &t.LastEvent)
+		return t, row.Scan(&t.Person, &t.Domains, &t.Helped, &t.LastEvent, &t.HouseholdType)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read targeting list: %w", err)

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +63,11 @@ func load(t *testing.T) *records.Reader {
 	event(1, "carla", "housing_office", "housing", "eviction", "2025-04-01", &there, &s2)
 	// Dario: in the cell, but no eviction.
 	event(3, "dario", "social_services", "poverty", "intervention", "2025-06-01", &here, &s1)
+	// The register knows Anna's and Bruno's households, not Carla's or Dario's.
+	for p, household := range map[string]string{"anna": "MONOGENITORE", "bruno": "UNIPERSONALE"} {
+		exec(`INSERT INTO residents (pseudonym, household, birth_year, sex, citizenship, household_type, batch_id)
+			VALUES ($1, $1, 1980, 'F', 'italian', $2, 1)`, person(p), household)
+	}
 	return &records.Reader{DB: db.Pool}
 }
 
@@ -160,5 +167,46 @@ func TestTargetingFiltersByNeedAreaAndPeriod(t *testing.T) {
 		if _, err := r.Targeting(ctx, q); !errors.Is(err, abitare.Invalid) {
 			t.Errorf("%+v: %v, want Invalid", q, err)
 		}
+	}
+}
+
+func TestTargetingNarrowsToWithoutHelpAndHouseholdType(t *testing.T) {
+	r := load(t)
+	ctx := context.Background()
+	base := records.TargetingQuery{Geography: "h3_10", ID: fmt.Sprintf("%x", cell10), Need: "eviction",
+		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	people := func(q records.TargetingQuery) string {
+		t.Helper()
+		list, err := r.Targeting(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range list {
+			h := "-"
+			if p.HouseholdType != nil {
+				h = *p.HouseholdType
+			}
+			out = append(out, p.Person[:8]+"/"+h)
+		}
+		return strings.Join(out, ",")
+	}
+	anna, bruno := fmt.Sprintf("%x", person("anna"))[:8], fmt.Sprintf("%x", person("bruno"))[:8]
+	if got, want := people(base), bruno+"/UNIPERSONALE,"+anna+"/MONOGENITORE"; got != want {
+		t.Fatalf("everyone evicted here: %s, want %s", got, want)
+	}
+	q := base
+	q.WithoutHelp = true
+	if got, want := people(q), bruno+"/UNIPERSONALE"; got != want {
+		t.Fatalf("without help: %s, want %s (Anna had social-services help)", got, want)
+	}
+	q = base
+	q.HouseholdType = "MONOGENITORE"
+	if got, want := people(q), anna+"/MONOGENITORE"; got != want {
+		t.Fatalf("single parents: %s, want %s", got, want)
+	}
+	q.HouseholdType = "FAMIGLIA"
+	if _, err := r.Targeting(ctx, q); abitare.KindOf(err) != abitare.Invalid {
+		t.Fatalf("unknown household type: %v, want invalid", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare/geo/profile"
+	"github.com/abitare/abitare/records"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -171,5 +172,33 @@ func TestBuildReadsWhatTheRoleMaySee(t *testing.T) {
 	}
 	if f := pub.Figures[0]; f.CILow != nil || *f.People != 50 || pub.Release != 4 || pub.Restricted {
 		t.Fatalf("public report %+v, release %d", f, pub.Release)
+	}
+}
+
+func TestWriteTargetingXLSXCarriesThePeopleAndTheRequest(t *testing.T) {
+	single := "MONOGENITORE"
+	l := TargetingList{Geography: "section", ID: "S1", Need: "eviction", Period: "2025", WithoutHelp: true,
+		Purpose: "eviction prevention outreach", Actor: "casa1", Order: "without help first",
+		People: []records.Targeted{{Person: "ab12", Domains: []string{"housing", "poverty"}, LastEvent: "2025-05-01", HouseholdType: &single},
+			{Person: "cd34", Domains: []string{"housing"}, Helped: true, LastEvent: "2025-03-01"}}}
+	var buf bytes.Buffer
+	if err := WriteTargetingXLSX(&buf, l, "it"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Elenco")
+	if len(rows) != 3 || rows[1][0] != "ab12" || rows[1][1] != "Disagio abitativo, Povertà" || rows[1][3] != "MONOGENITORE" || rows[2][2] != "sì" || rows[2][3] != "" {
+		t.Fatalf("list sheet: %q", rows)
+	}
+	req, _ := f.GetRows("Richiesta")
+	text := fmt.Sprint(req)
+	for _, want := range []string{"eviction prevention outreach", "casa1", "Sezione di censimento S1", "registro degli accessi"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("request sheet lacks %q: %s", want, text)
+		}
 	}
 }

@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"encoding/hex"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/records"
+	"github.com/abitare/abitare/report"
+	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -39,7 +44,26 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 // those without social-services help first: the housing office's outreach list.
 func (s *Server) targeting(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	tq := records.TargetingQuery{Geography: q.Get("geography"), ID: q.Get("id"), Need: q.Get("need")}
+	tq := records.TargetingQuery{Geography: q.Get("geography"), ID: q.Get("id"), Need: q.Get("need"),
+		HouseholdType: q.Get("household_type")}
+	switch v := q.Get("without_help"); v {
+	case "", "0", "false":
+	case "1", "true":
+		tq.WithoutHelp = true
+	default:
+		s.fail(w, r, invalid("without_help %q: want true or false", v))
+		return
+	}
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "xlsx" {
+		s.fail(w, r, invalid("format %q: want json or xlsx", format))
+		return
+	}
+	lang, err := report.ParseLang(q.Get("lang"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if err := records.CheckTarget(tq.Geography, tq.ID, tq.Need); err != nil {
 		s.fail(w, r, err)
 		return
@@ -59,7 +83,11 @@ func (s *Server) targeting(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !requirePurpose(w, r) || !s.record(w, r, "targeting list", tq.Geography+"/"+tq.ID+"/"+tq.Need+"/"+period) {
+	action := "targeting list"
+	if format == "xlsx" {
+		action = "targeting list export"
+	}
+	if !requirePurpose(w, r) || !s.record(w, r, action, targetingTarget(tq, period)) {
 		return
 	}
 	list, err := s.backend(r).Records.Targeting(r.Context(), tq)
@@ -68,6 +96,37 @@ func (s *Server) targeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	if format == "xlsx" {
+		s.writeTargetingXLSX(w, r, tq, period, lang, list)
+		return
+	}
 	writeJSON(w, map[string]any{"geography": tq.Geography, "id": tq.ID, "need": tq.Need, "period": period,
-		"order": records.TargetingOrder, "people": list})
+		"without_help": tq.WithoutHelp, "household_type": tq.HouseholdType, "order": records.TargetingOrder, "people": list})
+}
+
+// targetingTarget names a targeting list in the audit trail, with its filters.
+func targetingTarget(tq records.TargetingQuery, period string) string {
+	t := tq.Geography + "/" + tq.ID + "/" + tq.Need + "/" + period
+	if tq.WithoutHelp {
+		t += "/without_help"
+	}
+	if tq.HouseholdType != "" {
+		t += "/" + tq.HouseholdType
+	}
+	return t
+}
+
+// writeTargetingXLSX sends the list as a workbook that carries its request: who, why, when.
+func (s *Server) writeTargetingXLSX(w http.ResponseWriter, r *http.Request, tq records.TargetingQuery, period, lang string, list []records.Targeted) {
+	var buf bytes.Buffer
+	err := report.WriteTargetingXLSX(&buf, report.TargetingList{Geography: tq.Geography, ID: tq.ID, Need: tq.Need, Period: period,
+		WithoutHelp: tq.WithoutHelp, HouseholdType: tq.HouseholdType, Order: records.TargetingOrder, Purpose: purpose(r),
+		Actor: auth.FromContext(r.Context()).Actor(), Generated: time.Now().UTC(), People: list}, lang)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="abitare-targeting-%s-%s-%s.xlsx"`, tq.Geography, tq.ID, period))
+	_, _ = w.Write(buf.Bytes())
 }

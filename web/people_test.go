@@ -23,6 +23,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/xuri/excelize/v2"
 )
 
 // calls is the order in which a handler wrote the audit trail and read: "audit <action>
@@ -306,12 +307,40 @@ func TestTargetingAuditsThenReads(t *testing.T) {
 		t.Errorf("asked %+v, want %+v", q, want)
 	}
 	body := decode(t, rec)
-	if got := keys(body); !slices.Equal(got, []string{"geography", "id", "need", "order", "people", "period"}) || body["period"] != "2025-Q2" {
+	if got := keys(body); !slices.Equal(got, []string{"geography", "household_type", "id", "need", "order", "people", "period", "without_help"}) || body["period"] != "2025-Q2" {
 		t.Errorf("answer %v", body)
 	}
 	people := body["people"].([]any)
-	if len(people) != 1 || !slices.Equal(keys(people[0].(map[string]any)), []string{"domains", "helped", "last_event", "person"}) {
+	if len(people) != 1 || !slices.Equal(keys(people[0].(map[string]any)), []string{"domains", "helped", "household_type", "last_event", "person"}) {
 		t.Errorf("people %v", people)
+	}
+}
+
+func TestTargetingExportIsAnAuditedWorkbookWithItsFilters(t *testing.T) {
+	f := newFixture(t)
+	rec := f.get(auth.HousingOffice, "/api/targeting?geography=section&id=S1&need=eviction&period=2025&without_help=true&household_type=MONOGENITORE&format=xlsx&lang=en&"+purposeQuery)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("status %d %s: %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	if got, want := f.calls.list(), []string{"audit targeting list export section/S1/eviction/2025/without_help/MONOGENITORE", "read targeting"}; !slices.Equal(got, want) {
+		t.Errorf("calls %q, want %q", got, want)
+	}
+	if q := f.reader.asked; !q.WithoutHelp || q.HouseholdType != "MONOGENITORE" {
+		t.Errorf("asked %+v, want the filters passed on", q)
+	}
+	wb, err := excelize.OpenReader(rec.Body)
+	if err != nil {
+		t.Fatalf("not a workbook: %v", err)
+	}
+	defer wb.Close()
+	if rows, _ := wb.GetRows("List"); len(rows) != 2 {
+		t.Errorf("list sheet %q, want a header and the one person", rows)
+	}
+	for _, bad := range []string{"without_help=perhaps", "format=pdf", "lang=de"} {
+		rec := f.get(auth.HousingOffice, "/api/targeting?geography=section&id=S1&need=eviction&period=2025&"+bad+"&"+purposeQuery)
+		if rec.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, rec.Code)
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/ingest"
 	"github.com/abitare/abitare/ingest/codicefiscale"
@@ -30,7 +31,7 @@ const Source = "population_register"
 
 var (
 	citizenship    = map[string]string{"ITALIANA": "italian", "UE": "eu", "NON_UE": "non_eu"}
-	householdTypes = []string{"UNIPERSONALE", "COPPIA_SENZA_FIGLI", "COPPIA_CON_FIGLI", "MONOGENITORE", "ALTRO"}
+	householdTypes = abitare.HouseholdTypes
 	required       = []string{"CODICE_FISCALE", "ID_FAMIGLIA", "SESSO", "DATA_NASCITA", "CITTADINANZA", "TIPO_FAMIGLIA"}
 )
 
