@@ -30,6 +30,7 @@ var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap
 		return fmt.Sprint(*v)
 	},
 	"plain": func(lang string, v float64) string { return number(lang, v, 0) },
+	"dec":   func(lang string, v float64) string { return number(lang, v, 1) },
 	"yesno": yesNo,
 }).ParseFS(templates, "report.html.tmpl"))
 

@@ -27,20 +27,26 @@ var indicatorNames = map[string][2]string{
 	"multi_domain": {"Bisogno in 2 o più ambiti", "Need in 2 or more domains"},
 }
 
+// CustomGeography is the geography of a report on a custom area (geo/customarea), whose ID is
+// the selection's short label.
+const CustomGeography = "custom"
+
 var geographyNames = map[string][2]string{
-	"h3_7":         {"Esagono H3 (risoluzione 7)", "H3 hexagon (resolution 7)"},
-	"h3_8":         {"Esagono H3 (risoluzione 8)", "H3 hexagon (resolution 8)"},
-	"h3_9":         {"Esagono H3 (risoluzione 9)", "H3 hexagon (resolution 9)"},
-	"h3_10":        {"Esagono H3 (risoluzione 10)", "H3 hexagon (resolution 10)"},
-	"section":      {"Sezione di censimento", "Census section"},
-	"omi":          {"Zona OMI", "OMI zone"},
-	"municipality": {"Comune", "Municipality"},
+	"h3_7":          {"Esagono H3 (risoluzione 7)", "H3 hexagon (resolution 7)"},
+	"h3_8":          {"Esagono H3 (risoluzione 8)", "H3 hexagon (resolution 8)"},
+	"h3_9":          {"Esagono H3 (risoluzione 9)", "H3 hexagon (resolution 9)"},
+	"h3_10":         {"Esagono H3 (risoluzione 10)", "H3 hexagon (resolution 10)"},
+	"section":       {"Sezione di censimento", "Census section"},
+	"omi":           {"Zona OMI", "OMI zone"},
+	"municipality":  {"Comune", "Municipality"},
+	CustomGeography: {"Area personalizzata", "Custom area"},
 }
 
 // geographyPlural names the areas a rank is among.
 var geographyPlural = map[string][2]string{
 	"h3_7": {"esagoni", "hexagons"}, "h3_8": {"esagoni", "hexagons"}, "h3_9": {"esagoni", "hexagons"}, "h3_10": {"esagoni", "hexagons"},
 	"section": {"sezioni", "sections"}, "omi": {"zone OMI", "OMI zones"}, "municipality": {"comuni", "municipalities"},
+	CustomGeography: {"aree personalizzate", "custom areas"},
 }
 
 var statusNames = map[string][2]string{
@@ -96,6 +102,14 @@ var words = map[string][2]string{
 	"protection_restricted": {
 		"Conteggi veri: quelli da 1 alla soglia meno 1, e quelli che permetterebbero di ricavarli, non sono mostrati.",
 		"True counts: those from 1 to the threshold minus 1, and those that would reveal them, are withheld.",
+	},
+	"protection_custom": {
+		"Conteggi perturbati con il metodo cell-key e i parametri dell'ultimo rilascio (le stesse persone danno sempre lo stesso rumore); " +
+			"non mostrati i conteggi da 1 alla soglia meno 1 e quelli di aree con meno residenti del minimo; tassi e intervalli dai conteggi perturbati; " +
+			"le aree personalizzate non si sommano né si sottraggono.",
+		"Counts perturbed by the cell-key method with the latest release's parameters (the same people always give the same noise); " +
+			"counts from 1 to the threshold minus 1, and those of areas with fewer residents than the minimum, are withheld; rates and intervals " +
+			"come from the perturbed counts; custom areas do not add up or subtract.",
 	},
 	"print":        {"Stampa o salva come PDF", "Print or save as PDF"},
 	"rate_chart":   {"Tassi della zona (barre) e della città (linea)", "The area's rates (bars) and the city's (line)"},

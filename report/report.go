@@ -63,6 +63,7 @@ type Report struct {
 	Hotspots              []profile.Hotspot
 	Runs                  map[int64]profile.AnalysisRun
 	Composite             *profile.Composite
+	IDISE                 *profile.IDISE // ISTAT's index of a census section, when loaded
 	Coverage              []profile.Coverage
 	Generated             time.Time
 }
@@ -101,6 +102,7 @@ func Build(ctx context.Context, src Source, req Request) (Report, error) {
 	}
 	sortFigures(rep.Figures)
 	rep.Quarters, rep.Overlap, rep.Hotspots, rep.Composite, rep.Coverage = a.Quarters, a.Overlap, a.Hotspots, a.Composite, a.Coverage
+	rep.IDISE = a.IDISE
 	rep.Runs = map[int64]profile.AnalysisRun{}
 	for _, h := range a.Hotspots {
 		if _, seen := rep.Runs[h.RunID]; seen {

@@ -28,6 +28,7 @@ func sample() Report {
 		Overlap:  []profile.Combination{{Combination: "poverty+housing", People: iptr(12), Status: "published"}},
 		Hotspots: []profile.Hotspot{{Analysis: "moran:housing", Statistic: f64(2.1), PValue: f64(0.004), Cluster: 1, Significant: true, RunID: 7}},
 		Runs:     map[int64]profile.AnalysisRun{7: {ID: 7, Kind: "local_moran", Parameters: json.RawMessage(`{"permutations":999}`)}},
+		IDISE:    &profile.IDISE{Value: 104.25},
 	}
 }
 
@@ -116,7 +117,8 @@ func TestWriteHTMLNamesTheAreaInBothLanguages(t *testing.T) {
 		}
 		page := buf.String()
 		name := geographyName(lang, "section") + " 036023000123"
-		for _, want := range []string{`<html lang="` + lang + `">`, name, "<svg", "@media print", escaped(Summary(sample(), lang))} {
+		idise := map[string]string{"it": "IDISE (ISTAT) 104,3", "en": "IDISE (ISTAT) 104.3"}[lang]
+		for _, want := range []string{`<html lang="` + lang + `">`, name, "<svg", "@media print", escaped(Summary(sample(), lang)), idise} {
 			if !strings.Contains(page, want) {
 				t.Errorf("%s page lacks %q", lang, want)
 			}

@@ -159,6 +159,9 @@ func metadataRows(rep Report, lang string) [][]any {
 	if rep.Composite != nil {
 		rows = append(rows, []any{"AMPI", value(rep.Composite.AMPI)}, []any{"IMD", value(rep.Composite.IMD)})
 	}
+	if rep.IDISE != nil {
+		rows = append(rows, []any{"IDISE (ISTAT)", rep.IDISE.Value})
+	}
 	for _, c := range rep.Coverage {
 		rows = append(rows, []any{word(lang, "coverage") + ": " + c.Need, fmt.Sprintf("%v / %v", value(c.WithoutHelp), value(c.People))})
 	}
@@ -166,6 +169,9 @@ func metadataRows(rep Report, lang string) [][]any {
 }
 
 func protectionText(rep Report, lang string) string {
+	if rep.Geography == CustomGeography {
+		return word(lang, "protection_custom")
+	}
 	if rep.Restricted {
 		return word(lang, "protection_restricted")
 	}

@@ -31,6 +31,7 @@ var commands = []command{
 	{"demo", "write the synthetic demo city: sections and agency files", runDemo},
 	{"addresses", "load the address register: abitare addresses load FILE", runAddresses},
 	{"population", "load the population register: abitare population load FILE", runPopulation},
+	{"idise", "load ISTAT's IDISE per census section, beside the AMPI: abitare idise load FILE", runIDISE},
 	{"ingest", "load agency files: abitare ingest --source NAME FILE...", runIngest},
 	{"batches", "list loaded files, or roll one back: abitare batches [rollback ID]", runBatches},
 	{"linkage", "report how people link across sources and how records were placed", runLinkage},

@@ -61,6 +61,14 @@ type Area struct {
 	Quarters      map[string][]Rate   `json:"quarters"` // indicator -> rate per quarter of the year
 	Composite     *Composite          `json:"composite"`
 	Coverage      []Coverage          `json:"coverage"`
+	// IDISE is ISTAT's hardship index of the section, when loaded (abitare idise load).
+	IDISE *IDISE `json:"idise,omitempty"`
+}
+
+// IDISE is ISTAT's published sub-municipal hardship index of a census section.
+type IDISE struct {
+	Value float64 `json:"value"`
+	Area  *string `json:"area"` // the IDISE area holding the section, when the file names it
 }
 
 // Composite is an area's multi-domain need indices (inputs and weights: the run's record).
@@ -181,6 +189,9 @@ func (r *Reader) Area(ctx context.Context, geography, id, period string) (Area, 
 	if err := r.composite(ctx, &a); err != nil {
 		return a, err
 	}
+	if err := r.idise(ctx, &a); err != nil {
+		return a, err
+	}
 	return a, r.coverage(ctx, &a, w)
 }
 
@@ -200,6 +211,23 @@ func (r *Reader) composite(ctx context.Context, a *Area) error {
 	}
 	a.Composite = c
 	return err
+}
+
+// idise reads ISTAT's index of a census section, when one was loaded.
+func (r *Reader) idise(ctx context.Context, a *Area) error {
+	if a.Geography != "section" {
+		return nil
+	}
+	v := &IDISE{}
+	err := r.DB.QueryRow(ctx, `SELECT idise, area FROM idise_sections WHERE section_id = $1`, a.ID).Scan(&v.Value, &v.Area)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read IDISE of section %s: %w", a.ID, err)
+	}
+	a.IDISE = v
+	return nil
 }
 
 func (r *Reader) coverage(ctx context.Context, a *Area, w withheldSet) error {

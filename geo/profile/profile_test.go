@@ -181,3 +181,26 @@ func TestCompareRanksShownAreasAndAddsTheCity(t *testing.T) {
 		t.Errorf("an unknown area: %v, want not found", err)
 	}
 }
+
+func TestAreaCarriesTheSectionsIDISE(t *testing.T) {
+	db := testdb.New(t)
+	f := fixture{t, db}
+	for _, ind := range abitare.Indicators {
+		f.indicator("section", "S1", "2025", ind, 40, 2000)
+		f.indicator("section", "S2", "2025", ind, 40, 2000)
+	}
+	if _, err := db.Pool.Exec(context.Background(), `INSERT INTO idise_sections (section_id, area, idise, source_file) VALUES ('S1', 'A7', 104.2, 'idise.csv')`); err != nil {
+		t.Fatal(err)
+	}
+	r := &profile.Reader{DB: db.Pool, MinCount: 5}
+	a, err := r.Area(context.Background(), "section", "S1", "2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.IDISE == nil || a.IDISE.Value != 104.2 || a.IDISE.Area == nil || *a.IDISE.Area != "A7" {
+		t.Fatalf("S1's IDISE %+v, want 104.2 in area A7", a.IDISE)
+	}
+	if b, err := r.Area(context.Background(), "section", "S2", "2025"); err != nil || b.IDISE != nil {
+		t.Fatalf("S2 without IDISE: %+v, %v", b.IDISE, err)
+	}
+}
