@@ -18,8 +18,8 @@ func TestSpearman(t *testing.T) {
 		xs, ys []float64
 		want   float64
 	}{
-		{[]float64{1, 2, 3, 4}, []float64{10, 20, 30, 1000}, 1},    // monotone, not linear
-		{[]float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, -1},         // reversed
+		{[]float64{1, 2, 3, 4}, []float64{10, 20, 30, 1000}, 1},   // monotone, not linear
+		{[]float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, -1},        // reversed
 		{[]float64{1, 2, 2, 3}, []float64{1, 2, 3, 4}, 0.9486833}, // a tie: ranks 1, 2.5, 2.5, 4
 	} {
 		if got := idise.Spearman(c.xs, c.ys); math.Abs(got-c.want) > 1e-6 {
