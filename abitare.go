@@ -92,10 +92,11 @@ type Vocabulary struct {
 	Geographies       []string    `json:"geographies"`
 	HotspotIndicators []string    `json:"hotspot_indicators"`
 	BivariatePairs    [][2]string `json:"bivariate_pairs"`
+	HouseholdTypes    []string    `json:"household_types"`
 }
 
 // Words returns the vocabulary.
 func Words() Vocabulary {
 	return Vocabulary{Indicators: Indicators, Domains: Domains, MapDomains: MapDomains, Needs: Needs,
-		Geographies: Geographies, HotspotIndicators: HotspotIndicators, BivariatePairs: BivariatePairs}
+		Geographies: Geographies, HotspotIndicators: HotspotIndicators, BivariatePairs: BivariatePairs, HouseholdTypes: HouseholdTypes}
 }

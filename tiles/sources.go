@@ -170,6 +170,8 @@ func indicatorPivot(geographyCond string) string {
 			figure("CASE WHEN published_count(p.people, $1) IS NOT NULL AND pw.figure IS NULL THEN c.rate - p.rate END", ind+"_change"),
 			fmt.Sprintf("bool_or(c.unstable) FILTER (WHERE c.indicator = '%s') AS %s_unstable", ind, ind))
 	}
+	// Whether an input of the composite indices is withheld (tiles/measures.go).
+	cols = append(cols, compositeWithheldColumn())
 	// The previous year's rate, for the change, is joined here rather than stored; the change
 	// is shown only when the previous count may be too.
 	return fmt.Sprintf(`(SELECT %s
@@ -203,26 +205,26 @@ func contains(list []string, s string) bool {
 }
 
 func restrictedIndicatorHexagons() *Source {
-	fields := withFields(indicatorFields(), "resolution", "Number")
+	fields := withFields(withFields(indicatorFields(), "resolution", "Number"), measureFields()...)
 	return &Source{
-		Description: "For each domain and for multi-domain need: people, rate per 1,000 with exact Poisson 95% interval, empirical-Bayes rate, change on the previous year, instability flag. The zoom picks the resolution (7-10).",
+		Description: "For each domain and for multi-domain need: people, rate per 1,000 with exact Poisson 95% interval, empirical-Bayes rate, change on the previous year, instability flag; the composite indices and the share of each need without help (withheld with their inputs). The zoom picks the resolution (7-10).",
 		Fields:      fields,
 		hasFID:      true, order: "fid",
 		features: `SELECT c.cell AS fid, c.geom, ` + zoomRange("c.resolution", hexgrid.ResolutionForZoom) + `,
 		c.h3_index AS id, c.resolution::int AS resolution, ` + pivotColumns(fields, "id", "resolution") + `
-	FROM h3_cells c JOIN ` + indicatorPivot(`c.geography IN ('h3_7', 'h3_8', 'h3_9', 'h3_10')`) + ` f
+	FROM h3_cells c JOIN ` + withMeasures(indicatorPivot(`c.geography IN ('h3_7', 'h3_8', 'h3_9', 'h3_10')`)) + ` f
 	  ON f.geography = 'h3_' || c.resolution AND f.area_id = c.h3_index`,
 	}
 }
 
 func restrictedIndicatorSections() *Source {
-	fields := withFields(indicatorFields(), "synthetic", "Boolean")
+	fields := withFields(withFields(indicatorFields(), "synthetic", "Boolean"), measureFields()...)
 	return &Source{
-		Description: "The indicators per census section.",
+		Description: "The indicators per census section, the composite indices and the share of each need without help.",
 		Fields:      fields,
 		order:       "id",
 		features: `SELECT z.geom, ` + everyZoom + `, z.id, z.synthetic, ` + pivotColumns(fields, "id", "synthetic") + `
-	FROM census_sections z JOIN ` + indicatorPivot(`c.geography = 'section'`) + ` f ON f.area_id = z.id`,
+	FROM census_sections z JOIN ` + withMeasures(indicatorPivot(`c.geography = 'section'`)) + ` f ON f.area_id = z.id`,
 	}
 }
 

@@ -1,7 +1,9 @@
 // What the observatory publishes and how the page draws it: views, measures, and
 // the tile layer behind each view and unit kind. Pure: no DOM, no MapLibre.
 
-export const VIEWS = ['overlap', 'indicator', 'hotspot'];
+// bivariate: two indicators on the indicator layers (bivariate.js); last, so that
+// viewOfSource names the indicator view for those layers.
+export const VIEWS = ['overlap', 'indicator', 'hotspot', 'bivariate'];
 export const MEASURES = ['rate', 'eb'];
 // The indicators, domains, needs and analyses are the server's vocabulary (vocabulary.js, from
 // GET /api/session): no copy of them here.
@@ -11,6 +13,7 @@ export const SOURCES = {
   overlap: { hexagons: 'hexagons', sections: 'sections', adaptive: 'adaptive' },
   indicator: { hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts' },
   hotspot: { hexagons: 'hotspots', sections: 'hotspots_sections' },
+  bivariate: { hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts' },
 };
 export const UNIT_NAMES = ['hexagons', 'sections', 'adaptive', 'districts'];
 // Published (protected) figures per OMI zone: the finest level with public health figures.

@@ -14,6 +14,7 @@ import {
   allowed, renderOn, state, update,
 } from './state.js';
 import { indicators } from './vocabulary.js';
+import { plannerCompareHTML } from './compare-desk.js';
 import {
   loadFigures, loadedFigures, periodLabel, shownPeriod,
 } from './explore.js';
@@ -132,6 +133,8 @@ function renderCompare() {
   syncProfileButton();
   if (!list.length) { $('#compare-body').innerHTML = ''; return; }
   const period = shownPeriod();
+  const desk = restricted() ? plannerCompareHTML(list, period) : null;
+  if (desk !== null) { $('#compare-body').innerHTML = desk; return; }
   const areas = list.map((a) => ({ ...a, got: areaFigures(a, period) }));
   const city = cityFigures(period);
   if (areas.some((a) => !a.got) || !city) { $('#compare-body').innerHTML = `<p class="hint">${L('cmp_loading')}</p>`; return; }

@@ -3,6 +3,8 @@
 // keep them in strings/<feature>.js, merged here.
 import explore from './strings/explore.js';
 import share from './strings/share.js';
+import desk from './strings/desk.js';
+import maps from './strings/maps.js';
 
 export const LANGS = ['it', 'en'];
 export const DEFAULT_LANG = 'it';
@@ -446,7 +448,7 @@ export const STRINGS = {
   },
 };
 
-for (const part of [explore, share]) {
+for (const part of [explore, share, desk, maps]) {
   for (const lang of LANGS) Object.assign(STRINGS[lang], part[lang]);
 }
 

@@ -8,6 +8,7 @@ import {
 import { t } from './i18n.js';
 import { analysisLabel, clusterLabel } from './labels.js';
 import { state } from './state.js';
+import { mapsInfo } from './maps-info.js';
 import { analyses, indicators, mapDomains } from './vocabulary.js';
 
 function areaHead(src, p) {
@@ -36,7 +37,7 @@ export function renderInfo() {
     return;
   }
   let html = head;
-  if (state.view === 'indicator') html += infoIndicator(p);
+  if (state.view === 'indicator' || state.view === 'bivariate') html += mapsInfo(p) + infoIndicator(p);
   else if (state.view === 'hotspot') html += infoHotspot(p);
   else html += infoOverlap(p);
   // A static site has no profile to open.

@@ -2,16 +2,18 @@
 import {
   NODATA_COLOR, OVERLAP_COLORS, RAMP, WITHHELD_COLOR, FILL_OPACITY, breakLabels, clusterColor, legendClusterCodes,
 } from './classify.js';
+import { classLegend } from './classes.js';
 import { fmtRate } from './format.js';
+import { bivariateLegend, fieldLegend } from './maps-legend.js';
 import { $, LF, releasesLink } from './html.js';
 import { t, tf } from './i18n.js';
 import { analysisLabel, analysisNote, clusterLabel, roleLabel } from './labels.js';
 import { PERM } from './session.js';
 import {
-  allowed, currentBreaks, currentSource, effectiveMeasure, publishedSource, state,
+  allowed, currentBreaks, currentSource, effectiveField, effectiveMeasure, publishedSource, state,
 } from './state.js';
 
-function legendItem(color, label, { opacity = FILL_OPACITY, className = '', data = {} } = {}) {
+export function legendItem(color, label, { opacity = FILL_OPACITY, className = '', data = {} } = {}) {
   const li = document.createElement('li');
   Object.assign(li.dataset, data);
   const sw = document.createElement('span');
@@ -26,7 +28,7 @@ function legendItem(color, label, { opacity = FILL_OPACITY, className = '', data
   return li;
 }
 
-function setLegend(title, items, notes, { twoColumns = true } = {}) {
+export function setLegend(title, items, notes, { twoColumns = true } = {}) {
   $('#legend-title').textContent = title;
   const ul = $('#legend-items');
   ul.className = twoColumns ? 'legend-items two-col' : 'legend-items';
@@ -50,15 +52,19 @@ function overlapLegend(lang, published) {
 function indicatorLegend(lang, published) {
   const measure = effectiveMeasure();
   const title = tf(lang, 'legend_indicator_title', { ind: t(lang, state.indicator), measure: t(lang, `measure_${measure}`) });
+  // Zero-aware classes (classes.js) when computed from the tiles, else the quintile breaks.
+  const classes = state.breaks?.classes;
   const labels = breakLabels(currentBreaks(), (v) => fmtRate(lang, v));
-  const items = RAMP.map((color, i) => legendItem(color, labels[i], { data: { cls: String(i) } }));
+  const items = classes
+    ? classLegend(classes, (v) => fmtRate(lang, v)).map((c) => legendItem(c.color, c.label, { data: { cls: c.cls } }))
+    : RAMP.map((color, i) => legendItem(color, labels[i], { data: { cls: String(i) } }));
   if (published) {
     items.push(legendItem(NODATA_COLOR, t(lang, 'legend_nodata'), { opacity: 1, className: 'hatched nodata', data: { cls: 'nodata' } }));
   } else {
     items.push(legendItem(WITHHELD_COLOR, t(lang, 'legend_withheld'), { data: { cls: 'withheld' } }));
     items.push(legendItem(RAMP[2], t(lang, 'legend_unstable'), { opacity: 1, className: 'hatched', data: { cls: 'unstable' } }));
   }
-  const notes = [t(lang, 'legend_breaks_note')];
+  const notes = [t(lang, classes ? 'mp_breaks_note' : 'legend_breaks_note')];
   if (measure === 'eb') notes.push(t(lang, 'legend_eb_note'));
   if (published) notes.push(t(lang, 'legend_published_rates'));
   setLegend(title, items, notes);
@@ -75,7 +81,9 @@ function hotspotLegend(lang) {
 export function renderLegend() {
   const published = publishedSource(currentSource());
   if (state.view === 'overlap') overlapLegend(state.lang, published);
+  else if (state.view === 'indicator' && effectiveField()) fieldLegend(state.lang, effectiveField());
   else if (state.view === 'indicator') indicatorLegend(state.lang, published);
+  else if (state.view === 'bivariate') bivariateLegend(state.lang);
   else hotspotLegend(state.lang);
 }
 

@@ -28,7 +28,8 @@ import { normalizeLang } from './i18n.js';
 import { renderInfo } from './info.js';
 import { renderLegend, renderProtection } from './legend.js';
 import {
-  applyPaint, applyVisibility, createMap, highlightSelected, map, setAttribution, showHover, updateBreaks, updateSuppressedHint,
+  applyPaint, applyVisibility, createMap, highlightSelected, map, setAttribution, showHover, updateBivariateBreaks, updateBreaks,
+  updateSuppressedHint,
 } from './map.js';
 import {
   closeProfile, openProfile, renderProfile, selectionOf,
@@ -43,12 +44,14 @@ import {
   choose, effectOn, fallbackLayers, initialArea, renderAll, renderOn, state, syncHash, update, viewOffered,
 } from './state.js';
 import {
-  loadTargeting, loadTimeline, renderTargeting, setTargetingPref,
+  loadTargeting, loadTimeline, renderTargeting, setTargetingPref, setTargetingFilter,
 } from './targeting.js';
 import { analyses, indicators } from './vocabulary.js';
 import { startExplore } from './explore.js';
 import { startTable } from './table-view.js';
 import { startCompare } from './compare.js';
+import { startMaps } from './maps-controls.js';
+import { startExposure } from './exposure.js';
 
 // What each state key redraws, in this order.
 renderOn(['lang'], renderStaticStrings);
@@ -61,7 +64,7 @@ renderOn(['lang', 'vocabulary', 'hovered', 'view', 'unit', 'indicator', 'analysi
 renderOn(['lang', 'vocabulary', 'selected', 'profile', 'indicator', 'session', 'available'], renderProfile);
 renderOn(['lang', 'vocabulary', 'selected', 'session', 'targeting'], renderTargeting);
 renderOn(['lang', 'rankingOpen', 'ranking', 'rankingNote', 'indicator', 'view', 'unit', 'selected'], renderRanking);
-renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare'], layoutSide);
+renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare', 'exposureOpen'], layoutSide);
 renderOn(['lang'], setAttribution);
 renderOn(['view', 'unit', 'available'], applyVisibility);
 renderOn(['view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session'], applyPaint);
@@ -75,7 +78,7 @@ effectOn(['indicator', 'unit', 'rankingOpen'], () => loadRanking());
 
 // Side column (profile, ranking) on the right; the hover card moves left of it.
 function layoutSide() {
-  document.body.classList.toggle('side-open', !!state.selected || state.rankingOpen || state.tableOpen || state.compare.length > 0);
+  document.body.classList.toggle('side-open', !!state.selected || state.rankingOpen || state.tableOpen || state.compare.length > 0 || !!state.exposureOpen);
 }
 
 function setView(view) {
@@ -141,6 +144,7 @@ function listenPanels() {
   });
   targeting.addEventListener('change', (e) => {
     if (e.target.id === 'targeting-need') setTargetingPref('need', e.target.value);
+    if (e.target.id === 'targeting-without-help' || e.target.id === 'targeting-household') setTargetingFilter(e.target);
   });
   targeting.addEventListener('click', (e) => {
     const btn = e.target.closest('button[data-person]');
@@ -217,6 +221,9 @@ async function start() {
   if (frameBlocked()) return;
   setUnauthorizedHandler(sessionExpired);
   initPublic();
+  startMaps({
+    applyPaint, renderLegend, updateBreaks, updateBivariateBreaks, renderOn, effectOn,
+  });
   renderAll();
   listenControls();
   listenPanels();
@@ -256,6 +263,7 @@ async function start() {
   startExplore();
   startTable();
   startCompare();
+  startExposure();
   // For tests and debugging.
   window.abitare = {
     map, state, update, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession,

@@ -3,11 +3,15 @@
 // Plain objects and expressions only: no MapLibre import.
 //
 // A "look" says how the data layers are painted: { indicator, measure ('rate'|'eb', as drawn),
-// breaks (4 numbers), analysis }.
+// breaks (4 numbers), analysis }; optional: classes (classes.js: zero class, ckmeans breaks; used
+// instead of breaks), field (a derived measure drawn instead of the indicator, map-fields.js),
+// view and bivariate ({x, y, eb, breaks} of the bivariate view, bivariate.js).
 import { ALL_SOURCES, BASE_LAYERS, LAYER_IDS, layerIds, viewOfSource } from './catalog.js';
 import {
   FILL_OPACITY, NODATA_COLOR, OVERLAP_COLORS, RAMP, UNSTABLE_OPACITY, WITHHELD_COLOR, clusterColors,
 } from './classify.js';
+import { classColorExpr } from './classes.js';
+import { bivariateColor, bivariateHatch } from './bivariate.js';
 
 export const HATCH = 'abitare-hatch';
 const BACKGROUND = '#f4f3ef';
@@ -33,8 +37,10 @@ function unstableExpr(indicator) {
 }
 
 export function indicatorColor(look) {
+  if (look.view === 'bivariate') return look.bivariate ? bivariateColor(look.bivariate) : WITHHELD_COLOR;
   if (look.period) return periodColor(look);
-  const { indicator, measure, breaks: b } = look;
+  if (look.field) return fieldColor(look);
+  const { indicator, measure, breaks: b, classes } = look;
   const rateKey = `${indicator}_rate`;
   const key = `${indicator}_${measure}`;
   // Without an EB rate (published figures) the crude rate is drawn.
@@ -43,8 +49,20 @@ export function indicatorColor(look) {
     'case',
     suppressedExpr(indicator), NODATA_COLOR,
     ['any', ['!', ['has', indicator]], ['all', ['!', ['has', key]], ['!', ['has', rateKey]]]], WITHHELD_COLOR,
-    ['step', ['to-number', value], RAMP[0], b[0], RAMP[1], b[1], RAMP[2], b[2], RAMP[3], b[3], RAMP[4]],
+    classes ? classColorExpr(classes, ['to-number', value])
+      : ['step', ['to-number', value], RAMP[0], b[0], RAMP[1], b[1], RAMP[2], b[2], RAMP[3], b[3], RAMP[4]],
   ];
+}
+
+// A derived measure (composite index, share without help): withheld where the tiles lack it.
+// The rent burden (districts) is the features' state (rent-layer.js), not a tile property.
+export function fieldColor({ field, classes }) {
+  if (field.startsWith('rent_')) {
+    const st = ['feature-state', field];
+    return ['case', ['!=', ['typeof', st], 'number'], WITHHELD_COLOR, classes ? classColorExpr(classes, ['to-number', st]) : RAMP[2]];
+  }
+  const value = ['to-number', ['get', field]];
+  return ['case', ['!', ['has', field]], WITHHELD_COLOR, classes ? classColorExpr(classes, value) : RAMP[2]];
 }
 
 // Another period than the tiles': its rate and status are the features' state (set from
@@ -60,14 +78,18 @@ export function periodColor({ breaks: b }) {
   ];
 }
 
-export function indicatorOpacity({ indicator }) {
+export function indicatorOpacity({ indicator, view, field }) {
+  if (view === 'bivariate' || field) return ['case', ['!', hasResidents], 0.06, FILL_OPACITY];
   return ['case', ['!', hasResidents], 0.06, unstableExpr(indicator), UNSTABLE_OPACITY, FILL_OPACITY];
 }
 
 // Hatching: unstable rates (restricted figures) and figures not published at this level.
-export function hatchFilter({ indicator, period }) {
+export function hatchFilter({
+  indicator, period, view, bivariate, field,
+}) {
+  if (view === 'bivariate') return bivariate ? ['all', hasResidents, bivariateHatch(bivariate)] : NO_FEATURE;
   // A filter cannot read the features' state: no hatching for another period.
-  if (period) return NO_FEATURE;
+  if (period || field) return NO_FEATURE;
   return ['all', hasResidents, ['any', ['all', unstableExpr(indicator), ['has', indicator]], suppressedExpr(indicator)]];
 }
 

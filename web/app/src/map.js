@@ -9,14 +9,19 @@ import { withBasemap } from './basemap-layer.js';
 import {
   ALL_SOURCES, SOURCES, kindOfGeography, kindOfSource, layerIds,
 } from './catalog.js';
-import { classValues, mostlySuppressed, quintileBreaks } from './classify.js';
+import { DEFAULT_BREAKS, classValues, mostlySuppressed, quintileBreaks } from './classify.js';
+import { zeroClasses } from './classes.js';
+import { bivariateBreaks } from './bivariate.js';
+import { fieldValues } from './map-fields.js';
 import { has, num } from './format.js';
 import { extendBBox, padBounds } from './bounds.js';
 import { t } from './i18n.js';
 import {
   HATCH, buildStyle, hatchFilter, hatchImage, hotspotColor, hotspotOpacity, indicatorColor, indicatorOpacity,
 } from './map-style.js';
-import { currentSource, effectiveMeasure, look, state, update } from './state.js';
+import {
+  currentSource, effectiveField, effectiveMeasure, look, publishedSource, state, update,
+} from './state.js';
 
 // MapLibre's worker is shipped next to app.js by build.mjs.
 setWorkerUrl(new URL('worker.js', import.meta.url).href);
@@ -123,7 +128,7 @@ export function currentHexRes() {
   if (!map) return 8;
   const z = Math.floor(map.getZoom());
   if (state.view === 'hotspot') return z <= 12 ? 8 : 9;
-  const fill = layerIds(SOURCES[state.view].hexagons).fill;
+  const fill = layerIds((SOURCES[state.view] || SOURCES.indicator).hexagons).fill;
   if (state.unit !== 'adaptive' && isShown(fill)) {
     const c = map.getCanvas();
     const [x, y] = [c.clientWidth / 2, c.clientHeight / 2];
@@ -230,21 +235,42 @@ export function updateSuppressedHint(props = drawnProperties()) {
   if (here !== state.suppressedHere) update({ suppressedHere: here });
 }
 
-// Quintile class breaks from the features loaded for the current source, once per source,
-// measure and hexagon resolution (sections too are reclassified when the zoom crosses one).
+// Class breaks from the features loaded for the current source, once per source, measure (or
+// derived measure) and hexagon resolution (sections too are reclassified when the zoom crosses
+// one): zero apart, then ckmeans classes (classes.js); the quintiles kept for older readers.
 export function updateBreaks() {
   // Another period than the tiles': breaks from its figures files (explore.js).
   if (!map || state.view !== 'indicator' || state.period) return;
   const src = currentSource();
-  const key = `${state.indicator}_${effectiveMeasure()}`;
+  const field = effectiveField();
+  const key = field || `${state.indicator}_${effectiveMeasure()}`;
   const hexRes = currentHexRes();
   const breaksKey = `${src}|${key}|${hexRes}`;
   if (state.breaks?.key === breaksKey) return;
   if (!map.getSource(src) || !map.isSourceLoaded(src)) return;
   const features = map.querySourceFeatures(src, { sourceLayer: src }).map((f) => f.properties);
   const resolution = kindOfSource(src) === 'h3' ? hexRes : null;
-  const values = quintileBreaks(classValues(features, { indicator: state.indicator, key, resolution }));
-  if (values) update({ breaks: { key: breaksKey, values } });
+  const vals = field ? fieldValues(features, { field, resolution }) : classValues(features, { indicator: state.indicator, key, resolution });
+  const classes = zeroClasses(vals);
+  if (classes) update({ breaks: { key: breaksKey, values: quintileBreaks(vals) || DEFAULT_BREAKS, classes } });
+}
+
+// Tertile breaks of the bivariate view's two indicators among the areas drawn now: "relative to
+// this map's areas", recomputed when the drawn areas change them.
+export function updateBivariateBreaks(props = drawnProperties()) {
+  if (!map || state.view !== 'bivariate' || !props) return;
+  const src = currentSource();
+  const resolution = kindOfSource(src) === 'h3' ? currentHexRes() : null;
+  const opts = { x: state.bivariateX, y: state.bivariateY, eb: !publishedSource(src), resolution };
+  const b = bivariateBreaks(props, opts);
+  const key = `${src}|${opts.x}|${opts.y}|${opts.eb}|${resolution}`;
+  const now = state.bivariate;
+  if (!b) {
+    if (now && now.key !== key) update({ bivariate: null });
+    return;
+  }
+  if (now && now.key === key && String(now.x) === String(b.x) && String(now.y) === String(b.y)) return;
+  update({ bivariate: { key, ...b } });
 }
 
 function onIdle() {
@@ -252,6 +278,7 @@ function onIdle() {
   countDrawn(props);
   updateSuppressedHint(props);
   updateBreaks();
+  updateBivariateBreaks(props);
 }
 
 // Where an area is among the loaded tiles of srcs: {bbox, name, source}, bbox null if nowhere.

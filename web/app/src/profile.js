@@ -16,6 +16,8 @@ import { state, update } from './state.js';
 import { targetingFor } from './targeting.js';
 import { fetchStaticProfile } from './static-profile.js';
 import { compareButton } from './compare.js';
+import { reportLinks } from './report-links.js';
+import { measuresSection } from './profile-measures.js';
 import { analyses, indicators } from './vocabulary.js';
 
 let profileSeq = 0;
@@ -81,7 +83,7 @@ export function renderProfile() {
   const inds = [...(d.indicators || [])].sort((a, b) => indicators().indexOf(a.indicator) - indicators().indexOf(b.indicator));
   // The public's answer (published figures): protected counts with a status, a protection note.
   const published = d.protection !== undefined || inds.some((i) => i.status === 'protected' || i.status === 'suppressed');
-  body.innerHTML = head + (published ? publishedProfile(sel, d, inds) : restrictedProfile(d, inds)) + compareButton(sel);
+  body.innerHTML = head + (published ? publishedProfile(sel, d, inds) : restrictedProfile(d, inds)) + compareButton(sel) + reportLinks(sel);
 }
 
 function profileHead(sel) {
@@ -122,6 +124,7 @@ function restrictedProfile(d, inds) {
   }
   html += '</tbody></table>';
   if (anyUnstable) html += `<p class="small muted">${L('profile_unstable_note')}</p>`;
+  html += measuresSection(d);
   if (!Array.isArray(d.overlap)) return html;
   html += overlapSection(d.overlap);
   if (!Array.isArray(d.hotspots)) return html;

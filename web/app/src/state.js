@@ -5,12 +5,16 @@ import {
   DISTRICT_SOURCE, PUBLIC_LAYERS, RESTRICTED_LAYERS, normalizeViewUnit, sourceFor, viewAvailable,
 } from './catalog.js';
 import { DEFAULT_BREAKS } from './classify.js';
+import { fieldOffered } from './map-fields.js';
 import { ANONYMOUS, PERM, can } from './session.js';
 import {
   URL_FIELDS, URL_KEYS, mergeHash, readUrlState, urlParams, vocabularyChoices,
 } from './url-state.js';
 import { EMPTY_VOCABULARY, setVocabulary } from './vocabulary.js';
 import { EXPLORE_URL_KEYS, exploreParams, readExploreUrl } from './explore-url.js';
+import {
+  MAPS_URL_KEYS, mapsChoices, mapsParam, mapsParams, readMapsUrl,
+} from './maps-url.js';
 
 function storageGet(key) {
   try { return window.localStorage.getItem(key); } catch { return null; }
@@ -26,6 +30,7 @@ const fromUrl = readUrlState(window.location.hash, stored);
 // The area the URL opened (area=geography:id), for the first view.
 export const initialArea = fromUrl.area;
 const exploreFromUrl = readExploreUrl(window.location.hash);
+const mapsFromUrl = readMapsUrl(window.location.hash, stored);
 
 export const state = {
   lang: fromUrl.lang,
@@ -34,13 +39,17 @@ export const state = {
   indicator: fromUrl.indicator,
   measure: fromUrl.measure,
   analysis: fromUrl.analysis,
+  bivariateX: mapsFromUrl.bivariateX, // the bivariate view's indicators (bivariate.js)
+  bivariateY: mapsFromUrl.bivariateY,
+  bivariate: null, // {key, x: [t1, t2], y: [t1, t2], n}: tertile breaks of the areas drawn
+  mapField: mapsFromUrl.mapField, // a derived measure drawn in the indicator view (map-fields.js), or ''
   hovered: null, // {source, props}
   selected: null, // {geography, id, source, period, name}: the area whose profile is open
   profile: null, // {loading} | {data} | {error, detail}
   rankingOpen: false,
   ranking: null, // {key, geography} with loading, data or error
   rankingNote: '',
-  breaks: null, // {key, values}
+  breaks: null, // {key, values, classes}: classes from classes.js (zeroClasses)
   // The layers of the role's catalog. The view from the URL is checked against it once the
   // catalog is read (a hotspot view stays for a logged-in planner).
   available: new Set(PUBLIC_LAYERS),
@@ -83,7 +92,7 @@ export function update(patch) {
   Object.assign(state, next);
   const changed = Object.keys(next);
   const touches = ({ keys }) => keys.some((k) => changed.includes(k));
-  if ([...URL_KEYS, ...EXPLORE_URL_KEYS].some((k) => changed.includes(k))) syncHash();
+  if ([...URL_KEYS, ...EXPLORE_URL_KEYS, ...MAPS_URL_KEYS].some((k) => changed.includes(k))) syncHash();
   for (const r of renderers.filter(touches)) r.fn();
   for (const e of effects.filter(touches)) e.fn();
 }
@@ -96,7 +105,7 @@ export function renderAll() {
 // The user's choices (language, view, unit...): applied, and remembered for the next visit.
 export function choose(patch) {
   for (const [key, value] of Object.entries(patch)) {
-    const param = key === 'lang' ? 'lang' : URL_FIELDS.find((f) => f.key === key)?.param;
+    const param = key === 'lang' ? 'lang' : URL_FIELDS.find((f) => f.key === key)?.param ?? mapsParam(key);
     if (param) storageSet(`abitare.${param}`, value);
   }
   update(patch);
@@ -119,13 +128,15 @@ function withVocabulary(patch) {
   const choices = vocabularyChoices(vocabulary, current, stored);
   const out = { ...patch, vocabulary };
   for (const [k, v] of Object.entries(choices)) if (v !== state[k] || k in patch) out[k] = v;
+  const maps = mapsChoices(vocabulary, { ...state, ...patch }, stored);
+  for (const [k, v] of Object.entries(maps)) if (v !== state[k] || k in patch) out[k] = v;
   return out;
 }
 
 // Write the state into the hash, keeping MapLibre's map= parameter.
 export function syncHash() {
   const { pathname, search, hash } = window.location;
-  window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, { ...urlParams(state), ...exploreParams(state) })}`);
+  window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, { ...urlParams(state), ...exploreParams(state), ...mapsParams(state) })}`);
 }
 
 export function currentSource() {
@@ -155,10 +166,31 @@ export function currentBreaks() {
   return state.breaks?.values || DEFAULT_BREAKS;
 }
 
+// The derived measure drawn now: in the indicator view, on restricted hexagons or sections.
+export function effectiveField() {
+  const src = currentSource();
+  if (state.view !== 'indicator' || !state.mapField) return '';
+  return fieldOffered(state.mapField, src, { published: publishedSource(src), aggregates: allowed(PERM.aggregates) }) ? state.mapField : '';
+}
+
+// The bivariate look: {x, y, eb, breaks}, or null outside the bivariate view or before breaks.
+export function bivariateLook() {
+  if (state.view !== 'bivariate' || !state.bivariate) return null;
+  return { x: state.bivariateX, y: state.bivariateY, eb: !publishedSource(currentSource()), breaks: state.bivariate };
+}
+
 // How the data layers are painted now (see map-style.js).
 export function look() {
   return {
-    indicator: state.indicator, measure: effectiveMeasure(), breaks: currentBreaks(), analysis: state.analysis, period: state.period,
+    indicator: state.indicator,
+    measure: effectiveMeasure(),
+    breaks: currentBreaks(),
+    classes: state.breaks?.classes || null,
+    field: effectiveField(),
+    bivariate: bivariateLook(),
+    view: state.view,
+    analysis: state.analysis,
+    period: state.period,
   };
 }
 

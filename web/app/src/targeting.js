@@ -9,10 +9,15 @@ import { needLabel } from './labels.js';
 import { PERM } from './session.js';
 import { allowed, state, update } from './state.js';
 import { domains, needs } from './vocabulary.js';
+import {
+  householdLabel, targetingFilterFields, targetingFilterParams, targetingTools,
+} from './targeting-desk.js';
 
 // The need and purpose typed last, reused for the next area and for the timelines; kept in
 // memory only (never in the URL or localStorage) and cleared on login and logout.
-let prefs = { need: '', purpose: '' };
+let prefs = {
+  need: '', purpose: '', withoutHelp: false, householdType: '',
+};
 let seq = 0;
 // Tells a targeting state from an earlier one of the same area (before a logout, say).
 let epoch = 0;
@@ -21,11 +26,19 @@ let epoch = 0;
 let shownList = null;
 
 export function resetTargetingPrefs() {
-  prefs = { need: '', purpose: '' };
+  prefs = {
+    need: '', purpose: '', withoutHelp: false, householdType: '',
+  };
 }
 
 export function setTargetingPref(name, value) {
   prefs = { ...prefs, [name]: value };
+}
+
+// The list's filters (sent with the next request): the "without help" box, the household type.
+export function setTargetingFilter(el) {
+  if (el.id === 'targeting-without-help') prefs = { ...prefs, withoutHelp: !!el.checked };
+  if (el.id === 'targeting-household') prefs = { ...prefs, householdType: el.value };
 }
 
 // The targeting state for a newly selected area: kept when the area is the same.
@@ -74,6 +87,7 @@ function targetingForm() {
     + `<label class="field"><span>${L('targeting_need')}</span><select id="targeting-need">`
     + `<optgroup label="${L('group_domains')}">${domains().map(opt).join('')}</optgroup>`
     + `<optgroup label="${L('group_signals')}">${needs().map(opt).join('')}</optgroup></select></label>`
+    + targetingFilterFields(prefs)
     + `<label class="field"><span>${L('targeting_purpose')}</span><input id="targeting-purpose" type="text" required `
     + `minlength="${MIN_PURPOSE}" maxlength="500" autocomplete="off" spellcheck="true" aria-describedby="targeting-purpose-hint" `
     + `placeholder="${L('targeting_purpose_placeholder')}"></label>`
@@ -113,13 +127,14 @@ function listHTML(l) {
   if (l.loading) return `<p class="hint">${L('targeting_loading')}</p>`;
   if (l.error) return `<p class="hint error-text">${L('targeting_error')} (${esc(l.error)})</p>`;
   const people = Array.isArray(l.data?.people) ? l.data.people : [];
-  if (!people.length) return `<p class="hint">${L('targeting_empty')}</p>`;
+  const tools = targetingTools(l);
+  if (!people.length) return `<p class="hint">${L('targeting_empty')}</p>${tools}`;
   const caption = LF('targeting_caption', {
     need: needLabel(state.lang, l.need).toLowerCase(), n: fmtInt(state.lang, people.length), period: l.data?.period ?? '',
   });
-  let html = `<p class="small muted">${caption}</p>`;
+  let html = `<p class="small muted">${caption}</p>${tools}`;
   html += `<table class="domains targeting-table"><thead><tr><th scope="col">${L('targeting_person')}</th>`
-    + `<th scope="col">${L('targeting_domains')}</th><th scope="col">${L('targeting_helped')}</th>`
+    + `<th scope="col">${L('targeting_domains')}</th><th scope="col">${L('tx_household')}</th><th scope="col">${L('targeting_helped')}</th>`
     + `<th scope="col">${L('targeting_last')}</th></tr></thead><tbody>`;
   for (const p of people) {
     const id = String(p.person || '');
@@ -127,7 +142,7 @@ function listHTML(l) {
     html += `<tr data-person-row="${esc(id)}"><td>`
       + `<button type="button" class="linkish" data-person="${esc(id)}" title="${esc(id)}" aria-pressed="false" `
       + `aria-label="${LF('targeting_person_title', { p: id })}"><code>${esc(shortPseudonym(id))}</code></button></td>`
-      + `<td>${esc(domains)}</td><td>${L(p.helped ? 'yes' : 'no')}</td><td>${esc(p.last_event ?? '')}</td></tr>`;
+      + `<td>${esc(domains)}</td><td>${esc(householdLabel(state.lang, p.household_type))}</td><td>${L(p.helped ? 'yes' : 'no')}</td><td>${esc(p.last_event ?? '')}</td></tr>`;
   }
   return `${html}</tbody></table>`;
 }
@@ -187,21 +202,26 @@ export async function loadTargeting() {
   const need = offered.includes(prefs.need) ? prefs.need : offered[0];
   if (!need) return;
   // The purpose is reused for the timelines opened from this list.
-  patchTargeting({ formError: null, purpose, list: { loading: true, need }, person: null, timeline: null });
+  const filters = targetingFilterParams(prefs);
+  patchTargeting({
+    formError: null, purpose, list: { loading: true, need, ...filters }, person: null, timeline: null,
+  });
   const u = apiURL('targeting');
   u.searchParams.set('geography', sel.geography);
   u.searchParams.set('id', sel.id);
   u.searchParams.set('need', need);
   u.searchParams.set('purpose', purpose);
+  if (filters.withoutHelp) u.searchParams.set('without_help', 'true');
+  if (filters.householdType) u.searchParams.set('household_type', filters.householdType);
   const period = state.profile?.data?.period;
   if (period) u.searchParams.set('period', period);
   const mySeq = ++seq;
   let list;
   try {
     const res = await fetchData(u, { cache: 'no-store' });
-    list = res.ok ? { need, data: await res.json() } : { need, error: await errorText(res) };
+    list = res.ok ? { need, ...filters, data: await res.json() } : { need, ...filters, error: await errorText(res) };
   } catch (err) {
-    list = { need, error: err?.message };
+    list = { need, ...filters, error: err?.message };
   }
   if (stillCurrent(tg, mySeq)) patchTargeting({ list });
 }

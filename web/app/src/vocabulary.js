@@ -12,6 +12,7 @@ export const EMPTY_VOCABULARY = Object.freeze({
   geographies: Object.freeze([]),
   hotspotIndicators: Object.freeze([]),
   bivariatePairs: Object.freeze([]),
+  householdTypes: Object.freeze([]),
   analyses: Object.freeze([]),
 });
 
@@ -21,6 +22,16 @@ const WORD = /^[a-z][a-z0-9_]*$/;
 
 function wordList(v) {
   if (!Array.isArray(v) || !v.every((w) => typeof w === 'string' && WORD.test(w))) return null;
+  return Object.freeze([...new Set(v)]);
+}
+
+// The population register's household types are its own codes (UNIPERSONALE, ...): upper case.
+const CODE = /^[A-Z][A-Z0-9_]*$/;
+
+// Optional: a vocabulary without them (an older server or bundle) offers none.
+function codeList(v) {
+  if (v === undefined) return Object.freeze([]);
+  if (!Array.isArray(v) || !v.every((w) => typeof w === 'string' && CODE.test(w))) return null;
   return Object.freeze([...new Set(v)]);
 }
 
@@ -59,6 +70,7 @@ export function parseVocabulary(session) {
     geographies: wordList(v.geographies),
     hotspotIndicators: wordList(v.hotspot_indicators),
     bivariatePairs: pairList(v.bivariate_pairs),
+    householdTypes: codeList(v.household_types),
   };
   if (Object.values(lists).some((l) => l === null) || !lists.indicators.length) return bad;
   // What the map draws and analyses must be indicators.
@@ -87,6 +99,8 @@ export const mapDomains = () => current.mapDomains;
 export const hotspotIndicators = () => current.hotspotIndicators;
 export const bivariatePairs = () => current.bivariatePairs;
 export const analyses = () => current.analyses;
+// The household types a targeting list may be narrowed to.
+export const householdTypes = () => current.householdTypes;
 
 // A choice kept while it is in the vocabulary (allowed), else the first of candidates that is,
 // else the first allowed value, else '' (empty vocabulary: nothing to choose).

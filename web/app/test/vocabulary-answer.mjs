@@ -8,6 +8,7 @@ export const VOCABULARY = {
   geographies: ['h3_7', 'h3_8', 'h3_9', 'h3_10', 'section', 'omi', 'municipality'],
   hotspot_indicators: ['poverty', 'housing', 'health', 'multi_domain'],
   bivariate_pairs: [['poverty', 'health'], ['poverty', 'housing'], ['housing', 'health']],
+  household_types: ['UNIPERSONALE', 'COPPIA_SENZA_FIGLI', 'COPPIA_CON_FIGLI', 'MONOGENITORE', 'ALTRO'],
 };
 
 export const SESSION_ANSWER = {

@@ -1,0 +1,167 @@
+// "Who is most exposed": for planners (restricted aggregates, live site), the relative risk of
+// each category of residents (age, sex, citizenship, household type, disability) to be in need
+// in a domain, from GET /api/categories: a ranked dot-and-whisker chart on a log scale, the same
+// figures in a table (the chart's text alternative), the withheld categories listed apart, and a
+// plain-language reading of the top ones (desk-text.js).
+import { apiURL, errorText, fetchData } from './api.js';
+import { esc, fmtInt, fmtRate } from './format.js';
+import { $, L, LF } from './html.js';
+import { t, tf } from './i18n.js';
+import { PERM } from './session.js';
+import {
+  allowed, renderOn, state, update,
+} from './state.js';
+import { indicators } from './vocabulary.js';
+import {
+  categoryLabel, dimensionLabel, exposureReading, fmtRR, splitCategories,
+} from './desk-text.js';
+import { exposureChartSVG } from './desk-chart.js';
+import { categoriesURL } from './desk-urls.js';
+import './desk.css';
+
+const answers = new Map(); // "domain|period" -> {loading} | {data} | {error}
+let domain = '';
+let returnFocus = null;
+
+const offered = () => allowed(PERM.aggregates) && !state.static;
+
+function build() {
+  const foot = document.querySelector('#controls .controls-foot');
+  if (foot && !$('#exposure-button')) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.id = 'exposure-button';
+    b.className = 'btn';
+    b.hidden = true;
+    b.setAttribute('aria-expanded', 'false');
+    b.setAttribute('aria-controls', 'exposure');
+    foot.append(' ', b);
+    b.addEventListener('click', () => (state.exposureOpen ? closeExposure() : openExposure()));
+  }
+  const side = $('#side');
+  if (!side || $('#exposure')) return;
+  const panel = document.createElement('section');
+  panel.id = 'exposure';
+  panel.className = 'card panel exposure';
+  panel.tabIndex = -1;
+  panel.hidden = true;
+  panel.setAttribute('aria-labelledby', 'exposure-title');
+  panel.innerHTML = '<div class="panel-head"><h2 id="exposure-title"></h2>'
+    + '<button type="button" class="close" id="exposure-close">×</button></div>'
+    + '<label class="field exposure-tools"><span id="exposure-domain-label"></span> <select id="exposure-domain"></select></label>'
+    + '<div id="exposure-body" aria-live="polite"></div>';
+  side.append(panel);
+  $('#exposure-close').addEventListener('click', () => closeExposure());
+  $('#exposure-domain').addEventListener('change', (e) => { domain = e.target.value; load(); });
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !state.selected) { e.preventDefault(); e.stopPropagation(); closeExposure(); }
+  });
+}
+
+export function openExposure() {
+  returnFocus = document.activeElement;
+  update({ exposureOpen: true });
+  $('#exposure').focus({ preventScroll: true });
+  load();
+}
+
+export function closeExposure() {
+  update({ exposureOpen: false });
+  const back = returnFocus || $('#exposure-button');
+  returnFocus = null;
+  if (back && document.contains(back) && typeof back.focus === 'function') back.focus();
+}
+
+const period = () => state.period || '';
+const keyNow = () => `${domain}|${period()}`;
+
+async function load() {
+  if (!state.exposureOpen || !offered()) return;
+  const list = indicators();
+  if (!list.includes(domain)) domain = list.includes('housing') ? 'housing' : list[0] || '';
+  if (!domain) return;
+  const key = keyNow();
+  if (answers.has(key) && !answers.get(key).error) { renderExposure(); return; }
+  answers.set(key, { loading: true });
+  renderExposure();
+  let ans;
+  try {
+    const res = await fetchData(categoriesURL(apiURL('./'), domain, period()));
+    ans = res.ok ? { data: await res.json() } : { error: await errorText(res) };
+  } catch (err) {
+    ans = { error: err?.message || 'network' };
+  }
+  answers.set(key, ans);
+  if (key === keyNow()) renderExposure();
+}
+
+function renderExposure() {
+  const btn = $('#exposure-button');
+  const panel = $('#exposure');
+  if (!btn || !panel) return;
+  const show = offered();
+  btn.hidden = !show;
+  btn.textContent = t(state.lang, 'exp_button');
+  btn.setAttribute('aria-expanded', String(!!state.exposureOpen && show));
+  if (!show && state.exposureOpen) { update({ exposureOpen: false }); return; }
+  panel.hidden = !state.exposureOpen;
+  if (panel.hidden) return;
+  $('#exposure-title').textContent = t(state.lang, 'exp_title');
+  $('#exposure-close').setAttribute('aria-label', t(state.lang, 'exp_close'));
+  $('#exposure-domain-label').textContent = t(state.lang, 'exp_domain');
+  const sel = $('#exposure-domain');
+  const list = indicators();
+  if (!list.includes(domain)) domain = list.includes('housing') ? 'housing' : list[0] || '';
+  sel.replaceChildren(...list.map((d) => new Option(t(state.lang, d), d)));
+  sel.value = domain;
+  const ans = answers.get(keyNow());
+  const body = $('#exposure-body');
+  if (!ans || ans.loading) { body.innerHTML = `<p class="hint">${L('exp_loading')}</p>`; return; }
+  if (ans.error) { body.innerHTML = `<p class="hint error-text">${L('exp_error')} (${esc(ans.error)})</p>`; return; }
+  body.innerHTML = exposureHTML(ans.data);
+}
+
+function exposureHTML(d) {
+  const lang = state.lang;
+  const dom = t(lang, d.domain);
+  const per = d.period ?? '';
+  const { shown, noRR, withheld } = splitCategories(d);
+  let html = `<p class="small">${LF('exp_intro', { domain: dom, period: per })}</p>`
+    + `<p class="small muted exposure-reference">${L('exp_reference')}</p>`
+    + `<h3>${L('exp_reading_title')}</h3><ul class="exposure-reading">`
+    + exposureReading(lang, d).map((s) => `<li>${esc(s)}</li>`).join('') + '</ul>';
+  if (shown.length) {
+    html += `<figure class="exposure-chart">${exposureChartSVG(lang, shown, { label: tf(lang, 'exp_chart_label', { domain: dom, period: per }) })}</figure>`;
+    html += `<table class="domains exposure-table"><caption class="small muted">${LF('exp_table_caption', { domain: dom, period: per })}</caption>`
+      + `<thead><tr><th scope="col">${L('exp_category')}</th><th scope="col" class="num">${L('exp_residents')}</th>`
+      + `<th scope="col" class="num">${L('exp_people')}</th><th scope="col" class="num">${L('exp_rate')} <span class="small">[${L('ci95')}]</span></th>`
+      + `<th scope="col" class="num">${L('exp_rr')} <span class="small">[${L('exp_rr_interval')}]</span></th></tr></thead><tbody>`;
+    for (const c of shown) {
+      html += `<tr data-category="${esc(`${c.dimension}:${c.category}`)}"><th scope="row">${esc(categoryLabel(lang, c))}`
+        + ` <span class="small muted">(${esc(dimensionLabel(lang, c.dimension).toLowerCase())})</span></th>`
+        + `<td class="num">${esc(fmtInt(lang, c.residents))}</td><td class="num">${esc(fmtInt(lang, c.people))}</td>`
+        + `<td class="num">${esc(fmtRate(lang, c.rate))}<span class="ci">${esc(fmtRate(lang, c.ci_low))}–${esc(fmtRate(lang, c.ci_high))}</span></td>`
+        + `<td class="num"><strong class="rr">${esc(fmtRR(lang, c.relative_risk))}</strong><span class="ci">${esc(fmtRR(lang, c.rr_low))}–${esc(fmtRR(lang, c.rr_high))}</span></td></tr>`;
+    }
+    html += '</tbody></table>';
+  }
+  const hidden = [...noRR.map((c) => ({ c, why: 'exp_no_rr' })), ...withheld.map((c) => ({ c, why: 'exp_withheld' }))];
+  if (hidden.length) {
+    html += `<h3 class="exposure-hidden-title">${L('exp_not_shown')}</h3><ul class="exposure-hidden">`;
+    for (const { c, why } of hidden) {
+      html += `<li data-category="${esc(`${c.dimension}:${c.category}`)}">${esc(categoryLabel(lang, c))} <span class="small muted">(${esc(dimensionLabel(lang, c.dimension).toLowerCase())}; `
+        + `${L('exp_residents').toLowerCase()} ${esc(fmtInt(lang, c.residents))}; ${L(why)})</span></li>`;
+    }
+    html += '</ul>';
+  }
+  const un = d.unclassified_people;
+  html += `<p class="small muted">${un === null || un === undefined ? L('exp_unclassified_withheld') : LF('exp_unclassified', { n: fmtInt(lang, un) })}</p>`;
+  return html;
+}
+
+export function startExposure() {
+  build();
+  renderOn(['lang', 'exposureOpen', 'session', 'vocabulary', 'static'], renderExposure);
+  renderOn(['period'], () => { if (state.exposureOpen) load(); });
+  renderExposure();
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  fieldDisplay, fieldKind, fieldOffered, fieldValues, fieldsOnSource, isRentField, mapFields, needOf, rentStates, tileFields,
+} from '../src/map-fields.js';
+import {
+  MAPS_URL_KEYS, mapsChoices, mapsParam, mapsParams, readMapsUrl,
+} from '../src/maps-url.js';
+import { zeroClasses } from '../src/classes.js';
+import { WITHHELD_COLOR } from '../src/classify.js';
+import {
+  fieldColor, hatchFilter, indicatorColor, indicatorOpacity,
+} from '../src/map-style.js';
+import { parseVocabulary } from '../src/vocabulary.js';
+import { SESSION_ANSWER } from './vocabulary-answer.mjs';
+
+const vocab = parseVocabulary(SESSION_ANSWER).vocabulary;
+
+describe('map fields', () => {
+  it('lists the composite indices and a share per need', () => {
+    assert.deepEqual(tileFields(['eviction', 'job_seeker']), ['ampi', 'imd', 'unhelped_eviction', 'unhelped_job_seeker']);
+    assert.equal(needOf('unhelped_eviction'), 'eviction');
+    assert.equal(needOf('ampi'), null);
+    assert.equal(fieldKind('ampi'), 'index');
+    assert.equal(fieldKind('imd'), 'score');
+    assert.equal(fieldKind('unhelped_disability'), 'share');
+  });
+  it('shows shares in %, indices with one decimal', () => {
+    assert.equal(fieldDisplay('unhelped_eviction', 0.4567), 45.7);
+    assert.equal(fieldDisplay('ampi', 103.26), 103.3);
+    assert.equal(fieldDisplay('ampi', null), null);
+  });
+  it('reads one value per area with residents, withheld ones left out', () => {
+    const f = [
+      { id: 'a', residents: 10, ampi: 98, resolution: 8 }, { id: 'a', residents: 10, ampi: 98, resolution: 8 },
+      { id: 'b', residents: 10, resolution: 8 }, { id: 'c', residents: 0, ampi: 120, resolution: 8 },
+      { id: 'd', residents: 5, ampi: 104, resolution: 9 },
+    ];
+    assert.deepEqual(fieldValues(f, { field: 'ampi' }), [98, 104]);
+    assert.deepEqual(fieldValues(f, { field: 'ampi', resolution: 8 }), [98]);
+  });
+  it('are drawn on restricted hexagons and sections only', () => {
+    assert.equal(fieldsOnSource('indicators', false), true);
+    assert.equal(fieldsOnSource('indicators_sections', false), true);
+    assert.equal(fieldsOnSource('indicators_districts', false), false);
+    assert.equal(fieldsOnSource('indicators', true), false);
+  });
+});
+
+describe('rent burden by district', () => {
+  it('is a derived measure of the district layer, for the roles that read aggregates', () => {
+    assert.deepEqual(mapFields(['eviction']).slice(-2), ['rent_median', 'rent_above_30']);
+    assert.deepEqual(tileFields(['eviction']), ['ampi', 'imd', 'unhelped_eviction']);
+    assert.equal(isRentField('rent_median'), true);
+    assert.equal(fieldKind('rent_above_30'), 'share');
+    assert.equal(fieldOffered('rent_median', 'indicators_districts', { published: true, aggregates: true }), true);
+    assert.equal(fieldOffered('rent_median', 'indicators_districts', { published: true, aggregates: false }), false);
+    assert.equal(fieldOffered('rent_median', 'indicators', { published: false, aggregates: true }), false);
+    assert.equal(fieldOffered('ampi', 'indicators_districts', { published: true, aggregates: true }), false);
+    assert.equal(fieldOffered('ampi', 'indicators_sections', { published: false, aggregates: true }), true);
+  });
+  it('takes the published zones of the answer, never the withheld ones or the city', () => {
+    const answer = {
+      zones: [
+        { zone: '', status: 'published', median_burden: 0.7, share_above_30pct: 0.9 },
+        { zone: 'B3', status: 'withheld', median_burden: null, share_above_30pct: null },
+        { zone: 'C1', status: 'published', median_burden: 0.42, share_above_30pct: 0.8 },
+        { zone: 'D2', status: 'published', median_burden: 0, share_above_30pct: 0 },
+      ],
+    };
+    assert.deepEqual(rentStates(answer), [
+      { id: 'C1', state: { rent_median: 0.42, rent_above_30: 0.8 } },
+      { id: 'D2', state: { rent_median: 0, rent_above_30: 0 } },
+    ]);
+    assert.deepEqual(rentStates(null), []);
+  });
+  it('is painted from the features\' state, withheld without it', () => {
+    const expr = fieldColor({ field: 'rent_median', classes: zeroClasses([0.2, 0.5, 0.9]) });
+    assert.deepEqual(expr.slice(0, 3), ['case', ['!=', ['typeof', ['feature-state', 'rent_median']], 'number'], WITHHELD_COLOR]);
+  });
+});
+
+describe('maps URL state', () => {
+  it('reads bx, by and mf from the hash, else stored, else defaults', () => {
+    assert.deepEqual(readMapsUrl(''), { bivariateX: 'poverty', bivariateY: 'housing', mapField: '' });
+    assert.deepEqual(readMapsUrl('#bx=health&by=work&mf=ampi'), { bivariateX: 'health', bivariateY: 'work', mapField: 'ampi' });
+    assert.deepEqual(readMapsUrl('#bx=<b>', (p) => ({ bx: 'income' })[p] ?? null).bivariateX, 'income');
+  });
+  it('checks the choices against the vocabulary', () => {
+    assert.deepEqual(mapsChoices(vocab, { bivariateX: 'health', bivariateY: 'crime', mapField: 'unhelped_eviction' }),
+      { bivariateX: 'health', bivariateY: 'housing', mapField: 'unhelped_eviction' });
+    assert.equal(mapsChoices(vocab, { mapField: 'unhelped_nothing' }).mapField, '');
+  });
+  it('writes the parameters, none for no derived measure', () => {
+    assert.deepEqual(mapsParams({ bivariateX: 'poverty', bivariateY: 'health', mapField: '' }), { bx: 'poverty', by: 'health', mf: null });
+    assert.deepEqual(MAPS_URL_KEYS, ['bivariateX', 'bivariateY', 'mapField']);
+    assert.equal(mapsParam('mapField'), 'mf');
+    assert.equal(mapsParam('indicator'), undefined);
+  });
+});
+
+describe('map style of the new classes', () => {
+  const classes = zeroClasses([0, 0, 0, 1, 2, 3, 10, 11, 30]);
+  const look = { indicator: 'health', measure: 'rate', breaks: [10, 20, 30, 40], classes, view: 'indicator' };
+  it('paints indicator rates with a zero class', () => {
+    const expr = indicatorColor(look);
+    const inner = expr[expr.length - 1];
+    assert.equal(inner[0], 'case');
+    assert.deepEqual(inner[1], ['==', ['to-number', ['get', 'health_rate']], 0]);
+  });
+  it('paints a derived measure, withheld where absent, without hatching', () => {
+    const expr = indicatorColor({ ...look, field: 'ampi' });
+    assert.deepEqual(expr, fieldColor({ field: 'ampi', classes }));
+    assert.deepEqual(expr.slice(0, 3), ['case', ['!', ['has', 'ampi']], WITHHELD_COLOR]);
+    assert.match(JSON.stringify(hatchFilter({ ...look, field: 'ampi' })), /none/);
+    assert.doesNotMatch(JSON.stringify(indicatorOpacity({ ...look, field: 'ampi' })), /unstable/);
+  });
+  it('paints the bivariate view with the matrix, grey before its breaks', () => {
+    const bv = { x: 'poverty', y: 'housing', breaks: { x: [1, 2], y: [3, 4] } };
+    assert.equal(indicatorColor({ ...look, view: 'bivariate', bivariate: null }), WITHHELD_COLOR);
+    assert.match(JSON.stringify(indicatorColor({ ...look, view: 'bivariate', bivariate: bv })), /#3b4994/);
+    assert.match(JSON.stringify(hatchFilter({ ...look, view: 'bivariate', bivariate: bv })), /housing_unstable/);
+  });
+});
