@@ -18,10 +18,11 @@ export function unhelpedShare(c) {
 // The section's HTML ('' when the profile has neither indices nor coverage).
 export function measuresSection(d) {
   const composite = d?.composite;
+  const idise = isNum(d?.idise?.value) ? d.idise : null;
   const coverage = Array.isArray(d?.coverage) ? d.coverage : [];
   const domains = state.vocabulary?.domains || [];
   const inputWithheld = (d?.indicators || []).some((i) => domains.includes(i.indicator) && i.status === 'withheld');
-  if (!composite && !coverage.length && !inputWithheld) return '';
+  if (!composite && !idise && !coverage.length && !inputWithheld) return '';
   let html = `<h3>${L('mp_profile_measures')}</h3>`;
   if (composite) {
     const v = (x) => (isNum(x) ? esc(fmtRate(state.lang, x)) : withheldSpan());
@@ -29,6 +30,11 @@ export function measuresSection(d) {
       + `<div><dt>${L('mp_profile_imd')}</dt><dd>${v(composite.imd)}</dd></div></dl>`;
   } else if (inputWithheld) {
     html += `<p class="small muted">${L('mp_profile_composite_withheld')}</p>`;
+  }
+  // ISTAT's index of the section, beside the AMPI (same method, other indicators: docs/idise.md).
+  if (idise) {
+    const area = idise.area ? ` <span class="muted small">(${esc(idise.area)})</span>` : '';
+    html += `<dl class="figures profile-measures"><div><dt>${L('mp_profile_idise')}</dt><dd>${esc(fmtRate(state.lang, idise.value))}${area}</dd></div></dl>`;
   }
   if (coverage.length) {
     html += `<table class="domains profile-coverage"><thead><tr><th scope="col">${L('mp_profile_need')}</th><th scope="col" class="num">${L('mp_profile_people')}</th>`
