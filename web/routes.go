@@ -44,6 +44,8 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/categories", agg, s.categories},
 		{"GET", "/api/rent-burden", agg, s.rentBurden},
 		{"GET", "/api/runs/{id}", agg, s.run},
+		{"POST", "/api/custom-area", agg, s.customArea},
+		{"POST", "/api/custom-area/report", agg, s.customAreaReport},
 
 		{"GET", "/api/targeting", people, s.targeting},
 		{"GET", "/api/people/{pseudonym}/timeline", people, s.timeline},

@@ -129,6 +129,8 @@ func exampleURLs(t *testing.T, db *testdb.DB) map[string]string {
 		"GET /api/categories":                          "/api/categories?domain=housing",
 		"GET /api/rent-burden":                         "/api/rent-burden",
 		"GET /api/runs/{id}":                           fmt.Sprintf("/api/runs/%d", run),
+		"POST /api/custom-area":                        "/api/custom-area",
+		"POST /api/custom-area/report":                 "/api/custom-area/report?format=html&lang=en",
 		"GET /api/targeting":                           "/api/targeting?geography=section&id=" + section + "&need=housing&purpose=" + purpose,
 		"GET /api/people/{pseudonym}/timeline":         "/api/people/" + person + "/timeline?purpose=" + purpose,
 		"GET /api/linkage":                             "/api/linkage",

@@ -143,6 +143,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("database roles enforce the same split", func(t *testing.T) { checkDatabaseRoles(t, db) })
 	t.Run("compare areas with the city", func(t *testing.T) { checkCompare(t, anon.URL, db, users) })
 	t.Run("area report as workbook and page", func(t *testing.T) { checkAreaReport(t, anon.URL, db, users) })
+	t.Run("custom area", func(t *testing.T) { checkCustomArea(t, anon.URL, db, users) })
 	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
 	t.Run("planner outputs resist differencing", func(t *testing.T) { checkPlannerDifferencing(t, anon.URL, db, users) })
 	t.Run("audit trail records and verifies", func(t *testing.T) { checkAuditTrail(t, c, db, users) })
@@ -761,6 +762,17 @@ func checkMapInBrowser(t *testing.T, db *testdb.DB, users map[auth.Role]testUser
 	runNode(t, "e2e/public.mjs", []string{base}, 3*time.Minute)
 	// No serious or critical WCAG 2.1 A/AA violation on the map and the embed.
 	runNode(t, "e2e/a11y.mjs", []string{base + "/", base + "/embed"}, 3*time.Minute, "ABITARE_A11Y_OPEN=1")
+	// The planner's and the housing office's desk: most exposed, compare, bivariate map, reports,
+	// the targeting list's filters and export.
+	var section string
+	if err := db.Pool.QueryRow(context.Background(), `SELECT area_id FROM area_indicators WHERE geography = 'section'
+		AND period = '2025' AND indicator = 'housing' ORDER BY people DESC LIMIT 1`).Scan(&section); err != nil {
+		t.Fatal(err)
+	}
+	runNode(t, "e2e/desk.mjs", []string{base}, 3*time.Minute,
+		"ABITARE_E2E_USER="+users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword,
+		"ABITARE_E2E_HOUSING_USER="+users[auth.HousingOffice].name, "ABITARE_E2E_HOUSING_PASSWORD="+testPassword,
+		"ABITARE_E2E_SECTION="+section)
 }
 
 // runBrowser runs a headless-chromium check of web/app (script, e.g. e2e/map.mjs) against url

@@ -4,7 +4,8 @@
 // exposed" button; after logging in, the panel renders relative risks (chart, table, reading in
 // Italian and English, another domain); compare shows three areas and the city from
 // /api/compare with a chart; the area profile's report links answer 200 (XLSX content type, the
-// printable page naming the area). Optional: ABITARE_E2E_AREAS=omi:B3,C7,C8 (the compared areas).
+// printable page naming the area); the bivariate view draws its 3×3 legend with break values.
+// Optional: ABITARE_E2E_AREAS=omi:B3,C7,C8 (the compared areas).
 import { chromium } from 'playwright-core';
 
 const [baseURL, shotPath] = process.argv.slice(2);
@@ -88,6 +89,16 @@ try {
   const cityLines = await page.locator('#compare-body svg.cmp-chart .cmp-city').count();
   check(charts > 0 && cityLines === charts, `compare charts: ${charts}, each with the city's line; ranks shown: ${ranks}`);
   if (shotPath) await page.screenshot({ path: shotPath });
+
+  // bivariate map: a 3×3 legend naming both indicators with the actual break values
+  await page.evaluate(() => window.abitare.update({ compare: [] }));
+  await page.evaluate(() => window.abitare.setView('bivariate'));
+  await page.waitForFunction(() => document.querySelectorAll('#legend .bv-grid .bv-cell').length === 9
+    && [...document.querySelectorAll('#legend .bv-tick-x')].some((e) => /\d/.test(e.textContent)), null, { timeout: TIMEOUT });
+  const ticks = await page.locator('#legend .bv-tick-x').allTextContents();
+  const axes = await page.locator('#legend .bv-axis').allTextContents();
+  check(axes.length === 2, `bivariate legend: 9 classes, axes ${axes.join(' / ')}, breaks ${ticks.join(' | ')}`);
+  await page.evaluate(() => window.abitare.setView('overlap'));
 
   // report links of the area profile
   await page.evaluate(({ g, id }) => window.abitare.openProfile({ geography: g, id, source: 'districts' }), { g: geo, id: IDS[0] });

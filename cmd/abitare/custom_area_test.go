@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/web/auth"
+)
+
+// checkCustomArea: POST /api/custom-area gives a planner protected figures for three sections,
+// refuses the public and roles without aggregates, answers a bad polygon with a JSON error
+// saying why, is audited, and resists the differencing attack on withheld sections.
+func checkCustomArea(t *testing.T, base string, db *testdb.DB, users map[auth.Role]testUser) {
+	ctx := context.Background()
+	// Three large sections holding no withheld figure, at section level or in the H3 10 cells of
+	// their events: their figures are answered (with withheld units inside, they may not be;
+	// see checkCustomAreaDifferencing).
+	rows, err := db.Pool.Query(ctx, `SELECT c.area_id FROM area_indicators c
+		WHERE c.geography = 'section' AND c.period = '2025' AND c.indicator = 'housing'
+		  AND NOT EXISTS (SELECT 1 FROM withheld_figures w WHERE w.geography = 'section' AND w.area_id = c.area_id AND w.period = '2025')
+		  AND NOT EXISTS (SELECT 1 FROM events e JOIN withheld_figures w ON w.geography = 'h3_10' AND w.area_id = to_hex(e.h3_cell)
+		                  AND w.period = '2025' WHERE e.section_id = c.area_id)
+		ORDER BY c.residents DESC, c.area_id LIMIT 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		_ = rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	idsJSON, _ := json.Marshal(ids)
+	body := fmt.Sprintf(`{"period": "2025", "areas": {"geography": "section", "ids": %s}}`, idsJSON)
+
+	res := postCustomArea(t, base, users[auth.Planner], body)
+	if res.Geography != "section" || len(res.Figures) != 6 || !strings.HasPrefix(res.Protection, "cell-key perturbed") || res.Release < 1 {
+		t.Fatalf("planner: %+v", res)
+	}
+	var residents float64
+	if err := db.Pool.QueryRow(ctx, `SELECT sum(residents) FROM census_sections WHERE id = ANY ($1)`, ids).Scan(&residents); err != nil {
+		t.Fatal(err)
+	}
+	var outline struct{ Type string }
+	if err := json.Unmarshal(res.Outline, &outline); err != nil || !strings.HasSuffix(outline.Type, "Polygon") {
+		t.Fatalf("outline %s: %v", truncate(res.Outline), err)
+	}
+	for _, f := range res.Figures {
+		// People are placed in one section each, so the selection's true count is the sum of
+		// its sections'; the published one is within the table's maximum deviation of it.
+		var truth int
+		if err := db.Pool.QueryRow(ctx, `SELECT sum(people) FROM area_indicators WHERE geography = 'section' AND period = '2025'
+			AND indicator = $1 AND area_id = ANY ($2)`, f.Indicator, ids).Scan(&truth); err != nil {
+			t.Fatal(err)
+		}
+		if f.Residents != residents {
+			t.Errorf("%s: residents %v, want the sections' %v", f.Indicator, f.Residents, residents)
+		}
+		switch {
+		case f.Status == "withheld" && (truth < 1 || truth > 4):
+			t.Errorf("%s: withheld with a true count of %d", f.Indicator, truth)
+		case f.Status == "protected" && (f.People == nil || abs(*f.People-truth) > 5 || f.CILow == nil || f.Rate == nil):
+			t.Errorf("%s: %+v for a true count of %d", f.Indicator, f, truth)
+		case f.Status != "protected" && f.Status != "withheld":
+			t.Errorf("%s: status %q", f.Indicator, f.Status)
+		}
+	}
+
+	for _, role := range []auth.Role{auth.Public, auth.LinkageOfficer, auth.Administrator} {
+		status, b, _ := request(t, "POST", base+"/api/custom-area", users[role], body)
+		want := http.StatusForbidden
+		if role == auth.Public {
+			want = http.StatusUnauthorized
+		}
+		if status != want {
+			t.Errorf("%s: %d %s, want %d", role, status, truncate(b), want)
+		}
+	}
+
+	// A bow tie: its edges cross at (10.925, 44.645), in the city.
+	bowtie := `{"period": "2025", "polygon": {"type": "Polygon", "coordinates": [[[10.92, 44.64], [10.93, 44.65], [10.93, 44.64], [10.92, 44.65], [10.92, 44.64]]]}}`
+	status, b, _ := request(t, "POST", base+"/api/custom-area", users[auth.Planner], bowtie)
+	var e struct{ Error, Code string }
+	if err := json.Unmarshal(b, &e); status != http.StatusBadRequest || err != nil || e.Code != "invalid" || !strings.Contains(e.Error, "Self-intersection") {
+		t.Errorf("bow tie: %d %s, want 400 with a JSON error naming the self-intersection", status, truncate(b))
+	}
+
+	var audited int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'custom area' AND target = $1`,
+		"section "+strings.Join(ids, ",")+"/2025").Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("audit entries for the custom area: %d, %v; want 1", audited, err)
+	}
+
+	for _, format := range []string{"html", "xlsx"} {
+		status, b, header := request(t, "POST", base+"/api/custom-area/report?lang=en&format="+format, users[auth.Planner], body)
+		if status != http.StatusOK || (format == "html" && !strings.Contains(string(b), "Custom area section "+ids[0])) ||
+			(format == "xlsx" && !strings.Contains(header.Get("Content-Type"), "spreadsheetml")) {
+			t.Errorf("report as %s: %d %s %s", format, status, header.Get("Content-Type"), truncate(b))
+		}
+	}
+
+	checkCustomAreaDifferencing(t, base, db, users[auth.Planner])
+}
+
+type customAreaFigure struct {
+	Indicator string
+	People    *int
+	Residents float64
+	Rate      *float64
+	CILow     *float64 `json:"ci_low"`
+	Status    string
+}
+
+type customAreaResult struct {
+	Geography, Protection string
+	Release               int64
+	Figures               []customAreaFigure `json:"indicators"`
+	Outline               json.RawMessage
+}
+
+func postCustomArea(t *testing.T, base string, u testUser, body string) customAreaResult {
+	t.Helper()
+	status, b, _ := request(t, "POST", base+"/api/custom-area", u, body)
+	if status != http.StatusOK {
+		t.Fatalf("custom area %s: %d %s", body, status, truncate(b))
+	}
+	var res customAreaResult
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// checkCustomAreaDifferencing plays the attack custom areas are protected against: a section
+// whose small count is withheld, plus a shown neighbour, minus the neighbour's shown count. With
+// true counts that gives the withheld count every time; a custom area holding people of a
+// withheld section, few enough to be isolated by that subtraction, is withheld, so the attack
+// gets nothing. The shown neighbour alone, a selection of shown units, is still answered.
+func checkCustomAreaDifferencing(t *testing.T, base string, db *testdb.DB, planner testUser) {
+	rows, err := db.Pool.Query(context.Background(), `
+		SELECT DISTINCT ON (w.area_id, w.figure) w.area_id, n.id, w.figure, u.people, nb.people
+		FROM withheld_figures w
+		JOIN area_indicators u ON u.geography = 'section' AND u.area_id = w.area_id AND u.period = w.period AND u.indicator = w.figure
+		JOIN census_sections su ON su.id = w.area_id
+		JOIN census_sections n ON n.id <> su.id AND ST_Intersects(su.geom, n.geom)
+		JOIN area_indicators nb ON nb.geography = 'section' AND nb.area_id = n.id AND nb.period = w.period AND nb.indicator = w.figure
+		WHERE w.geography = 'section' AND w.period = '2025' AND NOT w.secondary AND nb.people >= 5
+		  AND su.residents + n.residents >= 100 AND w.figure IN ('poverty', 'housing', 'health', 'work', 'education', 'multi_domain')
+		  AND NOT EXISTS (SELECT 1 FROM withheld_figures x WHERE x.geography = 'section' AND x.period = w.period
+		                  AND x.area_id = n.id AND x.figure = w.figure)
+		ORDER BY w.area_id, w.figure, n.id LIMIT 40`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pair struct {
+		withheld, shown, indicator string
+		small, neighbour           int
+	}
+	var pairs []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.withheld, &p.shown, &p.indicator, &p.small, &p.neighbour); err != nil {
+			t.Fatal(err)
+		}
+		pairs = append(pairs, p)
+	}
+	rows.Close()
+	if len(pairs) < 10 {
+		t.Fatalf("%d withheld sections with a shown neighbour: too few for the attack to prove anything", len(pairs))
+	}
+	withheld, shownAlone := 0, 0
+	for _, p := range pairs {
+		body := fmt.Sprintf(`{"period": "2025", "areas": {"geography": "section", "ids": [%q, %q]}}`, p.withheld, p.shown)
+		first := figureOf(postCustomArea(t, base, planner, body), p.indicator)
+		again := figureOf(postCustomArea(t, base, planner, body), p.indicator)
+		if (first.People == nil) != (again.People == nil) || (first.People != nil && *first.People != *again.People) {
+			t.Fatalf("%s %s+%s: %v then %v: the same query must give the same answer", p.indicator, p.withheld, p.shown, first.People, again.People)
+		}
+		if first.Status != "withheld" || first.People != nil {
+			t.Errorf("%s %s+%s: %+v, want withheld: %s's %d people would follow by subtracting %d", p.indicator, p.withheld, p.shown,
+				first, p.withheld, p.small, p.neighbour)
+			continue
+		}
+		withheld++
+		alone := figureOf(postCustomArea(t, base, planner, fmt.Sprintf(`{"period": "2025", "areas": {"geography": "section", "ids": [%q]}}`, p.shown)), p.indicator)
+		if alone.Status == "protected" && alone.People != nil {
+			shownAlone++
+		}
+	}
+	t.Logf("differencing %d withheld sections with a shown neighbour: %d custom areas withheld; the neighbour alone answered %d times",
+		len(pairs), withheld, shownAlone)
+	if shownAlone == 0 {
+		t.Error("no selection of a shown section alone was answered: custom areas withhold everything")
+	}
+}
+
+func figureOf(res customAreaResult, indicator string) customAreaFigure {
+	for _, f := range res.Figures {
+		if f.Indicator == indicator {
+			return f
+		}
+	}
+	return customAreaFigure{}
+}
+
+func abs(x int) int { return int(math.Abs(float64(x))) }
