@@ -1,12 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/abitare/abitare"
@@ -37,12 +35,9 @@ func (s *Server) customAreaReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	format := r.URL.Query().Get("format")
-	if format == "" {
-		format = "html"
-	}
-	if format != "html" && format != "xlsx" {
-		s.fail(w, r, invalid("format %q: want html or xlsx", format))
+	format, err := reportFormat(r.URL.Query().Get("format"))
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	res, ok := s.computeCustomArea(w, r, "custom area report")
@@ -54,23 +49,8 @@ func (s *Server) customAreaReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rep := customReport(res, city)
-	var buf bytes.Buffer
-	name := fmt.Sprintf("abitare-custom-%s-%s-%s", strings.ReplaceAll(res.Label, " ", "-"), res.Period, lang)
-	if format == "xlsx" {
-		err = report.WriteXLSX(&buf, rep, lang)
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, strings.ReplaceAll(name, ",", "_")))
-	} else {
-		err = report.WriteHTML(&buf, rep, lang)
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	name := fmt.Sprintf("abitare-custom-%s-%s-%s", res.Label, res.Period, lang)
+	s.writeReport(w, r, customReport(res, city), format, lang, name, "no-store")
 }
 
 // computeCustomArea reads the query, records the access (action, the selection's label and the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/report"
@@ -25,12 +26,9 @@ func (s *Server) areaReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	format := q.Get("format")
-	if format == "" {
-		format = "html"
-	}
-	if format != "html" && format != "xlsx" {
-		s.fail(w, r, abitare.Errorf(abitare.Invalid, "format %q: want html or xlsx", format))
+	format, err := reportFormat(q.Get("format"))
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	req := report.Request{Geography: chi.URLParam(r, "geography"), ID: chi.URLParam(r, "id"), Period: period, Restricted: restricted(r)}
@@ -42,12 +40,32 @@ func (s *Server) areaReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	cache := "no-store"
+	if !req.Restricted {
+		cache = "public, max-age=300"
+	}
+	s.writeReport(w, r, rep, format, lang, fmt.Sprintf("abitare-%s-%s-%s-%s", req.Geography, req.ID, period, lang), cache)
+}
+
+// reportFormat checks a report's format: html (the default) or xlsx.
+func reportFormat(f string) (string, error) {
+	switch f {
+	case "", "html":
+		return "html", nil
+	case "xlsx":
+		return f, nil
+	}
+	return "", abitare.Errorf(abitare.Invalid, "format %q: want html or xlsx", f)
+}
+
+// writeReport sends a report as a workbook (named name.xlsx) or a printable page.
+func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep report.Report, format, lang, name, cache string) {
 	var buf bytes.Buffer
-	name := fmt.Sprintf("abitare-%s-%s-%s-%s", req.Geography, req.ID, period, lang)
+	var err error
 	if format == "xlsx" {
 		err = report.WriteXLSX(&buf, rep, lang)
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, name))
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, strings.NewReplacer(",", "_", " ", "-", `"`, "").Replace(name)))
 	} else {
 		err = report.WriteHTML(&buf, rep, lang)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -56,8 +74,6 @@ func (s *Server) areaReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !req.Restricted {
-		w.Header().Set("Cache-Control", "public, max-age=300")
-	}
+	w.Header().Set("Cache-Control", cache)
 	_, _ = w.Write(buf.Bytes())
 }
