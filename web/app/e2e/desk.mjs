@@ -90,6 +90,63 @@ try {
   check(charts > 0 && cityLines === charts, `compare charts: ${charts}, each with the city's line; ranks shown: ${ranks}`);
   if (shotPath) await page.screenshot({ path: shotPath });
 
+  // custom area: a click on the map adds a hexagon (no profile opens), a second one via
+  // window.abitare; Compute shows six indicators and the protection note; the XLSX downloads.
+  await page.evaluate(() => window.abitare.update({ compare: [] }));
+  await page.waitForSelector('#custom-area-button:not([hidden])', { timeout: TIMEOUT });
+  await page.click('#custom-area-button');
+  await page.waitForSelector('#custom-area:not([hidden])', { timeout: TIMEOUT });
+  const hexes = await page.evaluate(() => {
+    const { map } = window.abitare;
+    const c = map.getCanvas();
+    const [x, y] = [c.clientWidth / 2, c.clientHeight / 2];
+    const at = map.queryRenderedFeatures([x, y], { layers: ['hexagons-fill'] })[0];
+    const res = at?.properties.resolution;
+    const other = map.queryRenderedFeatures({ layers: ['hexagons-fill'] })
+      .find((f) => f.properties.resolution === res && f.properties.id !== at.properties.id && Number(f.properties.residents) > 0);
+    return { first: at ? String(at.properties.id) : '', second: other ? String(other.properties.id) : '', res };
+  });
+  const box = await page.locator('#map canvas').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => window.abitare.customArea.selection.ids.length === 1, null, { timeout: TIMEOUT });
+  check(!(await page.evaluate(() => window.abitare.state.selected)), 'a map click with the custom area open opens no profile');
+  await page.evaluate(({ g, id }) => window.abitare.customArea.toggle(g, id), { g: `h3_${hexes.res}`, id: hexes.second });
+  const sel = await page.evaluate(() => window.abitare.customArea.selection);
+  check(sel.ids.length === 2 && sel.ids[0] === hexes.first, `custom area selection: ${sel.geography} ${sel.ids.join(', ')}`);
+  check(await page.locator('#ca-selection button[data-remove]').count() === 2, 'two remove buttons listed');
+  check(await page.evaluate(() => window.abitare.map.getLayoutProperty('custom-area-selected', 'visibility') === 'visible'), 'the selection is outlined on the map');
+  await page.click('#ca-actions button[data-action="compute"]');
+  await page.waitForSelector('#ca-result table.ca-table, #ca-result [role="alert"]', { timeout: TIMEOUT });
+  const alert = await page.locator('#ca-result [role="alert"]').allTextContents();
+  check(alert.length === 0, `computed${alert.length ? `: ${alert.join(' ')}` : ''}`);
+  const caRows = await page.locator('#ca-result table.ca-table tbody tr').count();
+  check(caRows === 6, `custom area table: ${caRows} indicators`);
+  const note = (await page.locator('#ca-result .ca-protection').textContent().catch(() => '')) || '';
+  check(note.length > 20, `protection note: ${note.slice(0, 90)}…`);
+  const outlined = await page.evaluate(() => window.abitare.map.getSource('custom-area-outline')?.serialize().data?.type);
+  check(outlined === 'Feature' || outlined === 'FeatureCollection', `the returned outline is drawn (${outlined})`);
+  const [dl] = await Promise.all([
+    page.waitForEvent('download', { timeout: TIMEOUT }),
+    page.click('#ca-result button[data-action="xlsx"]'),
+  ]);
+  check(/\.xlsx$/.test(dl.suggestedFilename()), `custom area XLSX: ${dl.suggestedFilename()}`);
+  const [tab] = await Promise.all([
+    page.context().waitForEvent('page', { timeout: TIMEOUT }),
+    page.click('#ca-result button[data-action="html-en"]'),
+  ]);
+  await tab.waitForURL(/^blob:/, { timeout: TIMEOUT });
+  const tabTitle = await tab.title();
+  check(tabTitle.length > 0, `custom area printable page (EN) opens from a blob: "${tabTitle}"`);
+  await tab.close();
+  // an invalid query: the server's message in the panel
+  await page.evaluate(() => window.abitare.update({ period: '1900' }));
+  await page.click('#ca-actions button[data-action="compute"]');
+  await page.waitForSelector('#ca-result [role="alert"]', { timeout: TIMEOUT });
+  check(true, `error shown: ${(await page.locator('#ca-result [role="alert"]').textContent()).slice(0, 120)}`);
+  await page.evaluate(() => window.abitare.update({ period: '' }));
+  await page.click('#custom-area-close');
+  check(await page.locator('#custom-area').isHidden(), 'the custom area panel closes');
+
   // bivariate map: a 3×3 legend naming both indicators with the actual break values
   await page.evaluate(() => window.abitare.update({ compare: [] }));
   await page.evaluate(() => window.abitare.setView('bivariate'));

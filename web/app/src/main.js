@@ -52,6 +52,7 @@ import { startTable } from './table-view.js';
 import { startCompare } from './compare.js';
 import { startMaps } from './maps-controls.js';
 import { startExposure } from './exposure.js';
+import { customAreaAPI, customAreaSelect, startCustomArea } from './custom-area.js';
 
 // What each state key redraws, in this order.
 renderOn(['lang'], renderStaticStrings);
@@ -64,7 +65,7 @@ renderOn(['lang', 'vocabulary', 'hovered', 'view', 'unit', 'indicator', 'analysi
 renderOn(['lang', 'vocabulary', 'selected', 'profile', 'indicator', 'session', 'available'], renderProfile);
 renderOn(['lang', 'vocabulary', 'selected', 'session', 'targeting'], renderTargeting);
 renderOn(['lang', 'rankingOpen', 'ranking', 'rankingNote', 'indicator', 'view', 'unit', 'selected'], renderRanking);
-renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare', 'exposureOpen'], layoutSide);
+renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare', 'exposureOpen', 'customAreaOpen'], layoutSide);
 renderOn(['lang'], setAttribution);
 renderOn(['view', 'unit', 'available'], applyVisibility);
 renderOn(['view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session'], applyPaint);
@@ -78,7 +79,7 @@ effectOn(['indicator', 'unit', 'rankingOpen'], () => loadRanking());
 
 // Side column (profile, ranking) on the right; the hover card moves left of it.
 function layoutSide() {
-  document.body.classList.toggle('side-open', !!state.selected || state.rankingOpen || state.tableOpen || state.compare.length > 0 || !!state.exposureOpen);
+  document.body.classList.toggle('side-open', !!state.selected || state.rankingOpen || state.tableOpen || state.compare.length > 0 || !!state.exposureOpen || !!state.customAreaOpen);
 }
 
 function setView(view) {
@@ -251,7 +252,10 @@ async function start() {
     createMap('map', box, {
       // The static site's profile comes from the figures files (static-profile.js); a chosen
       // period is the profile's too.
-      select: (hit) => { if (canSelect()) openProfile({ ...selectionOf(hit), ...(state.period ? { period: state.period } : {}) }); },
+      select: (hit) => {
+        if (!canSelect() || customAreaSelect(selectionOf(hit))) return; // the custom area's panel takes the click
+        openProfile({ ...selectionOf(hit), ...(state.period ? { period: state.period } : {}) });
+      },
       idle: () => { if (state.rankingOpen) loadRanking(); },
       error: onMapError,
     });
@@ -264,9 +268,10 @@ async function start() {
   startTable();
   startCompare();
   startExposure();
+  startCustomArea();
   // For tests and debugging.
   window.abitare = {
-    map, state, update, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession,
+    map, state, update, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession, customArea: customAreaAPI,
   };
   publicMap(map);
   if (initialArea) openProfile({ ...initialArea, ...(state.period ? { period: state.period } : {}) }, { focus: false });
