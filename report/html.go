@@ -29,9 +29,17 @@ var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap
 		}
 		return fmt.Sprint(*v)
 	},
-	"plain": func(lang string, v float64) string { return number(lang, v, 0) },
-	"dec":   func(lang string, v float64) string { return number(lang, v, 1) },
-	"yesno": yesNo,
+	"plain":     func(lang string, v float64) string { return number(lang, v, 0) },
+	"dec":       func(lang string, v float64) string { return number(lang, v, 1) },
+	"yesno":     yesNo,
+	"category":  categoryName,
+	"dimension": dimensionName,
+	"rr": func(lang string, v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return number(lang, *v, 2)
+	},
 }).ParseFS(templates, "report.html.tmpl"))
 
 // htmlData is what the page template reads.
@@ -39,6 +47,8 @@ type htmlData struct {
 	Report
 	Lang, Area, Summary, FiguresKind, Protection string
 	Chart                                        template.HTML
+	HasExposed                                   bool // an OMI district's report: who is most exposed
+	ExposedDomain                                string
 }
 
 // WriteHTML writes the report as a printable page: the summary paragraph, a chart of the
@@ -46,7 +56,8 @@ type htmlData struct {
 // it to black on white with no table split across pages where avoidable.
 func WriteHTML(w io.Writer, rep Report, lang string) error {
 	d := htmlData{Report: rep, Lang: lang, Area: geographyName(lang, rep.Geography) + " " + rep.ID, Summary: Summary(rep, lang),
-		FiguresKind: figuresKind(rep, lang), Protection: protectionText(rep, lang), Chart: rateChart(rep, lang)}
+		FiguresKind: figuresKind(rep, lang), Protection: protectionText(rep, lang), Chart: rateChart(rep, lang),
+		HasExposed: rep.Exposed != nil, ExposedDomain: ExposedDomain}
 	if err := page.Execute(w, d); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}

@@ -111,15 +111,49 @@ var words = map[string][2]string{
 			"counts from 1 to the threshold minus 1, and those of areas with fewer residents than the minimum, are withheld; rates and intervals " +
 			"come from the perturbed counts; custom areas do not add up or subtract.",
 	},
-	"print":        {"Stampa o salva come PDF", "Print or save as PDF"},
-	"rate_chart":   {"Tassi della zona (barre) e della città (linea)", "The area's rates (bars) and the city's (line)"},
-	"licence":      {"Licenza dei dati pubblicati: CC BY 4.0", "Licence of the published figures: CC BY 4.0"},
-	"none":         {"Nessuno", "None"},
-	"yes":          {"sì", "yes"},
-	"no":           {"no", "no"},
-	"not_shown":    {"non mostrato", "not shown"},
-	"source":       {"Fonte: Abitare, osservatorio del bisogno abitativo", "Source: Abitare, housing-need observatory"},
-	"quarter_rate": {"Tasso del trimestre", "Quarter's rate"},
+	"print":         {"Stampa o salva come PDF", "Print or save as PDF"},
+	"rate_chart":    {"Tassi della zona (barre) e della città (linea)", "The area's rates (bars) and the city's (line)"},
+	"licence":       {"Licenza dei dati pubblicati: CC BY 4.0", "Licence of the published figures: CC BY 4.0"},
+	"none":          {"Nessuno", "None"},
+	"yes":           {"sì", "yes"},
+	"no":            {"no", "no"},
+	"not_shown":     {"non mostrato", "not shown"},
+	"source":        {"Fonte: Abitare, osservatorio del bisogno abitativo", "Source: Abitare, housing-need observatory"},
+	"quarter_rate":  {"Tasso del trimestre", "Quarter's rate"},
+	"exposed":       {"Chi è più esposto: rischio relativo rispetto ai residenti della zona fuori dalla categoria", "Who is most exposed: relative risk against the area's residents outside the category"},
+	"exposed_sheet": {"Chi è più esposto", "Who is most exposed"},
+	"exposed_none":  {"Nessuna categoria con rischio relativo mostrabile", "No category with a relative risk that can be shown"},
+	"category":      {"Categoria", "Category"},
+	"dimension":     {"Dimensione", "Dimension"},
+	"rr":            {"Rischio relativo", "Relative risk"},
+	"rr_low":        {"Rischio relativo: da", "Relative risk: from"},
+	"rr_high":       {"Rischio relativo: a", "Relative risk: to"},
+	"rr_interval":   {"Intervallo 95% del rischio relativo", "Relative risk's 95% interval"},
+}
+
+var dimensionNames = map[string][2]string{
+	"age": {"Età", "Age"}, "sex": {"Sesso", "Sex"}, "citizenship": {"Cittadinanza", "Citizenship"},
+	"household_type": {"Tipo di famiglia", "Household type"}, "disability": {"Disabilità", "Disability"},
+}
+
+var categoryNames = map[string][2]string{
+	"sex:F": {"Donne", "Women"}, "sex:M": {"Uomini", "Men"},
+	"citizenship:italian": {"Cittadinanza italiana", "Italian citizens"}, "citizenship:eu": {"Cittadinanza UE", "EU citizens"},
+	"citizenship:non_eu": {"Cittadinanza extra UE", "Non-EU citizens"},
+	"disability:yes":     {"Con disabilità", "With a disability"}, "disability:no": {"Senza disabilità", "Without a disability"},
+}
+
+func dimensionName(lang, d string) string { return fromTable(dimensionNames, lang, d) }
+
+// categoryName names a category; ages read "25-44 anni", other unknown ones stay as they are.
+func categoryName(lang, dim, cat string) string {
+	if w, ok := categoryNames[dim+":"+cat]; ok {
+		return w[langIndex(lang)]
+	}
+	if dim == "age" {
+		return cat + [2]string{" anni", " years"}[langIndex(lang)]
+	}
+	return cat
 }
 
 func langIndex(lang string) int {

@@ -29,6 +29,19 @@ type Source interface {
 	Run(ctx context.Context, id int64) (profile.AnalysisRun, error)
 }
 
+// ZoneCategoriesSource is a Source that also reads the categories of an OMI district
+// (geo/profile's Reader): a restricted report on a district then says who is most exposed.
+type ZoneCategoriesSource interface {
+	ZoneCategories(ctx context.Context, domain, zone, period string) ([]profile.CategoryRisk, *int, error)
+}
+
+// ExposedDomain is the domain of a district's "who is most exposed" section, and ExposedTop
+// how many categories it lists.
+const (
+	ExposedDomain = "multi_domain"
+	ExposedTop    = 5
+)
+
 // Request names the area and says which figures the caller may see.
 type Request struct {
 	Geography, ID, Period string
@@ -65,7 +78,11 @@ type Report struct {
 	Composite             *profile.Composite
 	IDISE                 *profile.IDISE // ISTAT's index of a census section, when loaded
 	Coverage              []profile.Coverage
-	Generated             time.Time
+	// Exposed: for a district (restricted), the categories of residents with the highest
+	// relative risk of need in ExposedDomain, from the district's protected categories
+	// (geo/profile ZoneCategories): only those whose relative risk is shown.
+	Exposed   []profile.CategoryRisk
+	Generated time.Time
 }
 
 // Build reads the area's report.
@@ -114,7 +131,35 @@ func Build(ctx context.Context, src Source, req Request) (Report, error) {
 		}
 		rep.Runs[h.RunID] = run
 	}
+	if zc, ok := src.(ZoneCategoriesSource); ok && req.Geography == "omi" {
+		list, _, err := zc.ZoneCategories(ctx, ExposedDomain, req.ID, req.Period)
+		if err != nil {
+			return rep, fmt.Errorf("report of %s %s: categories: %w", req.Geography, req.ID, err)
+		}
+		rep.Exposed = topExposed(list, ExposedTop)
+	}
 	return rep, nil
+}
+
+// topExposed keeps the n categories with the highest relative risk shown (the list comes
+// sorted, highest first, those without one last).
+func topExposed(list []profile.CategoryRisk, n int) []profile.CategoryRisk {
+	out := []profile.CategoryRisk{}
+	for _, c := range list {
+		if c.RR != nil && len(out) < n {
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b profile.CategoryRisk) int {
+		switch {
+		case *a.RR > *b.RR:
+			return -1
+		case *a.RR < *b.RR:
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 func publishedRates(list []profile.PublishedIndicator) map[string]*float64 {

@@ -204,3 +204,77 @@ func TestWriteTargetingXLSXCarriesThePeopleAndTheRequest(t *testing.T) {
 		}
 	}
 }
+
+// zoneSource is a fakeSource that reads a district's categories too.
+type zoneSource struct {
+	fakeSource
+	asked []string
+}
+
+func (z *zoneSource) ZoneCategories(_ context.Context, domain, zone, period string) ([]profile.CategoryRisk, *int, error) {
+	z.asked = append(z.asked, domain+"/"+zone+"/"+period)
+	cat := func(dim, c string, rr *float64, status string) profile.CategoryRisk {
+		k := profile.CategoryRisk{Dimension: dim, Category: c, Residents: 400, Status: status, RR: rr}
+		if rr != nil {
+			k.People, k.Rate, k.CILow, k.CIHigh, k.RRLow, k.RRHigh = iptr(20), f64(50), f64(30), f64(77), f64(*rr-0.5), f64(*rr+0.5)
+		}
+		return k
+	}
+	// Sorted as the Reader sorts them: by relative risk, highest first, those without one last.
+	return []profile.CategoryRisk{
+		cat("citizenship", "non_eu", f64(3.1), "published"), cat("age", "80+", f64(2.4), "published"),
+		cat("disability", "yes", f64(2.2), "published"), cat("household_type", "single_parent", f64(1.9), "published"),
+		cat("sex", "F", f64(1.2), "published"), cat("age", "25-44", f64(0.8), "published"),
+		cat("age", "00-14", nil, "withheld"), cat("sex", "M", nil, "published"),
+	}, nil, nil
+}
+
+func TestDistrictReportSaysWhoIsMostExposed(t *testing.T) {
+	src := &zoneSource{}
+	rep, err := Build(context.Background(), src, Request{Geography: "omi", ID: "B1", Period: "2025", Restricted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(src.asked) != "[multi_domain/B1/2025]" || len(rep.Exposed) != 5 || rep.Exposed[0].Category != "non_eu" || rep.Exposed[4].Category != "F" {
+		t.Fatalf("asked %v, exposed %+v", src.asked, rep.Exposed)
+	}
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, rep, "en"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Figures,Quarters,Combinations of domains,Hotspot,Who is most exposed,Metadata" {
+		t.Fatalf("sheets %s", got)
+	}
+	rows, _ := f.GetRows("Who is most exposed")
+	if len(rows) != 7 || rows[2][0] != "Non-EU citizens" || rows[2][7] != "3.1" || rows[2][8] != "2.6" || rows[2][10] != "shown" || rows[3][0] != "80+ years" {
+		t.Fatalf("exposed sheet: %q", rows)
+	}
+	var page bytes.Buffer
+	if err := WriteHTML(&page, rep, "it"); err != nil {
+		t.Fatal(err)
+	}
+	html := page.String()
+	for _, want := range []string{"Chi è più esposto", "Cittadinanza extra UE", "3,10", "2,60–3,60", `data-category="sex:F"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML report without %q", want)
+		}
+	}
+	if strings.Contains(html, `data-category="age:00-14"`) || strings.Contains(html, `data-category="age:25-44"`) {
+		t.Error("HTML report lists a category outside the top five")
+	}
+
+	// Other geographies, and the public, get no such section.
+	sec, err := Build(context.Background(), src, Request{Geography: "section", ID: "S1", Period: "2025", Restricted: true})
+	if err != nil || sec.Exposed != nil || len(src.asked) != 1 {
+		t.Fatalf("section report: %v, exposed %v, asked %v", err, sec.Exposed, src.asked)
+	}
+	pub, err := Build(context.Background(), src, Request{Geography: "omi", ID: "B1", Period: "2025"})
+	if err != nil || pub.Exposed != nil || len(src.asked) != 1 {
+		t.Fatalf("public report: %v, exposed %v, asked %v", err, pub.Exposed, src.asked)
+	}
+}

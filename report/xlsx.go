@@ -25,6 +25,12 @@ func WriteXLSX(w io.Writer, rep Report, lang string) error {
 		{"Hotspot", hotspotRows(rep, lang)},
 		{word(lang, "metadata"), metadataRows(rep, lang)},
 	}
+	if rep.Exposed != nil { // an OMI district's report: who is most exposed, before the metadata
+		sheets = append(sheets[:len(sheets)-1], struct {
+			name string
+			rows [][]any
+		}{word(lang, "exposed_sheet"), exposedRows(rep, lang)}, sheets[len(sheets)-1])
+	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return fmt.Errorf("xlsx report: %w", err)
@@ -192,4 +198,22 @@ func combinationName(lang, c string) string {
 		parts[i] = indicatorName(lang, p)
 	}
 	return strings.Join(parts, " + ")
+}
+
+// exposedRows: the categories of residents with the highest relative risk of need in the
+// district (Report.Exposed), with intervals and statuses.
+func exposedRows(rep Report, lang string) [][]any {
+	rows := [][]any{
+		{word(lang, "exposed"), indicatorName(lang, ExposedDomain)},
+		{word(lang, "category"), word(lang, "dimension"), word(lang, "residents"), word(lang, "people"), word(lang, "rate"),
+			word(lang, "ci_low"), word(lang, "ci_high"), word(lang, "rr"), word(lang, "rr_low"), word(lang, "rr_high"), word(lang, "status")},
+	}
+	for _, c := range rep.Exposed {
+		rows = append(rows, []any{categoryName(lang, c.Dimension, c.Category), dimensionName(lang, c.Dimension), c.Residents, value(c.People),
+			value(c.Rate), value(c.CILow), value(c.CIHigh), value(c.RR), value(c.RRLow), value(c.RRHigh), statusName(lang, c.Status)})
+	}
+	if len(rep.Exposed) == 0 {
+		rows = append(rows, []any{word(lang, "exposed_none")})
+	}
+	return rows
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/abitare/abitare/geo/profile"
@@ -69,29 +70,63 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	domain := r.URL.Query().Get("domain")
-	if !s.record(w, r, "categories", domain+"/"+period) {
+	q := r.URL.Query()
+	domain, geography, id := q.Get("domain"), q.Get("geography"), q.Get("id")
+	// One OMI district (geography=omi&id=): protected together with the city's and every other
+	// district's categories (geo/profile ZoneCategories). No other geography.
+	switch {
+	case geography == "" && id != "":
+		s.fail(w, r, invalid("id needs geography=omi"))
+		return
+	case geography != "" && geography != "omi":
+		s.fail(w, r, invalid("categories are given for the city or for one OMI district: geography must be omi"))
+		return
+	case geography == "omi" && id == "":
+		s.fail(w, r, invalid("geography=omi needs the district's id"))
 		return
 	}
-	list, unclassified, err := s.backend(r).Profiles.Categories(r.Context(), domain, period)
+	target := domain + "/" + period
+	if geography != "" {
+		target = domain + "/" + period + "/omi/" + id
+	}
+	if !s.record(w, r, "categories", target) {
+		return
+	}
+	var list []profile.CategoryRisk
+	var unclassified *int
+	if geography == "" {
+		list, unclassified, err = s.backend(r).Profiles.Categories(r.Context(), domain, period)
+	} else {
+		list, unclassified, err = s.backend(r).Profiles.ZoneCategories(r.Context(), domain, id, period)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if wantsCSV(r) {
-		writeCSV(w, fmt.Sprintf("abitare-categories-%s-%s.csv", domain, period),
-			[]string{"domain", "period", "dimension", "category", "residents", "people", "rate", "ci_low", "ci_high", "relative_risk", "rr_low", "rr_high", "status"},
+		name, head, area := fmt.Sprintf("abitare-categories-%s-%s.csv", domain, period), []string{"domain", "period"}, []string{domain, period}
+		if geography != "" {
+			name = fmt.Sprintf("abitare-categories-%s-%s-omi-%s.csv", domain, period, id)
+			head, area = append(head, "geography", "id"), append(area, geography, id)
+		}
+		writeCSV(w, name,
+			append(head, "dimension", "category", "residents", "people", "rate", "ci_low", "ci_high", "relative_risk", "rr_low", "rr_high", "status"),
 			func(emit func(...string)) {
 				for _, k := range list {
-					emit(domain, period, k.Dimension, k.Category, strconv.Itoa(k.Residents), intOr(k.People), num(k.Rate), num(k.CILow),
-						num(k.CIHigh), num(k.RR), num(k.RRLow), num(k.RRHigh), k.Status)
+					emit(append(slices.Clone(area), k.Dimension, k.Category, strconv.Itoa(k.Residents), intOr(k.People), num(k.Rate), num(k.CILow),
+						num(k.CIHigh), num(k.RR), num(k.RRLow), num(k.RRHigh), k.Status)...)
 				}
 			})
 		return
 	}
 	// The small-count rule applies to every count a planner sees, this one too.
-	writeJSON(w, map[string]any{"domain": domain, "period": period, "order": "relative risk, highest first",
-		"against": "residents outside the category", "unclassified_people": unclassified, "categories": list})
+	out := map[string]any{"domain": domain, "period": period, "order": "relative risk, highest first",
+		"against": "residents outside the category", "unclassified_people": unclassified, "categories": list}
+	if geography != "" {
+		out["geography"], out["id"] = geography, id
+		out["against"] = "the district's residents outside the category"
+	}
+	writeJSON(w, out)
 }
 
 func (s *Server) run(w http.ResponseWriter, r *http.Request) {

@@ -142,6 +142,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("every route and layer as every role", func(t *testing.T) { checkRoleMatrix(t, anon.URL, srv, users, db) })
 	t.Run("database roles enforce the same split", func(t *testing.T) { checkDatabaseRoles(t, db) })
 	t.Run("compare areas with the city", func(t *testing.T) { checkCompare(t, anon.URL, db, users) })
+	t.Run("categories of a district resist differencing", func(t *testing.T) { checkZoneCategories(t, anon.URL, db, users) })
 	t.Run("area report as workbook and page", func(t *testing.T) { checkAreaReport(t, anon.URL, db, users) })
 	t.Run("custom area", func(t *testing.T) { checkCustomArea(t, anon.URL, db, users) })
 	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })

@@ -2,15 +2,14 @@ package profile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/disclosure/secondary"
 	"github.com/abitare/abitare/geo/stats"
-	"github.com/jackc/pgx/v5"
 )
 
 // CategoryRisk is the rate of need of one category of residents and its relative risk against
@@ -38,7 +37,8 @@ type CategoryRisk struct {
 // the city's people in the domain, which the map shows; a relative risk gives away the people
 // outside its category. These relations are protected like the map's (package secondary): a
 // category's count, the unclassified or a dimension's relative risks are withheld so that no
-// small count among them can be recovered by subtraction.
+// small count among them can be recovered by subtraction, together with every OMI district's
+// categories (ZoneCategories), so that the city's counts minus the districts' give none away.
 func (r *Reader) Categories(ctx context.Context, domain, period string) (list []CategoryRisk, unclassified *int, err error) {
 	if !slices.Contains(abitare.Indicators, domain) {
 		return nil, nil, fmt.Errorf("%w: domain %q, want one of %v", ErrBadRequest, domain, abitare.Indicators)
@@ -47,54 +47,18 @@ func (r *Reader) Categories(ctx context.Context, domain, period string) (list []
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
-	p := ps[0]
-	rows, err := r.DB.Query(ctx, categoriesSQL, p.Start, p.End, domain, p.Start.Year())
+	t, err := r.readCategoryTable(ctx, domain, ps[0], period)
 	if err != nil {
 		return nil, nil, err
 	}
-	cells, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (categoryCell, error) {
-		var c categoryCell
-		return c, row.Scan(&c.dim, &c.cat, &c.residents, &c.in)
-	})
+	prot, err := protectCategoryTable(t, r.MinCount)
+	if errors.Is(err, errNoJointProtection) { // the districts' views are refused: the city alone
+		prot.city, err = protectCategories(t.city, t.unclassified, r.MinCount)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	var outside int
-	if err := r.DB.QueryRow(ctx, unclassifiedSQL, p.Start, p.End, domain).Scan(&outside); err != nil {
-		return nil, nil, err
-	}
-	prot, err := protectCategories(cells, outside, r.MinCount)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !prot.unclassified {
-		unclassified = &outside
-	}
-	totals := map[string][2]int{}
-	for _, c := range cells {
-		t := totals[c.dim]
-		totals[c.dim] = [2]int{t[0] + c.residents, t[1] + c.in}
-	}
-	for i, c := range cells {
-		k := r.risk(c.dim, c.cat, c.in, c.residents, totals[c.dim])
-		if prot.category[i] {
-			k = CategoryRisk{Dimension: c.dim, Category: c.cat, Residents: c.residents, Status: abitare.Withheld}
-		}
-		if prot.dimension[c.dim] {
-			k.RR, k.RRLow, k.RRHigh = nil, nil, nil
-		}
-		list = append(list, k)
-	}
-	sort.SliceStable(list, func(i, j int) bool {
-		a, b := list[i].RR, list[j].RR
-		switch {
-		case a == nil:
-			return false
-		case b == nil:
-			return true
-		}
-		return *a > *b
-	})
+	list, unclassified = r.categoryAnswer(t.city, t.unclassified, prot.city)
 	return list, unclassified, nil
 }
 

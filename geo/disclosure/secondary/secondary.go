@@ -65,9 +65,13 @@ type Equation struct {
 
 // Problem is a table of true counts and the relations between them.
 type Problem struct {
-	Values    []int
-	Hidden    []bool // never shown on its own; nil means none is hidden
-	Costly    []bool // withhold only when nothing else will do; nil means none is
+	Values []int
+	Hidden []bool // never shown on its own; nil means none is hidden
+	Costly []bool // withhold only when nothing else will do; nil means none is
+	// Fixed cells are shown by another output whatever this protection decides (a map's
+	// figure that a finer table repeats): known to the attacker and never withheld. nil means
+	// none is. A fixed cell may not be small.
+	Fixed     []bool
 	Equations []Equation
 	Threshold int // counts from 1 to Threshold-1 are primary suppressions
 	// Range is how many values the attacker's interval for a small count must hold at least;
@@ -151,8 +155,13 @@ func (p Problem) validate() error {
 		return fmt.Errorf("secondary suppression: range %d: want at least 1, or 0 for the default", p.Range)
 	}
 	n := len(p.Values)
-	if (p.Hidden != nil && len(p.Hidden) != n) || (p.Costly != nil && len(p.Costly) != n) {
-		return errors.New("secondary suppression: Hidden and Costly must have one entry per cell")
+	if (p.Hidden != nil && len(p.Hidden) != n) || (p.Costly != nil && len(p.Costly) != n) || (p.Fixed != nil && len(p.Fixed) != n) {
+		return errors.New("secondary suppression: Hidden, Costly and Fixed must have one entry per cell")
+	}
+	for i := range p.Fixed {
+		if p.fixed(i) && (p.hidden(i) || (p.Values[i] >= 1 && p.Values[i] < p.Threshold)) {
+			return fmt.Errorf("secondary suppression: cell %d is fixed (shown elsewhere) but hidden or small (%d)", i, p.Values[i])
+		}
 	}
 	for i, v := range p.Values {
 		if v < 0 {
@@ -191,6 +200,7 @@ func (e *UnbalancedError) Error() string {
 
 func (p Problem) hidden(i int) bool { return p.Hidden != nil && p.Hidden[i] }
 func (p Problem) costly(i int) bool { return p.Costly != nil && p.Costly[i] }
+func (p Problem) fixed(i int) bool  { return p.Fixed != nil && p.Fixed[i] }
 
 // Attack returns what an attacker learns of every cell from the shown counts, the withheld
 // cells' being at least 1, and the relations, propagated until nothing changes.

@@ -279,3 +279,26 @@ func enumerate(p Problem, withheld []bool) (lo, hi []int) {
 	}
 	return lo, hi
 }
+
+func TestFixedCellsAreNeverWithheld(t *testing.T) {
+	// 60 = 3 + 7 + 50, and the whole and the 7 are shown elsewhere: the 50 must go.
+	p := family(3, 7, 50)
+	p.Fixed = []bool{true, false, true, false}
+	r, err := Protect(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Withheld[0] || r.Withheld[2] || !r.Withheld[1] || !r.Withheld[3] {
+		t.Fatalf("withheld %v: want the 3 and the 50, the fixed cells shown", withheldCells(r))
+	}
+	p = family(3, 57)
+	p.Fixed = []bool{true, false, true}
+	if _, err := Protect(p); err == nil {
+		t.Fatal("a small count protected only by fixed cells was accepted")
+	}
+	p = family(3, 3)
+	p.Fixed = []bool{false, true, false}
+	if _, err := Protect(p); err == nil {
+		t.Fatal("a small fixed cell was accepted")
+	}
+}

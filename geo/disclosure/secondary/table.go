@@ -65,7 +65,7 @@ func (t *table) cheapestShown(k, min int) (int, bool) {
 	e := t.p.Equations[k]
 	var cands []int
 	for _, c := range append([]int{e.Whole}, e.Parts...) {
-		if !t.unknown(c) && t.p.Values[c] >= 1 {
+		if !t.unknown(c) && t.p.Values[c] >= 1 && !t.p.fixed(c) {
 			cands = append(cands, c)
 		}
 	}

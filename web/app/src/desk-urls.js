@@ -7,9 +7,11 @@ function withParams(url, params) {
   return url;
 }
 
-// GET /api/categories?domain=D[&period=P]
-export function categoriesURL(base, domain, period) {
-  return withParams(new URL('categories', base), { domain, period });
+// GET /api/categories?domain=D[&period=P][&geography=omi&id=ZONE]: the city, or one OMI zone
+export function categoriesURL(base, domain, period, zone = '') {
+  return withParams(new URL('categories', base), {
+    domain, period, geography: zone ? 'omi' : '', id: zone,
+  });
 }
 
 // GET /api/compare?geography=G&ids=a,b,c[&period=P]

@@ -2,7 +2,8 @@
 // each category of residents (age, sex, citizenship, household type, disability) to be in need
 // in a domain, from GET /api/categories: a ranked dot-and-whisker chart on a log scale, the same
 // figures in a table (the chart's text alternative), the withheld categories listed apart, and a
-// plain-language reading of the top ones (desk-text.js).
+// plain-language reading of the top ones (desk-text.js). An area selector asks for the whole
+// city or one OMI zone (geography=omi&id=, zones from the gazetteer).
 import { apiURL, errorText, fetchData } from './api.js';
 import { esc, fmtInt, fmtRate } from './format.js';
 import { $, L, LF } from './html.js';
@@ -17,10 +18,14 @@ import {
 } from './desk-text.js';
 import { exposureChartSVG } from './desk-chart.js';
 import { categoriesURL } from './desk-urls.js';
+import { loadGazetteer } from './gazetteer.js';
 import './desk.css';
 
-const answers = new Map(); // "domain|period" -> {loading} | {data} | {error}
+const answers = new Map(); // "domain|period|zone" -> {loading} | {data} | {error}
 let domain = '';
+let zone = ''; // '' = the whole city, else an OMI zone id
+let zones = null; // [{id, name}] once the gazetteer is read
+let zonesPending = false;
 let returnFocus = null;
 
 const offered = () => allowed(PERM.aggregates) && !state.static;
@@ -49,10 +54,12 @@ function build() {
   panel.innerHTML = '<div class="panel-head"><h2 id="exposure-title"></h2>'
     + '<button type="button" class="close" id="exposure-close">×</button></div>'
     + '<label class="field exposure-tools"><span id="exposure-domain-label"></span> <select id="exposure-domain"></select></label>'
+    + '<label class="field exposure-tools"><span id="exposure-area-label"></span> <select id="exposure-area"></select></label>'
     + '<div id="exposure-body" aria-live="polite"></div>';
   side.append(panel);
   $('#exposure-close').addEventListener('click', () => closeExposure());
   $('#exposure-domain').addEventListener('change', (e) => { domain = e.target.value; load(); });
+  $('#exposure-area').addEventListener('change', (e) => { zone = e.target.value; load(); });
   panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !state.selected) { e.preventDefault(); e.stopPropagation(); closeExposure(); }
   });
@@ -73,10 +80,31 @@ export function closeExposure() {
 }
 
 const period = () => state.period || '';
-const keyNow = () => `${domain}|${period()}`;
+const keyNow = () => `${domain}|${period()}|${zone}`;
+
+// The OMI zones of the area selector, read once from the gazetteer.
+async function loadZones() {
+  if (zones || zonesPending) return;
+  zonesPending = true;
+  try {
+    const index = await loadGazetteer();
+    zones = index.zones.map((z) => ({ id: z.id, name: z.name }))
+      .sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
+  } catch {
+    zones = null; // asked again when the panel is next opened
+  }
+  zonesPending = false;
+  renderExposure();
+}
+
+const zoneName = (lang, id) => {
+  const z = (zones || []).find((x) => x.id === id);
+  return tf(lang, 'ex_zone_option', { id, name: z?.name || id });
+};
 
 async function load() {
   if (!state.exposureOpen || !offered()) return;
+  loadZones();
   const list = indicators();
   if (!list.includes(domain)) domain = list.includes('housing') ? 'housing' : list[0] || '';
   if (!domain) return;
@@ -86,7 +114,7 @@ async function load() {
   renderExposure();
   let ans;
   try {
-    const res = await fetchData(categoriesURL(apiURL('./'), domain, period()));
+    const res = await fetchData(categoriesURL(apiURL('./'), domain, period(), zone));
     ans = res.ok ? { data: await res.json() } : { error: await errorText(res) };
   } catch (err) {
     ans = { error: err?.message || 'network' };
@@ -114,6 +142,14 @@ function renderExposure() {
   if (!list.includes(domain)) domain = list.includes('housing') ? 'housing' : list[0] || '';
   sel.replaceChildren(...list.map((d) => new Option(t(state.lang, d), d)));
   sel.value = domain;
+  $('#exposure-area-label').textContent = t(state.lang, 'ex_zone_area');
+  const area = $('#exposure-area');
+  const options = [new Option(t(state.lang, 'ex_zone_city'), '')];
+  if (zones) options.push(...zones.map((z) => new Option(zoneName(state.lang, z.id), z.id)));
+  else if (zone) options.push(new Option(zoneName(state.lang, zone), zone));
+  else if (zonesPending) { const o = new Option(t(state.lang, 'ex_zone_loading'), ''); o.disabled = true; options.push(o); }
+  area.replaceChildren(...options);
+  area.value = zone;
   const ans = answers.get(keyNow());
   const body = $('#exposure-body');
   if (!ans || ans.loading) { body.innerHTML = `<p class="hint">${L('exp_loading')}</p>`; return; }
@@ -123,11 +159,14 @@ function renderExposure() {
 
 function exposureHTML(d) {
   const lang = state.lang;
-  const dom = t(lang, d.domain);
+  const place = d.geography === 'omi' && d.id ? zoneName(lang, d.id) : '';
+  // In a zone, the zone's name goes with the domain into the text, the chart and the table.
+  const dom = place ? `${t(lang, d.domain)} – ${place}` : t(lang, d.domain);
   const per = d.period ?? '';
   const { shown, noRR, withheld } = splitCategories(d);
-  let html = `<p class="small">${LF('exp_intro', { domain: dom, period: per })}</p>`
-    + `<p class="small muted exposure-reference">${L('exp_reference')}</p>`
+  let html = (place ? `<h3 class="exposure-area" data-zone="${esc(d.id)}">${esc(place)}</h3>` : '')
+    + `<p class="small">${LF('exp_intro', { domain: dom, period: per })}</p>`
+    + `<p class="small muted exposure-reference">${L(place ? 'ex_zone_reference' : 'exp_reference')}</p>`
     + `<h3>${L('exp_reading_title')}</h3><ul class="exposure-reading">`
     + exposureReading(lang, d).map((s) => `<li>${esc(s)}</li>`).join('') + '</ul>';
   if (shown.length) {

@@ -170,6 +170,8 @@ describe('desk API addresses', () => {
   it('builds categories and compare queries, leaving out what is not set', () => {
     assert.equal(categoriesURL(base, 'housing', '').href, 'https://example.org/api/categories?domain=housing');
     assert.equal(categoriesURL(base, 'multi_domain', '2025-Q1').href, 'https://example.org/api/categories?domain=multi_domain&period=2025-Q1');
+    assert.equal(categoriesURL(base, 'housing', '2025', 'B1').href, 'https://example.org/api/categories?domain=housing&period=2025&geography=omi&id=B1');
+    assert.equal(categoriesURL(base, 'housing', '2025', '').href, 'https://example.org/api/categories?domain=housing&period=2025');
     assert.equal(compareURL(base, 'omi', ['B3', 'C7', 'C8'], '2025').href, 'https://example.org/api/compare?geography=omi&ids=B3%2CC7%2CC8&period=2025');
   });
 
