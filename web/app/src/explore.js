@@ -4,15 +4,21 @@
 // The table view (table-view.js), the static profile (static-profile.js) and the compare panel
 // (compare.js) read the figures through loadFigures.
 import { CREDENTIALS, apiURL } from './api.js';
-import { quintileBreaks } from './classify.js';
+import { NODATA_COLOR, quintileBreaks } from './classify.js';
+import { changeBreaks, changeLegendClasses } from './change-map.js';
 import {
-  figuresCache, geographiesOfSource, isPublishable, isQuarter, previousPeriod, sortPeriods, staticFiguresPath, tilesPeriod,
+  changeBetween, figureOf, figuresCache, geographiesOfSource, isPublishable, isQuarter, previousPeriod, sortPeriods,
+  staticFiguresPath, tilesPeriod,
 } from './figures.js';
+import { fmtSigned } from './format.js';
 import { $ } from './html.js';
 import { t, tf } from './i18n.js';
-import { currentHexRes, map, updateBreaks } from './map.js';
+import { legendItem, renderLegend, setLegend } from './legend.js';
 import {
-  choose, currentSource, effectOn, renderOn, state, update,
+  applyPaint, currentHexRes, map, updateBreaks,
+} from './map.js';
+import {
+  choose, currentSource, effectOn, effectivePeriodMeasure, renderOn, state, update,
 } from './state.js';
 import './explore.css';
 
@@ -58,6 +64,8 @@ export function periods() {
 export const mapTilesPeriod = () => tilesPeriod(periods());
 export const shownPeriod = () => state.period || mapTilesPeriod();
 export const previousOfShown = () => previousPeriod(shownPeriod(), periods());
+// The quarter before the chosen one, when the release has it (any, when its periods are unknown).
+const previousOfChosen = () => previousPeriod(state.period, periods().length ? periods() : null);
 
 export function periodLabel(lang, p) {
   if (!p) return '';
@@ -79,10 +87,13 @@ function buildControls() {
   const wrap = document.createElement('div');
   wrap.className = 'explore-controls';
   wrap.innerHTML = '<label class="field" id="period-field" hidden><span id="period-label"></span> <select id="period-select"></select></label>'
+    + '<label class="field" id="pm-field" hidden><span id="pm-label"></span> <select id="pm-select">'
+    + '<option value="rate"></option><option value="change"></option></select></label>'
     + '<label class="field" id="release-field" hidden><span id="release-label"></span> <select id="release-select"></select></label>';
   foot.before(wrap);
   $('#period-select').addEventListener('change', (e) => setPeriod(e.target.value));
   $('#release-select').addEventListener('change', (e) => pickRelease(e.target.value));
+  $('#pm-select').addEventListener('change', (e) => choose({ periodMeasure: e.target.value === 'change' ? 'change' : 'rate' }));
 }
 
 export function setPeriod(p) {
@@ -110,6 +121,13 @@ function renderPeriodControls() {
     p === tiles ? '' : p,
   )));
   sel.value = state.period || '';
+  // A quarter: its rate, or the change on the previous quarter.
+  $('#pm-field').hidden = field.hidden || !isQuarter(state.period);
+  $('#pm-label').textContent = t(lang, 'tm_pm_label');
+  const pm = $('#pm-select');
+  pm.options[0].textContent = t(lang, 'tm_pm_rate');
+  pm.options[1].textContent = t(lang, 'tm_pm_change');
+  pm.value = effectivePeriodMeasure();
   const choices = state.static && Array.isArray(state.release?.choices) ? state.release.choices : [];
   $('#release-field').hidden = choices.length < 2;
   $('#release-label').textContent = t(lang, 'rel_label');
@@ -134,6 +152,29 @@ function renderLegendPeriod() {
   notes.prepend(p);
 }
 
+// The change map's legend (over legend.js's): the diverging classes in per-1,000 points.
+function renderChangeLegend() {
+  if (state.view !== 'indicator' || !state.period || effectivePeriodMeasure() !== 'change') return;
+  const { lang } = state;
+  const cb = state.changeBreaks;
+  const title = tf(lang, 'legend_indicator_title', { ind: t(lang, state.indicator), measure: t(lang, 'tm_pm_change') });
+  const items = cb?.values ? changeLegendClasses(cb.values, (v) => fmtSigned(lang, v)).map((c) => legendItem(c.color, c.label, { data: { cls: `change${c.cls}` } })) : [];
+  items.push(legendItem(NODATA_COLOR, t(lang, 'tm_change_nodata'), { opacity: 1, data: { cls: 'nodata' } }));
+  const notes = [t(lang, 'tm_change_note')];
+  const prev = previousPeriod(state.period);
+  if (cb && !cb.prev) notes.push(tf(lang, 'tm_change_no_prev', { prev: periodLabel(lang, prev) }));
+  else if (cb && !cb.values) notes.push(t(lang, 'tm_change_none'));
+  else notes.push(t(lang, 'tm_change_breaks'));
+  setLegend(title, items, notes, { twoColumns: false });
+}
+
+// legend.js's legend, the change map's over it, then the period line.
+function renderExploreLegend() {
+  renderLegend();
+  renderChangeLegend();
+  renderLegendPeriod();
+}
+
 // ---- map: another period painted through the feature state ----
 
 const painted = new Set();
@@ -150,13 +191,18 @@ async function paintPeriod() {
   if (!src || !state.period) { updateBreaks(); return; }
   const seq = ++paintSeq;
   const { period, indicator } = state;
+  const measure = effectivePeriodMeasure();
+  const prev = measure === 'change' ? previousOfChosen() : null;
   await Promise.all(geographiesOfSource(src).map(async (geo) => {
-    const file = await loadFigures(geo, period);
-    const key = `${src}|${geo}|${period}|${indicator}`;
+    const [file, prevFile] = await Promise.all([loadFigures(geo, period), prev ? loadFigures(geo, prev) : null]);
+    const key = `${src}|${geo}|${period}|${indicator}|${measure}`;
     if (!file || painted.has(key) || seq !== paintSeq || !map.getSource(src)) return;
     for (const [id, a] of file.areas) {
       const f = a.figures[indicator];
-      map.setFeatureState({ source: src, sourceLayer: src, id }, { rate: f?.rate ?? null, status: f?.status ?? null });
+      const st = { rate: f?.rate ?? null, status: f?.status ?? null };
+      // The change on the previous quarter: null without it or when either is not published.
+      if (measure === 'change') st.change = changeBetween(f, figureOf(prevFile, id, indicator));
+      map.setFeatureState({ source: src, sourceLayer: src, id }, st);
     }
     painted.add(key);
   }));
@@ -169,6 +215,7 @@ function periodBreaks() {
   const geo = currentGeography();
   const file = geo && loadedFigures(geo, state.period);
   if (!file) return;
+  periodChangeBreaks(geo, file);
   const key = `period|${geo}|${state.period}|${state.indicator}`;
   if (state.breaks?.key === key) return;
   const values = [];
@@ -180,6 +227,25 @@ function periodBreaks() {
   if (b) update({ breaks: { key, values: b } });
 }
 
+// The change map's breaks: from the changes of the areas at the geography drawn.
+function periodChangeBreaks(geo, file) {
+  if (effectivePeriodMeasure() !== 'change') return;
+  const prev = previousOfChosen();
+  const key = `change|${geo}|${state.period}|${prev}|${state.indicator}`;
+  if (state.changeBreaks?.key === key) return;
+  const prevFile = prev ? loadedFigures(geo, prev) : null;
+  if (prevFile === undefined) return; // still loading
+  const values = [];
+  if (prevFile) {
+    for (const a of file.areas.values()) {
+      if (!(a.residents > 0)) continue;
+      const c = changeBetween(a.figures[state.indicator], figureOf(prevFile, a.id, state.indicator));
+      if (c !== null) values.push(c);
+    }
+  }
+  update({ changeBreaks: { key, values: changeBreaks(values), prev: prevFile ? prev : null } });
+}
+
 function onStyleLoad() {
   painted.clear();
   paintPeriod();
@@ -189,13 +255,15 @@ function onStyleLoad() {
 
 export function startExplore() {
   buildControls();
-  renderOn(['lang', 'release', 'period', 'figuresTick'], renderPeriodControls);
-  renderOn(['lang', 'view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session', 'available', 'period', 'release'], renderLegendPeriod);
-  effectOn(['period', 'view', 'unit', 'indicator', 'release'], paintPeriod);
+  renderOn(['lang', 'release', 'period', 'periodMeasure', 'figuresTick'], renderPeriodControls);
+  renderOn(['period', 'periodMeasure', 'changeBreaks'], applyPaint);
+  renderOn(['lang', 'view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session', 'available', 'period', 'release',
+    'periodMeasure', 'changeBreaks', 'mapField', 'bivariate'], renderExploreLegend);
+  effectOn(['period', 'periodMeasure', 'view', 'unit', 'indicator', 'release'], paintPeriod);
   if (state.period && periods().length && !periods().includes(state.period)) update({ period: '' });
   else if (state.period && state.period === mapTilesPeriod()) update({ period: '' });
   renderPeriodControls();
-  renderLegendPeriod();
+  renderExploreLegend();
   if (map) {
     map.on('style.load', onStyleLoad);
     map.on('idle', periodBreaks);

@@ -80,3 +80,26 @@ export function rentStates(answer) {
   }
   return out;
 }
+
+// One OMI zone's rent burden in the answer of GET /api/rent-burden, or null when the answer does
+// not list it: {zone, band, status, rentPerM2, households, median, shareAbove30, shareAbove40}
+// (shares 0-1; the figures null unless the status is 'published': withheld zones, few
+// households, come without them; the OMI rent is public and kept).
+export function rentOfZone(answer, zone) {
+  if (!zone) return null;
+  const z = (Array.isArray(answer?.zones) ? answer.zones : []).find((x) => x && String(x.zone) === String(zone));
+  if (!z) return null;
+  const n = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const published = z.status === 'published';
+  const fig = (v) => (published ? n(v) : null);
+  return {
+    zone: String(z.zone),
+    band: typeof z.band === 'string' ? z.band : '',
+    status: typeof z.status === 'string' && z.status ? z.status : 'withheld',
+    rentPerM2: n(z.rent_eur_m2_month),
+    households: fig(z.households),
+    median: fig(z.median_burden),
+    shareAbove30: fig(z.share_above_30pct),
+    shareAbove40: fig(z.share_above_40pct),
+  };
+}

@@ -5,13 +5,15 @@
 // A "look" says how the data layers are painted: { indicator, measure ('rate'|'eb', as drawn),
 // breaks (4 numbers), analysis }; optional: classes (classes.js: zero class, ckmeans breaks; used
 // instead of breaks), field (a derived measure drawn instead of the indicator, map-fields.js),
-// view and bivariate ({x, y, eb, breaks} of the bivariate view, bivariate.js).
+// view and bivariate ({x, y, eb, breaks} of the bivariate view, bivariate.js), period (another
+// period than the tiles', feature state) with periodMeasure ('rate'|'change') and changeBreaks.
 import { ALL_SOURCES, BASE_LAYERS, LAYER_IDS, layerIds, viewOfSource } from './catalog.js';
 import {
   FILL_OPACITY, NODATA_COLOR, OVERLAP_COLORS, RAMP, UNSTABLE_OPACITY, WITHHELD_COLOR, clusterColors,
 } from './classify.js';
 import { classColorExpr } from './classes.js';
 import { bivariateColor, bivariateHatch } from './bivariate.js';
+import { CHANGE_RAMP, changeStops } from './change-map.js';
 
 export const HATCH = 'abitare-hatch';
 const BACKGROUND = '#f4f3ef';
@@ -38,7 +40,7 @@ function unstableExpr(indicator) {
 
 export function indicatorColor(look) {
   if (look.view === 'bivariate') return look.bivariate ? bivariateColor(look.bivariate) : WITHHELD_COLOR;
-  if (look.period) return periodColor(look);
+  if (look.period) return look.periodMeasure === 'change' ? changeColor(look) : periodColor(look);
   if (look.field) return fieldColor(look);
   const { indicator, measure, breaks: b, classes } = look;
   const rateKey = `${indicator}_rate`;
@@ -76,6 +78,17 @@ export function periodColor({ breaks: b }) {
     ['!=', ['typeof', value], 'number'], WITHHELD_COLOR,
     ['step', ['to-number', value], RAMP[0], b[0], RAMP[1], b[1], RAMP[2], b[2], RAMP[3], b[3], RAMP[4]],
   ];
+}
+
+// The change on the previous quarter (feature state change, explore.js): a diverging ramp of 7
+// classes around 0 (change-map.js), NODATA where the change is null (not published in one of
+// the two quarters, or no previous quarter).
+export function changeColor({ changeBreaks }) {
+  const value = ['feature-state', 'change'];
+  const stops = changeStops(changeBreaks);
+  const step = ['step', ['to-number', value], CHANGE_RAMP[0]];
+  stops.forEach((b, i) => step.push(b, CHANGE_RAMP[i + 1]));
+  return ['case', ['!=', ['typeof', value], 'number'], NODATA_COLOR, step];
 }
 
 export function indicatorOpacity({ indicator, view, field }) {

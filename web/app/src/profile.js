@@ -83,7 +83,7 @@ export function renderProfile() {
   const inds = [...(d.indicators || [])].sort((a, b) => indicators().indexOf(a.indicator) - indicators().indexOf(b.indicator));
   // The public's answer (published figures): protected counts with a status, a protection note.
   const published = d.protection !== undefined || inds.some((i) => i.status === 'protected' || i.status === 'suppressed');
-  body.innerHTML = head + (published ? publishedProfile(sel, d, inds) : restrictedProfile(d, inds)) + compareButton(sel) + reportLinks(sel);
+  body.innerHTML = head + (published ? publishedProfile(sel, d, inds) : restrictedProfile(d, inds, sel)) + compareButton(sel) + reportLinks(sel);
 }
 
 function profileHead(sel) {
@@ -107,7 +107,7 @@ function profileFigures(d, inds) {
 const currentRow = (ind) => (ind === state.indicator ? ' class="current"' : '');
 
 // Restricted figures: counts, rates with intervals, EB rates, trends, overlap and hotspots.
-function restrictedProfile(d, inds) {
+function restrictedProfile(d, inds, sel) {
   let html = profileFigures(d, inds);
   html += `<table class="domains profile-table"><thead><tr><th scope="col">${L('indicator_label')}</th><th scope="col" class="num">${L('count')}</th>`
     + `<th scope="col" class="num">${L('rate_short')} <span class="small">[${L('ci95')}]</span></th><th scope="col" class="num">${L('eb_short')}</th>`
@@ -124,7 +124,7 @@ function restrictedProfile(d, inds) {
   }
   html += '</tbody></table>';
   if (anyUnstable) html += `<p class="small muted">${L('profile_unstable_note')}</p>`;
-  html += measuresSection(d);
+  html += measuresSection(d, sel);
   if (!Array.isArray(d.overlap)) return html;
   html += overlapSection(d.overlap);
   if (!Array.isArray(d.hotspots)) return html;

@@ -9,21 +9,31 @@ import { isRentField, rentStates } from './map-fields.js';
 import { map } from './map.js';
 import { effectiveField, state, update } from './state.js';
 
-let loading = null; // Promise of [{id, state}] for the session that asked
+let answering = null; // Promise of the answer (null when it cannot be read) for the session that asked
+let answer; // the answer once read (undefined while not)
 let hooked = false;
 
 // Forget the figures (after login or logout).
 export function forgetRent() {
-  loading = null;
+  answering = null;
+  answer = undefined;
 }
 
-function load() {
-  if (!loading) {
-    loading = fetchData(apiURL('rent-burden')).then(async (res) => (res.ok ? rentStates(await res.json()) : []))
-      .catch(() => []);
+// The answer of GET /api/rent-burden, asked once per session (the profile reads it too).
+export function loadRentAnswer() {
+  if (!answering) {
+    const mine = fetchData(apiURL('rent-burden')).then(async (res) => (res.ok ? res.json() : null))
+      .catch(() => null);
+    answering = mine;
+    mine.then((a) => { if (answering === mine) answer = a; });
   }
-  return loading;
+  return answering;
 }
+
+// The answer when already read (undefined while not, null when it could not be read).
+export const loadedRentAnswer = () => answer;
+
+const load = () => loadRentAnswer().then(rentStates);
 
 export async function paintRent() {
   if (!map) return;

@@ -11,7 +11,9 @@ import {
   URL_FIELDS, URL_KEYS, mergeHash, readUrlState, urlParams, vocabularyChoices,
 } from './url-state.js';
 import { EMPTY_VOCABULARY, setVocabulary } from './vocabulary.js';
-import { EXPLORE_URL_KEYS, exploreParams, readExploreUrl } from './explore-url.js';
+import {
+  EXPLORE_URL_KEYS, exploreParams, periodMeasureOf, readExploreUrl,
+} from './explore-url.js';
 import {
   MAPS_URL_KEYS, mapsChoices, mapsParam, mapsParams, readMapsUrl,
 } from './maps-url.js';
@@ -70,6 +72,8 @@ export const state = {
   // own), the areas compared [{geography, id}], the table panel, and a counter bumped when
   // figures files arrive.
   period: exploreFromUrl.period,
+  periodMeasure: exploreFromUrl.periodMeasure, // 'rate' | 'change' (on the previous quarter)
+  changeBreaks: null, // {key, values: [s/3, 2s/3, s] | null, prev: previous period | null} (change-map.js)
   compare: exploreFromUrl.compare,
   tableOpen: false,
   figuresTick: 0,
@@ -179,6 +183,11 @@ export function bivariateLook() {
   return { x: state.bivariateX, y: state.bivariateY, eb: !publishedSource(currentSource()), breaks: state.bivariate };
 }
 
+// What the chosen period shows: 'change' (a quarter, on the previous one) or 'rate'.
+export function effectivePeriodMeasure() {
+  return periodMeasureOf(state.period, state.periodMeasure);
+}
+
 // How the data layers are painted now (see map-style.js).
 export function look() {
   return {
@@ -191,6 +200,8 @@ export function look() {
     view: state.view,
     analysis: state.analysis,
     period: state.period,
+    periodMeasure: effectivePeriodMeasure(),
+    changeBreaks: state.changeBreaks?.values || null,
   };
 }
 

@@ -157,10 +157,12 @@ describe('where the figures are', () => {
 describe('explore URL (period, cmp)', () => {
   it('reads the period and the compared areas', () => {
     assert.deepEqual(readExploreUrl('#map=12/44/10&period=2025-Q2&cmp=h3_9:89a,omi:D1,h3_9:89a'), {
-      period: '2025-Q2', compare: [{ geography: 'h3_9', id: '89a' }, { geography: 'omi', id: 'D1' }],
+      period: '2025-Q2', periodMeasure: 'rate', compare: [{ geography: 'h3_9', id: '89a' }, { geography: 'omi', id: 'D1' }],
     });
-    assert.deepEqual(readExploreUrl(''), { period: '', compare: [] });
-    assert.deepEqual(readExploreUrl('#period=2025-Q9&cmp=bogus:1,,h3_11:x'), { period: '', compare: [] });
+    assert.deepEqual(readExploreUrl(''), { period: '', periodMeasure: 'rate', compare: [] });
+    assert.deepEqual(readExploreUrl('#period=2025-Q9&cmp=bogus:1,,h3_11:x'), { period: '', periodMeasure: 'rate', compare: [] });
+    assert.equal(readExploreUrl('#period=2025-Q2&pm=change').periodMeasure, 'change');
+    assert.equal(readExploreUrl('#period=2025-Q2&pm=bogus').periodMeasure, 'rate');
   });
 
   it('keeps at most three areas', () => {
@@ -169,8 +171,12 @@ describe('explore URL (period, cmp)', () => {
 
   it('writes them back (null removes them)', () => {
     const list = [{ geography: 'section', id: '36023000001' }, { geography: 'municipality', id: '036023' }];
-    assert.deepEqual(exploreParams({ period: '2025-Q1', compare: list }), { period: '2025-Q1', cmp: 'section:36023000001,municipality:036023' });
-    assert.deepEqual(exploreParams({ period: '', compare: [] }), { period: null, cmp: null });
+    assert.deepEqual(exploreParams({ period: '2025-Q1', compare: list }), { period: '2025-Q1', pm: null, cmp: 'section:36023000001,municipality:036023' });
+    assert.deepEqual(exploreParams({ period: '', compare: [] }), { period: null, pm: null, cmp: null });
+    // pm=change only with a quarter chosen.
+    assert.equal(exploreParams({ period: '2025-Q2', periodMeasure: 'change', compare: [] }).pm, 'change');
+    assert.equal(exploreParams({ period: '2025', periodMeasure: 'change', compare: [] }).pm, null);
+    assert.equal(exploreParams({ period: '', periodMeasure: 'change', compare: [] }).pm, null);
     assert.deepEqual(readExploreUrl(`#cmp=${compareParam(list)}`).compare, list);
   });
 

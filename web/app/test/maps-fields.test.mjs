@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  fieldDisplay, fieldKind, fieldOffered, fieldValues, fieldsOnSource, isRentField, mapFields, needOf, rentStates, tileFields,
+  fieldDisplay, fieldKind, fieldOffered, fieldValues, fieldsOnSource, isRentField, mapFields, needOf, rentOfZone, rentStates, tileFields,
 } from '../src/map-fields.js';
 import {
   MAPS_URL_KEYS, mapsChoices, mapsParam, mapsParams, readMapsUrl,
@@ -120,5 +120,40 @@ describe('map style of the new classes', () => {
     assert.equal(indicatorColor({ ...look, view: 'bivariate', bivariate: null }), WITHHELD_COLOR);
     assert.match(JSON.stringify(indicatorColor({ ...look, view: 'bivariate', bivariate: bv })), /#3b4994/);
     assert.match(JSON.stringify(hatchFilter({ ...look, view: 'bivariate', bivariate: bv })), /housing_unstable/);
+  });
+});
+
+describe('rentOfZone', () => {
+  const answer = {
+    period: '2025',
+    zones: [
+      { zone: '', band: '', rent_eur_m2_month: 9, households: 900, median_burden: 0.31, above_30pct: 470, above_40pct: 300, share_above_30pct: 0.52, share_above_40pct: 0.33, status: 'published' },
+      { zone: 'D1', band: 'D', rent_eur_m2_month: 8.5, households: 120, median_burden: 0.28, above_30pct: 50, above_40pct: 30, share_above_30pct: 0.417, share_above_40pct: 0.25, status: 'published' },
+      { zone: 'B2', band: 'B', rent_eur_m2_month: 12.25, households: null, median_burden: null, share_above_30pct: null, status: 'withheld' },
+      // A withheld zone that carried figures all the same: not shown.
+      { zone: 'C3', band: 'C', rent_eur_m2_month: 10, households: 4, median_burden: 0.5, share_above_30pct: 1, status: 'withheld' },
+    ],
+  };
+
+  it('reads a published zone', () => {
+    assert.deepEqual(rentOfZone(answer, 'D1'), {
+      zone: 'D1', band: 'D', status: 'published', rentPerM2: 8.5, households: 120, median: 0.28, shareAbove30: 0.417, shareAbove40: 0.25,
+    });
+  });
+
+  it('keeps only the OMI rent of a withheld zone', () => {
+    assert.deepEqual(rentOfZone(answer, 'B2'), {
+      zone: 'B2', band: 'B', status: 'withheld', rentPerM2: 12.25, households: null, median: null, shareAbove30: null, shareAbove40: null,
+    });
+    const c3 = rentOfZone(answer, 'C3');
+    assert.equal(c3.median, null);
+    assert.equal(c3.households, null);
+  });
+
+  it('is null for a zone not listed, the city and no answer', () => {
+    assert.equal(rentOfZone(answer, 'Z9'), null);
+    assert.equal(rentOfZone(answer, ''), null);
+    assert.equal(rentOfZone(null, 'D1'), null);
+    assert.equal(rentOfZone({ zones: 'x' }, 'D1'), null);
   });
 });
