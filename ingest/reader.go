@@ -128,6 +128,44 @@ func (rs *Rows) Next() (Row, *Problem, error) {
 // Format says how the file was read, e.g. "csv(;) utf-8-bom".
 func (rs *Rows) Format() string { return rs.tab.Format() }
 
+// ReadAll reads every record of a small export whole (a register, an index): parse turns a row
+// into an entry with its problems. The load is all or nothing: any problem, in the file or in a
+// row, rejects it with every problem located, and so does a file with no record.
+func ReadAll[T any](path, name string, opt tabular.Options, required []string, parse func(Row) (T, []Problem)) ([]T, error) {
+	rows, err := OpenRows(path, name, opt, required)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var problems []Problem
+	var entries []T
+	for {
+		r, problem, err := rows.Next()
+		if problem != nil {
+			problems = append(problems, *problem)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if problem != nil {
+			continue
+		}
+		e, errs := parse(r)
+		problems = append(problems, errs...)
+		entries = append(entries, e)
+	}
+	if len(problems) > 0 {
+		return nil, Reject(problems)
+	}
+	if len(entries) == 0 {
+		return nil, Reject([]Problem{{File: name, Reason: "no records after the header"}})
+	}
+	return entries, nil
+}
+
 // BytesRead tells how far reading has gone, for progress.
 func (rs *Rows) BytesRead() int64 { return rs.tab.BytesRead() }
 

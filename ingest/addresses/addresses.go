@@ -4,9 +4,7 @@ package addresses
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -75,44 +73,16 @@ func Load(ctx context.Context, db *pgxpool.Pool, path string, area *ingest.Study
 
 func read(path string, area *ingest.StudyArea, opt tabular.Options) ([]entry, error) {
 	name := filepath.Base(path)
-	rows, err := ingest.OpenRows(path, name, opt, required)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var problems []ingest.Problem
-	var entries []entry
 	seen := map[string]int{}
-	for {
-		r, problem, err := rows.Next()
-		if problem != nil {
-			problems = append(problems, *problem)
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if problem != nil {
-			continue
-		}
+	return ingest.ReadAll(path, name, opt, required, func(r ingest.Row) (entry, []ingest.Problem) {
 		e, errs := parse(r, name, area)
 		key := e.municipality + "|" + e.streetKey + "|" + strconv.Itoa(e.number.Number) + "|" + e.number.Suffix
 		if first, dup := seen[key]; dup && len(errs) == 0 {
 			errs = append(errs, ingest.Problem{File: name, Line: r.Line(), Field: colNumber, Reason: fmt.Sprintf("repeats the address of line %d", first)})
 		}
 		seen[key] = r.Line()
-		problems = append(problems, errs...)
-		entries = append(entries, e)
-	}
-	if len(problems) > 0 {
-		return nil, ingest.Reject(problems)
-	}
-	if len(entries) == 0 {
-		return nil, ingest.Reject([]ingest.Problem{{File: name, Reason: "no records after the header"}})
-	}
-	return entries, nil
+		return e, errs
+	})
 }
 
 func parse(r ingest.Row, name string, area *ingest.StudyArea) (entry, []ingest.Problem) {

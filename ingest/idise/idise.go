@@ -17,7 +17,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"path/filepath"
 	"sort"
@@ -101,43 +100,15 @@ func knownSections(ctx context.Context, db *pgxpool.Pool) (map[string]bool, erro
 
 func read(path string, opt tabular.Options, sections map[string]bool) ([]entry, error) {
 	name := filepath.Base(path)
-	rows, err := ingest.OpenRows(path, name, opt, []string{colSection, colIDISE})
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var problems []ingest.Problem
-	var entries []entry
 	seen := map[string]int{}
-	for {
-		r, problem, err := rows.Next()
-		if problem != nil {
-			problems = append(problems, *problem)
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if problem != nil {
-			continue
-		}
+	return ingest.ReadAll(path, name, opt, []string{colSection, colIDISE}, func(r ingest.Row) (entry, []ingest.Problem) {
 		e, errs := parse(r, name, sections)
 		if first, dup := seen[e.section]; dup && e.section != "" {
 			errs = append(errs, ingest.Problem{File: name, Line: r.Line(), Field: colSection, Reason: fmt.Sprintf("section repeated from line %d", first)})
 		}
 		seen[e.section] = r.Line()
-		problems = append(problems, errs...)
-		entries = append(entries, e)
-	}
-	if len(problems) > 0 {
-		return nil, ingest.Reject(problems)
-	}
-	if len(entries) == 0 {
-		return nil, ingest.Reject([]ingest.Problem{{File: name, Reason: "no records after the header"}})
-	}
-	return entries, nil
+		return e, errs
+	})
 }
 
 func parse(r ingest.Row, name string, sections map[string]bool) (entry, []ingest.Problem) {
