@@ -40,14 +40,11 @@ type CategoryRisk struct {
 // small count among them can be recovered by subtraction, together with every OMI district's
 // categories (ZoneCategories), so that the city's counts minus the districts' give none away.
 func (r *Reader) Categories(ctx context.Context, domain, period string) (list []CategoryRisk, unclassified *int, err error) {
-	if !slices.Contains(abitare.Indicators, domain) {
-		return nil, nil, fmt.Errorf("%w: domain %q, want one of %v", ErrBadRequest, domain, abitare.Indicators)
-	}
-	ps, err := abitare.ParsePeriod(period)
+	p, err := checkCategoryQuery(domain, period)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
+		return nil, nil, err
 	}
-	t, err := r.readCategoryTable(ctx, domain, ps[0], period)
+	t, err := r.readCategoryTable(ctx, domain, p, period)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,6 +57,18 @@ func (r *Reader) Categories(ctx context.Context, domain, period string) (list []
 	}
 	list, unclassified = r.categoryAnswer(t.city, t.unclassified, prot.city)
 	return list, unclassified, nil
+}
+
+// checkCategoryQuery checks the domain and the period of a categories view.
+func checkCategoryQuery(domain, period string) (abitare.Period, error) {
+	if !slices.Contains(abitare.Indicators, domain) {
+		return abitare.Period{}, fmt.Errorf("%w: domain %q, want one of %v", ErrBadRequest, domain, abitare.Indicators)
+	}
+	ps, err := abitare.ParsePeriod(period)
+	if err != nil {
+		return abitare.Period{}, fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+	return ps[0], nil
 }
 
 type categoryCell struct {

@@ -327,14 +327,11 @@ func protectCategoryTable(t categoryTable, threshold int) (jointProtection, erro
 // (protectCategoryTable), so that no small count can be recovered by subtracting districts from
 // the city.
 func (r *Reader) ZoneCategories(ctx context.Context, domain, zone, period string) (list []CategoryRisk, unclassified *int, err error) {
-	if !slices.Contains(abitare.Indicators, domain) {
-		return nil, nil, fmt.Errorf("%w: domain %q, want one of %v", ErrBadRequest, domain, abitare.Indicators)
-	}
-	ps, err := abitare.ParsePeriod(period)
+	p, err := checkCategoryQuery(domain, period)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
+		return nil, nil, err
 	}
-	t, err := r.readCategoryTable(ctx, domain, ps[0], period)
+	t, err := r.readCategoryTable(ctx, domain, p, period)
 	if err != nil {
 		return nil, nil, err
 	}
