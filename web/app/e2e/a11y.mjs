@@ -11,7 +11,7 @@
 // axe-core is injected as a script, so the page's CSP is bypassed for the check.
 // Chromium: $CHROMIUM or /usr/bin/chromium.
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -64,14 +64,7 @@ function report(where, violations) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-    ],
-  });
+  const browser = await launchChromium();
   let blocking = 0;
   try {
     for (const url of pages) {

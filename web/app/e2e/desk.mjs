@@ -6,7 +6,7 @@
 // /api/compare with a chart; the area profile's report links answer 200 (XLSX content type, the
 // printable page naming the area); the bivariate view draws its 3×3 legend with break values.
 // Optional: ABITARE_E2E_AREAS=omi:B3,C7,C8 (the compared areas).
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const [baseURL, shotPath] = process.argv.slice(2);
 const USER = process.env.ABITARE_E2E_USER || '';
@@ -29,14 +29,7 @@ function check(ok, what) {
   if (!ok) process.exitCode = 1;
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors = [];

@@ -8,7 +8,7 @@
 // the figures files, the compare panel (URL cmp=), the map painted with another period
 // (feature state), and the layout at a 390×844 viewport. Exits 0 on success, 1 otherwise.
 import { readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const [siteURL, shotPrefix] = process.argv.slice(2);
 if (!siteURL) {
@@ -121,14 +121,7 @@ async function mobile(browser) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     await desktop(browser);
     await mobile(browser);

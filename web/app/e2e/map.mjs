@@ -11,7 +11,7 @@
 // account), the script then logs in through the header form, checks the header, the hotspot
 // view and the ranking (and, for the housing office, a targeting list), and logs out again.
 // A server without roles (no /api/session) is checked as before: everything open.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const [baseURL, shotPath] = process.argv.slice(2);
 if (!baseURL || !shotPath) {
@@ -41,15 +41,7 @@ function fail(reason) {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      // Software WebGL (SwiftShader) so MapLibre can render without a GPU.
-      '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-    ],
-  });
+  browser = await launchChromium();
   const firstView = await measureFirstView(browser, new URL('/', baseURL).href, FIRST_VIEW_RUNS);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'it-IT' });
   page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(`console: ${msg.text()}`); });

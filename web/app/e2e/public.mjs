@@ -6,7 +6,7 @@
 //   node e2e/public.mjs <baseURL> [screenshot-dir]
 //
 // Exits 0 on success, 1 with the reason and the browser's console errors otherwise.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const [baseURL, shotDir = ''] = process.argv.slice(2);
 if (!baseURL) {
@@ -52,10 +52,7 @@ async function searchAndChoose(page, text) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  const browser = await launchChromium();
   try {
     const addr = await someAddress();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'it-IT' });

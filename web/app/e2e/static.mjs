@@ -8,7 +8,7 @@
 // shows no login, that hovering a hexagon shows its figures in the info card, that a click
 // opens the area profile (from the figures files) and that the table view lists areas.
 // Chromium: $CHROMIUM or /usr/bin/chromium. Exits 0 on success, 1 with the reason otherwise.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const [siteURL, shotPath] = process.argv.slice(2);
 if (!siteURL) {
@@ -20,14 +20,7 @@ const problems = [];
 const requests = [];
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'it-IT' });
     page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
