@@ -1,16 +1,17 @@
 // Package customarea computes the figures of an area a planner makes: several census sections
-// or H3 cells of one resolution, or a drawn polygon. The figures come from person-level data on
-// the server, placed as geo/aggregate places people (each person once, at their latest located
-// event of the period), so a person in two selected cells counts once; rates are per 1,000
-// residents of the selection, with the exact Poisson interval of geo/aggregate.
+// or H3 cells of one resolution, or a drawn polygon (answered as the H3 resolution-10 cells whose
+// centres lie inside it). Rates are per 1,000 residents of the selection, with the exact Poisson
+// interval of geo/aggregate.
 //
-// The counts are not true counts. A planner sees the true count of every unit that is not
-// withheld, so a custom area made of a withheld unit and a shown neighbour would give the
-// withheld count away by subtraction. Every count is therefore perturbed by the cell-key method
-// (geo/disclosure/cellkey) with the latest release's parameters, keyed by the record keys of
-// the people counted: the same people always get the same noise, and repeating a query gains
-// nothing. True counts from 1 to the threshold minus one are withheld, and so is every count of
-// a selection with fewer residents than the release's minimum (docs/privacy.md, "Custom areas").
+// A custom area's count is the sum of its units' figures, each unit entering with a value fixed
+// for the unit and the period: the true count of a unit planners see, the unit's own cell-key
+// perturbed count (geo/disclosure/cellkey, the latest release's table) for a unit whose figure
+// is withheld. Any answer is therefore a function of per-unit values, so no combination of
+// custom areas (adding shown units to draw fresh noise, varying the pool of withheld units,
+// polygons against selections) tells more than those values do; a withheld small count's
+// perturbed value is 0 or 5, which every count from 1 to 5 can give. A selection with fewer
+// residents than the release's minimum has its counts withheld (docs/privacy.md, "Custom
+// areas").
 //
 // Usage, on a connection of a role that reads aggregates:
 //
@@ -53,19 +54,21 @@ type Areas struct {
 // Figure is one indicator of the custom area.
 type Figure struct {
 	Indicator string   `json:"indicator"`
-	People    *int     `json:"people"`    // perturbed; nil when withheld
+	People    *int     `json:"people"`    // the sum of the units' values; nil when withheld
 	Residents float64  `json:"residents"` // of the selection, whole people
-	Rate      *float64 `json:"rate"`      // per 1,000, from the perturbed count
+	Rate      *float64 `json:"rate"`      // per 1,000, from People
 	CILow     *float64 `json:"ci_low"`    // exact Poisson 95%
 	CIHigh    *float64 `json:"ci_high"`
-	Status    string   `json:"status"` // protected or withheld
+	Status    string   `json:"status"` // published (every unit shown), protected (withheld units perturbed) or withheld
+	// PerturbedUnits is how many selected units entered with their perturbed value.
+	PerturbedUnits int `json:"perturbed_units"`
 }
 
 // Result is the custom area's figures.
 type Result struct {
 	Period     string          `json:"period"`
 	Geography  string          `json:"geography"`     // the selection's geography, or "polygon"
-	IDs        []string        `json:"ids,omitempty"` // the selected units, sorted, without repeats
+	IDs        []string        `json:"ids,omitempty"` // the selected units, sorted, without repeats (a polygon's H3 10 cells)
 	Label      string          `json:"label"`         // a short name: geography and first id, or polygon and hash
 	Residents  float64         `json:"residents"`
 	Release    int64           `json:"release"` // the release whose parameters protect the counts
@@ -73,15 +76,7 @@ type Result struct {
 	Figures    []Figure        `json:"indicators"`
 	Outline    json.RawMessage `json:"outline"` // GeoJSON of the selection's union
 
-	truth []count // the true counts, for this package's tests only
-}
-
-// count is a true count with the sum of its people's record keys, and how many of its people
-// are placed in a census section, and in an H3 10 cell, whose figure is withheld.
-type count struct {
-	people                              int
-	keySum                              int64
-	inWithheldSections, inWithheldCells int
+	truth []int // the true counts, for this package's tests only
 }
 
 // Compute validates q, counts the people of the selection in the period and protects the
@@ -102,14 +97,19 @@ func Compute(ctx context.Context, db DB, q Query) (Result, error) {
 	if err := sel.resolve(ctx, db); err != nil {
 		return Result{}, err
 	}
-	counts, err := countPeople(ctx, db, period, sel)
+	units, err := readUnits(ctx, db, period, sel)
 	if err != nil {
 		return Result{}, fmt.Errorf("custom area %s: %w", sel.label(), err)
 	}
 	res := Result{Period: period.Label, Geography: sel.geography, IDs: sel.ids, Label: sel.label(), Residents: sel.residents,
-		Release: prot.release, Protection: prot.note(), Outline: sel.outline, truth: counts}
-	for i, ind := range abitare.Indicators {
-		res.Figures = append(res.Figures, prot.figure(ind, counts[i], sel.residents))
+		Release: prot.release, Protection: prot.note(), Outline: sel.outline}
+	for _, ind := range abitare.Indicators {
+		res.Figures = append(res.Figures, prot.figure(ind, units[ind], sel.residents))
+		truth := 0
+		for _, u := range units[ind] {
+			truth += u.people
+		}
+		res.truth = append(res.truth, truth)
 	}
 	return res, nil
 }
@@ -134,32 +134,27 @@ func parsePeriod(s string) (abitare.Period, error) {
 	return periods[0], nil
 }
 
-// countPeople reads, per indicator in the order of abitare.Indicators, the true count of the
-// selection's people and the sum of their record keys.
-func countPeople(ctx context.Context, db DB, p abitare.Period, sel *selection) ([]count, error) {
-	var polygon any
-	if sel.geography == polygonGeography {
-		polygon = sel.geojson
-	}
-	rows, err := db.Query(ctx, `SELECT indicator, people, key_sum, in_withheld_sections, in_withheld_cells
-		FROM custom_area_people($1::date, $2::date, $3, $4, $5::text[], ST_SetSRID(ST_GeomFromGeoJSON($6::text), 4326))`,
-		p.Start, p.End, p.Label, sel.geography, sel.ids, polygon)
+// readUnits reads, per indicator, the figures of the selected units in the period: the true
+// count and cell key of area_indicators, and whether withheld_figures withholds it. A unit
+// without a row has nobody in it.
+func readUnits(ctx context.Context, db DB, p abitare.Period, sel *selection) (map[string][]unit, error) {
+	rows, err := db.Query(ctx, `SELECT a.indicator, a.area_id, a.people, coalesce(a.cell_key, 0), w.area_id IS NOT NULL
+		FROM area_indicators a
+		LEFT JOIN withheld_figures w ON w.geography = a.geography AND w.area_id = a.area_id AND w.period = a.period AND w.figure = a.indicator
+		WHERE a.geography = $1 AND a.period = $2 AND a.area_id = ANY ($3) AND a.people > 0`,
+		sel.unitGeography(), p.Label, sel.ids)
 	if err != nil {
-		return nil, fmt.Errorf("count people: %w", err)
+		return nil, fmt.Errorf("read the units' figures: %w", err)
 	}
-	byIndicator := map[string]count{}
+	out := map[string][]unit{}
 	var ind string
-	var c count
-	_, err = pgx.ForEachRow(rows, []any{&ind, &c.people, &c.keySum, &c.inWithheldSections, &c.inWithheldCells}, func() error {
-		byIndicator[ind] = c
+	var u unit
+	_, err = pgx.ForEachRow(rows, []any{&ind, &u.area, &u.people, &u.cellKey, &u.withheld}, func() error {
+		out[ind] = append(out[ind], u)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("count people: %w", err)
-	}
-	out := make([]count, len(abitare.Indicators))
-	for i, name := range abitare.Indicators {
-		out[i] = byIndicator[name]
+		return nil, fmt.Errorf("read the units' figures: %w", err)
 	}
 	return out, nil
 }

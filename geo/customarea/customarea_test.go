@@ -2,15 +2,14 @@ package customarea
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/abitare/abitare/migrations/testdb"
@@ -21,23 +20,46 @@ import (
 )
 
 // The fixture: a municipality of two sections side by side, S1 (400 residents) and S2 (300);
-// point a in S1 and b in S2, each in a resolution-10 cell (150 and 120 residents).
+// point a in S1 and b in S2, each in a resolution-10 cell (150 and 120 residents). The
+// aggregates of 2025 (area_indicators) are written directly: poverty 9 in S1 (a: 9) and 6 in
+// S2 (b: 6), housing 3 in S2 and in b, withheld there; education 2 in S1 and a, withheld.
 var (
 	pointA, pointB = orb.Point{10.915, 44.64}, orb.Point{10.945, 44.64}
 	cellA, cellB   = hexgrid.Cell(pointA, 10), hexgrid.Cell(pointB, 10)
 )
 
-const keyModulus = 1 << 31
-
 type fixture struct {
 	pool *pgxpool.Pool
-	keys map[string]int64 // record key by person
+}
+
+// figures of the fixture: geography, area, indicator -> true count, cell key, withheld.
+type fixtureFigure struct {
+	geography, area, indicator string
+	people                     int
+	cellKey                    int64
+	withheld                   bool
+}
+
+func fixtureFigures() []fixtureFigure {
+	a, b := cellA.String(), cellB.String()
+	return []fixtureFigure{
+		{"section", "S1", "poverty", 9, 1234567, false},
+		{"section", "S2", "poverty", 6, 7654321, false},
+		{"section", "S2", "housing", 3, 1999999999, true},
+		{"section", "S1", "education", 2, 424242, true},
+		{"h3_10", a, "poverty", 9, 1234567, false},
+		{"h3_10", b, "poverty", 6, 7654321, false},
+		{"h3_10", b, "housing", 3, 1999999999, true},
+		{"h3_10", a, "education", 2, 424242, true},
+		{"h3_7", cellA.Parent(7).String(), "poverty", 9, 1234567, false},
+		{"h3_7", cellB.Parent(7).String(), "poverty", 6, 7654321, false},
+	}
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := testdb.New(t)
-	f := &fixture{pool: db.Pool, keys: map[string]int64{}}
+	f := &fixture{pool: db.Pool}
 	f.exec(t, `INSERT INTO municipalities VALUES ('M1', 'Testville', ST_GeomFromText('MULTIPOLYGON(((10.9 44.62, 10.96 44.62, 10.96 44.66, 10.9 44.66, 10.9 44.62)))', 4326))`)
 	f.exec(t, `INSERT INTO census_sections (id, municipality_code, residents, synthetic, geom) VALUES
 		('S1', 'M1', 400, true, ST_GeomFromText('MULTIPOLYGON(((10.9 44.62, 10.93 44.62, 10.93 44.66, 10.9 44.66, 10.9 44.62)))', 4326)),
@@ -54,24 +76,13 @@ func newFixture(t *testing.T) *fixture {
 		f.exec(t, `INSERT INTO h3_lineage VALUES ($1, $2, $3, $4)`, int64(c), int64(c.Parent(9)), int64(c.Parent(8)), int64(c.Parent(7)))
 	}
 	f.exec(t, `INSERT INTO h3_population VALUES ($1, 150), ($2, 120)`, int64(cellA), int64(cellB))
-	f.exec(t, `INSERT INTO ingest_batches (source, file_name, file_sha256, rows_read, rows_accepted, rows_rejected, rows_duplicate, loaded_by)
-		VALUES ('test', 'a.csv', '\x01', 0, 0, 0, 0, 'test')`)
-	// Six people with poverty at a, then housing at b: each is placed at b, their latest event
-	// in a map domain, and counts once wherever both cells are selected.
-	for i := range 6 {
-		name := fmt.Sprintf("twice-%d", i)
-		f.person(t, name)
-		f.event(t, name, "poverty", "2025-02-01", pointA, cellA, "S1")
-		f.event(t, name, "housing", "2025-05-01", pointB, cellB, "S2")
-	}
-	// Three people with poverty at a only, and two with education at a.
-	for i := range 3 {
-		f.person(t, fmt.Sprintf("a-%d", i))
-		f.event(t, fmt.Sprintf("a-%d", i), "poverty", "2025-03-01", pointA, cellA, "S1")
-	}
-	for i := range 2 {
-		f.person(t, fmt.Sprintf("school-%d", i))
-		f.event(t, fmt.Sprintf("school-%d", i), "education", "2025-03-01", pointA, cellA, "S1")
+	for _, fig := range fixtureFigures() {
+		f.exec(t, `INSERT INTO area_indicators (geography, area_id, period, indicator, people, residents, unstable, cell_key)
+			VALUES ($1, $2, '2025', $3, $4, 100, false, $5)`, fig.geography, fig.area, fig.indicator, fig.people, fig.cellKey)
+		if fig.withheld {
+			f.exec(t, `INSERT INTO withheld_figures (geography, area_id, period, figure, secondary) VALUES ($1, $2, '2025', $3, false)`,
+				fig.geography, fig.area, fig.indicator)
+		}
 	}
 	return f
 }
@@ -83,22 +94,6 @@ func (f *fixture) exec(t *testing.T, sql string, args ...any) {
 	}
 }
 
-func (f *fixture) person(t *testing.T, name string) {
-	t.Helper()
-	sum := sha256.Sum256([]byte(name))
-	key := int64(sum[0])<<23 | int64(sum[1])<<15 | int64(sum[2])<<7 | int64(sum[3]>>1) // in [0, 2^31)
-	f.keys[name] = key
-	f.exec(t, `INSERT INTO people (pseudonym, id_kind, record_key) VALUES ($1, 'cf', $2)`, sum[:], key)
-}
-
-func (f *fixture) event(t *testing.T, name, domain, date string, p orb.Point, c h3.Cell, section string) {
-	t.Helper()
-	sum := sha256.Sum256([]byte(name))
-	f.exec(t, `INSERT INTO events (batch_id, person, source, domain, kind, event_date, h3_cell, section_id, geom)
-		VALUES (1, $1, 'test', $2, $2, $3::date, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326))`,
-		sum[:], domain, date, int64(c), section, p.Lon(), p.Lat())
-}
-
 func (f *fixture) release(t *testing.T) {
 	t.Helper()
 	f.exec(t, `INSERT INTO releases (created_by, method, threshold, parameters, key_id, budget, periods, health_geographies, summary, utility)
@@ -106,7 +101,7 @@ func (f *fixture) release(t *testing.T) {
 		        '{2025}', '{omi}', '{}', '{}')`)
 }
 
-// asPlanner runs Compute as the planner's database role: the grants of migration 00017 suffice.
+// compute runs Compute as the planner's database role: its grants suffice.
 func (f *fixture) compute(t *testing.T, q Query) (Result, error) {
 	t.Helper()
 	ctx := context.Background()
@@ -139,7 +134,11 @@ func cells(geography string, cs ...h3.Cell) Query {
 	return Query{Period: "2025", Areas: &Areas{Geography: geography, IDs: ids}}
 }
 
-func truthOf(res Result, indicator string) count {
+func sections(ids ...string) Query {
+	return Query{Period: "2025", Areas: &Areas{Geography: "section", IDs: ids}}
+}
+
+func truthOf(res Result, indicator string) int {
 	for i, name := range abitare.Indicators {
 		if name == indicator {
 			return res.truth[i]
@@ -157,105 +156,106 @@ func figureOf(res Result, indicator string) Figure {
 	panic(indicator)
 }
 
-func TestComputeCountsEachPersonOnce(t *testing.T) {
+func defaultTable(t *testing.T) *cellkey.Table {
+	t.Helper()
+	table, err := cellkey.New(cellkey.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return table
+}
+
+// TestSumOfShownUnitsIsTrue: a selection of shown units answers their true sum, as published
+// (a planner could add it up), with its rate and interval.
+func TestSumOfShownUnitsIsTrue(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.compute(t, cells("h3_10", cellA)); abitare.KindOf(err) != abitare.Conflict {
+	if _, err := f.compute(t, sections("S1")); abitare.KindOf(err) != abitare.Conflict {
 		t.Fatalf("before any release: %v, want a conflict", err)
 	}
 	f.release(t)
-
-	both := f.mustCompute(t, cells("h3_10", cellA, cellB))
-	var twiceKeys, aKeys int64
-	for name, k := range f.keys {
-		if strings.HasPrefix(name, "twice-") {
-			twiceKeys += k
-		} else if strings.HasPrefix(name, "a-") {
-			aKeys += k
-		}
+	both := f.mustCompute(t, sections("S2", "S1", "S2"))
+	if both.Residents != 700 || strings.Join(both.IDs, ",") != "S1,S2" || both.Release < 1 {
+		t.Fatalf("residents %v, ids %v, release %d", both.Residents, both.IDs, both.Release)
 	}
-	for _, want := range []struct {
-		indicator string
-		people    int
-		keySum    int64
-	}{
-		{"poverty", 9, (twiceKeys + aKeys) % keyModulus},
-		{"housing", 6, twiceKeys % keyModulus}, // six people with events in both cells, counted once
-		{"multi_domain", 6, twiceKeys % keyModulus},
-		{"education", 2, (f.keys["school-0"] + f.keys["school-1"]) % keyModulus},
-		{"health", 0, 0},
-	} {
-		if got := truthOf(both, want.indicator); got.people != want.people || got.keySum != want.keySum {
-			t.Errorf("both cells, %s: %+v, want %d people with key sum %d", want.indicator, got, want.people, want.keySum)
-		}
+	poverty := figureOf(both, "poverty")
+	if poverty.Status != abitare.Published || poverty.People == nil || *poverty.People != 15 || poverty.PerturbedUnits != 0 {
+		t.Fatalf("poverty: %+v, want the published true sum 15", poverty)
 	}
-	// Each person in the cell of their latest event in a map domain: the six are in b only.
-	onlyA, onlyB := f.mustCompute(t, cells("h3_10", cellA)), f.mustCompute(t, cells("h3_10", cellB))
-	if a, b := truthOf(onlyA, "poverty").people, truthOf(onlyB, "poverty").people; a != 3 || b != 6 {
-		t.Errorf("poverty in a alone %d, in b alone %d; want 3 and 6", a, b)
+	lo, hi := stats.PoissonExactCI(15, 700, 0.95)
+	if *poverty.Rate != 1000*15.0/700 || *poverty.CILow != lo || *poverty.CIHigh != hi {
+		t.Errorf("poverty rate %v [%v, %v], want %v [%v, %v]", *poverty.Rate, *poverty.CILow, *poverty.CIHigh, 1000*15.0/700, lo, hi)
 	}
-	// A coarser geography and sections give the same people.
-	if got := truthOf(f.mustCompute(t, cells("h3_7", cellA.Parent(7), cellB.Parent(7))), "poverty").people; got != 9 {
-		t.Errorf("poverty in the resolution-7 cells: %d, want 9", got)
+	if h := figureOf(both, "health"); h.Status != abitare.Published || h.People == nil || *h.People != 0 {
+		t.Errorf("health (nobody): %+v, want a published 0", h)
 	}
-	sections := f.mustCompute(t, Query{Period: "2025", Areas: &Areas{Geography: "section", IDs: []string{"S2", "S1", "S2"}}})
-	if got := truthOf(sections, "housing").people; got != 6 || sections.Residents != 700 || strings.Join(sections.IDs, ",") != "S1,S2" {
-		t.Errorf("sections: housing %d, residents %v, ids %v; want 6, 700, S1,S2", got, sections.Residents, sections.IDs)
-	}
-	if q := truthOf(f.mustCompute(t, Query{Period: "2025-Q1", Areas: &Areas{Geography: "section", IDs: []string{"S1"}}}), "housing"); q.people != 0 {
-		t.Errorf("housing in the first quarter: %d, want 0 (the evictions are in May)", q.people)
-	}
-}
-
-func TestComputeRatesAndProtection(t *testing.T) {
-	f := newFixture(t)
-	f.release(t)
-	both := f.mustCompute(t, cells("h3_10", cellA, cellB))
-	if both.Residents != 270 || both.Release < 1 || !strings.HasPrefix(both.Protection, "cell-key perturbed") {
-		t.Fatalf("residents %v, release %d, protection %q", both.Residents, both.Release, both.Protection)
+	if got := *figureOf(f.mustCompute(t, cells("h3_7", cellA.Parent(7), cellB.Parent(7))), "poverty").People; got != 15 {
+		t.Errorf("poverty in the resolution-7 cells: %d, want 15", got)
 	}
 	var outline struct{ Type string }
 	if err := json.Unmarshal(both.Outline, &outline); err != nil || !strings.HasSuffix(outline.Type, "Polygon") {
 		t.Errorf("outline %s: %v", both.Outline, err)
 	}
-	poverty := figureOf(both, "poverty")
-	if poverty.Status != abitare.Protected || poverty.People == nil || abs(*poverty.People-9) > 5 {
-		t.Fatalf("poverty: %+v, want a protected count within 5 of 9", poverty)
+}
+
+// TestWithheldUnitsEnterPerturbed: a withheld unit adds its own perturbed value, the same in
+// every selection, so the difference of two answers is never more than that value, which for a
+// small count is 0 or 5.
+func TestWithheldUnitsEnterPerturbed(t *testing.T) {
+	f := newFixture(t)
+	f.release(t)
+	table := defaultTable(t)
+	wantS2 := table.Perturb(3, cellkey.CellKey(1999999999))
+	if wantS2 != 0 && wantS2 != 5 {
+		t.Fatalf("a true 3 perturbed to %d: the table must give 0 or 5", wantS2)
 	}
-	lo, hi := stats.PoissonExactCI(*poverty.People, 270, 0.95)
-	if *poverty.Rate != 1000*float64(*poverty.People)/270 || *poverty.CILow != lo || *poverty.CIHigh != hi {
-		t.Errorf("poverty rate %v [%v, %v], want %v [%v, %v]", *poverty.Rate, *poverty.CILow, *poverty.CIHigh,
-			1000*float64(*poverty.People)/270, lo, hi)
-	}
-	if e := figureOf(both, "education"); e.Status != abitare.Withheld || e.People != nil || e.Rate != nil {
-		t.Errorf("education (2 people): %+v, want withheld", e)
-	}
-	if h := figureOf(both, "health"); h.Status != abitare.Protected || h.People == nil || (*h.People != 0 && *h.People != 5) {
-		t.Errorf("health (nobody): %+v, want a protected 0 or 5", h)
-	}
-	// A polygon around a alone holds a handful of residents: every count is withheld.
-	small := f.mustCompute(t, polygon(10.914, 44.639, 10.916, 44.641))
-	for _, fig := range small.Figures {
-		if fig.Status != abitare.Withheld || fig.People != nil {
-			t.Errorf("%s in a polygon of %v residents: %+v, want withheld", fig.Indicator, small.Residents, fig)
+	alone := figureOf(f.mustCompute(t, sections("S2")), "housing")
+	both := figureOf(f.mustCompute(t, sections("S1", "S2")), "housing")
+	cellsBoth := figureOf(f.mustCompute(t, cells("h3_10", cellA, cellB)), "housing")
+	for name, got := range map[string]Figure{"S2": alone, "S1+S2": both, "a+b": cellsBoth} {
+		if got.Status != abitare.Protected || got.People == nil || *got.People != wantS2 || got.PerturbedUnits != 1 {
+			t.Errorf("housing of %s: %+v, want protected %d from one perturbed unit", name, got, wantS2)
 		}
+	}
+	education := f.mustCompute(t, sections("S1", "S2"))
+	if got := figureOf(education, "education"); got.People == nil || *got.People != table.Perturb(2, cellkey.CellKey(424242)) {
+		t.Errorf("education: %+v", got)
+	}
+	if truthOf(education, "education") != 2 || truthOf(education, "housing") != 3 {
+		t.Errorf("truth: %v", education.truth)
 	}
 }
 
-// TestSamePeopleSameNoise: what defeats averaging and differencing. The same query gives the
-// same answer, and any selection of the same people (cells, or a polygon around them) too.
-func TestSamePeopleSameNoise(t *testing.T) {
+// TestPolygonIsItsCells: a drawn polygon is answered as the H3 10 cells whose centres lie in it.
+func TestPolygonIsItsCells(t *testing.T) {
 	f := newFixture(t)
 	f.release(t)
-	first := f.mustCompute(t, cells("h3_10", cellA, cellB))
-	again := f.mustCompute(t, cells("h3_10", cellB, cellA))
-	drawn := f.mustCompute(t, polygon(10.91, 44.635, 10.95, 44.645))
-	if math.Round(drawn.Residents) != 117 { // a sixth of S1's 400 and of S2's 300, by area
-		t.Errorf("polygon residents %v, want 117", drawn.Residents)
+	lat, lng := cellA.LatLng().Lat, cellA.LatLng().Lng
+	around := f.mustCompute(t, polygon(lng-0.004, lat-0.004, lng+0.004, lat+0.004))
+	asCells := f.mustCompute(t, cells("h3_10", cellA))
+	if around.Geography != "polygon" || strings.Join(around.IDs, ",") != cellA.String() || around.Residents != 150 {
+		t.Fatalf("polygon around a: geography %s, ids %v, residents %v; want a's cell and its 150 residents", around.Geography, around.IDs, around.Residents)
 	}
-	for _, ind := range []string{"poverty", "housing", "multi_domain"} {
-		a, b, c := figureOf(first, ind), figureOf(again, ind), figureOf(drawn, ind)
-		if *a.People != *b.People || *a.People != *c.People {
-			t.Errorf("%s: %d, again %d, by polygon %d: the same people must give the same count", ind, *a.People, *b.People, *c.People)
+	for i := range around.Figures {
+		a, b := around.Figures[i], asCells.Figures[i]
+		if a.Status != b.Status || (a.People == nil) != (b.People == nil) || (a.People != nil && *a.People != *b.People) {
+			t.Errorf("%s: polygon %+v, cells %+v: want the same", a.Indicator, a, b)
+		}
+	}
+	if _, err := f.compute(t, polygon(10.901, 44.621, 10.902, 44.622)); !errors.Is(err, abitare.Invalid) ||
+		!strings.Contains(err.Error(), "no H3 resolution-10 cell") {
+		t.Errorf("a polygon holding no cell centre: %v", err)
+	}
+}
+
+// TestFewResidentsWithholdEverything: a selection under the release's minimum of residents.
+func TestFewResidentsWithholdEverything(t *testing.T) {
+	p := protection{table: defaultTable(t), minResidents: 100}
+	for _, fig := range []Figure{
+		p.figure("poverty", []unit{{area: "x", people: 9}}, 99),
+		p.figure("poverty", nil, 40),
+	} {
+		if fig.Status != abitare.Withheld || fig.People != nil || fig.Rate != nil {
+			t.Errorf("%+v: want withheld", fig)
 		}
 	}
 }

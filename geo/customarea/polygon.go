@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 
 	"github.com/abitare/abitare"
+	"github.com/jackc/pgx/v5"
 )
 
 // MaxVertices is the most vertices a drawn polygon may have, over all its rings.
@@ -104,8 +107,9 @@ func checkPosition(pos []float64) error {
 }
 
 // resolvePolygon checks the polygon in PostGIS (valid, inside the study area, no larger than
-// it) and reads its residents as geo/aggregate interpolates them to H3 cells: each section's
-// residents in proportion to the share of its area inside.
+// it) and turns it into the H3 resolution-10 cells whose centres lie inside it: a custom area
+// is a sum of units (see the package doc), and a polygon cutting units into new small pieces
+// would make counts no unit has. The residents and the outline are then the cells'.
 func (s *selection) resolvePolygon(ctx context.Context, db DB) error {
 	const geom = `ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4326)`
 	var valid bool
@@ -129,14 +133,24 @@ func (s *selection) resolvePolygon(ctx context.Context, db DB) error {
 	if err := s.checkInsideStudyArea(ctx, db, geom); err != nil {
 		return err
 	}
-	err = db.QueryRow(ctx, `WITH g AS (SELECT `+geom+` AS geom)
-		SELECT coalesce(sum(s.residents * ST_Area(ST_Intersection(g.geom, s.geom)) / nullif(ST_Area(s.geom), 0)), 0)::float8,
-		       (SELECT ST_AsGeoJSON(ST_Multi(geom), 6) FROM g)
-		FROM g LEFT JOIN census_sections s ON ST_Intersects(g.geom, s.geom)`, s.geojson).Scan(&s.residents, &s.outline)
+	rows, err := db.Query(ctx, `SELECT cell FROM h3_cells WHERE resolution = 10
+		AND ST_Contains(`+geom+`, ST_Centroid(geom)) ORDER BY cell`, s.geojson)
 	if err != nil {
-		return fmt.Errorf("read residents and outline: %w", err)
+		return fmt.Errorf("find the polygon's H3 10 cells: %w", err)
 	}
-	return nil
+	cells, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("find the polygon's H3 10 cells: %w", err)
+	}
+	if len(cells) == 0 {
+		return abitare.Errorf(abitare.Invalid, "polygon: no H3 resolution-10 cell (about 150 m across) has its centre inside it: draw a larger area")
+	}
+	s.cells, s.ids = cells, make([]string, len(cells))
+	for i, c := range cells {
+		s.ids[i] = strconv.FormatUint(uint64(c), 16)
+	}
+	slices.Sort(s.ids)
+	return s.readCells(ctx, db, 10)
 }
 
 // checkInsideStudyArea names the first vertex outside the study area, or says how much of the

@@ -14,12 +14,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// protection is the perturbation of the latest release, as custom areas apply it.
+// protection is the perturbation of the latest release, as custom areas apply it to the
+// selected units whose figures planners do not see.
 type protection struct {
 	release      int64
 	table        *cellkey.Table
 	minResidents int
-	zeroSecret   []byte // derived from the release secret, for empty selections
 }
 
 // latestProtection reads the latest release's parameters (custom_area_protection).
@@ -27,10 +27,11 @@ func latestProtection(ctx context.Context, db DB) (protection, error) {
 	var p protection
 	var threshold int
 	var raw []byte
+	var zeroSecret []byte // handed over by the function; units never need it (a withheld count is at least 1)
 	err := db.QueryRow(ctx, `SELECT release_id, threshold, parameters, zero_secret FROM custom_area_protection()`).
-		Scan(&p.release, &threshold, &raw, &p.zeroSecret)
+		Scan(&p.release, &threshold, &raw, &zeroSecret)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return p, abitare.Errorf(abitare.Conflict, "custom area: no release yet: its counts are protected with the latest release's parameters (run abitare release)")
+		return p, abitare.Errorf(abitare.Conflict, "custom area: no release yet: its withheld units are protected with the latest release's parameters (run abitare release)")
 	}
 	if err != nil {
 		return p, fmt.Errorf("custom area: read the latest release's parameters: %w", err)
@@ -53,51 +54,59 @@ func latestProtection(ctx context.Context, db DB) (protection, error) {
 	return p, nil
 }
 
-// isolates reports whether the count would give away withheld figures: subtracting the shown
-// units of the selection from it leaves the people of its withheld sections (or H3 10 cells),
-// known to within the perturbation's maximum deviation D. When they are from 1 to
-// threshold - 1 + 2D, that interval could narrow a small count, so the figure is withheld;
-// fewer than one or more than that, it bounds no small count more than its own perturbation does.
-func (p protection) isolates(c count) bool {
-	limit := p.table.Params().Threshold - 1 + 2*p.table.Params().MaxDeviation
-	for _, n := range []int{c.inWithheldSections, c.inWithheldCells} {
-		if n >= 1 && n <= limit {
-			return true
-		}
+// unit is one selected unit's figure of an indicator, as the planner's outputs hold it.
+type unit struct {
+	area     string
+	people   int   // the true count
+	cellKey  int64 // the sum of its people's record keys modulo 2^31 (area_indicators.cell_key)
+	withheld bool  // not shown to planners (withheld_figures)
+}
+
+// value is what a unit adds to a custom area: its true count when planners see it; otherwise
+// its own cell-key perturbed count, which depends on the unit and the period alone (the same
+// in every selection, and equal to the public release's figure wherever that shows the unit).
+func (p protection) value(u unit) int {
+	if !u.withheld {
+		return u.people
 	}
-	return false
+	return p.table.Perturb(u.people, cellkey.CellKey(u.cellKey))
 }
 
 // note is the protection as the result states it.
 func (p protection) note() string {
-	return fmt.Sprintf("cell-key perturbed with the parameters of release %d (the same people always get the same noise), "+
-		"counts from 1 to %d withheld, and every count of a selection of fewer than %d residents, "+
-		"or whose people in withheld sections or H3 10 cells are few enough to be isolated by subtraction; "+
-		"rates and intervals from the perturbed counts; not additive: do not add or subtract custom areas",
-		p.release, p.table.Params().Threshold-1, p.minResidents)
+	return fmt.Sprintf("sum of the selected units' figures: the true count of each unit shown to planners, and for each "+
+		"withheld unit its own cell-key perturbed count (parameters of release %d; fixed per unit and period, whatever "+
+		"the selection), so no combination of custom areas tells more than the units themselves; withheld when the "+
+		"selection has fewer than %d residents; rates and intervals from the sum",
+		p.release, p.minResidents)
 }
 
-// figure protects one true count: withheld when the selection is too small or the count is
-// from 1 to the threshold minus one, else perturbed with the cell key of the people counted
-// (for nobody, a key drawn from the indicator alone, so every empty selection gets the same
-// noise and drawing many variants of one gains nothing).
-func (p protection) figure(indicator string, c count, residents float64) Figure {
+// figure sums one indicator over the selected units: Published when every unit is shown
+// (the true count, as a planner could add it up), Protected when withheld units enter with
+// their perturbed values, Withheld for a selection under the minimum of residents (a rate of
+// a handful of residents is noise).
+func (p protection) figure(indicator string, units []unit, residents float64) Figure {
 	f := Figure{Indicator: indicator, Residents: math.Round(residents), Status: abitare.Withheld}
-	threshold := p.table.Params().Threshold
-	if int(f.Residents) < p.minResidents || (c.people >= 1 && c.people < threshold) || p.isolates(c) {
+	if int(f.Residents) < p.minResidents {
 		return f
 	}
-	key := cellkey.ZeroCellKey(p.zeroSecret, "custom area", indicator)
-	if c.people > 0 {
-		key = cellkey.CellKey(c.keySum)
+	sum := 0
+	for _, u := range units {
+		sum += p.value(u)
+		if u.withheld {
+			f.PerturbedUnits++
+		}
 	}
-	published := p.table.Perturb(c.people, key)
-	if published >= 1 && published < threshold {
-		return f // the table never gives these; withheld should it ever
+	if threshold := p.table.Params().Threshold; sum >= 1 && sum < threshold {
+		return f // shown counts and perturbed ones are 0 or at least the threshold; withheld should it ever
 	}
-	rate := stats.Rate(published, f.Residents)
-	lo, hi := stats.PoissonExactCI(published, f.Residents, aggregate.Level)
-	f.People, f.Rate, f.CILow, f.CIHigh, f.Status = &published, finite(rate), finite(lo), finite(hi), abitare.Protected
+	f.Status = abitare.Published
+	if f.PerturbedUnits > 0 {
+		f.Status = abitare.Protected
+	}
+	rate := stats.Rate(sum, f.Residents)
+	lo, hi := stats.PoissonExactCI(sum, f.Residents, aggregate.Level)
+	f.People, f.Rate, f.CILow, f.CIHigh = &sum, finite(rate), finite(lo), finite(hi)
 	return f
 }
 

@@ -1,39 +1,55 @@
 package customarea
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
 )
 
-func TestFewPeopleOfWithheldUnitsWithholdTheFigure(t *testing.T) {
-	table, err := cellkey.New(cellkey.DefaultParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := protection{table: table, minResidents: 100}
-	limit := table.Params().Threshold - 1 + 2*table.Params().MaxDeviation
-	for _, c := range []struct {
-		sections, cells int
-		want            bool
-	}{
-		{0, 0, false},                 // no withheld unit in the selection
-		{1, 0, true},                  // one person of a withheld section: isolated by subtraction
-		{0, limit, true},              // as many as the perturbation could still narrow to a small count
-		{limit + 1, 0, false},         // more: the interval bounds no small count
-		{limit + 1, limit + 1, false}, //
-		{limit + 1, 2, true},          // either partition is enough for the attacker
-	} {
-		got := p.isolates(count{people: 200, inWithheldSections: c.sections, inWithheldCells: c.cells})
-		if got != c.want {
-			t.Errorf("%d people in withheld sections, %d in withheld cells: isolates %v, want %v", c.sections, c.cells, got, c.want)
+// TestAnswersAreSumsOfFixedUnitValues is the property that defeats averaging: whatever other
+// units a selection holds, its answer minus the shown units' true counts is the same for the
+// same withheld units, and a withheld small count adds 0 or 5, which any count from 1 to 5
+// can add too.
+func TestAnswersAreSumsOfFixedUnitValues(t *testing.T) {
+	p := protection{table: defaultTable(t), minResidents: 100}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 2000 {
+		target := unit{area: "T", people: 1 + rng.IntN(4), cellKey: rng.Int64N(1 << 31), withheld: true}
+		if v := p.value(target); v != 0 && v != 5 {
+			t.Fatalf("a withheld %d enters as %d: want 0 or 5", target.people, v)
+		}
+		pool := []unit{target}
+		for range 1 + rng.IntN(11) {
+			pool = append(pool, unit{area: "P", people: 1 + rng.IntN(30), cellKey: rng.Int64N(1 << 31), withheld: true})
+		}
+		var diffs []int
+		for range 5 {
+			var shown []unit
+			shownSum := 0
+			for range 3 {
+				n := 5 + rng.IntN(40)
+				shown = append(shown, unit{area: "S", people: n})
+				shownSum += n
+			}
+			with := p.figure("housing", append(append([]unit{}, pool...), shown...), 2000)
+			without := p.figure("housing", append(append([]unit{}, pool[1:]...), shown...), 2000)
+			if with.Status != abitare.Protected || without.People == nil {
+				t.Fatalf("trial %d: %+v / %+v", trial, with, without)
+			}
+			diffs = append(diffs, *with.People-*without.People)
+		}
+		for _, d := range diffs {
+			if d != diffs[0] {
+				t.Fatalf("trial %d: the target's differences vary with the shown units: %v", trial, diffs)
+			}
 		}
 	}
-	if f := p.figure("housing", count{people: 40, keySum: 12345, inWithheldSections: 3}, 2000); f.Status != abitare.Withheld || f.People != nil {
-		t.Fatalf("a large count with 3 people of a withheld section: %+v, want withheld", f)
+	if v := p.value(unit{people: 12, cellKey: 99}); v != 12 {
+		t.Errorf("a shown unit of 12 enters as %d", v)
 	}
-	if f := p.figure("housing", count{people: 40, keySum: 12345}, 2000); f.Status != abitare.Protected || f.People == nil {
-		t.Fatalf("a large count with no withheld unit: %+v, want protected", f)
+	if v, want := p.value(unit{people: 12, cellKey: 99, withheld: true}), p.table.Perturb(12, cellkey.CellKey(99)); v != want {
+		t.Errorf("a withheld 12 enters as %d, want its cell-key value %d", v, want)
 	}
 }

@@ -76,6 +76,14 @@ func newAreas(a Areas) (*selection, error) {
 	return sel, nil
 }
 
+// unitGeography is the geography of the units the selection adds up: a polygon's are H3 10 cells.
+func (s *selection) unitGeography() string {
+	if s.geography == polygonGeography {
+		return "h3_10"
+	}
+	return s.geography
+}
+
 // label is a short name of the selection, for the audit trail and reports.
 func (s *selection) label() string {
 	if s.geography == polygonGeography {
@@ -145,8 +153,13 @@ func (s *selection) resolveCells(ctx context.Context, db DB) error {
 	if err := missing(s.ids, found, fmt.Sprintf("H3 cell of resolution %d in the study area", res)); err != nil {
 		return err
 	}
+	return s.readCells(ctx, db, res)
+}
+
+// readCells reads the residents and the outline of the selection's cells of resolution res.
+func (s *selection) readCells(ctx context.Context, db DB, res int) error {
 	ancestor := map[int]string{7: "g.cell7", 8: "g.cell8", 9: "g.cell9", 10: "g.cell10"}[res]
-	err = db.QueryRow(ctx, `SELECT coalesce(sum(p.residents), 0) FROM h3_population p JOIN h3_lineage g ON g.cell10 = p.cell
+	err := db.QueryRow(ctx, `SELECT coalesce(sum(p.residents), 0) FROM h3_population p JOIN h3_lineage g ON g.cell10 = p.cell
 		WHERE `+ancestor+` = ANY ($1)`, s.cells).Scan(&s.residents)
 	if err != nil {
 		return fmt.Errorf("read residents: %w", err)
