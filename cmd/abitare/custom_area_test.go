@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/web/auth"
 )
@@ -18,14 +19,11 @@ import (
 // saying why, is audited, and resists the differencing attack on withheld sections.
 func checkCustomArea(t *testing.T, base string, db *testdb.DB, users map[auth.Role]testUser) {
 	ctx := context.Background()
-	// Three large sections holding no withheld figure, at section level or in the H3 10 cells of
-	// their events: their figures are answered (with withheld units inside, they may not be;
-	// see checkCustomAreaDifferencing).
+	// Three large sections holding no withheld figure: their figures are their true sums (with
+	// withheld units inside, those enter perturbed; see checkCustomAreaDifferencing).
 	rows, err := db.Pool.Query(ctx, `SELECT c.area_id FROM area_indicators c
 		WHERE c.geography = 'section' AND c.period = '2025' AND c.indicator = 'housing'
 		  AND NOT EXISTS (SELECT 1 FROM withheld_figures w WHERE w.geography = 'section' AND w.area_id = c.area_id AND w.period = '2025')
-		  AND NOT EXISTS (SELECT 1 FROM events e JOIN withheld_figures w ON w.geography = 'h3_10' AND w.area_id = to_hex(e.h3_cell)
-		                  AND w.period = '2025' WHERE e.section_id = c.area_id)
 		ORDER BY c.residents DESC, c.area_id LIMIT 3`)
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +39,7 @@ func checkCustomArea(t *testing.T, base string, db *testdb.DB, users map[auth.Ro
 	body := fmt.Sprintf(`{"period": "2025", "areas": {"geography": "section", "ids": %s}}`, idsJSON)
 
 	res := postCustomArea(t, base, users[auth.Planner], body)
-	if res.Geography != "section" || len(res.Figures) != 6 || !strings.HasPrefix(res.Protection, "cell-key perturbed") || res.Release < 1 {
+	if res.Geography != "section" || len(res.Figures) != 6 || !strings.HasPrefix(res.Protection, "sum of the selected units") || res.Release < 1 {
 		t.Fatalf("planner: %+v", res)
 	}
 	var residents float64
@@ -54,7 +52,7 @@ func checkCustomArea(t *testing.T, base string, db *testdb.DB, users map[auth.Ro
 	}
 	for _, f := range res.Figures {
 		// People are placed in one section each, so the selection's true count is the sum of
-		// its sections'; the published one is within the table's maximum deviation of it.
+		// its sections', shown as it is when no section withholds it.
 		var truth int
 		if err := db.Pool.QueryRow(ctx, `SELECT sum(people) FROM area_indicators WHERE geography = 'section' AND period = '2025'
 			AND indicator = $1 AND area_id = ANY ($2)`, f.Indicator, ids).Scan(&truth); err != nil {
@@ -63,13 +61,8 @@ func checkCustomArea(t *testing.T, base string, db *testdb.DB, users map[auth.Ro
 		if f.Residents != residents {
 			t.Errorf("%s: residents %v, want the sections' %v", f.Indicator, f.Residents, residents)
 		}
-		switch {
-		case f.Status == "withheld" && (truth < 1 || truth > 4):
-			t.Errorf("%s: withheld with a true count of %d", f.Indicator, truth)
-		case f.Status == "protected" && (f.People == nil || abs(*f.People-truth) > 5 || f.CILow == nil || f.Rate == nil):
-			t.Errorf("%s: %+v for a true count of %d", f.Indicator, f, truth)
-		case f.Status != "protected" && f.Status != "withheld":
-			t.Errorf("%s: status %q", f.Indicator, f.Status)
+		if f.Status != "published" || f.People == nil || *f.People != truth || f.CILow == nil || f.Rate == nil {
+			t.Errorf("%s: %+v, want the published true sum %d", f.Indicator, f, truth)
 		}
 	}
 
@@ -138,14 +131,16 @@ func postCustomArea(t *testing.T, base string, u testUser, body string) customAr
 	return res
 }
 
-// checkCustomAreaDifferencing plays the attack custom areas are protected against: a section
-// whose small count is withheld, plus a shown neighbour, minus the neighbour's shown count. With
-// true counts that gives the withheld count every time; a custom area holding people of a
-// withheld section, few enough to be isolated by that subtraction, is withheld, so the attack
-// gets nothing. The shown neighbour alone, a selection of shown units, is still answered.
+// checkCustomAreaDifferencing plays the subtraction attack: a section whose small count is
+// withheld, plus a shown neighbour, minus the neighbour's shown count. With true counts that
+// gives the withheld count every time. Now it gives the withheld section's own cell-key value
+// (recomputed here from its cell key and the release's table), which for a small count is 0 or
+// 5, whatever neighbour is added: the attack learns nothing a true count from 1 to 5 could not
+// give, and the pair is answered.
 func checkCustomAreaDifferencing(t *testing.T, base string, db *testdb.DB, planner testUser) {
-	rows, err := db.Pool.Query(context.Background(), `
-		SELECT DISTINCT ON (w.area_id, w.figure) w.area_id, n.id, w.figure, u.people, nb.people
+	ctx := context.Background()
+	rows, err := db.Pool.Query(ctx, `
+		SELECT w.area_id, n.id, w.figure, u.people, u.cell_key, nb.people
 		FROM withheld_figures w
 		JOIN area_indicators u ON u.geography = 'section' AND u.area_id = w.area_id AND u.period = w.period AND u.indicator = w.figure
 		JOIN census_sections su ON su.id = w.area_id
@@ -155,18 +150,20 @@ func checkCustomAreaDifferencing(t *testing.T, base string, db *testdb.DB, plann
 		  AND su.residents + n.residents >= 100 AND w.figure IN ('poverty', 'housing', 'health', 'work', 'education', 'multi_domain')
 		  AND NOT EXISTS (SELECT 1 FROM withheld_figures x WHERE x.geography = 'section' AND x.period = w.period
 		                  AND x.area_id = n.id AND x.figure = w.figure)
-		ORDER BY w.area_id, w.figure, n.id LIMIT 40`)
+		ORDER BY w.area_id, w.figure, n.id LIMIT 80`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	type pair struct {
 		withheld, shown, indicator string
-		small, neighbour           int
+		small                      int
+		cellKey                    int64
+		neighbour                  int
 	}
 	var pairs []pair
 	for rows.Next() {
 		var p pair
-		if err := rows.Scan(&p.withheld, &p.shown, &p.indicator, &p.small, &p.neighbour); err != nil {
+		if err := rows.Scan(&p.withheld, &p.shown, &p.indicator, &p.small, &p.cellKey, &p.neighbour); err != nil {
 			t.Fatal(err)
 		}
 		pairs = append(pairs, p)
@@ -175,30 +172,49 @@ func checkCustomAreaDifferencing(t *testing.T, base string, db *testdb.DB, plann
 	if len(pairs) < 10 {
 		t.Fatalf("%d withheld sections with a shown neighbour: too few for the attack to prove anything", len(pairs))
 	}
-	withheld, shownAlone := 0, 0
+	table := releaseTable(t, db)
+	values := map[string]int{}
 	for _, p := range pairs {
 		body := fmt.Sprintf(`{"period": "2025", "areas": {"geography": "section", "ids": [%q, %q]}}`, p.withheld, p.shown)
-		first := figureOf(postCustomArea(t, base, planner, body), p.indicator)
-		again := figureOf(postCustomArea(t, base, planner, body), p.indicator)
-		if (first.People == nil) != (again.People == nil) || (first.People != nil && *first.People != *again.People) {
-			t.Fatalf("%s %s+%s: %v then %v: the same query must give the same answer", p.indicator, p.withheld, p.shown, first.People, again.People)
-		}
-		if first.Status != "withheld" || first.People != nil {
-			t.Errorf("%s %s+%s: %+v, want withheld: %s's %d people would follow by subtracting %d", p.indicator, p.withheld, p.shown,
-				first, p.withheld, p.small, p.neighbour)
+		got := figureOf(postCustomArea(t, base, planner, body), p.indicator)
+		if got.Status != "protected" || got.People == nil {
+			t.Errorf("%s %s+%s: %+v, want answered with the withheld section perturbed", p.indicator, p.withheld, p.shown, got)
 			continue
 		}
-		withheld++
-		alone := figureOf(postCustomArea(t, base, planner, fmt.Sprintf(`{"period": "2025", "areas": {"geography": "section", "ids": [%q]}}`, p.shown)), p.indicator)
-		if alone.Status == "protected" && alone.People != nil {
-			shownAlone++
+		diff := *got.People - p.neighbour
+		if want := table.Perturb(p.small, cellkey.CellKey(p.cellKey)); diff != want || (diff != 0 && diff != 5) {
+			t.Errorf("%s %s+%s: the difference is %d, want the section's own cell-key value %d (0 or 5)", p.indicator, p.withheld, p.shown, diff, want)
 		}
+		key := p.withheld + "/" + p.indicator
+		if v, seen := values[key]; seen && v != diff {
+			t.Errorf("%s: %d with one neighbour, %d with another: the withheld unit's value must not depend on the selection", key, v, diff)
+		}
+		values[key] = diff
 	}
-	t.Logf("differencing %d withheld sections with a shown neighbour: %d custom areas withheld; the neighbour alone answered %d times",
-		len(pairs), withheld, shownAlone)
-	if shownAlone == 0 {
-		t.Error("no selection of a shown section alone was answered: custom areas withhold everything")
+	t.Logf("differencing %d pairs (a withheld section and a shown neighbour): every difference is the section's fixed cell-key value, 0 or 5", len(pairs))
+}
+
+// releaseTable is the perturbation table of the latest release.
+func releaseTable(t *testing.T, db *testdb.DB) *cellkey.Table {
+	t.Helper()
+	var threshold int
+	var params struct {
+		MaxDeviation    int     `json:"max_deviation"`
+		Variance        float64 `json:"variance"`
+		ZeroProbability float64 `json:"zero_probability"`
 	}
+	var raw []byte
+	if err := db.Pool.QueryRow(context.Background(), `SELECT threshold, parameters FROM releases ORDER BY id DESC LIMIT 1`).Scan(&threshold, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &params); err != nil {
+		t.Fatal(err)
+	}
+	table, err := cellkey.New(cellkey.Params{Threshold: threshold, MaxDeviation: params.MaxDeviation, Variance: params.Variance, ZeroProbability: params.ZeroProbability})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return table
 }
 
 func figureOf(res customAreaResult, indicator string) customAreaFigure {
