@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/web/auth"
 )
@@ -133,19 +132,20 @@ func postCustomArea(t *testing.T, base string, u testUser, body string) customAr
 
 // checkCustomAreaDifferencing plays the subtraction attack: a section whose small count is
 // withheld, plus a shown neighbour, minus the neighbour's shown count. With true counts that
-// gives the withheld count every time. Now it gives the withheld section's own cell-key value
-// (recomputed here from its cell key and the release's table), which for a small count is 0 or
-// 5, whatever neighbour is added: the attack learns nothing a true count from 1 to 5 could not
-// give, and the pair is answered.
+// gives the withheld count every time. Now it gives the withheld section's figure in the public
+// release (which the planner reads anyway), whatever neighbour is added; for health, which the
+// release does not publish below districts, the pair is withheld.
 func checkCustomAreaDifferencing(t *testing.T, base string, db *testdb.DB, planner testUser) {
 	ctx := context.Background()
 	rows, err := db.Pool.Query(ctx, `
-		SELECT w.area_id, n.id, w.figure, u.people, u.cell_key, nb.people
+		SELECT w.area_id, n.id, w.figure, u.people, pub.people, nb.people
 		FROM withheld_figures w
 		JOIN area_indicators u ON u.geography = 'section' AND u.area_id = w.area_id AND u.period = w.period AND u.indicator = w.figure
 		JOIN census_sections su ON su.id = w.area_id
 		JOIN census_sections n ON n.id <> su.id AND ST_Intersects(su.geom, n.geom)
 		JOIN area_indicators nb ON nb.geography = 'section' AND nb.area_id = n.id AND nb.period = w.period AND nb.indicator = w.figure
+		LEFT JOIN public_indicators pub ON pub.geography = 'section' AND pub.area_id = w.area_id AND pub.period = w.period
+		     AND pub.indicator = w.figure AND pub.status = 'protected'
 		WHERE w.geography = 'section' AND w.period = '2025' AND NOT w.secondary AND nb.people >= 5
 		  AND su.residents + n.residents >= 100 AND w.figure IN ('poverty', 'housing', 'health', 'work', 'education', 'multi_domain')
 		  AND NOT EXISTS (SELECT 1 FROM withheld_figures x WHERE x.geography = 'section' AND x.period = w.period
@@ -157,13 +157,13 @@ func checkCustomAreaDifferencing(t *testing.T, base string, db *testdb.DB, plann
 	type pair struct {
 		withheld, shown, indicator string
 		small                      int
-		cellKey                    int64
+		published                  *int
 		neighbour                  int
 	}
 	var pairs []pair
 	for rows.Next() {
 		var p pair
-		if err := rows.Scan(&p.withheld, &p.shown, &p.indicator, &p.small, &p.cellKey, &p.neighbour); err != nil {
+		if err := rows.Scan(&p.withheld, &p.shown, &p.indicator, &p.small, &p.published, &p.neighbour); err != nil {
 			t.Fatal(err)
 		}
 		pairs = append(pairs, p)
@@ -172,49 +172,30 @@ func checkCustomAreaDifferencing(t *testing.T, base string, db *testdb.DB, plann
 	if len(pairs) < 10 {
 		t.Fatalf("%d withheld sections with a shown neighbour: too few for the attack to prove anything", len(pairs))
 	}
-	table := releaseTable(t, db)
-	values := map[string]int{}
+	answered, withheld := 0, 0
 	for _, p := range pairs {
 		body := fmt.Sprintf(`{"period": "2025", "areas": {"geography": "section", "ids": [%q, %q]}}`, p.withheld, p.shown)
 		got := figureOf(postCustomArea(t, base, planner, body), p.indicator)
-		if got.Status != "protected" || got.People == nil {
-			t.Errorf("%s %s+%s: %+v, want answered with the withheld section perturbed", p.indicator, p.withheld, p.shown, got)
+		if p.published == nil {
+			if got.Status != "withheld" || got.People != nil {
+				t.Errorf("%s %s+%s: %+v, want withheld: the withheld section has no public figure", p.indicator, p.withheld, p.shown, got)
+			}
+			withheld++
 			continue
 		}
-		diff := *got.People - p.neighbour
-		if want := table.Perturb(p.small, cellkey.CellKey(p.cellKey)); diff != want || (diff != 0 && diff != 5) {
-			t.Errorf("%s %s+%s: the difference is %d, want the section's own cell-key value %d (0 or 5)", p.indicator, p.withheld, p.shown, diff, want)
+		if got.Status != "protected" || got.People == nil {
+			t.Errorf("%s %s+%s: %+v, want answered with the withheld section's public figure", p.indicator, p.withheld, p.shown, got)
+			continue
 		}
-		key := p.withheld + "/" + p.indicator
-		if v, seen := values[key]; seen && v != diff {
-			t.Errorf("%s: %d with one neighbour, %d with another: the withheld unit's value must not depend on the selection", key, v, diff)
+		if diff := *got.People - p.neighbour; diff != *p.published || (diff != 0 && diff != 5) {
+			t.Errorf("%s %s+%s: the difference is %d, want the section's public figure %d (0 or 5)", p.indicator, p.withheld, p.shown, diff, *p.published)
 		}
-		values[key] = diff
+		answered++
 	}
-	t.Logf("differencing %d pairs (a withheld section and a shown neighbour): every difference is the section's fixed cell-key value, 0 or 5", len(pairs))
-}
-
-// releaseTable is the perturbation table of the latest release.
-func releaseTable(t *testing.T, db *testdb.DB) *cellkey.Table {
-	t.Helper()
-	var threshold int
-	var params struct {
-		MaxDeviation    int     `json:"max_deviation"`
-		Variance        float64 `json:"variance"`
-		ZeroProbability float64 `json:"zero_probability"`
+	t.Logf("differencing %d pairs (a withheld section and a shown neighbour): %d give the section's public figure, %d withheld (no public figure)", len(pairs), answered, withheld)
+	if answered == 0 {
+		t.Error("no pair answered: custom areas withhold everything")
 	}
-	var raw []byte
-	if err := db.Pool.QueryRow(context.Background(), `SELECT threshold, parameters FROM releases ORDER BY id DESC LIMIT 1`).Scan(&threshold, &raw); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &params); err != nil {
-		t.Fatal(err)
-	}
-	table, err := cellkey.New(cellkey.Params{Threshold: threshold, MaxDeviation: params.MaxDeviation, Variance: params.Variance, ZeroProbability: params.ZeroProbability})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return table
 }
 
 func figureOf(res customAreaResult, indicator string) customAreaFigure {

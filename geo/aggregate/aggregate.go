@@ -167,6 +167,8 @@ func runPeriod(ctx context.Context, tx pgx.Tx, p abitare.Period) (Summary, error
 		{"store overlap", overlapSQL, []any{p.Label}},
 		{"clear the period's coverage", `DELETE FROM area_coverage WHERE period = $1`, []any{p.Label}},
 		{"store need without help", storeCoverageSQL(), []any{p.Label}},
+		{"clear the period's pieces", `DELETE FROM disclosure_pieces WHERE period = $1`, []any{p.Label}},
+		{"store the pieces of sections and cells", storePiecesSQL(), []any{p.Label}},
 	}
 	for _, s := range steps {
 		if _, err := tx.Exec(ctx, s.sql, s.args...); err != nil {

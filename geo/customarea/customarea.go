@@ -3,14 +3,14 @@
 // centres lie inside it). Rates are per 1,000 residents of the selection, with the exact Poisson
 // interval of geo/aggregate.
 //
-// A custom area's count is the sum of its units' figures, each unit entering with a value fixed
-// for the unit and the period: the true count of a unit planners see, the unit's own cell-key
-// perturbed count (geo/disclosure/cellkey, the latest release's table) for a unit whose figure
-// is withheld. Any answer is therefore a function of per-unit values, so no combination of
-// custom areas (adding shown units to draw fresh noise, varying the pool of withheld units,
-// polygons against selections) tells more than those values do; a withheld small count's
-// perturbed value is 0 or 5, which every count from 1 to 5 can give. A selection with fewer
-// residents than the release's minimum has its counts withheld (docs/privacy.md, "Custom
+// A custom area's count is the sum of its units' figures as a planner can already read them:
+// the true count of a unit planners see, and for a unit whose figure is withheld its figure in
+// the latest public release (cell-key perturbed, geo/disclosure/cellkey). A figure is withheld
+// when one of its withheld units has no public figure (health below districts, areas under the
+// public minimum of residents), or when the selection has fewer residents than that minimum.
+// Any answer is therefore a function of figures the planner reads elsewhere, so no combination
+// of custom areas (adding shown units to draw fresh noise, varying the pool of withheld units,
+// polygons against selections) tells anything those figures do not (docs/privacy.md, "Custom
 // areas").
 //
 // Usage, on a connection of a role that reads aggregates:
@@ -60,8 +60,11 @@ type Figure struct {
 	CILow     *float64 `json:"ci_low"`    // exact Poisson 95%
 	CIHigh    *float64 `json:"ci_high"`
 	Status    string   `json:"status"` // published (every unit shown), protected (withheld units perturbed) or withheld
-	// PerturbedUnits is how many selected units entered with their perturbed value.
+	// PerturbedUnits is how many withheld units entered with their public (perturbed) figure.
 	PerturbedUnits int `json:"perturbed_units"`
+	// UnpublishedUnits is how many withheld units have no public figure: any makes the
+	// figure withheld.
+	UnpublishedUnits int `json:"unpublished_units"`
 }
 
 // Result is the custom area's figures.
@@ -135,12 +138,14 @@ func parsePeriod(s string) (abitare.Period, error) {
 }
 
 // readUnits reads, per indicator, the figures of the selected units in the period: the true
-// count and cell key of area_indicators, and whether withheld_figures withholds it. A unit
-// without a row has nobody in it.
+// count of area_indicators, whether withheld_figures withholds it, and its figure in the latest
+// public release (public_indicators). A unit without a row has nobody in it.
 func readUnits(ctx context.Context, db DB, p abitare.Period, sel *selection) (map[string][]unit, error) {
-	rows, err := db.Query(ctx, `SELECT a.indicator, a.area_id, a.people, coalesce(a.cell_key, 0), w.area_id IS NOT NULL
+	rows, err := db.Query(ctx, `SELECT a.indicator, a.area_id, a.people, w.area_id IS NOT NULL, pub.people
 		FROM area_indicators a
 		LEFT JOIN withheld_figures w ON w.geography = a.geography AND w.area_id = a.area_id AND w.period = a.period AND w.figure = a.indicator
+		LEFT JOIN public_indicators pub ON pub.geography = a.geography AND pub.area_id = a.area_id AND pub.period = a.period
+		     AND pub.indicator = a.indicator AND pub.status = 'protected'
 		WHERE a.geography = $1 AND a.period = $2 AND a.area_id = ANY ($3) AND a.people > 0`,
 		sel.unitGeography(), p.Label, sel.ids)
 	if err != nil {
@@ -149,8 +154,9 @@ func readUnits(ctx context.Context, db DB, p abitare.Period, sel *selection) (ma
 	out := map[string][]unit{}
 	var ind string
 	var u unit
-	_, err = pgx.ForEachRow(rows, []any{&ind, &u.area, &u.people, &u.cellKey, &u.withheld}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&ind, &u.area, &u.people, &u.withheld, &u.published}, func() error {
 		out[ind] = append(out[ind], u)
+		u.published = nil
 		return nil
 	})
 	if err != nil {

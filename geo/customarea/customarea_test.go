@@ -22,7 +22,9 @@ import (
 // The fixture: a municipality of two sections side by side, S1 (400 residents) and S2 (300);
 // point a in S1 and b in S2, each in a resolution-10 cell (150 and 120 residents). The
 // aggregates of 2025 (area_indicators) are written directly: poverty 9 in S1 (a: 9) and 6 in
-// S2 (b: 6), housing 3 in S2 and in b, withheld there; education 2 in S1 and a, withheld.
+// S2 (b: 6), housing 3 in S2 and in b, withheld there and published as 5 (S2) or not at all
+// (b: under the public minimum of residents); education 2 in S1 and a, withheld, published as 0
+// (S1) or not at all (a).
 var (
 	pointA, pointB = orb.Point{10.915, 44.64}, orb.Point{10.945, 44.64}
 	cellA, cellB   = hexgrid.Cell(pointA, 10), hexgrid.Cell(pointB, 10)
@@ -36,23 +38,23 @@ type fixture struct {
 type fixtureFigure struct {
 	geography, area, indicator string
 	people                     int
-	cellKey                    int64
 	withheld                   bool
+	published                  int // in the public release; -1: not published
 }
 
 func fixtureFigures() []fixtureFigure {
 	a, b := cellA.String(), cellB.String()
 	return []fixtureFigure{
-		{"section", "S1", "poverty", 9, 1234567, false},
-		{"section", "S2", "poverty", 6, 7654321, false},
-		{"section", "S2", "housing", 3, 1999999999, true},
-		{"section", "S1", "education", 2, 424242, true},
-		{"h3_10", a, "poverty", 9, 1234567, false},
-		{"h3_10", b, "poverty", 6, 7654321, false},
-		{"h3_10", b, "housing", 3, 1999999999, true},
-		{"h3_10", a, "education", 2, 424242, true},
-		{"h3_7", cellA.Parent(7).String(), "poverty", 9, 1234567, false},
-		{"h3_7", cellB.Parent(7).String(), "poverty", 6, 7654321, false},
+		{"section", "S1", "poverty", 9, false, 11},
+		{"section", "S2", "poverty", 6, false, 5},
+		{"section", "S2", "housing", 3, true, 5},
+		{"section", "S1", "education", 2, true, 0},
+		{"h3_10", a, "poverty", 9, false, 8},
+		{"h3_10", b, "poverty", 6, false, 6},
+		{"h3_10", b, "housing", 3, true, -1},
+		{"h3_10", a, "education", 2, true, -1},
+		{"h3_7", cellA.Parent(7).String(), "poverty", 9, false, 9},
+		{"h3_7", cellB.Parent(7).String(), "poverty", 6, false, 7},
 	}
 }
 
@@ -77,8 +79,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.exec(t, `INSERT INTO h3_population VALUES ($1, 150), ($2, 120)`, int64(cellA), int64(cellB))
 	for _, fig := range fixtureFigures() {
-		f.exec(t, `INSERT INTO area_indicators (geography, area_id, period, indicator, people, residents, unstable, cell_key)
-			VALUES ($1, $2, '2025', $3, $4, 100, false, $5)`, fig.geography, fig.area, fig.indicator, fig.people, fig.cellKey)
+		f.exec(t, `INSERT INTO area_indicators (geography, area_id, period, indicator, people, residents, unstable)
+			VALUES ($1, $2, '2025', $3, $4, 100, false)`, fig.geography, fig.area, fig.indicator, fig.people)
 		if fig.withheld {
 			f.exec(t, `INSERT INTO withheld_figures (geography, area_id, period, figure, secondary) VALUES ($1, $2, '2025', $3, false)`,
 				fig.geography, fig.area, fig.indicator)
@@ -99,6 +101,12 @@ func (f *fixture) release(t *testing.T) {
 	f.exec(t, `INSERT INTO releases (created_by, method, threshold, parameters, key_id, budget, periods, health_geographies, summary, utility)
 		VALUES ('test', 'cell-key', 5, '{"max_deviation": 5, "variance": 3, "zero_probability": 0.1, "min_residents": 100}', 'k', 'n/a',
 		        '{2025}', '{omi}', '{}', '{}')`)
+	for _, fig := range fixtureFigures() {
+		if fig.published >= 0 {
+			f.exec(t, `INSERT INTO released_indicators (release_id, geography, area_id, period, indicator, residents, people, status)
+				VALUES ((SELECT max(id) FROM releases), $1, $2, '2025', $3, 100, $4, 'protected')`, fig.geography, fig.area, fig.indicator, fig.published)
+		}
+	}
 }
 
 // compute runs Compute as the planner's database role: its grants suffice.
@@ -197,31 +205,34 @@ func TestSumOfShownUnitsIsTrue(t *testing.T) {
 	}
 }
 
-// TestWithheldUnitsEnterPerturbed: a withheld unit adds its own perturbed value, the same in
-// every selection, so the difference of two answers is never more than that value, which for a
-// small count is 0 or 5.
-func TestWithheldUnitsEnterPerturbed(t *testing.T) {
+// TestWithheldUnitsEnterWithTheirPublicFigure: a withheld unit adds its figure in the public
+// release, the same in every selection, so the difference of two answers is never more than a
+// figure the planner reads there; a withheld unit the release does not publish withholds the
+// figure.
+func TestWithheldUnitsEnterWithTheirPublicFigure(t *testing.T) {
 	f := newFixture(t)
 	f.release(t)
-	table := defaultTable(t)
-	wantS2 := table.Perturb(3, cellkey.CellKey(1999999999))
-	if wantS2 != 0 && wantS2 != 5 {
-		t.Fatalf("a true 3 perturbed to %d: the table must give 0 or 5", wantS2)
-	}
 	alone := figureOf(f.mustCompute(t, sections("S2")), "housing")
 	both := figureOf(f.mustCompute(t, sections("S1", "S2")), "housing")
-	cellsBoth := figureOf(f.mustCompute(t, cells("h3_10", cellA, cellB)), "housing")
-	for name, got := range map[string]Figure{"S2": alone, "S1+S2": both, "a+b": cellsBoth} {
-		if got.Status != abitare.Protected || got.People == nil || *got.People != wantS2 || got.PerturbedUnits != 1 {
-			t.Errorf("housing of %s: %+v, want protected %d from one perturbed unit", name, got, wantS2)
+	for name, got := range map[string]Figure{"S2": alone, "S1+S2": both} {
+		if got.Status != abitare.Protected || got.People == nil || *got.People != 5 || got.PerturbedUnits != 1 {
+			t.Errorf("housing of %s: %+v, want protected 5 (S2's public figure) from one withheld unit", name, got)
 		}
 	}
-	education := f.mustCompute(t, sections("S1", "S2"))
-	if got := figureOf(education, "education"); got.People == nil || *got.People != table.Perturb(2, cellkey.CellKey(424242)) {
-		t.Errorf("education: %+v", got)
+	if got := figureOf(f.mustCompute(t, sections("S1", "S2")), "education"); got.People == nil || *got.People != 0 {
+		t.Errorf("education of S1+S2: %+v, want S1's public 0", got)
 	}
-	if truthOf(education, "education") != 2 || truthOf(education, "housing") != 3 {
-		t.Errorf("truth: %v", education.truth)
+	cellsBoth := f.mustCompute(t, cells("h3_10", cellA, cellB))
+	for _, ind := range []string{"housing", "education"} {
+		if got := figureOf(cellsBoth, ind); got.Status != abitare.Withheld || got.People != nil || got.UnpublishedUnits != 1 {
+			t.Errorf("%s of a+b: %+v, want withheld: a withheld cell has no public figure", ind, got)
+		}
+	}
+	if got := figureOf(cellsBoth, "poverty"); got.Status != abitare.Published || *got.People != 15 {
+		t.Errorf("poverty of a+b: %+v, want the published true 15", got)
+	}
+	if truthOf(cellsBoth, "education") != 2 || truthOf(cellsBoth, "housing") != 3 {
+		t.Errorf("truth: %v", cellsBoth.truth)
 	}
 }
 

@@ -14,8 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// protection is the perturbation of the latest release, as custom areas apply it to the
-// selected units whose figures planners do not see.
+// protection is what custom areas take from the latest release: its number, its threshold
+// and its minimum of residents.
 type protection struct {
 	release      int64
 	table        *cellkey.Table
@@ -57,48 +57,59 @@ func latestProtection(ctx context.Context, db DB) (protection, error) {
 // unit is one selected unit's figure of an indicator, as the planner's outputs hold it.
 type unit struct {
 	area     string
-	people   int   // the true count
-	cellKey  int64 // the sum of its people's record keys modulo 2^31 (area_indicators.cell_key)
-	withheld bool  // not shown to planners (withheld_figures)
+	people   int  // the true count
+	withheld bool // not shown to planners (withheld_figures)
+	// published is the unit's figure in the latest public release (cell-key perturbed), nil
+	// when the release does not publish it (health below districts, areas under the minimum
+	// of residents).
+	published *int
 }
 
-// value is what a unit adds to a custom area: its true count when planners see it; otherwise
-// its own cell-key perturbed count, which depends on the unit and the period alone (the same
-// in every selection, and equal to the public release's figure wherever that shows the unit).
-func (p protection) value(u unit) int {
-	if !u.withheld {
-		return u.people
+// value is what a unit adds to a custom area, and whether it has one: its true count when
+// planners see it; otherwise its figure in the public release, which planners read too. A
+// withheld unit the release does not publish has no value a planner may learn.
+func (u unit) value() (int, bool) {
+	switch {
+	case !u.withheld:
+		return u.people, true
+	case u.published != nil:
+		return *u.published, true
 	}
-	return p.table.Perturb(u.people, cellkey.CellKey(u.cellKey))
+	return 0, false
 }
 
 // note is the protection as the result states it.
 func (p protection) note() string {
-	return fmt.Sprintf("sum of the selected units' figures: the true count of each unit shown to planners, and for each "+
-		"withheld unit its own cell-key perturbed count (parameters of release %d; fixed per unit and period, whatever "+
-		"the selection), so no combination of custom areas tells more than the units themselves; withheld when the "+
-		"selection has fewer than %d residents; rates and intervals from the sum",
+	return fmt.Sprintf("sum of the selected units' figures as planners can read them: the true count of each unit shown to "+
+		"planners, and for each withheld unit its cell-key perturbed figure in public release %d; withheld when a withheld unit "+
+		"has no public figure, or when the selection has fewer than %d residents. No combination of custom areas tells more "+
+		"than the units' own figures; rates and intervals from the sum",
 		p.release, p.minResidents)
 }
 
 // figure sums one indicator over the selected units: Published when every unit is shown
 // (the true count, as a planner could add it up), Protected when withheld units enter with
-// their perturbed values, Withheld for a selection under the minimum of residents (a rate of
-// a handful of residents is noise).
+// their public figures, Withheld when one has none or the selection is under the minimum of
+// residents (a rate of a handful of residents is noise).
 func (p protection) figure(indicator string, units []unit, residents float64) Figure {
 	f := Figure{Indicator: indicator, Residents: math.Round(residents), Status: abitare.Withheld}
-	if int(f.Residents) < p.minResidents {
-		return f
-	}
 	sum := 0
 	for _, u := range units {
-		sum += p.value(u)
+		v, ok := u.value()
+		if !ok {
+			f.UnpublishedUnits++
+			continue
+		}
+		sum += v
 		if u.withheld {
 			f.PerturbedUnits++
 		}
 	}
+	if f.UnpublishedUnits > 0 || int(f.Residents) < p.minResidents {
+		return f
+	}
 	if threshold := p.table.Params().Threshold; sum >= 1 && sum < threshold {
-		return f // shown counts and perturbed ones are 0 or at least the threshold; withheld should it ever
+		return f // shown counts and published ones are 0 or at least the threshold; withheld should it ever
 	}
 	f.Status = abitare.Published
 	if f.PerturbedUnits > 0 {

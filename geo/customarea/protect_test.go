@@ -5,33 +5,27 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
 )
 
-// TestAnswersAreSumsOfFixedUnitValues is the property that defeats averaging: whatever other
+// TestAnswersAreSumsOfReadableFigures is the property that defeats averaging: whatever other
 // units a selection holds, its answer minus the shown units' true counts is the same for the
-// same withheld units, and a withheld small count adds 0 or 5, which any count from 1 to 5
-// can add too.
-func TestAnswersAreSumsOfFixedUnitValues(t *testing.T) {
+// same withheld units (their public figures), and a withheld unit with no public figure
+// withholds the answer rather than enter with anything of its own.
+func TestAnswersAreSumsOfReadableFigures(t *testing.T) {
 	p := protection{table: defaultTable(t), minResidents: 100}
 	rng := rand.New(rand.NewPCG(1, 2))
+	published := func(v int) *int { return &v }
 	for trial := range 2000 {
-		target := unit{area: "T", people: 1 + rng.IntN(4), cellKey: rng.Int64N(1 << 31), withheld: true}
-		if v := p.value(target); v != 0 && v != 5 {
-			t.Fatalf("a withheld %d enters as %d: want 0 or 5", target.people, v)
-		}
+		target := unit{area: "T", people: 1 + rng.IntN(4), withheld: true, published: published(5 * rng.IntN(2))}
 		pool := []unit{target}
 		for range 1 + rng.IntN(11) {
-			pool = append(pool, unit{area: "P", people: 1 + rng.IntN(30), cellKey: rng.Int64N(1 << 31), withheld: true})
+			pool = append(pool, unit{area: "P", people: 1 + rng.IntN(30), withheld: true, published: published(5 + rng.IntN(30))})
 		}
 		var diffs []int
 		for range 5 {
 			var shown []unit
-			shownSum := 0
 			for range 3 {
-				n := 5 + rng.IntN(40)
-				shown = append(shown, unit{area: "S", people: n})
-				shownSum += n
+				shown = append(shown, unit{area: "S", people: 5 + rng.IntN(40)})
 			}
 			with := p.figure("housing", append(append([]unit{}, pool...), shown...), 2000)
 			without := p.figure("housing", append(append([]unit{}, pool[1:]...), shown...), 2000)
@@ -41,15 +35,13 @@ func TestAnswersAreSumsOfFixedUnitValues(t *testing.T) {
 			diffs = append(diffs, *with.People-*without.People)
 		}
 		for _, d := range diffs {
-			if d != diffs[0] {
-				t.Fatalf("trial %d: the target's differences vary with the shown units: %v", trial, diffs)
+			if d != *target.published {
+				t.Fatalf("trial %d: the target's differences %v, want always its public figure %d", trial, diffs, *target.published)
 			}
 		}
-	}
-	if v := p.value(unit{people: 12, cellKey: 99}); v != 12 {
-		t.Errorf("a shown unit of 12 enters as %d", v)
-	}
-	if v, want := p.value(unit{people: 12, cellKey: 99, withheld: true}), p.table.Perturb(12, cellkey.CellKey(99)); v != want {
-		t.Errorf("a withheld 12 enters as %d, want its cell-key value %d", v, want)
+		hidden := append([]unit{{area: "H", people: 2, withheld: true}}, pool...)
+		if f := p.figure("housing", hidden, 2000); f.Status != abitare.Withheld || f.People != nil || f.UnpublishedUnits != 1 {
+			t.Fatalf("trial %d: a withheld unit without a public figure: %+v, want the figure withheld", trial, f)
+		}
 	}
 }

@@ -294,6 +294,36 @@ func (t *Table) Row(value int) []Transition {
 	return out
 }
 
+// Possible returns the smallest and largest true values that the table can publish as
+// published (a transition of positive probability): what an attacker who knows the table learns
+// of a count from its published value alone. ok is false when no true value can give it.
+func (t *Table) Possible(published int) (lo, hi int, ok bool) {
+	for value := max(0, published-t.maxShift()); value <= published+t.maxShift(); value++ {
+		r := t.rowFor(value)
+		for k := range r.dev {
+			if value+r.dev[k] == published && r.count[k] > 0 {
+				if !ok {
+					lo, ok = value, true
+				}
+				hi = value
+				break
+			}
+		}
+	}
+	return lo, hi, ok
+}
+
+// maxShift is the largest distance between a true value and a value it can be published as.
+func (t *Table) maxShift() int {
+	m := 0
+	for _, r := range t.rows {
+		for _, d := range r.dev {
+			m = max(m, d, -d)
+		}
+	}
+	return m
+}
+
 // Fingerprint identifies the table for a release manifest: the first 16 hex
 // characters of a SHA-256 over a versioned text encoding of the parameters and
 // of every probability (as integer counts out of KeyModulus). Equal tables

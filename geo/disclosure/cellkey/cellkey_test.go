@@ -537,3 +537,46 @@ func BenchmarkPerturb(b *testing.B) {
 	}
 	_ = sink
 }
+
+// TestPossibleInvertsEveryRow: a true value is among the possible values of every value it can
+// be published as, and nothing outside the returned range can give that value.
+func TestPossibleInvertsEveryRow(t *testing.T) {
+	table, err := New(DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for value := range 60 {
+		for _, tr := range table.Row(value) {
+			lo, hi, ok := table.Possible(tr.Published)
+			if !ok || value < lo || value > hi {
+				t.Fatalf("%d can be published as %d, but Possible gives [%d, %d] (%v)", value, tr.Published, lo, hi, ok)
+			}
+		}
+	}
+	for published := range 50 {
+		lo, hi, ok := table.Possible(published)
+		if !ok {
+			if published >= 1 && published < table.Params().Threshold {
+				continue // never published
+			}
+			t.Fatalf("%d: no true value gives it", published)
+		}
+		for _, v := range []int{lo - 1, hi + 1} {
+			if v < 0 {
+				continue
+			}
+			for _, tr := range table.Row(v) {
+				if tr.Published == published {
+					t.Fatalf("%d gives %d, outside Possible's [%d, %d]", v, published, lo, hi)
+				}
+			}
+		}
+	}
+	// The small counts' values: 0 could be any count from 0 to 5, 5 any from 0 to 10.
+	if lo, hi, _ := table.Possible(0); lo != 0 || hi != 5 {
+		t.Errorf("0: [%d, %d], want [0, 5]", lo, hi)
+	}
+	if lo, hi, _ := table.Possible(5); lo != 0 || hi != 10 {
+		t.Errorf("5: [%d, %d], want [0, 10]", lo, hi)
+	}
+}

@@ -22,6 +22,9 @@ type periodTable struct {
 	keys   []figureKey
 	values []int
 	hidden []bool
+	// pieces lists the cells of the pieces (figureKey geography "piece") of each section and
+	// H3 10 cell figure, the key's area being the section or cell.
+	pieces map[figureKey][]int
 }
 
 func (t *periodTable) add(k figureKey, v int, hidden bool) {
@@ -34,9 +37,25 @@ func (t *periodTable) add(k figureKey, v int, hidden bool) {
 	t.hidden = append(t.hidden, hidden)
 }
 
+// addPiece adds the people of one figure placed in a section and an H3 10 cell at once, a
+// hidden count that both the section's and the cell's figure are sums of.
+func (t *periodTable) addPiece(section, cell, figure string, people int) {
+	k := figureKey{"piece", section + "|" + cell, figure}
+	t.add(k, people, true)
+	i := t.index[k]
+	if section != "" {
+		s := figureKey{"section", section, figure}
+		t.pieces[s] = append(t.pieces[s], i)
+	}
+	if cell != "" {
+		c := figureKey{"h3_10", cell, figure}
+		t.pieces[c] = append(t.pieces[c], i)
+	}
+}
+
 // readPeriod reads every count the restricted outputs show for one period.
 func readPeriod(ctx context.Context, tx pgx.Tx, period string) (*periodTable, error) {
-	t := &periodTable{period: period, index: map[figureKey]int{}}
+	t := &periodTable{period: period, index: map[figureKey]int{}, pieces: map[figureKey][]int{}}
 	queries := []struct {
 		what, sql string
 		args      []any
@@ -58,6 +77,8 @@ func readPeriod(ctx context.Context, tx pgx.Tx, period string) (*periodTable, er
 				t.add(figureKey{g, a, Coverage(need, true)}, without, false)
 				t.add(figureKey{g, a, helped(need)}, people-without, true)
 			}},
+		{"pieces", `SELECT section_id, cell10, figure, people, 0 FROM disclosure_pieces WHERE period = $1`, []any{period},
+			func(section, cell, f string, n, _ int) { t.addPiece(section, cell, f, n) }},
 	}
 	for _, q := range queries {
 		rows, err := tx.Query(ctx, q.sql, q.args...)
@@ -82,8 +103,8 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 	}
 	sums := map[sumOf][]int{}
 	for i, k := range t.keys {
-		if t.hidden[i] {
-			continue
+		if t.hidden[i] && !isHelped(k.figure) {
+			continue // pieces and remainders have no parent; the people helped do
 		}
 		if parent, ok := parentOf(k, geo.sectionDistrict); ok {
 			sums[sumOf{parent, "area"}] = append(sums[sumOf{parent, "area"}], i)
@@ -98,8 +119,13 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 			sums[sumOf{k, "help"}] = []int{t.index[figureKey{k.geography, k.area, Coverage(need, true)}], t.index[figureKey{k.geography, k.area, helped(need)}]}
 		}
 	}
-	figures := t.shownFigures()
+	figures := t.relatedFigures()
 	var equations []secondary.Equation
+	for whole, parts := range t.pieces {
+		if w, ok := t.index[whole]; ok {
+			equations = append(equations, secondary.Equation{Whole: w, Parts: parts})
+		}
+	}
 	for _, c := range geo.within {
 		for _, f := range figures {
 			if e, ok := t.withRemainder(c, f); ok {
@@ -126,12 +152,13 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 	return p
 }
 
-// shownFigures lists the figure names of the period that are shown (not derived).
-func (t *periodTable) shownFigures() []string {
+// relatedFigures lists the figure names of the period that areas add up: those shown, and the
+// people helped (derived, never shown, but additive like the others).
+func (t *periodTable) relatedFigures() []string {
 	seen := map[string]bool{}
 	var out []string
 	for i, k := range t.keys {
-		if !t.hidden[i] && !seen[k.figure] {
+		if (!t.hidden[i] || isHelped(k.figure)) && !seen[k.figure] {
 			seen[k.figure] = true
 			out = append(out, k.figure)
 		}

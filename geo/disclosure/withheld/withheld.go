@@ -63,6 +63,11 @@ func Coverage(need string, without bool) string {
 // helped is the hidden figure: people in need with help, shown nowhere but derivable.
 func helped(need string) string { return "coverage:" + need + ":helped" }
 
+// isHelped reports whether a figure name is a need's people helped.
+func isHelped(figure string) bool {
+	return strings.HasPrefix(figure, "coverage:") && strings.HasSuffix(figure, ":helped")
+}
+
 // Summary says what a run withheld.
 type Summary struct {
 	RunID     int64
