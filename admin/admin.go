@@ -5,6 +5,7 @@ package admin
 
 import (
 	"context"
+	"time"
 
 	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/web/audit"
@@ -30,6 +31,12 @@ func (r *Reader) Tokens(ctx context.Context) ([]auth.Token, error) {
 // Audit lists the entries of the audit trail the filter selects, newest first.
 func (r *Reader) Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
 	return audit.List(ctx, r.DB, f)
+}
+
+// CustomAreaAudit reports one user's custom-area queries since a time by overlap: the pairs of
+// selections that differ by one unit or two (audit.CustomAreas).
+func (r *Reader) CustomAreaAudit(ctx context.Context, actor string, since time.Time) (audit.CustomAreaReport, error) {
+	return audit.CustomAreas(ctx, r.DB, actor, since)
 }
 
 // VerifyAudit checks the hash chain of the audit trail.

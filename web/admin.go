@@ -71,6 +71,32 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"retention": audit.Retention, "entries": list})
 }
 
+// adminAuditCustomAreas reports one user's custom-area queries by overlap: ?actor= (needed)
+// and ?since= (a duration back from now such as 24h or 7d, an RFC 3339 time or a date).
+func (s *Server) adminAuditCustomAreas(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	actor := q.Get("actor")
+	if actor == "" {
+		s.fail(w, r, invalid("actor: name the user whose custom areas to report on (?actor=...)"))
+		return
+	}
+	since, err := audit.ParseSince(q.Get("since"), time.Now())
+	if err != nil {
+		s.fail(w, r, invalid("%s", err.Error()))
+		return
+	}
+	if !s.record(w, r, "read audit trail", "custom-areas/"+actor) {
+		return
+	}
+	rep, err := s.backend(r).Admin.CustomAreaAudit(r.Context(), actor, since)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, rep)
+}
+
 func (s *Server) adminAuditVerify(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "verify audit trail", "audit_log") {
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -85,6 +86,14 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, invalid("geography=omi needs the district's id"))
 		return
 	}
+	// Checked before anything heavy is read; answers are kept until the next aggregation
+	// (categoriescache.go).
+	b := s.backend(r)
+	version, err := s.checkCategories(r.Context(), b, domain, period, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	target := domain + "/" + period
 	if geography != "" {
 		target = domain + "/" + period + "/omi/" + id
@@ -92,17 +101,20 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 	if !s.record(w, r, "categories", target) {
 		return
 	}
-	var list []profile.CategoryRisk
-	var unclassified *int
-	if geography == "" {
-		list, unclassified, err = s.backend(r).Profiles.Categories(r.Context(), domain, period)
-	} else {
-		list, unclassified, err = s.backend(r).Profiles.ZoneCategories(r.Context(), domain, id, period)
-	}
+	ans, err := s.categoryAnswers.answer(version, categoriesKey{domain, period, geography, id}, func() (a categoriesAnswer, err error) {
+		ctx := context.WithoutCancel(r.Context()) // others may be waiting for this answer
+		if geography == "" {
+			a.list, a.unclassified, err = b.Profiles.Categories(ctx, domain, period)
+		} else {
+			a.list, a.unclassified, err = b.Profiles.ZoneCategories(ctx, domain, id, period)
+		}
+		return a, err
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	list, unclassified := ans.list, ans.unclassified
 	if wantsCSV(r) {
 		name, head, area := fmt.Sprintf("abitare-categories-%s-%s.csv", domain, period), []string{"domain", "period"}, []string{domain, period}
 		if geography != "" {

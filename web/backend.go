@@ -48,6 +48,7 @@ type AdminReader interface {
 	Users(ctx context.Context) ([]auth.User, error)
 	Tokens(ctx context.Context) ([]auth.Token, error)
 	Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+	CustomAreaAudit(ctx context.Context, actor string, since time.Time) (audit.CustomAreaReport, error)
 	VerifyAudit(ctx context.Context) (audit.Report, error)
 	Releases(ctx context.Context) ([]profile.Release, error)
 }

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/customarea"
 	"github.com/abitare/abitare/report"
+	"github.com/abitare/abitare/web/auth"
 )
 
 // maxCustomAreaBody is the largest body POST /api/custom-area reads: 2,000 vertices of
@@ -53,9 +56,13 @@ func (s *Server) customAreaReport(w http.ResponseWriter, r *http.Request) {
 	s.writeReport(w, r, customReport(res, city), format, lang, name, "no-store")
 }
 
-// computeCustomArea reads the query, records the access (action, the selection's label and the
-// period) and computes the figures; it has answered the request when ok is false.
+// computeCustomArea reads the query, records the access (action, and the whole selection with
+// its period: customarea.Query.AuditTarget) and computes the figures; it has answered the
+// request when ok is false. A user's custom areas are rate-limited (Config.CustomAreaRate).
 func (s *Server) computeCustomArea(w http.ResponseWriter, r *http.Request, action string) (res customarea.Result, ok bool) {
+	if !s.customAreaAllowed(w, r) {
+		return res, false
+	}
 	q, err := readCustomArea(w, r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -67,12 +74,12 @@ func (s *Server) computeCustomArea(w http.ResponseWriter, r *http.Request, actio
 			return res, false
 		}
 	}
-	label, err := q.Label()
+	target, err := q.AuditTarget()
 	if err != nil {
 		s.fail(w, r, err)
 		return res, false
 	}
-	if !s.record(w, r, action, label+"/"+q.Period) {
+	if !s.recordWithin(w, r, action, target, maxCustomAreaTarget) {
 		return res, false
 	}
 	res, err = customarea.Compute(r.Context(), s.backend(r).DB, q)
@@ -81,6 +88,30 @@ func (s *Server) computeCustomArea(w http.ResponseWriter, r *http.Request, actio
 		return res, false
 	}
 	return res, true
+}
+
+// maxCustomAreaTarget bounds the audit target of a custom area: the whole selection, up to
+// 500 ids or a polygon of 2,000 vertices, is recorded.
+const maxCustomAreaTarget = maxCustomAreaBody
+
+// customAreaAllowed takes one request from the user's custom-area bucket, or answers 429 with
+// Retry-After. Both routes (figures and report) draw on the same bucket.
+func (s *Server) customAreaAllowed(w http.ResponseWriter, r *http.Request) bool {
+	if s.customAreas == nil {
+		return true
+	}
+	user := auth.FromContext(r.Context()).Actor()
+	ok, wait := s.customAreas.allow(user, time.Now())
+	if ok {
+		return true
+	}
+	seconds := int(math.Ceil(wait.Seconds()))
+	s.logger.Warn("custom areas rate limited", "user", user, "retry_after", seconds, "request_id", infoOf(r).id)
+	w.Header().Set("Retry-After", strconv.Itoa(seconds))
+	s.fail(w, r, abitare.Errorf(abitare.TooManyRequests,
+		"troppe richieste di aree personalizzate: riprova tra %d s (al massimo %s) / too many custom-area requests: try again in %d s (at most %s)",
+		seconds, s.customAreas.limit, seconds, s.customAreas.limit))
+	return false
 }
 
 // readCustomArea decodes the JSON body, at most maxCustomAreaBody bytes.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -19,7 +20,8 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 // a logged-in user's browser sends its cookie to the embed too (when the framing site is the
 // same site, or the cookie not strict), and the embed must never show restricted figures.
 func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
-	r = r.WithContext(auth.WithPrincipal(r.Context(), auth.Principal{Role: auth.Public, Via: "anonymous"}))
+	ctx := auth.WithPrincipal(r.Context(), auth.Principal{Role: auth.Public, Via: "anonymous"})
+	r = r.WithContext(context.WithValue(ctx, embeddedKey{}, true)) // its catalog names the embed's tile URLs
 	s.bootPage(w, r, s.pages.embed(), "no-cache")
 }
 

@@ -124,6 +124,13 @@ func (f *fakeReaders) Audit(context.Context, audit.Filter) ([]audit.Entry, error
 	return []audit.Entry{{Seq: 1, Event: audit.Event{Actor: "ada", Action: "list users"}}}, f.err
 }
 
+func (f *fakeReaders) CustomAreaAudit(_ context.Context, actor string, since time.Time) (audit.CustomAreaReport, error) {
+	f.calls.read(f.t, "custom areas")
+	rep, _ := audit.ReportCustomAreas(actor, nil, nil)
+	rep.Since = since
+	return rep, f.err
+}
+
 func (f *fakeReaders) VerifyAudit(context.Context) (audit.Report, error) {
 	f.calls.read(f.t, "verify")
 	return audit.Report{}, f.err
@@ -378,6 +385,8 @@ func TestAdminAndLinkageAuditThenRead(t *testing.T) {
 		{auth.Administrator, "/api/admin/tokens", "tokens", []string{"tokens"}},
 		{auth.Administrator, "/api/admin/audit?actor=ada&limit=10", "audit", []string{"entries", "retention"}},
 		{auth.Administrator, "/api/admin/audit/verify", "verify", []string{"ok", "report"}},
+		{auth.Administrator, "/api/admin/audit/custom-areas?actor=mallory&since=24h", "custom areas", []string{"actor", "differencing",
+			"isolated", "one_unit", "one_unit_pairs", "queries", "selections", "since", "summary", "two_unit", "two_unit_pairs", "unreadable", "unresolved"}},
 		{auth.Administrator, "/api/admin/releases", "releases", []string{"releases"}},
 		{auth.LinkageOfficer, "/api/linkage", "linkage", []string{"kinds", "people_by_sources", "sources"}},
 		{auth.LinkageOfficer, "/api/linkage/key", "key", []string{"created_at", "fingerprint", "note"}},
@@ -413,6 +422,11 @@ func TestAdminAndLinkageAuditThenRead(t *testing.T) {
 	t.Run("bad since", func(t *testing.T) {
 		f := newFixture(t)
 		wantError(t, f.get(auth.Administrator, "/api/admin/audit?since=yesterday"), 400, abitare.Invalid)
+		wantError(t, f.get(auth.Administrator, "/api/admin/audit/custom-areas?actor=mallory&since=yesterday"), 400, abitare.Invalid)
+		body := wantError(t, f.get(auth.Administrator, "/api/admin/audit/custom-areas?since=24h"), 400, abitare.Invalid)
+		if !strings.Contains(body["error"].(string), "actor") {
+			t.Errorf("no actor: %v", body)
+		}
 		if got := f.calls.list(); len(got) != 0 {
 			t.Errorf("a refused request was audited or read: %q", got)
 		}

@@ -57,6 +57,7 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/admin/tokens", admin, s.adminTokens},
 		{"GET", "/api/admin/audit", admin, s.adminAudit},
 		{"GET", "/api/admin/audit/verify", admin, s.adminAuditVerify},
+		{"GET", "/api/admin/audit/custom-areas", admin, s.adminAuditCustomAreas},
 		{"GET", "/api/admin/releases", admin, s.adminReleases},
 	}
 }

@@ -44,6 +44,9 @@ type Config struct {
 	// BasemapStyle is the URL of a MapLibre style drawn under the data (ui.CheckBasemapStyle);
 	// empty: none, the map makes no request to another site.
 	BasemapStyle string
+	// CustomAreaRate limits each user's custom areas (POST /api/custom-area and its report draw
+	// on one bucket), answering 429 past it; zero: DefaultCustomAreaRate; NoRateLimit: none.
+	CustomAreaRate RateLimit
 }
 
 // Server serves the observatory over HTTP.
@@ -60,6 +63,10 @@ type Server struct {
 	tileAudit tileAudit
 	// places is the gazetteer, built at its first request.
 	places placesCache
+	// customAreas is each user's custom-area bucket (Config.CustomAreaRate); nil: no limit.
+	customAreas *userLimiters
+	// categoryAnswers keeps the categories views until the next aggregation.
+	categoryAnswers categoriesCache
 	// pages are the built map pages (ui.Index, ui.Embed); tests set their own.
 	pages  struct{ index, embed func() []byte }
 	logger *slog.Logger
@@ -71,7 +78,7 @@ type Server struct {
 // server's own connection; backends serve each role.
 func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Logger) *Server {
 	s := &Server{cfg: cfg, users: users, throttle: auth.NewThrottle(), logins: newLoginGuard(), backends: backends, logger: logger,
-		metrics: newMetrics(backends, users.DB)}
+		metrics: newMetrics(backends, users.DB), customAreas: newUserLimiters(cfg.CustomAreaRate)}
 	s.tileAudit.appended = func(err error) { s.metrics.audited("tiles", err) }
 	s.pages.index, s.pages.embed = ui.Index, ui.Embed
 	s.public = &publicCache{maxBytes: 64 << 20, release: func() string {
@@ -92,17 +99,18 @@ func NewServer(cfg Config, users *auth.Store, backends Backends, logger *slog.Lo
 	return s
 }
 
-// Handler returns the server's handler, for tests and for embedding: versioned public tiles
-// asked for without credentials first (publicTiles), then the router.
+// Handler returns the server's handler, for tests and for embedding: the embed's reads made
+// anonymous (embedded), versioned public tiles asked for without credentials first
+// (publicTiles), then the router.
 func (s *Server) Handler() http.Handler {
-	return s.publicTiles(s.Router())
+	return s.embedded(s.publicTiles(s.Router()))
 }
 
 // Router returns the router. Tiles have a lean group of their own: a map reads them by the
 // hundred, and they are already compressed.
 func (s *Server) Router() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.track, middleware.Recoverer)
+	r.Use(s.track, middleware.Recoverer, checkRequestText)
 	routes := s.Routes()
 	r.Group(func(r chi.Router) {
 		r.Use(nosniff, s.users.Identify(s.fail), noteUser)

@@ -30,7 +30,7 @@ type credentials struct {
 // and SameSite=Strict (no other site can make the browser send it).
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var c credentials
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&c); err != nil || c.Username == "" {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&c); err != nil || c.Username == "" || !isText(c.Username) {
 		auth.Deny(w, http.StatusBadRequest, `send {"username": ..., "password": ...} as JSON`)
 		return
 	}
@@ -123,39 +123,71 @@ func purpose(r *http.Request) string {
 	return strings.TrimSpace(p)
 }
 
-// Limits of what reaches the audit trail: a purpose says something (letters, not twelve spaces
-// or punctuation) in a paragraph at most; targets are short; neither may hold control
-// characters, which would reach the terminals of abitare audit list.
+// Limits of what reaches the audit trail: a purpose says something (letters in words, not
+// twelve spaces, punctuation or one key held down) in a paragraph at most; targets are short;
+// neither may hold control characters, which would reach the terminals of abitare audit list.
 const (
 	minPurposeLetters = 10
+	minPurposeWords   = 2 // different words of minWordLetters letters or more
+	minWordLetters    = 3
 	maxPurposeLength  = 500
 	maxTargetLength   = 200
 )
 
+// purposeRule is what a stated purpose must be, in Italian and English.
+var purposeRule = fmt.Sprintf("indicare la finalità dell'accesso (purpose=...): almeno %d lettere, in almeno %d parole diverse "+
+	"di %d o più lettere, non una sola lettera ripetuta; viene registrata nel registro degli accessi / "+
+	"state the purpose of this access (purpose=...): at least %d letters, in at least %d different words of %d or more letters, "+
+	"not one letter repeated; it is recorded in the audit trail",
+	minPurposeLetters, minPurposeWords, minWordLetters, minPurposeLetters, minPurposeWords, minWordLetters)
+
 // checkPurpose says what is wrong with a stated purpose, or "" when nothing is.
 func checkPurpose(p string) string {
+	if !utf8.ValidString(p) {
+		return "la finalità non è testo UTF-8 / the purpose is not UTF-8 text"
+	}
 	letters := 0
 	for _, c := range p {
 		if unicode.IsControl(c) {
-			return "the purpose may not hold control characters"
+			return "la finalità non può contenere caratteri di controllo / the purpose may not hold control characters"
 		}
 		if unicode.IsLetter(c) {
 			letters++
 		}
 	}
 	switch {
-	case letters < minPurposeLetters:
-		return fmt.Sprintf("state the purpose of this access (purpose=..., at least %d letters): it is recorded in the audit trail", minPurposeLetters)
+	case letters < minPurposeLetters || purposeWords(p) < minPurposeWords:
+		return purposeRule
 	case utf8.RuneCountInString(p) > maxPurposeLength:
-		return fmt.Sprintf("the purpose may be at most %d characters", maxPurposeLength)
+		return fmt.Sprintf("la finalità può avere al massimo %d caratteri / the purpose may be at most %d characters", maxPurposeLength, maxPurposeLength)
 	}
 	return ""
 }
 
+// purposeWords counts the different words of a purpose that have minWordLetters letters or
+// more and are not one letter repeated ("aaaa").
+func purposeWords(p string) int {
+	words := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(p), func(c rune) bool { return !unicode.IsLetter(c) }) {
+		if utf8.RuneCountInString(w) < minWordLetters {
+			continue
+		}
+		first, _ := utf8.DecodeRuneInString(w)
+		if strings.Trim(w, string(first)) == "" {
+			continue
+		}
+		words[w] = true
+	}
+	return len(words)
+}
+
 // checkTarget says what is wrong with an audit target, or "" when nothing is.
-func checkTarget(target string) string {
-	if len(target) > maxTargetLength {
-		return fmt.Sprintf("request names an object longer than %d bytes", maxTargetLength)
+func checkTarget(target string, maxLength int) string {
+	if len(target) > maxLength {
+		return fmt.Sprintf("request names an object longer than %d bytes", maxLength)
+	}
+	if !utf8.ValidString(target) {
+		return "request names an object that is not UTF-8 text"
 	}
 	if strings.ContainsFunc(target, unicode.IsControl) {
 		return "request names an object with control characters"
@@ -166,7 +198,12 @@ func checkTarget(target string) string {
 // record writes an access to restricted data to the audit trail, through the role's own
 // connection, before the data is sent. When the trail cannot be written nothing is sent.
 func (s *Server) record(w http.ResponseWriter, r *http.Request, action, target string) bool {
-	if problem := checkTarget(target); problem != "" {
+	return s.recordWithin(w, r, action, target, maxTargetLength)
+}
+
+// recordWithin is record for a target of up to maxLength bytes (a custom area's whole selection).
+func (s *Server) recordWithin(w http.ResponseWriter, r *http.Request, action, target string, maxLength int) bool {
+	if problem := checkTarget(target, maxLength); problem != "" {
 		auth.Deny(w, http.StatusBadRequest, problem)
 		return false
 	}

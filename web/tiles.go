@@ -291,15 +291,21 @@ func tileCoords(r *http.Request) (z, x, y int, err error) {
 	return z, x, y, tiles.CheckTile(z, x, y)
 }
 
+// baseURL is where the request's client reaches the server, under the embed's prefix for the
+// embed (isEmbedded): tile URLs built on it keep the embed on its anonymous reads.
 func (s *Server) baseURL(r *http.Request) string {
-	if s.cfg.PublicURL != "" {
-		return s.cfg.PublicURL
+	base := s.cfg.PublicURL
+	if base == "" {
+		scheme := "http"
+		if s.viaTLS(r) {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
 	}
-	scheme := "http"
-	if s.viaTLS(r) {
-		scheme = "https"
+	if isEmbedded(r) {
+		base += EmbedPath
 	}
-	return scheme + "://" + r.Host
+	return base
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -28,7 +28,8 @@ type testUser struct {
 
 func openTestServer(t *testing.T, dbURL string) *web.Server {
 	t.Helper()
-	srv, closeAll, err := openServer(context.Background(), web.Config{Addr: "127.0.0.1:0"},
+	// No custom-area rate limit: the tests send hundreds (the limit is tested in package web).
+	srv, closeAll, err := openServer(context.Background(), web.Config{Addr: "127.0.0.1:0", CustomAreaRate: web.NoRateLimit},
 		web.BackendOptions{DatabaseURL: dbURL, MinCount: 5, MaxConnsPerRole: 3}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -139,6 +140,7 @@ func exampleURLs(t *testing.T, db *testdb.DB) map[string]string {
 		"GET /api/admin/tokens":                        "/api/admin/tokens",
 		"GET /api/admin/audit":                         "/api/admin/audit?limit=5",
 		"GET /api/admin/audit/verify":                  "/api/admin/audit/verify",
+		"GET /api/admin/audit/custom-areas":            "/api/admin/audit/custom-areas?actor=test-planner&since=24h",
 		"GET /api/admin/releases":                      "/api/admin/releases",
 	}
 }

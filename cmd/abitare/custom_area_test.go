@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/abitare/abitare/geo/customarea"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/web/auth"
 )
@@ -84,10 +85,15 @@ func checkCustomArea(t *testing.T, base string, db *testdb.DB, users map[auth.Ro
 		t.Errorf("bow tie: %d %s, want 400 with a JSON error naming the self-intersection", status, truncate(b))
 	}
 
+	// The entry records the whole selection (customarea.Query.AuditTarget).
+	target, err := customarea.Query{Period: "2025", Areas: &customarea.Areas{Geography: "section", IDs: ids}}.AuditTarget()
+	if err != nil || !strings.Contains(target, `"`+ids[2]+`"`) {
+		t.Fatalf("audit target %s, %v", target, err)
+	}
 	var audited int
 	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'custom area' AND target = $1`,
-		"section "+strings.Join(ids, ",")+"/2025").Scan(&audited); err != nil || audited != 1 {
-		t.Errorf("audit entries for the custom area: %d, %v; want 1", audited, err)
+		target).Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("audit entries for the custom area %s: %d, %v; want 1", target, audited, err)
 	}
 
 	for _, format := range []string{"html", "xlsx"} {

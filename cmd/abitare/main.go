@@ -41,7 +41,7 @@ var commands = []command{
 	{"tiles", "list, render or extract the vector-tile archives: abitare tiles list | render | extract DIR", runTiles},
 	{"serve", "serve the map, the tiles and TileJSON", runServe},
 	{"users", "manage users, roles and API tokens", runUsers},
-	{"audit", "check the audit trail's hash chain (verify) or list it", runAudit},
+	{"audit", "check the audit trail's hash chain (verify), list it, or report a user's custom areas by overlap (custom-areas)", runAudit},
 }
 
 // environment is what every command may use: configuration from the environment and a logger.

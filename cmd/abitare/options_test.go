@@ -10,8 +10,8 @@ import (
 )
 
 // TestBadBasemapOrEmbedAncestorsRefused: serve and publish refuse a basemap that is not
-// absolute https, and serve frame ancestors that are not CSP sources, from a flag or the
-// environment, before connecting to anything.
+// absolute https, and serve frame ancestors that are not CSP sources and custom-area rates it
+// cannot read, from a flag or the environment, before connecting to anything.
 func TestBadBasemapOrEmbedAncestorsRefused(t *testing.T) {
 	cases := []struct {
 		vars map[string]string
@@ -23,6 +23,9 @@ func TestBadBasemapOrEmbedAncestorsRefused(t *testing.T) {
 		{nil, []string{"serve", "--embed-ancestors", "https://a.it; script-src *"}, "--embed-ancestors"},
 		{map[string]string{"ABITARE_EMBED_ANCESTORS": "a.it"}, []string{"serve"}, "--embed-ancestors"},
 		{nil, []string{"publish", "--basemap-style", "ftp://example.org/style.json", "dir"}, "--basemap-style"},
+		{nil, []string{"serve", "--custom-area-rate", "30 a minute"}, "--custom-area-rate"},
+		{map[string]string{"ABITARE_CUSTOM_AREA_RATE": "0/m"}, []string{"serve"}, "--custom-area-rate"},
+		{nil, []string{"serve", "--custom-area-burst", "0"}, "--custom-area-burst"},
 	}
 	for _, c := range cases {
 		vars := map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}

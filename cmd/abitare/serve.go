@@ -33,8 +33,19 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		"sites that may frame the map at /embed, space-separated CSP sources, e.g. \"https://comune.example.it https://*.example.org\" (env ABITARE_EMBED_ANCESTORS); every other page refuses frames")
 	basemap := fs.String("basemap-style", env.getenv("ABITARE_BASEMAP_STYLE"),
 		"URL of a MapLibre style drawn under the data, e.g. https://tiles.openfreemap.org/styles/positron (env ABITARE_BASEMAP_STYLE; default none: no request to another site)")
+	customAreaRate := fs.String("custom-area-rate", envOr(env, "ABITARE_CUSTOM_AREA_RATE", "30/m"),
+		"each user's custom areas, figures and reports together: requests per period such as 30/m, 1/s or 600/h, or off; past it 429 (env ABITARE_CUSTOM_AREA_RATE)")
+	customAreaBurst := fs.Int("custom-area-burst", envInt(env, "ABITARE_CUSTOM_AREA_BURST", web.DefaultCustomAreaRate.Burst),
+		"custom areas a user may ask for at once before --custom-area-rate applies (env ABITARE_CUSTOM_AREA_BURST)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	caRate, err := web.ParseRate(*customAreaRate)
+	if err != nil {
+		return fmt.Errorf("--custom-area-rate: %w", err)
+	}
+	if *customAreaBurst < 1 {
+		return fmt.Errorf("--custom-area-burst %d: want 1 or more", *customAreaBurst)
 	}
 	if err := web.CheckFrameAncestors(*ancestors); err != nil {
 		return fmt.Errorf("--embed-ancestors: %w", err)
@@ -51,7 +62,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("--metrics-from: %w", err)
 	}
 	srv, closeAll, err := openServer(ctx, web.Config{Addr: *addr, PublicURL: *publicURL, InsecureCookies: *insecure,
-		TrustedProxies: proxies, MetricsFrom: scrapers, Site: *site, EmbedAncestors: *ancestors, BasemapStyle: *basemap},
+		TrustedProxies: proxies, MetricsFrom: scrapers, Site: *site, EmbedAncestors: *ancestors, BasemapStyle: *basemap,
+		CustomAreaRate: web.RateLimit{Rate: caRate, Burst: *customAreaBurst}},
 		web.BackendOptions{DatabaseURL: *dbURL, PublicDatabaseURL: *publicDB, RoleDatabaseURLs: roleURLs(env), MinCount: *minCount,
 			TileRetention: *retention}, env.logger)
 	if err != nil {
