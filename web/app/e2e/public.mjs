@@ -121,6 +121,9 @@ async function main() {
     watch(embed);
     const posts = [];
     embed.on('request', (r) => { if (r.method() !== 'GET' || /\/api\/session/.test(r.url())) posts.push(`${r.method()} ${r.url()}`); });
+    // The embed reads the API and tiles under /embed/, where the server answers as the public.
+    const direct = [];
+    embed.on('request', (r) => { const p = new URL(r.url()).pathname; if (/^\/(api|tiles)\//.test(p)) direct.push(p); });
     await embed.goto(`${embedSrc.replace(/#.*/, '')}#${embedSrc.split('#')[1]}&legend=0`, { waitUntil: 'domcontentloaded' });
     await mapReady(embed);
     check(await embed.evaluate(() => document.body.classList.contains('embed')), 'embed mode on');
@@ -138,6 +141,7 @@ async function main() {
     await embed.waitForTimeout(300);
     check(await embed.evaluate((id) => window.abitare.state.selected?.id === id, addr.zone.id), 'clicks and Escape keep the locked area');
     check(posts.length === 0, `embed sends no session request (${posts.join(', ')})`);
+    check(direct.length === 0, `embed reads the API and tiles under /embed/ only (${direct.slice(0, 3).join(', ')})`);
     await shot(embed, 'embed');
 
     // 5. frame guard: the full map framed (the host's frame-ancestors taken away) does not start

@@ -5,11 +5,14 @@ import { EMBED } from './embed-boot.js';
 import { parseErrorBody } from './errors.js';
 import { sessionOrAnonymous } from './session.js';
 
-const apiBase = new URL('/api/', window.location.href);
-const tilesBase = new URL(
-  document.querySelector('meta[name="abitare-tiles-base"]')?.content || '/tiles/',
-  window.location.href,
-);
+// The embed reads the public API and tiles under /embed/: there the server drops whatever
+// credentials arrive and answers as the anonymous public, so the embed shows the public's
+// figures even in a logged-in user's browser (it also sends none: CREDENTIALS).
+const prefix = EMBED ? '/embed' : '';
+const apiBase = new URL(`${prefix}/api/`, window.location.href);
+const tilesPath = document.querySelector('meta[name="abitare-tiles-base"]')?.content || '/tiles/';
+// A root-relative base is the server's own: the embed reads it under its prefix.
+const tilesBase = new URL(tilesPath.startsWith('/') ? `${prefix}${tilesPath}` : tilesPath, window.location.href);
 
 export function apiURL(path) {
   return new URL(path, apiBase);

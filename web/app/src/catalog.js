@@ -25,8 +25,18 @@ export const BASE_LAYERS = ['omi_zones', 'boundary'];
 export const PUBLIC_LAYERS = ['hexagons', 'sections', 'adaptive', 'indicators', 'indicators_sections', DISTRICT_SOURCE, ...BASE_LAYERS];
 export const RESTRICTED_LAYERS = [...PUBLIC_LAYERS, 'hotspots', 'hotspots_sections'];
 
-// Shortest purpose a targeting list needs.
+// Shortest purpose a targeting list needs, in letters.
 export const MIN_PURPOSE = 10;
+
+// Whether a stated purpose passes the server's rule (checkPurpose in web/session.go): at least
+// MIN_PURPOSE letters, in at least two different words of three or more letters that are not
+// one letter repeated ("aaaaaaaaaa" says nothing).
+export function validPurpose(purpose) {
+  const s = String(purpose ?? '').trim().toLowerCase();
+  const letters = (s.match(/\p{L}/gu) || []).length;
+  const words = new Set((s.match(/\p{L}+/gu) || []).filter((w) => [...w].length >= 3 && new Set(w).size > 1));
+  return letters >= MIN_PURPOSE && words.size >= 2;
+}
 
 // Map layer ids of a tile source.
 export function layerIds(src) {

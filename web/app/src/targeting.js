@@ -1,7 +1,7 @@
 // The targeting list of the housing office, in the area profile: /api/targeting for the area
 // and a need, with a stated purpose; /api/people/{p}/timeline for a person of the list.
 import { apiURL, errorText, fetchData } from './api.js';
-import { MIN_PURPOSE } from './catalog.js';
+import { MIN_PURPOSE, validPurpose } from './catalog.js';
 import { dateOnly, esc, fmtAmount, fmtInt, shortPseudonym } from './format.js';
 import { $, L, LF } from './html.js';
 import { t } from './i18n.js';
@@ -192,7 +192,7 @@ export async function loadTargeting() {
   const sel = state.selected;
   if (!tg || !targetingAllowed(sel)) return;
   const purpose = prefs.purpose.trim();
-  if ([...purpose].length < MIN_PURPOSE) {
+  if (!validPurpose(purpose)) {
     patchTargeting({ formError: 'targeting_purpose_short' });
     $('#targeting-purpose').focus();
     return;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   ALL_SOURCES, PUBLIC_LAYERS, RESTRICTED_LAYERS, kindOfGeography, kindOfSource, layerIds, normalizeViewUnit, parseCatalog,
-  sourceFor, viewAvailable, viewOfSource,
+  sourceFor, validPurpose, viewAvailable, viewOfSource,
 } from '../src/catalog.js';
 
 const publicLayers = new Set(PUBLIC_LAYERS);
@@ -77,5 +77,14 @@ describe('parseCatalog', () => {
     const c = parseCatalog({ layers: [{ id: 'hexagons', source: tj }, { id: 'sections', source: { bounds: [0, 0, 1, 1] } }] });
     assert.deepEqual(c.sources, { hexagons: tj });
     assert.equal(c.layers.has('sections'), true);
+  });
+});
+
+describe('stated purpose', () => {
+  it('needs ten letters in two different words of three or more letters, as the server does', () => {
+    for (const ok of ['eviction prevention case review', 'verifica sfratto', 'bando affitto 2026, pratica 42']) assert.ok(validPurpose(ok), ok);
+    for (const bad of ['', 'aaaaaaaaaa', 'aaaaaaaaaaaa bbbbbbbbbbb', 'abc abc abc abc', 'ok ok ok ok ok ok ok', 'sfratto', '  ..........  ']) {
+      assert.ok(!validPurpose(bad), bad);
+    }
   });
 });
