@@ -145,6 +145,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("categories of a district resist differencing", func(t *testing.T) { checkZoneCategories(t, anon.URL, db, users) })
 	t.Run("area report as workbook and page", func(t *testing.T) { checkAreaReport(t, anon.URL, db, users) })
 	t.Run("custom area", func(t *testing.T) { checkCustomArea(t, anon.URL, db, users) })
+	t.Run("custom areas resist averaging", func(t *testing.T) { checkCustomAreaAveraging(t, anon.URL, db, users) })
 	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
 	t.Run("planner outputs resist differencing", func(t *testing.T) { checkPlannerDifferencing(t, anon.URL, db, users) })
 	t.Run("audit trail records and verifies", func(t *testing.T) { checkAuditTrail(t, c, db, users) })
