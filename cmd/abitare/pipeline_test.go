@@ -148,6 +148,7 @@ func TestDemoPipeline(t *testing.T) {
 	t.Run("custom areas resist averaging", func(t *testing.T) { checkCustomAreaAveraging(t, anon.URL, db, users) })
 	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
 	t.Run("planner outputs resist differencing", func(t *testing.T) { checkPlannerDifferencing(t, anon.URL, db, users) })
+	t.Run("planner outputs resist an exact attacker", func(t *testing.T) { checkPlannerLinearProgramming(t, db) })
 	t.Run("audit trail records and verifies", func(t *testing.T) { checkAuditTrail(t, c, db, users) })
 	t.Run("tile archives equal on-the-fly tiles", func(t *testing.T) { checkArchivesMatchOnTheFly(t, db) })
 	t.Run("tile caching and versions", func(t *testing.T) { checkTileCaching(t, anon.URL, users) })
