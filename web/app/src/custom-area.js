@@ -360,7 +360,7 @@ function actionsHTML() {
 function figureRow(f) {
   const lang = state.lang;
   const shown = f.status === 'protected' || f.status === 'published';
-  const status = f.status === 'withheld' ? L('ca_status_withheld')
+  const status = f.status === 'withheld' ? (f.unpublished_units ? LF('ca_status_unpublished', { n: f.unpublished_units }) : L('ca_status_withheld'))
     : f.status === 'published' ? L('ca_status_published')
       : f.status === 'protected' ? LF('ca_status_perturbed', { n: f.perturbed_units ?? 0 }) : esc(statusLabel(lang, f.status));
   const people = shown && f.people !== null ? esc(fmtInt(lang, f.people)) : `<span class="suppressed">${L('ca_status_withheld')}</span>`;
