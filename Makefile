@@ -22,6 +22,7 @@ web/ui/dist/index.html: web/app/node_modules/.package-lock.json $(WEB_SRC)
 web: web/ui/dist/index.html
 
 build: web
+	@.ci/ensure-tools
 	$(GO) build -o $(BIN) ./cmd/abitare
 
 # The demo's linkage key: random, made once, kept out of git. A different key would make the
@@ -55,6 +56,7 @@ demo: demo-load
 	@DATABASE_URL="$$(.ci/devdb)" exec $(BIN) serve --addr $(ADDR)
 
 vet:
+	@.ci/ensure-tools
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
