@@ -1,9 +1,12 @@
 package withheld
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,23 +64,23 @@ func readPeriod(ctx context.Context, tx pgx.Tx, period string) (*periodTable, er
 		args      []any
 		scan      func(geography, area, figure string, a, b int)
 	}{
-		{"indicators", `SELECT geography, area_id, indicator, people, 0 FROM area_indicators WHERE period = $1`, []any{period},
+		{"indicators", `SELECT geography, area_id, indicator, people, 0 FROM area_indicators WHERE period = $1 ORDER BY 1, 2, 3`, []any{period},
 			func(g, a, f string, n, _ int) { t.add(figureKey{g, a, f}, n, false) }},
-		{"overlap layers", `SELECT geography, area_id, '', two_plus, all_three FROM area_stats WHERE period = $1`, []any{period},
+		{"overlap layers", `SELECT geography, area_id, '', two_plus, all_three FROM area_stats WHERE period = $1 ORDER BY 1, 2, 3`, []any{period},
 			func(g, a, _ string, two, three int) {
 				t.add(figureKey{g, a, TwoPlus}, two, false)
 				t.add(figureKey{g, a, AllThree}, three, false)
 			}},
-		{"combinations", `SELECT geography, area_id, combination, people, 0 FROM area_overlap WHERE period = $1 AND geography = ANY($2)`,
+		{"combinations", `SELECT geography, area_id, combination, people, 0 FROM area_overlap WHERE period = $1 AND geography = ANY($2) ORDER BY 1, 2, 3`,
 			[]any{period, OverlapGeographies},
 			func(g, a, c string, n, _ int) { t.add(figureKey{g, a, Overlap(c)}, n, false) }},
-		{"coverage", `SELECT geography, area_id, need, people, without_help FROM area_coverage WHERE period = $1`, []any{period},
+		{"coverage", `SELECT geography, area_id, need, people, without_help FROM area_coverage WHERE period = $1 ORDER BY 1, 2, 3`, []any{period},
 			func(g, a, need string, people, without int) {
 				t.add(figureKey{g, a, Coverage(need, false)}, people, false)
 				t.add(figureKey{g, a, Coverage(need, true)}, without, false)
 				t.add(figureKey{g, a, helped(need)}, people-without, true)
 			}},
-		{"pieces", `SELECT section_id, cell10, figure, people, 0 FROM disclosure_pieces WHERE period = $1`, []any{period},
+		{"pieces", `SELECT section_id, cell10, figure, people, 0 FROM disclosure_pieces WHERE period = $1 ORDER BY 1, 2, 3`, []any{period},
 			func(section, cell, f string, n, _ int) { t.addPiece(section, cell, f, n) }},
 	}
 	for _, q := range queries {
@@ -121,9 +124,10 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 	}
 	figures := t.relatedFigures()
 	var equations []secondary.Equation
-	for whole, parts := range t.pieces {
+	// Relations are written in a fixed order, so that a run's choices can be reproduced.
+	for _, whole := range slices.SortedFunc(maps.Keys(t.pieces), compareKeys) {
 		if w, ok := t.index[whole]; ok {
-			equations = append(equations, secondary.Equation{Whole: w, Parts: parts})
+			equations = append(equations, secondary.Equation{Whole: w, Parts: t.pieces[whole]})
 		}
 	}
 	for _, c := range geo.within {
@@ -134,7 +138,11 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 		}
 	}
 	p := secondary.Problem{Threshold: threshold}
-	for s, parts := range sums {
+	order := slices.SortedFunc(maps.Keys(sums), func(a, b sumOf) int {
+		return cmp.Or(compareKeys(a.whole, b.whole), strings.Compare(a.relation, b.relation))
+	})
+	for _, s := range order {
+		parts := sums[s]
 		w, ok := t.index[s.whole]
 		if !ok {
 			// No row for the whole: its count is zero, shown as such (an area with no
@@ -150,6 +158,10 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 		p.Costly[i] = k.geography == "municipality"
 	}
 	return p
+}
+
+func compareKeys(a, b figureKey) int {
+	return cmp.Or(strings.Compare(a.geography, b.geography), strings.Compare(a.area, b.area), strings.Compare(a.figure, b.figure))
 }
 
 // relatedFigures lists the figure names of the period that areas add up: those shown, and the
