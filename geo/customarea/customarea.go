@@ -82,8 +82,8 @@ type Result struct {
 	truth []int // the true counts, for this package's tests only
 }
 
-// Compute validates q, counts the people of the selection in the period and protects the
-// counts. Errors in the query are abitare.Invalid, naming the id, ring or vertex at fault.
+// Compute validates q and sums the figures of the selection's units in the period, as a
+// planner can read them. Errors in the query are abitare.Invalid, naming the id, ring or vertex at fault.
 func Compute(ctx context.Context, db DB, q Query) (Result, error) {
 	period, err := parsePeriod(q.Period)
 	if err != nil {

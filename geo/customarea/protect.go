@@ -27,9 +27,8 @@ func latestProtection(ctx context.Context, db DB) (protection, error) {
 	var p protection
 	var threshold int
 	var raw []byte
-	var zeroSecret []byte // handed over by the function; units never need it (a withheld count is at least 1)
-	err := db.QueryRow(ctx, `SELECT release_id, threshold, parameters, zero_secret FROM custom_area_protection()`).
-		Scan(&p.release, &threshold, &raw, &zeroSecret)
+	err := db.QueryRow(ctx, `SELECT release_id, threshold, parameters FROM custom_area_protection()`).
+		Scan(&p.release, &threshold, &raw)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, abitare.Errorf(abitare.Conflict, "custom area: no release yet: its withheld units are protected with the latest release's parameters (run abitare release)")
 	}
