@@ -188,3 +188,23 @@ func (c City) closeSingletons(rng *rand.Rand, extra float64) {
 		}
 	}
 }
+
+// join puts two cities side by side, as separate tables.
+func (c City) join(d City) City {
+	n := len(c.Values)
+	out := City{
+		Values: append(slices.Clone(c.Values), d.Values...),
+		Shown:  append(slices.Clone(c.Shown), d.Shown...),
+		Floor:  append(slices.Clone(c.Floor), d.Floor...),
+		Piece:  append(slices.Clone(c.Piece), d.Piece...),
+		Sums:   slices.Clone(c.Sums),
+	}
+	for _, s := range d.Sums {
+		parts := make([]int, len(s.Parts))
+		for i, p := range s.Parts {
+			parts[i] = p + n
+		}
+		out.Sums = append(out.Sums, Sum{Whole: s.Whole + n, Parts: parts})
+	}
+	return out
+}

@@ -25,10 +25,6 @@ static void lpa_col_bnds(glp_prob *P, int j, double lo, double hi) {
 	glp_set_col_bnds(P, j, lpa_type(lo, hi), isinf(lo) ? 0 : lo, isinf(hi) ? 0 : hi);
 }
 
-static void lpa_row_bnds(glp_prob *P, int i, double lo, double hi) {
-	glp_set_row_bnds(P, i, lpa_type(lo, hi), isinf(lo) ? 0 : lo, isinf(hi) ? 0 : hi);
-}
-
 // lpa_cols sets the bounds of columns first..first+n-1.
 static void lpa_cols(glp_prob *P, int first, int n, const double *lo, const double *hi) {
 	for (int k = 0; k < n; k++) lpa_col_bnds(P, first + k, lo[k], hi[k]);
@@ -36,7 +32,8 @@ static void lpa_cols(glp_prob *P, int first, int n, const double *lo, const doub
 
 // lpa_rows sets the bounds of rows first..first+n-1.
 static void lpa_rows(glp_prob *P, int first, int n, const double *lo, const double *hi) {
-	for (int k = 0; k < n; k++) lpa_row_bnds(P, first + k, lo[k], hi[k]);
+	for (int k = 0; k < n; k++)
+		glp_set_row_bnds(P, first + k, lpa_type(lo[k], hi[k]), isinf(lo[k]) ? 0 : lo[k], isinf(hi[k]) ? 0 : hi[k]);
 }
 
 // lpa_prims reads the primal values of n columns (numbered from 0).
@@ -131,18 +128,6 @@ func (l *lp) addRows(lo, hi []float64) int {
 	return first - 1
 }
 
-// setRowCoefs sets the coefficients of row i: vals[k] for column cols[k].
-func (l *lp) setRowCoefs(i int, cols []int32, vals []float64) {
-	ind := make([]C.int, len(cols)+1)
-	val := make([]C.double, len(cols)+1)
-	for k, j := range cols {
-		ind[k+1], val[k+1] = C.int(j+1), C.double(vals[k])
-	}
-	C.glp_set_mat_row(l.p, C.int(i+1), C.int(len(cols)), &ind[0], &val[0])
-}
-
-func (l *lp) numCols() int { return int(C.glp_get_num_cols(l.p)) }
-
 // loadMatrix replaces the constraint matrix by the elements (row[k], col[k]) = val[k]; no
 // element may appear twice.
 func (l *lp) loadMatrix(row, col []int, val []float64) {
@@ -155,14 +140,15 @@ func (l *lp) loadMatrix(row, col []int, val []float64) {
 	C.glp_load_matrix(l.p, C.int(ne), &ia[0], &ja[0], &ar[0])
 }
 
+// setCol sets the bounds of column j.
 func (l *lp) setCol(j int, lo, hi float64) {
 	C.lpa_col_bnds(l.p, C.int(j+1), C.double(lo), C.double(hi))
 }
-func (l *lp) setRow(i int, lo, hi float64) {
-	C.lpa_row_bnds(l.p, C.int(i+1), C.double(lo), C.double(hi))
-}
+
+// setObj sets the objective coefficient of column j.
 func (l *lp) setObj(j int, c float64) { C.glp_set_obj_coef(l.p, C.int(j+1), C.double(c)) }
 
+// maximize sets the direction of the objective.
 func (l *lp) maximize(max bool) {
 	if max {
 		C.glp_set_obj_dir(l.p, C.GLP_MAX)
@@ -235,6 +221,8 @@ func (l *lp) prims(cols []int32, out []float64) {
 	}
 }
 
+// prim is the value of column j.
 func (l *lp) prim(j int) float64 { return float64(C.glp_get_col_prim(l.p, C.int(j+1))) }
 
+// objective is the objective's value.
 func (l *lp) objective() float64 { return float64(C.glp_get_obj_val(l.p)) }

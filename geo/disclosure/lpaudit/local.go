@@ -1,19 +1,19 @@
 package lpaudit
 
-import "math"
+import (
+	"container/heap"
+	"math"
+)
 
-// ballSizes are the sizes (variables) of the neighbourhoods a target is first tried in, in turn.
-var ballSizes = []int{32, 160}
-
-// outerFrom is the first ball size whose relaxation is solved.
-var outerFrom = 160
+// ballSizes are the sizes (variables) of the neighbourhoods a slot is tried in, in turn.
+var ballSizes = []int{32, 256}
 
 // solveSlot settles slot s of component c (whose slots are all): first in neighbourhoods of
 // growing size, then, if they leave it open, in the programme of the whole component.
 func (w *worker) solveSlot(c, s int, all []int) error {
 	sl := &w.a.slots[s]
 	for _, k := range ballSizes {
-		if err := w.local(s, k, k >= outerFrom); err != nil {
+		if err := w.local(s, k); err != nil {
 			return err
 		}
 		if sl.done(w.a.need) {
@@ -32,27 +32,24 @@ func (w *worker) solveSlot(c, s int, all []int) error {
 	return w.whole.solve(w.a, s)
 }
 
-// local solves slot s in a neighbourhood: the first k variables reached from it through rows,
-// breadth first (its ball), and every row of theirs; the other variables of those rows are
-// the ball's boundary. Held at their values in x, the boundary gives the restriction: every
-// solution of it, completed by x, is a solution of the model. Left free within their
-// propagated bounds, it gives a relaxation: every solution of the model gives one of it. The
-// model's optimum lies between the two optima.
+// local solves slot s in the restriction of the model to a neighbourhood: the k variables
+// nearest to it (its ball) may move, every other variable keeps its value in x. The rows of
+// the ball's variables hold; their other variables are the ball's boundary. Every solution of
+// the restriction, completed by x, is a solution of the model.
 //
-// The slot is maximised and minimised in the restriction, each time bounded by its cap; each
-// solution is offered to the slots of the chunk in the ball. An optimum that stops short of
-// the cap is the model's optimum when it meets the slot's propagated bound, or, when outer is
-// set, the optimum of the relaxation.
-func (w *worker) local(s int, k int, outer bool) error {
+// The slot is maximised and minimised, each time bounded by its cap; each solution is offered
+// to the component's slots in the ball. An optimum short of the cap is the model's optimum
+// when it meets the slot's propagated bound (the model's optimum lies between the two).
+func (w *worker) local(s int, k int) error {
 	a := w.a
 	sl := &a.slots[s]
-	nIn := w.buildBall(sl.v, k)
+	w.buildBall(sl.v, k)
 	defer w.clearBall()
 	l := newLP()
 	defer l.free()
 	w.lo, w.hi = w.lo[:0], w.hi[:0]
 	for i, v := range w.ball {
-		if i < nIn {
+		if i < w.nIn {
 			w.lo, w.hi = append(w.lo, a.r.lo[v]), append(w.hi, a.r.hi[v])
 		} else {
 			w.lo, w.hi = append(w.lo, a.x[v]), append(w.hi, a.x[v])
@@ -69,21 +66,6 @@ func (w *worker) local(s int, k int, outer bool) error {
 	l.addRows(w.rhs, w.rhs)
 	l.loadMatrix(w.ri, w.ci, w.av)
 	l.adviseBasis()
-	w.inBall = w.inBall[:0]
-	for i, v := range w.ball[:nIn] {
-		if w.slotAt[v] >= 0 {
-			w.inBall = append(w.inBall, i)
-		}
-	}
-	hold := func(free bool) {
-		for i := nIn; i < len(w.ball); i++ {
-			if v := w.ball[i]; free {
-				l.setCol(i, a.pLo[v], a.pHi[v])
-			} else {
-				l.setCol(i, a.x[v], a.x[v])
-			}
-		}
-	}
 	l.setObj(0, 1) // the slot is the ball's first variable
 	for _, up := range []bool{true, false} {
 		if sl.done(a.need) || (up && sl.maxExact) || (!up && sl.minExact) {
@@ -103,39 +85,24 @@ func (w *worker) local(s int, k int, outer bool) error {
 			return err
 		}
 		if res != optimal {
-			// The restriction holds x and the programme is bounded by the cap: this is
-			// numerical trouble; leave the slot to the whole programme.
+			// The restriction holds x and is bounded by the cap: numerical trouble;
+			// leave the slot to the whole programme.
 			return nil
 		}
 		w.observe(l)
-		y := l.prim(0)
-		switch {
-		case d.reached(y):
-		case up && y >= a.pHi[sl.v]-tol:
-			sl.up, sl.maxExact = snapValue(y), true
-		case !up && y <= a.pLo[sl.v]+tol:
-			sl.down, sl.minExact = snapValue(y), true
-		case outer && nIn < len(w.ball):
-			hold(true)
-			res, err := l.solve(warm)
-			if err != nil {
-				return err
+		if y := l.prim(0); !d.reached(y) && (up && y >= a.pHi[sl.v]-tol || !up && y <= a.pLo[sl.v]+tol) {
+			if up {
+				sl.up, sl.maxExact = snapValue(y), true
+			} else {
+				sl.down, sl.minExact = snapValue(y), true
 			}
-			if res == optimal && math.Abs(l.prim(0)-y) <= tol {
-				if up {
-					sl.up, sl.maxExact = snapValue(y), true
-				} else {
-					sl.down, sl.minExact = snapValue(y), true
-				}
-			}
-			hold(false)
 		}
 		l.setCol(0, a.r.lo[sl.v], a.r.hi[sl.v])
 	}
 	return nil
 }
 
-// observe offers the programme's solution to the slots of the chunk in the ball.
+// observe offers the programme's solution to the slots in the ball.
 func (w *worker) observe(l *lp) {
 	w.cols = w.cols[:0]
 	for _, i := range w.inBall {
@@ -148,43 +115,94 @@ func (w *worker) observe(l *lp) {
 	}
 }
 
-// buildBall lists the first k variables reached from v, v first, then the other variables of
-// their rows (w.ball, w.loc their indexes), and those rows (w.rows). It returns k, or fewer
-// when the component is smaller.
-func (w *worker) buildBall(v, k int) int {
+// buildBall lists the ball of v in w.ball: the k variables nearest to v (v first, w.nIn of
+// them), then the other variables of their rows (w.rows), which are held; w.loc indexes them.
+// Distance is measured through rows, a row costing its number of variables: the moves that
+// certify a count run along short chains of narrow rows (a count and its parts) and cross a
+// wide row (a total of many parts) once, from one part to another; breadth first, a wide row
+// would fill the ball with parts that cannot move.
+func (w *worker) buildBall(v, k int) {
 	a := w.a
-	w.ball, w.rows = append(w.ball[:0], v), w.rows[:0]
-	w.loc[v] = 0
-	for q := 0; q < len(w.ball) && len(w.ball) < k; q++ {
-		for _, row := range a.byVar[w.ball[q]] {
+	w.ball, w.rows, w.nIn = w.ball[:0], w.rows[:0], 0
+	w.heap = append(w.heap[:0], reach{v, 0})
+	w.dist[v] = 0
+	w.seen = append(w.seen[:0], v)
+	for len(w.heap) > 0 && len(w.ball) < k {
+		r := heap.Pop(&w.heap).(reach)
+		if r.d > w.dist[r.v] || w.loc[r.v] >= 0 {
+			continue
+		}
+		w.add(r.v)
+		for _, row := range a.byVar[r.v] {
+			d := r.d + float64(len(a.r.rows[row]))
 			for _, t := range a.r.rows[row] {
-				if w.loc[t.v] < 0 && len(w.ball) < k {
-					w.loc[t.v] = int32(len(w.ball))
-					w.ball = append(w.ball, t.v)
+				if w.loc[t.v] < 0 && d < w.dist[t.v] {
+					if math.IsInf(w.dist[t.v], 1) {
+						w.seen = append(w.seen, t.v)
+					}
+					w.dist[t.v] = d
+					heap.Push(&w.heap, reach{t.v, d})
 				}
 			}
 		}
 	}
-	nIn := len(w.ball)
-	for _, u := range w.ball[:nIn] {
-		for _, row := range a.byVar[u] {
-			if w.rowIn[row] {
-				continue
-			}
-			w.rowIn[row] = true
-			w.rows = append(w.rows, row)
-			for _, t := range a.r.rows[row] {
-				if w.loc[t.v] < 0 {
-					w.loc[t.v] = int32(len(w.ball))
-					w.ball = append(w.ball, t.v)
-				}
-			}
-		}
+	for _, u := range w.seen {
+		w.dist[u] = math.Inf(1)
 	}
-	return nIn
+	w.nIn = len(w.ball)
+	for i := range w.nIn {
+		w.addRows(w.ball[i])
+	}
 }
 
+// reach is a variable reached at a distance.
+type reach struct {
+	v int
+	d float64
+}
+
+// reaches is a min-heap of reaches.
+type reaches []reach
+
+func (h reaches) Len() int           { return len(h) }
+func (h reaches) Less(i, j int) bool { return h[i].d < h[j].d || h[i].d == h[j].d && h[i].v < h[j].v }
+func (h reaches) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *reaches) Push(x any)        { *h = append(*h, x.(reach)) }
+func (h *reaches) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// add puts v in the ball.
+func (w *worker) add(v int) {
+	w.loc[v] = int32(len(w.ball))
+	w.ball = append(w.ball, v)
+	if w.slotAt[v] >= 0 {
+		w.inBall = append(w.inBall, len(w.ball)-1)
+	}
+}
+
+// addRows brings in the rows of v not yet in, and their variables not yet in.
+func (w *worker) addRows(v int) {
+	for _, row := range w.a.byVar[v] {
+		if w.rowIn[row] {
+			continue
+		}
+		w.rowIn[row] = true
+		w.rows = append(w.rows, row)
+		for _, t := range w.a.r.rows[row] {
+			if w.loc[t.v] < 0 {
+				w.add(t.v)
+			}
+		}
+	}
+}
+
+// clearBall clears the marks of the ball.
 func (w *worker) clearBall() {
+	w.inBall = w.inBall[:0]
 	for _, u := range w.ball {
 		w.loc[u] = -1
 	}
@@ -201,6 +219,7 @@ type direction struct {
 	capped bool    // the cap is tighter than the variable's own bound
 }
 
+// direction is the direction up or down of slot sl, with its cap.
 func (a *audit) direction(sl *slot, up bool) direction {
 	v := sl.v
 	if up {

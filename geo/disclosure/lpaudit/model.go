@@ -19,17 +19,17 @@ type Model struct {
 	X      []float64
 }
 
-// Row is the equation Σ Coef[k]·x[Vars[k]] = RHS. A variable named twice counts with the sum of
-// its coefficients.
+// Row is the equation Σ Coef[k]·x[Vars[k]] = RHS. A variable named twice counts with the sum
+// of its coefficients.
 type Row struct {
 	Vars []int
 	Coef []float64
 	RHS  float64
 }
 
-// Target is a withheld count whose range is wanted, and its true value. The true value only
-// guides the search (the caps of the screening programmes); what Ranges reports rests on the
-// points the solver finds, so a wrong Truth costs time, never correctness.
+// Target is a withheld count whose range is wanted, and its true value. When the model has
+// its solution X, Truth must agree with it (a check that the caller's tables line up); what
+// Ranges reports rests only on the model and the solutions the solver finds.
 type Target struct {
 	Var   int
 	Truth int
@@ -39,10 +39,11 @@ type Target struct {
 // solution of the model gives it, and how many integers lie in between (Values, the integers
 // in [ceil(Min-1e-6), floor(Max+1e-6)], math.MaxInt when that is unbounded).
 //
-// When Exact, Min and Max are the optima of the linear programmes. Otherwise the target was
-// proven to hold at least need values without solving to optimality: Min and Max are values
-// the solver reached (the true minimum is at most Min, the true maximum at least Max) and
-// Values >= need. Every target with Values < need is Exact.
+// When Exact, Min and Max are the optima of the linear programmes (rounded to an integer
+// within 1e-6, else to 9 decimals). Otherwise the target was proven to hold at least need
+// values without solving to optimality: Min and Max are values it takes in solutions the
+// solver found (the true minimum is at most Min, the true maximum at least Max) and Values >=
+// need. Every target with Values < need is Exact.
 type Range struct {
 	Min, Max float64
 	Values   int

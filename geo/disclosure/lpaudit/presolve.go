@@ -25,6 +25,29 @@ type reduced struct {
 	comps  []component
 	// inRow reports whether a variable is in some row left.
 	inRow []bool
+	// gone marks the eliminated variables; each is alias[v].add + alias[v].mul·alias[v].of.
+	gone  []bool
+	alias []affine
+}
+
+// affine is the value add + mul·x[of].
+type affine struct {
+	of       int
+	add, mul float64
+}
+
+// resolve writes variable v as an affine function of a variable neither eliminated nor fixed
+// (fixed false), or gives its value (fixed true).
+func (r *reduced) resolve(v int) (f affine, fixed bool) {
+	f = affine{of: v, mul: 1}
+	for r.gone[f.of] {
+		g := r.alias[f.of]
+		f = affine{of: g.of, add: f.add + f.mul*g.add, mul: f.mul * g.mul}
+	}
+	if r.fixed[f.of] {
+		return affine{of: f.of, add: f.add + f.mul*r.val[f.of]}, true
+	}
+	return f, false
 }
 
 // component is a set of variables linked through rows, and those rows.
@@ -40,13 +63,14 @@ type component struct {
 //     other rows, its bounds becoming bounds of y), unless both are kept,
 //
 // then drops rows repeated (up to a factor) and splits the rest into connected components.
-// Variables kept (the targets) are never eliminated.
+// A variable kept (a target) is eliminated only by another kept one, when it is that one plus
+// or minus an integer (a count and the same count in another table); its range is then that
+// one's, shifted.
 func presolve(m Model, keep []bool) (*reduced, error) {
 	n := len(m.Lo)
 	p := &presolver{
-		reduced: reduced{lo: slices.Clone(m.Lo), hi: slices.Clone(m.Hi), fixed: make([]bool, n), val: make([]float64, n), inRow: make([]bool, n)},
+		reduced: reduced{lo: slices.Clone(m.Lo), hi: slices.Clone(m.Hi), fixed: make([]bool, n), val: make([]float64, n), inRow: make([]bool, n), gone: make([]bool, n), alias: make([]affine, n)},
 		keep:    keep,
-		gone:    make([]bool, n),
 		byVar:   make([][]int, n),
 		rows:    make([][]term, len(m.Rows)),
 		rhs:     make([]float64, len(m.Rows)),
@@ -103,7 +127,6 @@ func presolve(m Model, keep []bool) (*reduced, error) {
 type presolver struct {
 	reduced
 	keep  []bool
-	gone  []bool    // eliminated
 	byVar [][]int   // rows that hold or held each variable
 	rows  [][]term  // by model row, over variables neither fixed nor eliminated
 	rhs   []float64 // by model row
@@ -137,11 +160,18 @@ func (p *presolver) examine(k int) error {
 		p.fix(t.v, snap(min(max(x, p.lo[t.v]), p.hi[t.v]), eps))
 	case 2:
 		e, o := ts[0], ts[1]
-		if p.keep[e.v] || (!p.keep[o.v] && len(p.byVar[o.v]) < len(p.byVar[e.v])) {
+		if p.keep[e.v] != p.keep[o.v] {
+			if p.keep[e.v] {
+				e, o = o, e
+			}
+		} else if len(p.byVar[o.v]) < len(p.byVar[e.v]) {
 			e, o = o, e
 		}
 		if p.keep[e.v] {
-			return nil
+			// Both kept: only e = ±o + an integer keeps the counting of e's range.
+			if add := p.rhs[k] / e.c; math.Abs(o.c) != math.Abs(e.c) || math.Abs(add-math.Round(add)) > p.eps(k) {
+				return nil
+			}
 		}
 		return p.eliminate(k, e, o)
 	}
@@ -183,6 +213,7 @@ func (p *presolver) eliminate(k int, e, o term) error {
 	}
 	p.lo[o.v], p.hi[o.v] = max(p.lo[o.v], snap(lo, eps)), min(p.hi[o.v], snap(hi, eps))
 	p.gone[e.v], p.alive[k] = true, false
+	p.alias[e.v] = affine{of: o.v, add: snap(rhs/e.c, p.eps(k)), mul: -o.c / e.c}
 	for _, k2 := range p.byVar[e.v] {
 		if !p.alive[k2] {
 			continue

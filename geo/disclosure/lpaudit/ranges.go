@@ -40,32 +40,36 @@ func Ranges(m Model, targets []Target, need int) ([]Range, error) {
 		return nil, err
 	}
 	x := a.x
-	// One slot per variable targeted (several targets may name one variable).
+	// One slot per variable left that a target is, or is a shift of (several targets may
+	// share one).
 	slotOf := make(map[int]int, len(targets))
+	shift := make([]affine, len(targets))
 	var work []int // slots that need programmes
-	for _, t := range targets {
-		if _, ok := slotOf[t.Var]; ok {
+	for i, t := range targets {
+		f, fixed := r.resolve(t.Var)
+		shift[i] = f
+		if fixed {
+			continue
+		}
+		v := f.of
+		if _, ok := slotOf[v]; ok {
 			continue
 		}
 		s := len(a.slots)
-		slotOf[t.Var] = s
-		v := t.Var
+		slotOf[v] = s
 		a.slots = append(a.slots, slot{v: v})
 		sl := &a.slots[s]
-		switch {
-		case r.fixed[v]:
-			sl.setExact(r.val[v], r.val[v])
-		case !r.inRow[v]:
+		if !r.inRow[v] {
 			sl.setExact(r.lo[v], r.hi[v])
-		default:
-			sl.observe(x[v]) // the known point
-			if !sl.done(need) {
-				work = append(work, s)
-			}
+			continue
+		}
+		sl.observe(x[v]) // the known solution
+		if !sl.done(need) {
+			work = append(work, s)
 		}
 	}
-	// One unit of work per component, its slots in the order of their variables, the largest
-	// components first. A unit is solved in order by one thread: its result does not depend
+	// One unit of work per component, its slots in the order of the targets, the largest
+	// components first. A unit is solved in order by one thread: the result does not depend
 	// on scheduling.
 	units := make(map[int][]int)
 	for _, s := range work {
@@ -105,8 +109,17 @@ func Ranges(m Model, targets []Target, need int) ([]Range, error) {
 		}
 	}
 	out := make([]Range, len(targets))
-	for i, t := range targets {
-		out[i] = a.slots[slotOf[t.Var]].result()
+	for i, f := range shift {
+		if f.mul == 0 { // fixed
+			out[i] = Range{Min: f.add, Max: f.add, Values: 1, Exact: true}
+			continue
+		}
+		rg := a.slots[slotOf[f.of]].result()
+		lo, hi := f.add+f.mul*rg.Min, f.add+f.mul*rg.Max
+		if f.mul < 0 {
+			lo, hi = hi, lo
+		}
+		out[i] = Range{Min: lo, Max: hi, Values: rg.Values, Exact: rg.Exact}
 	}
 	return out, nil
 }
@@ -178,10 +191,12 @@ type slot struct {
 	minExact, maxExact bool // down (up) is the optimum
 }
 
+// setExact records the slot's exact range.
 func (s *slot) setExact(lo, hi float64) {
 	s.seen, s.down, s.up, s.minExact, s.maxExact = true, lo, hi, true, true
 }
 
+// observe records a value the slot takes in a solution.
 func (s *slot) observe(x float64) {
 	if !s.seen {
 		s.seen, s.down, s.up = true, x, x
@@ -201,6 +216,7 @@ func (s *slot) certified(need int) bool { return s.seen && countValues(s.down, s
 // done reports whether nothing more is to be learned of the slot.
 func (s *slot) done(need int) bool { return s.certified(need) || (s.minExact && s.maxExact) }
 
+// result is the slot's range as far as known.
 func (s *slot) result() Range {
 	return Range{Min: s.down, Max: s.up, Values: countValues(s.down, s.up), Exact: s.minExact && s.maxExact}
 }
@@ -243,8 +259,8 @@ func newAudit(m Model, r *reduced, need int) *audit {
 // worker holds the scratch space of one thread.
 type worker struct {
 	a      *audit
-	loc    []int32  // local index of each model variable in the current region, -1 if none
-	rowIn  []bool   // row left is in the current region
+	loc    []int32  // index of each model variable in the current ball, -1 if none
+	rowIn  []bool   // by row left: in the current ball
 	slotAt []int32  // slot of each model variable of the current component, -1 if none
 	whole  *wholeLP // of the current component, once needed
 	// scratch of the local programmes
@@ -259,12 +275,18 @@ type worker struct {
 	hi     []float64
 	rhs    []float64
 	inBall []int // ball variables that are slots
+	heap   reaches
+	dist   []float64 // by model variable: distance from the ball's centre, +Inf if not reached
+	seen   []int     // variables reached
+	nIn    int       // ball variables that may move (the first ones; the others are held)
 }
 
+// newWorker makes the scratch space of one thread.
 func (a *audit) newWorker() *worker {
 	w := &worker{a: a, loc: make([]int32, len(a.m.Lo)), rowIn: make([]bool, len(a.r.rows)), slotAt: make([]int32, len(a.m.Lo))}
+	w.dist = make([]float64, len(a.m.Lo))
 	for j := range w.loc {
-		w.loc[j], w.slotAt[j] = -1, -1
+		w.loc[j], w.slotAt[j], w.dist[j] = -1, -1, math.Inf(1)
 	}
 	return w
 }
