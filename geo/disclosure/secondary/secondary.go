@@ -33,6 +33,7 @@
 // # The method
 //
 //  1. Primary cells (shown or hidden, 1 to threshold-1) are withheld.
+//
 //  2. No relation may have exactly one unknown member that is withheld, or hidden and small:
 //     that member would be the difference of the others. (Hidden cells are unknown to the
 //     attacker; one of zero or at least the threshold may be derived.) Such a relation gets a second
@@ -40,10 +41,17 @@
 //     avoiding cells marked Costly (a municipality's totals), so that as little as possible is
 //     lost. Each new suppression can leave another relation with one unknown; the rule is
 //     applied until none is left.
+//
 //  3. The attack is run. For a disclosed small cell, the relation that bounds it from above
 //     gets another withheld member, large enough to widen its interval to Range values; when
 //     that relation has nothing shown left, the member that bounds it is widened in turn.
 //     Back to 2.
+//
+//  4. With Problem.Exact, once the attack discloses nothing, the linear-programming attacker
+//     (package lpaudit) solves the least and greatest value of every withheld small count
+//     over every relation at once. Each count it narrows gets the cheapest shown member of
+//     every equation around it withheld, in a neighbourhood that widens each time the same
+//     count is narrowed again. Back to 2, until the exact attacker narrows nothing.
 //
 // This is the hierarchical heuristic of statistical offices (the "no singleton" rule of
 // τ-ARGUS's HiTaS, applied to any set of linear relations) with a check by attack instead of an
@@ -77,6 +85,10 @@ type Problem struct {
 	// Range is how many values the attacker's interval for a small count must hold at least;
 	// 0 means DefaultRange.
 	Range int
+	// Exact adds the linear-programming attacker (package lpaudit) to the check: once interval
+	// propagation discloses nothing, no withheld small count may have fewer than Range values
+	// over the real solutions of every relation at once.
+	Exact bool
 }
 
 // DefaultRange: no small count can be narrowed to fewer than three values.
@@ -101,6 +113,10 @@ type Result struct {
 	Primary   int    `json:"primary"`   // cells withheld because they are small
 	Secondary int    `json:"secondary"` // cells withheld to protect them
 	Rounds    int    `json:"rounds"`    // attack rounds until none was disclosed
+	// ExactRounds counts the rounds of the exact attacker (Problem.Exact), the last of which
+	// narrowed nothing; ExactNarrowed the small counts it narrowed in all.
+	ExactRounds   int `json:"exact_rounds,omitempty"`
+	ExactNarrowed int `json:"exact_narrowed,omitempty"`
 }
 
 // maxRounds bounds the attack rounds; each round withholds at least one more cell, and the
@@ -121,10 +137,35 @@ func Protect(p Problem) (Result, error) {
 			res.Primary++
 		}
 	}
+	depth := map[int]int{} // how often the exact attack narrowed each cell
 	for res.Rounds = 1; res.Rounds <= maxRounds; res.Rounds++ {
 		t.closeSingletons()
 		iv := attack(p, t.withheld, t.byCell)
 		disclosed := t.disclosed(iv)
+		if len(disclosed) == 0 && p.Exact {
+			narrowed, err := t.exactAttack()
+			if err != nil {
+				return res, err
+			}
+			res.ExactRounds++
+			res.ExactNarrowed += len(narrowed)
+			if len(narrowed) > 0 {
+				// A cell narrowed again by the next exact round gets a wider neighbourhood.
+				for _, c := range narrowed {
+					depth[c]++
+				}
+				progress := false
+				for _, c := range narrowed {
+					if t.surround(c, depth[c]) {
+						progress = true
+					}
+				}
+				if !progress {
+					return res, fmt.Errorf("secondary suppression: %d small counts stay narrowed by the exact attack with nothing left to withhold (e.g. cell %d)", len(narrowed), narrowed[0])
+				}
+				continue
+			}
+		}
 		if len(disclosed) == 0 {
 			res.Withheld = t.withheld
 			for i := range p.Values {
