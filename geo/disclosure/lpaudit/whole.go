@@ -93,6 +93,10 @@ func (g *wholeLP) solve(a *audit, s int) error {
 		}
 		g.l.maximize(up)
 		res, err := g.l.solve(warm)
+		if err == nil && res == infeasible {
+			// X is a solution, so this is the warm start's numerics: solve again from scratch.
+			res, err = g.l.solve(fresh)
+		}
 		switch {
 		case err != nil:
 			return err

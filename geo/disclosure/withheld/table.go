@@ -137,7 +137,7 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 			}
 		}
 	}
-	p := secondary.Problem{Threshold: threshold, Exact: true}
+	p := secondary.Problem{Threshold: threshold}
 	order := slices.SortedFunc(maps.Keys(sums), func(a, b sumOf) int {
 		return cmp.Or(compareKeys(a.whole, b.whole), strings.Compare(a.relation, b.relation))
 	})
