@@ -15,6 +15,7 @@ import (
 	"github.com/abitare/abitare/gazetteer"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/abitare/abitare/web/auth"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func TestFrameHeaders(t *testing.T) {
@@ -77,11 +78,17 @@ func TestCheckFrameAncestors(t *testing.T) {
 
 // dbServer is a server on a fresh, empty database, with a planner who has logged in.
 func dbServer(t *testing.T, cfg Config) (*Server, *http.Cookie) {
-	db := testdb.New(t)
+	return serverOn(t, testdb.New(t), cfg, nil)
+}
+
+// serverOn is a server on db, with a planner who has logged in; tileWriter, when not nil,
+// stores the tilesets the server renders.
+func serverOn(t *testing.T, db *testdb.DB, cfg Config, tileWriter *pgxpool.Pool) (*Server, *http.Cookie) {
+	t.Helper()
 	ctx := context.Background()
 	cfg.Addr = "127.0.0.1:0"
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	backends, err := OpenBackends(ctx, BackendOptions{DatabaseURL: db.URL, MinCount: 5, Logger: logger, ListenAddr: cfg.Addr})
+	backends, err := OpenBackends(ctx, BackendOptions{DatabaseURL: db.URL, MinCount: 5, Logger: logger, ListenAddr: cfg.Addr, TileWriter: tileWriter})
 	if err != nil {
 		t.Fatal(err)
 	}

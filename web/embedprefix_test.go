@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,25 +45,8 @@ func releasedServer(t *testing.T) (*Server, *http.Cookie, *testdb.DB) {
 				VALUES (1, $1, $2, '2025', $3, 500, 10, 20, 'protected')`, g[0], g[1], ind)
 		}
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	backends, err := OpenBackends(ctx, BackendOptions{DatabaseURL: db.URL, MinCount: 5, Logger: logger, ListenAddr: "127.0.0.1:0", TileWriter: db.Pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(backends.Close)
-	users := &auth.Store{DB: db.Pool}
-	if _, err := users.AddUser(ctx, "pia", auth.Planner, "a long enough password"); err != nil {
-		t.Fatal(err)
-	}
-	_, secret, err := users.Login(ctx, "pia", "a long enough password")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := NewServer(Config{Addr: "127.0.0.1:0"}, users, backends, logger)
-	page := []byte("<!doctype html><html><head>\n<meta charset=\"utf-8\">\n</head><body></body></html>")
-	s.pages.index = func() []byte { return page }
-	s.pages.embed = func() []byte { return page }
-	return s, &http.Cookie{Name: auth.SessionCookie, Value: secret}, db
+	s, cookie := serverOn(t, db, Config{}, db.Pool)
+	return s, cookie, db
 }
 
 // The embed reads the API and the tiles under /embed/: there the server answers as the
