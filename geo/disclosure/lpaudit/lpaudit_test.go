@@ -188,11 +188,14 @@ func tinyCity(rng *rand.Rand, figures int) City {
 	return NewCity(rng, CityParams{Leaves: 5 + rng.IntN(4), Fan: 7, Split: 0.3, Section: 3, Ward: 4, Mean: 2.5, Figures: figures, Extra: 0.3})
 }
 
-func TestTinyTablesMatchEnumeration(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	tested, narrowed := 0, 0
-	for trial := 0; tested < 60 && trial < 400; trial++ {
-		c := tinyCity(rng, 1)
+// enumeratedTables draws tables with draw until n of them have targets and can be enumerated
+// (at most 400 draws), and gives each to check with its targets, the integer ranges of the
+// enumeration and what Ranges answers. It returns how many it gave.
+func enumeratedTables(t *testing.T, n int, draw func() City, check func(trial int, c City, targets []Target, lo, hi []int, got []Range)) int {
+	t.Helper()
+	tested := 0
+	for trial := 0; tested < n && trial < 400; trial++ {
+		c := draw()
 		targets := c.Targets()
 		if len(targets) == 0 {
 			continue
@@ -206,6 +209,15 @@ func TestTinyTablesMatchEnumeration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		check(trial, c, targets, lo, hi, got)
+	}
+	return tested
+}
+
+func TestTinyTablesMatchEnumeration(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	narrowed := 0
+	tested := enumeratedTables(t, 60, func() City { return tinyCity(rng, 1) }, func(trial int, _ City, targets []Target, lo, hi []int, got []Range) {
 		// One figure: two nested partitions of the pieces, a network matrix, so the ends of
 		// the linear programme are the integer ends.
 		want := make([]Range, len(targets))
@@ -213,7 +225,7 @@ func TestTinyTablesMatchEnumeration(t *testing.T) {
 			want[i] = Range{Min: float64(lo[tg.Var]), Max: float64(hi[tg.Var]), Values: hi[tg.Var] - lo[tg.Var] + 1}
 		}
 		narrowed += checkAgainst(t, fmt.Sprintf("table %d", trial), targets, got, want, 3)
-	}
+	})
 	if tested < 40 || narrowed < 10 {
 		t.Fatalf("only %d tables enumerated, %d narrowed targets: the generator no longer makes useful cases", tested, narrowed)
 	}
@@ -224,22 +236,10 @@ func TestTinyTablesWithFiguresContainEnumeration(t *testing.T) {
 	// Three figures per area (total = a + b) are no longer a network: the linear programme
 	// may allow fractions an integer table cannot, so its range holds the integer range.
 	rng := rand.New(rand.NewPCG(3, 4))
-	tested := 0
-	for trial := 0; tested < 25 && trial < 400; trial++ {
-		c := NewCity(rng, CityParams{Leaves: 3 + rng.IntN(3), Fan: 7, Split: 0.3, Section: 3, Ward: 4, Mean: 2, Figures: 3, Extra: 0.3})
-		targets := c.Targets()
-		if len(targets) == 0 {
-			continue
-		}
-		lo, hi, ok := enumerate(c)
-		if !ok {
-			continue
-		}
-		tested++
-		got, err := Ranges(c.Model(), targets, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
+	draw := func() City {
+		return NewCity(rng, CityParams{Leaves: 3 + rng.IntN(3), Fan: 7, Split: 0.3, Section: 3, Ward: 4, Mean: 2, Figures: 3, Extra: 0.3})
+	}
+	tested := enumeratedTables(t, 25, draw, func(trial int, c City, targets []Target, lo, hi []int, got []Range) {
 		exact := plainRanges(t, c.Model(), targets)
 		checkAgainst(t, fmt.Sprintf("table %d", trial), targets, got, exact, 3)
 		for i, tg := range targets {
@@ -247,7 +247,7 @@ func TestTinyTablesWithFiguresContainEnumeration(t *testing.T) {
 				t.Fatalf("table %d: variable %d: integer tables give [%d, %d], the linear programme only [%g, %g]", trial, tg.Var, lo[tg.Var], hi[tg.Var], e.Min, e.Max)
 			}
 		}
-	}
+	})
 	if tested < 15 {
 		t.Fatalf("only %d tables enumerated", tested)
 	}
