@@ -73,7 +73,12 @@
 // input out of reach (everything is validated first). GLPK keeps its state per OS thread, so
 // every programme lives on a locked thread; a solve that stalls (cycling on a degenerate
 // vertex) is cut off after a number of iterations proportional to the programme's size and
-// solved again from scratch through GLPK's presolver.
+// solved again from scratch through GLPK's presolver, then by the other simplex method from the
+// standard basis with Dantzig's pricing, then by the dual method from a crash basis with the
+// textbook ratio test, and last in exact rational arithmetic (glp_exact, under a time limit).
+// A programme none of these settles is no error of the call: the targets it was to settle are
+// reported Failed (not proven safe; Values may be below need), each on its own, and the
+// caller treats them as narrowed.
 //
 // # Usage
 //

@@ -45,8 +45,19 @@ static void lpa_prims(glp_prob *P, int n, const int *cols, double *out) {
 // discard it, is off), in at most it_lim iterations; a basis that cannot be factorised is
 // replaced by a crash basis, then by the standard one. When the iterations run out (the
 // method stalls on a degenerate vertex) or presolve is set, it solves from scratch through
-// GLPK's presolver, which takes another path. Infeasible and unbounded problems come out as
-// a status, not a return code.
+// GLPK's presolver, which takes another path. When that fails too, it tries other paths in
+// turn (lpa_retry), and last GLPK's simplex method in exact rational arithmetic. Infeasible
+// and unbounded problems come out as a status, not a return code; a problem none of these
+// settles comes out as the last attempt's return code (GLP_EITLIM, GLP_ETMLIM, ...).
+static int lpa_retry(glp_prob *P, glp_smcp *parm, int basis, int meth, int pricing, int r_test) {
+	if (basis == 0) glp_std_basis(P); else glp_adv_basis(P, 0);
+	parm->presolve = GLP_OFF;
+	parm->meth = meth;
+	parm->pricing = pricing;
+	parm->r_test = r_test;
+	return glp_simplex(P, parm);
+}
+
 static int lpa_simplex(glp_prob *P, int meth, int presolve, int it_lim, int *status) {
 	glp_smcp parm;
 	glp_init_smcp(&parm);
@@ -78,6 +89,22 @@ static int lpa_simplex(glp_prob *P, int meth, int presolve, int it_lim, int *sta
 			return 0;
 		}
 	}
+	// Other paths: the other method from the standard basis with Dantzig's pricing, then the
+	// dual method from a crash basis with the textbook ratio test; each within its budget.
+	if (ret != 0) {
+		parm.it_lim = 20 * it_lim;
+		parm.tm_lim = 60000;
+		ret = lpa_retry(P, &parm, 0, meth == GLP_PRIMAL ? GLP_DUALP : GLP_PRIMAL, GLP_PT_STD, GLP_RT_HAR);
+	}
+	if (ret != 0) {
+		ret = lpa_retry(P, &parm, 1, GLP_DUALP, GLP_PT_PSE, GLP_RT_STD);
+	}
+	if (ret != 0) {
+		// Exact arithmetic cannot be misled by rounding; it is slow, so it gets a time limit.
+		glp_std_basis(P);
+		parm.tm_lim = 20000;
+		ret = glp_exact(P, &parm);
+	}
 	*status = glp_get_status(P);
 	return ret;
 }
@@ -85,6 +112,7 @@ static int lpa_simplex(glp_prob *P, int meth, int presolve, int it_lim, int *sta
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"unsafe"
@@ -183,6 +211,14 @@ const (
 	fresh
 )
 
+// errStall is the error of a programme that GLPK's simplex method did not settle by any of
+// the paths lpa_simplex tries.
+var errStall = errors.New("lpaudit: GLPK's simplex method stalls")
+
+// iterLimit, when positive, replaces the iteration budget of every attempt: the tests set it
+// to make the solver fail.
+var iterLimit = 0
+
 // solve runs the simplex method.
 func (l *lp) solve(how method) (solution, error) {
 	var status C.int
@@ -196,10 +232,13 @@ func (l *lp) solve(how method) (solution, error) {
 	}
 	// Enough for any solve seen; a solve that needs more is stalling (see lpa_simplex).
 	itLim := 5000 + int(C.glp_get_num_rows(l.p)+C.glp_get_num_cols(l.p))
+	if iterLimit > 0 {
+		itLim = iterLimit
+	}
 	ret := C.lpa_simplex(l.p, meth, ps, C.int(itLim), &status)
 	switch {
-	case ret == C.GLP_EITLIM:
-		return 0, fmt.Errorf("lpaudit: GLPK's simplex method stalls (%d rows, %d columns)", int(C.glp_get_num_rows(l.p)), int(C.glp_get_num_cols(l.p)))
+	case ret == C.GLP_EITLIM || ret == C.GLP_ETMLIM:
+		return 0, fmt.Errorf("%w (%d rows, %d columns)", errStall, int(C.glp_get_num_rows(l.p)), int(C.glp_get_num_cols(l.p)))
 	case ret != 0:
 		return 0, fmt.Errorf("lpaudit: GLPK simplex failed (glp_simplex returned %d)", int(ret))
 	}
@@ -223,6 +262,9 @@ func (l *lp) prims(cols []int32, out []float64) {
 
 // prim is the value of column j.
 func (l *lp) prim(j int) float64 { return float64(C.glp_get_col_prim(l.p, C.int(j+1))) }
+
+// colDual is the reduced cost of column j in the last solution.
+func (l *lp) colDual(j int) float64 { return float64(C.glp_get_col_dual(l.p, C.int(j+1))) }
 
 // objective is the objective's value.
 func (l *lp) objective() float64 { return float64(C.glp_get_obj_val(l.p)) }

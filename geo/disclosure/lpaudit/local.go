@@ -10,26 +10,33 @@ var ballSizes = []int{32, 256}
 
 // solveSlot settles slot s of component c (whose slots are all): first in neighbourhoods of
 // growing size, then, if they leave it open, in the programme of the whole component.
+// A programme the solver cannot settle is not an error: a local one leaves the slot to the
+// next, and when the whole component's cannot be settled the slot is marked failed (Range.Failed).
 func (w *worker) solveSlot(c, s int, all []int) error {
 	sl := &w.a.slots[s]
 	for _, k := range ballSizes {
-		if err := w.local(s, k); err != nil {
-			return err
-		}
+		w.local(s, k)
 		if sl.done(w.a.need) {
 			return nil
 		}
 	}
-	if w.whole == nil {
+	if w.whole == nil && !w.wholeFailed {
+		// The component has a solution (x), so a failure here is the solver's.
 		g, err := newWholeLP(w.a.r, w.a.r.comps[c], w.a.pLo, w.a.pHi)
 		if err != nil {
-			return err
+			w.wholeFailed = true
+		} else {
+			w.whole = g
+			g.watch(w.a, all)
+			g.observe(w.a)
 		}
-		w.whole = g
-		g.watch(w.a, all)
-		g.observe(w.a)
 	}
-	return w.whole.solve(w.a, s)
+	if w.whole == nil {
+		sl.failed = true
+		return nil
+	}
+	w.whole.solve(w.a, s)
+	return nil
 }
 
 // local solves slot s in the restriction of the model to a neighbourhood: the k variables
@@ -40,7 +47,7 @@ func (w *worker) solveSlot(c, s int, all []int) error {
 // The slot is maximised and minimised, each time bounded by its cap; each solution is offered
 // to the component's slots in the ball. An optimum short of the cap is the model's optimum
 // when it meets the slot's propagated bound (the model's optimum lies between the two).
-func (w *worker) local(s int, k int) error {
+func (w *worker) local(s int, k int) {
 	a := w.a
 	sl := &a.slots[s]
 	w.buildBall(sl.v, k)
@@ -81,13 +88,10 @@ func (w *worker) local(s int, k int) error {
 		l.setCol(0, lo, hi)
 		l.maximize(up)
 		res, err := l.solve(warm)
-		if err != nil {
-			return err
-		}
-		if res != optimal {
-			// The restriction holds x and is bounded by the cap: numerical trouble;
-			// leave the slot to the whole programme.
-			return nil
+		if err != nil || res != optimal {
+			// The restriction holds x and is bounded by the cap: numerical trouble, or a
+			// stall; leave the slot to the whole programme.
+			return
 		}
 		w.observe(l)
 		if y := l.prim(0); !d.reached(y) && (up && y >= a.pHi[sl.v]-tol || !up && y <= a.pLo[sl.v]+tol) {
@@ -99,7 +103,6 @@ func (w *worker) local(s int, k int) error {
 		}
 		l.setCol(0, a.r.lo[sl.v], a.r.hi[sl.v])
 	}
-	return nil
 }
 
 // observe offers the programme's solution to the slots in the ball.

@@ -330,7 +330,7 @@ func TestDifferenceOfTwoRowsNarrowsBeyondIntervals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Range{{2, 3, 2, true}, {1, 2, 2, true}}
+	want := []Range{{2, 3, 2, true, false}, {1, 2, 2, true, false}}
 	for i, wr := range want {
 		if got[i] != wr {
 			t.Fatalf("target %d: got %+v, want %+v", i, got[i], wr)
@@ -357,7 +357,7 @@ func TestCountsRepeatedInAnotherTableShareARange(t *testing.T) {
 		t.Fatal(err)
 	}
 	// a and s are at least 1 and sum to 5: a in [1, 4], a2 the same, b = 7 - a in [3, 6].
-	for i, want := range []Range{{1, 4, 4, true}, {1, 4, 4, true}, {3, 6, 4, true}, {1, 4, 4, true}} {
+	for i, want := range []Range{{1, 4, 4, true, false}, {1, 4, 4, true, false}, {3, 6, 4, true, false}, {1, 4, 4, true, false}} {
 		if g := got[i]; g.Values != want.Values || g.Exact && (g.Min != want.Min || g.Max != want.Max) {
 			t.Fatalf("target %d: got %+v, want %+v", i, g, want)
 		}
@@ -366,7 +366,7 @@ func TestCountsRepeatedInAnotherTableShareARange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []Range{{1, 4, 4, true}, {1, 4, 4, true}, {3, 6, 4, true}, {1, 4, 4, true}} {
+	for i, want := range []Range{{1, 4, 4, true, false}, {1, 4, 4, true, false}, {3, 6, 4, true, false}, {1, 4, 4, true, false}} {
 		if got[i] != want {
 			t.Fatalf("need 5, target %d: got %+v, want %+v", i, got[i], want)
 		}
@@ -384,10 +384,10 @@ func TestTargetsFixedByPresolveOrFree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[0] != (Range{3, 3, 1, true}) || got[2] != got[0] {
+	if got[0] != (Range{3, 3, 1, true, false}) || got[2] != got[0] {
 		t.Fatalf("a: %+v, want exactly 3", got[0])
 	}
-	if got[1] != (Range{1, 7, 7, true}) {
+	if got[1] != (Range{1, 7, 7, true, false}) {
 		t.Fatalf("c: %+v, want its bounds [1, 7]", got[1])
 	}
 }
@@ -402,7 +402,7 @@ func TestRepeatedVariablesInARowAreMerged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[0] != (Range{2, 2, 1, true}) || got[1].Values < 3 {
+	if got[0] != (Range{2, 2, 1, true, false}) || got[1].Values < 3 {
 		t.Fatalf("got %+v", got)
 	}
 }
@@ -546,4 +546,52 @@ func BenchmarkRanges(b *testing.B) {
 	b.ReportMetric(float64(len(m.Rows)), "rows")
 	b.ReportMetric(float64(len(targets)), "targets")
 	b.ReportMetric(float64(narrowed), "narrowed")
+}
+
+// TestSolverFailuresAreReportedPerTarget: with an iteration budget far too small, GLPK settles
+// few programmes; Ranges must still answer, mark every target it could not settle Failed, and
+// never report a target narrowed by the true programmes as holding need values.
+func TestSolverFailuresAreReportedPerTarget(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	var cities []City
+	var wants [][]Range
+	for range 6 {
+		c := NewCity(rng, CityParams{Leaves: 60 + rng.IntN(60), Fan: 7, Split: 0.35, Section: 6, Ward: 5, Mean: 4, Figures: 3, Extra: 0.2})
+		cities = append(cities, c)
+		wants = append(wants, plainRanges(t, c.Model(), c.Targets()))
+	}
+	iterLimit = 2
+	defer func() { iterLimit = 0 }()
+	failed, narrowed := 0, 0
+	for n, c := range cities {
+		targets := c.Targets()
+		got, err := Ranges(c.Model(), targets, 3)
+		if err != nil {
+			t.Fatalf("city %d: a stalling solver is an error of the call: %v", n, err)
+		}
+		for i, r := range got {
+			want := wants[n][i]
+			if want.Values < 3 {
+				narrowed++
+			}
+			switch {
+			case r.Failed:
+				failed++
+				if r.Values >= 3 || r.Exact {
+					t.Fatalf("city %d target %d: failed but %+v", n, i, r)
+				}
+			case r.Values < 3 && (r.Min != want.Min || r.Max != want.Max):
+				t.Fatalf("city %d target %d: narrowed to %+v, want %+v", n, i, r, want)
+			case want.Values < 3 && r.Values >= 3:
+				t.Fatalf("city %d target %d: reported %+v (safe), the programmes give %+v", n, i, r, want)
+			}
+			if truth := float64(targets[i].Truth); truth < r.Min-1e-6 || truth > r.Max+1e-6 && (r.Exact || r.Failed) {
+				t.Fatalf("city %d target %d: truth %v outside %+v", n, i, truth, r)
+			}
+		}
+	}
+	if failed == 0 || narrowed == 0 {
+		t.Fatalf("%d failed and %d narrowed targets: the test proves nothing", failed, narrowed)
+	}
+	t.Logf("%d targets failed, %d narrowed by the true programmes", failed, narrowed)
 }

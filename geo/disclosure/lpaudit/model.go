@@ -43,11 +43,17 @@ type Target struct {
 // within 1e-6, else to 9 decimals). Otherwise the target was proven to hold at least need
 // values without solving to optimality: Min and Max are values it takes in solutions the
 // solver found (the true minimum is at most Min, the true maximum at least Max) and Values >=
-// need. Every target with Values < need is Exact.
+// need. Every target with Values < need is Exact, or Failed.
+//
+// Failed: the solver settled neither the target's range nor that it holds need values (GLPK's
+// simplex method stalled on every path it was given, see glpk.go). Min and Max are values the
+// target takes in solutions found, Values may be below need, and the target is not proven
+// safe: callers must treat it as narrowed. One target's failure is not an error of the call.
 type Range struct {
 	Min, Max float64
 	Values   int
 	Exact    bool
+	Failed   bool
 }
 
 // ErrInfeasible is wrapped by the error of a model no point satisfies: the relations

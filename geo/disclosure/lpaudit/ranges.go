@@ -114,12 +114,12 @@ func Ranges(m Model, targets []Target, need int) ([]Range, error) {
 			out[i] = Range{Min: f.add, Max: f.add, Values: 1, Exact: true}
 			continue
 		}
-		rg := a.slots[slotOf[f.of]].result()
+		rg := a.slots[slotOf[f.of]].result(need)
 		lo, hi := f.add+f.mul*rg.Min, f.add+f.mul*rg.Max
 		if f.mul < 0 {
 			lo, hi = hi, lo
 		}
-		out[i] = Range{Min: lo, Max: hi, Values: rg.Values, Exact: rg.Exact}
+		out[i] = Range{Min: lo, Max: hi, Values: rg.Values, Exact: rg.Exact, Failed: rg.Failed}
 	}
 	return out, nil
 }
@@ -189,6 +189,9 @@ type slot struct {
 	seen               bool
 	down, up           float64
 	minExact, maxExact bool // down (up) is the optimum
+	// failed: the solver settled neither the slot's range nor that it holds need values
+	// (see Range.Failed); nothing more is tried.
+	failed bool
 }
 
 // setExact records the slot's exact range.
@@ -214,11 +217,14 @@ func (s *slot) observe(x float64) {
 func (s *slot) certified(need int) bool { return s.seen && countValues(s.down, s.up) >= need }
 
 // done reports whether nothing more is to be learned of the slot.
-func (s *slot) done(need int) bool { return s.certified(need) || (s.minExact && s.maxExact) }
+func (s *slot) done(need int) bool {
+	return s.certified(need) || (s.minExact && s.maxExact) || s.failed
+}
 
 // result is the slot's range as far as known.
-func (s *slot) result() Range {
-	return Range{Min: s.down, Max: s.up, Values: countValues(s.down, s.up), Exact: s.minExact && s.maxExact}
+func (s *slot) result(need int) Range {
+	failed := s.failed && !s.certified(need)
+	return Range{Min: s.down, Max: s.up, Values: countValues(s.down, s.up), Exact: s.minExact && s.maxExact && !failed, Failed: failed}
 }
 
 // capUp is the value the slot must be shown to reach to hold need values, given the least
@@ -263,6 +269,8 @@ type worker struct {
 	rowIn  []bool   // by row left: in the current ball
 	slotAt []int32  // slot of each model variable of the current component, -1 if none
 	whole  *wholeLP // of the current component, once needed
+	// wholeFailed: the programme of the current component could not be solved once
+	wholeFailed bool
 	// scratch of the local programmes
 	ball   []int
 	rows   []int
@@ -305,6 +313,7 @@ func (w *worker) unit(c int, slots []int) error {
 			w.whole.l.free()
 			w.whole = nil
 		}
+		w.wholeFailed = false
 	}()
 	for _, s := range slots {
 		if w.a.slots[s].done(w.a.need) {

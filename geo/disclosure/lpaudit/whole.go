@@ -81,8 +81,9 @@ func (g *wholeLP) observe(a *audit) {
 
 // solve maximises and minimises slot s to optimality. Only the objective changes from one
 // programme to the next, so each starts from the last optimal basis and takes a few pivots;
-// every solution is offered to the component's slots.
-func (g *wholeLP) solve(a *audit, s int) error {
+// every solution is offered to the component's slots. A programme the solver cannot settle
+// (it stalls on every path, or reports no solution though x is one) marks the slot failed.
+func (g *wholeLP) solve(a *audit, s int) {
 	sl := &a.slots[s]
 	j := g.col[sl.v]
 	g.l.setObj(j, 1)
@@ -98,10 +99,9 @@ func (g *wholeLP) solve(a *audit, s int) error {
 			res, err = g.l.solve(fresh)
 		}
 		switch {
-		case err != nil:
-			return err
-		case res == infeasible:
-			return fmt.Errorf("lpaudit: internal error: the component of variable %d has no solution, though X is one", sl.v)
+		case err != nil || res == infeasible:
+			sl.failed = true
+			return
 		case res == unbounded && up:
 			sl.up, sl.maxExact = math.Inf(1), true
 		case res == unbounded:
@@ -116,5 +116,4 @@ func (g *wholeLP) solve(a *audit, s int) error {
 			}
 		}
 	}
-	return nil
 }
