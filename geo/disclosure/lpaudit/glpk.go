@@ -263,8 +263,8 @@ func (l *lp) prims(cols []int32, out []float64) {
 // prim is the value of column j.
 func (l *lp) prim(j int) float64 { return float64(C.glp_get_col_prim(l.p, C.int(j+1))) }
 
-// colDual is the reduced cost of column j in the last solution.
-func (l *lp) colDual(j int) float64 { return float64(C.glp_get_col_dual(l.p, C.int(j+1))) }
+// rowDual is the dual value of row i in the last solution.
+func (l *lp) rowDual(i int) float64 { return float64(C.glp_get_row_dual(l.p, C.int(i+1))) }
 
 // objective is the objective's value.
 func (l *lp) objective() float64 { return float64(C.glp_get_obj_val(l.p)) }

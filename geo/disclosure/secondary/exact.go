@@ -2,15 +2,23 @@ package secondary
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/abitare/abitare/geo/disclosure/lpaudit"
+)
+
+// The solver's entry points, replaced by the tests to make it fail.
+var (
+	exactRanges   = lpaudit.Ranges
+	exactBlockers = lpaudit.Blockers
 )
 
 // exactAttack runs the linear-programming attacker (package lpaudit) on the table as withheld
 // so far: shown cells are exact, withheld ones at least 1, hidden ones at least 0, and every
 // equation holds. It returns the withheld small cells (hidden ones are never shown, so they are
-// not targets) whose range holds fewer than the problem's Range values.
-func (t *table) exactAttack() ([]int, error) {
+// not targets) whose range holds fewer than the problem's Range values, or that the solver could
+// not settle (lpaudit.Range.Failed: not proven safe), and the model it solved.
+func (t *table) exactAttack() ([]int, lpaudit.Model, error) {
 	n := len(t.p.Values)
 	shown, floor := make([]bool, n), make([]int, n)
 	var targets []lpaudit.Target
@@ -29,19 +37,128 @@ func (t *table) exactAttack() ([]int, error) {
 	}
 	m, err := lpaudit.FromSums(t.p.Values, shown, floor, sums)
 	if err != nil {
-		return nil, fmt.Errorf("secondary suppression: exact attack: %w", err)
+		return nil, m, fmt.Errorf("secondary suppression: exact attack: %w", err)
 	}
-	ranges, err := lpaudit.Ranges(m, targets, t.p.minRange())
+	ranges, err := exactRanges(m, targets, t.p.minRange())
 	if err != nil {
-		return nil, fmt.Errorf("secondary suppression: exact attack: %w", err)
+		return nil, m, fmt.Errorf("secondary suppression: exact attack: %w", err)
 	}
 	var narrowed []int
 	for k, r := range ranges {
-		if r.Values < t.p.minRange() {
+		if r.Values < t.p.minRange() || r.Failed {
 			narrowed = append(narrowed, targets[k].Var)
 		}
 	}
-	return narrowed, nil
+	return narrowed, m, nil
+}
+
+// blockerTries is how many exact rounds a narrowed cell is answered by what holds its range
+// in (answerExact) before its neighbourhood is withheld (surround) instead.
+const blockerTries = 3
+
+// answerExact withholds cells so that the cells the exact attack narrowed (in model m) can
+// widen. For each, lpaudit.Blockers names the shown cells that hold the optimum of its least and
+// its greatest value (a non-zero reduced cost: withholding one lets that optimum move); the
+// cheapest of them is withheld (not costly before costly, then the smallest count, then a cell
+// that is the whole of fewer relations: a part before its whole, a fine level before a coarse
+// one), or one per direction when the cell was narrowed before. A direction whose blocker was
+// already withheld in this round needs nothing more. A cell with no blocker to withhold (the
+// solver failed, or every blocker is a zero or fixed), or narrowed more than blockerTries
+// times, gets its neighbourhood withheld (surround), widening each time. seen counts the
+// rounds that narrowed each cell. It reports whether it withheld a cell.
+func (t *table) answerExact(m lpaudit.Model, narrowed []int, seen map[int]int) bool {
+	var targets []lpaudit.Target
+	for _, c := range narrowed {
+		seen[c]++
+		if seen[c] <= blockerTries {
+			targets = append(targets, lpaudit.Target{Var: c, Truth: t.p.Values[c]})
+		}
+	}
+	blocks, err := exactBlockers(m, targets)
+	if err != nil {
+		blocks = make([]lpaudit.Blocking, len(targets))
+	}
+	before := append([]bool(nil), t.withheld...)
+	answered := map[int]bool{}
+	progress := false
+	for i, tg := range targets {
+		b := blocks[i]
+		var ways [][]int
+		switch {
+		case b.Failed:
+		case seen[tg.Var] == 1:
+			ways = [][]int{append(append([]int(nil), b.Up...), b.Down...)}
+		default:
+			ways = [][]int{b.Up, b.Down}
+		}
+		widened := false
+		for _, held := range ways {
+			if t.anyNewlyWithheld(held, before) {
+				widened = true
+				continue
+			}
+			if c, ok := t.cheapestOf(held); ok {
+				t.withhold(c)
+				widened, progress = true, true
+			}
+		}
+		answered[tg.Var] = widened
+	}
+	for _, c := range narrowed {
+		if answered[c] {
+			continue
+		}
+		if t.surround(c, max(1, seen[c]-blockerTries)) {
+			progress = true
+		}
+	}
+	return progress
+}
+
+// anyNewlyWithheld reports whether one of cells is withheld now but was not in before.
+func (t *table) anyNewlyWithheld(cells []int, before []bool) bool {
+	for _, c := range cells {
+		if t.withheld[c] && !before[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// cheapestOf picks, among cells, the shown non-zero one (not fixed) whose withholding loses
+// least (see answerExact).
+func (t *table) cheapestOf(cells []int) (int, bool) {
+	var cands []int
+	for _, c := range cells {
+		if !t.unknown(c) && t.p.Values[c] >= 1 && !t.p.fixed(c) {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return 0, false
+	}
+	rank := func(c int) [3]int {
+		costly, wholes := 0, 0
+		if t.p.costly(c) {
+			costly = 1
+		}
+		for _, k := range t.byCell[c] {
+			if t.p.Equations[k].Whole == c {
+				wholes++
+			}
+		}
+		return [3]int{costly, t.p.Values[c], wholes}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := rank(cands[i]), rank(cands[j])
+		for x := range a {
+			if a[x] != b[x] {
+				return a[x] < b[x]
+			}
+		}
+		return cands[i] < cands[j]
+	})
+	return cands[0], true
 }
 
 // surround withholds the cheapest shown non-zero member of each equation within depth steps of

@@ -49,9 +49,15 @@
 //
 //  4. With Problem.Exact, once the attack discloses nothing, the linear-programming attacker
 //     (package lpaudit) solves the least and greatest value of every withheld small count
-//     over every relation at once. Each count it narrows gets the cheapest shown member of
-//     every equation around it withheld, in a neighbourhood that widens each time the same
-//     count is narrowed again. Back to 2, until the exact attacker narrows nothing.
+//     over every relation at once. A count it narrows, or that the solver could not settle
+//     (not proven safe), gets withheld what holds its range in: lpaudit.Blockers names the
+//     shown counts with a non-zero reduced cost at the optimum of its least or greatest
+//     value (withholding one lets that optimum move), and the cheapest of them is withheld
+//     (not costly before costly, the smallest count, a part before its whole), one per
+//     direction when the count was narrowed before. A count with nothing named (the solver
+//     failed again, or every blocker is a zero or fixed), or narrowed more than three times,
+//     gets the cheapest shown member of every equation around it withheld, in a
+//     neighbourhood that widens each time. Back to 2, until the exact attacker narrows nothing.
 //
 // This is the hierarchical heuristic of statistical offices (the "no singleton" rule of
 // τ-ARGUS's HiTaS, applied to any set of linear relations) with a check by attack instead of an
@@ -137,30 +143,20 @@ func Protect(p Problem) (Result, error) {
 			res.Primary++
 		}
 	}
-	depth := map[int]int{} // how often the exact attack narrowed each cell
+	seen := map[int]int{} // how often the exact attack narrowed each cell
 	for res.Rounds = 1; res.Rounds <= maxRounds; res.Rounds++ {
 		t.closeSingletons()
 		iv := attack(p, t.withheld, t.byCell)
 		disclosed := t.disclosed(iv)
 		if len(disclosed) == 0 && p.Exact {
-			narrowed, err := t.exactAttack()
+			narrowed, m, err := t.exactAttack()
 			if err != nil {
 				return res, err
 			}
 			res.ExactRounds++
 			res.ExactNarrowed += len(narrowed)
 			if len(narrowed) > 0 {
-				// A cell narrowed again by the next exact round gets a wider neighbourhood.
-				for _, c := range narrowed {
-					depth[c]++
-				}
-				progress := false
-				for _, c := range narrowed {
-					if t.surround(c, depth[c]) {
-						progress = true
-					}
-				}
-				if !progress {
+				if !t.answerExact(m, narrowed, seen) {
 					return res, fmt.Errorf("secondary suppression: %d small counts stay narrowed by the exact attack with nothing left to withhold (e.g. cell %d)", len(narrowed), narrowed[0])
 				}
 				continue
