@@ -49,6 +49,7 @@ type FileResult struct {
 	RowsDuplicate int // valid rows already stored (repeated in the file or loaded before)
 	RowsGeocoded  int // placed from their address
 	RowsUnlocated int // with neither coordinates nor a matched address: stored without a place
+	RowsOutOfArea int // of a comune outside the territory: stored without a place
 	PeriodStart   time.Time
 	PeriodEnd     time.Time
 	Superseded    []int64 // older extracts of the same period that this file replaced
@@ -162,7 +163,7 @@ func (l *Loader) loadFile(ctx context.Context, tx pgx.Tx, src source.Source, pat
 	}
 	l.Logger.Info("file loaded", "file", name, "source", src.Name, "batch", res.BatchID, "format", res.Format,
 		"rows", res.RowsRead, "accepted", res.RowsAccepted, "duplicates", res.RowsDuplicate,
-		"geocoded", res.RowsGeocoded, "unlocated", res.RowsUnlocated, "superseded", res.Superseded,
+		"geocoded", res.RowsGeocoded, "unlocated", res.RowsUnlocated, "out_of_area", res.RowsOutOfArea, "superseded", res.Superseded,
 		"people", res.Linkage.People, "linked", res.Linkage.Linked, "dry_run", l.DryRun)
 	return res, nil
 }

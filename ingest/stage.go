@@ -20,6 +20,7 @@ type recordStream struct {
 	read      int
 	geocoded  int // records placed from their address
 	unlocated int // records with no coordinates and no address found: kept, not placed
+	outOfArea int // records of a comune outside the territory: kept, not placed
 	current   []any
 	err       error
 }
@@ -80,6 +81,8 @@ func (s *recordStream) fill(rec record) {
 	}
 	v[21], v[22] = string(rec.quality), rec.section
 	switch {
+	case rec.quality == geocode.OutOfArea:
+		s.outOfArea++
 	case !rec.located:
 		s.unlocated++
 	case rec.quality != geocode.Coordinates:

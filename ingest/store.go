@@ -19,14 +19,14 @@ func (l *Loader) storeBatch(ctx context.Context, tx pgx.Tx, src source.Source, n
 	}
 	err = tx.QueryRow(ctx, `
 		INSERT INTO ingest_batches (source, file_name, file_sha256, file_format, rows_read, rows_accepted, rows_rejected,
-		                            rows_duplicate, rows_geocoded, rows_unlocated, loaded_by, period_start, period_end)
-		VALUES ($1, $2, $3, $4, $5, 0, 0, 0, $6, $7, $8, $9, $10) RETURNING id`,
+		                            rows_duplicate, rows_geocoded, rows_unlocated, loaded_by, period_start, period_end, rows_out_of_area)
+		VALUES ($1, $2, $3, $4, $5, 0, 0, 0, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		src.Name, name, sum, format, res.RowsRead, stream.geocoded, stream.unlocated, l.LoadedBy,
-		res.PeriodStart, res.PeriodEnd).Scan(&res.BatchID)
+		res.PeriodStart, res.PeriodEnd, stream.outOfArea).Scan(&res.BatchID)
 	if err != nil {
 		return fmt.Errorf("record batch of %s: %w", name, err)
 	}
-	res.RowsGeocoded, res.RowsUnlocated = stream.geocoded, stream.unlocated
+	res.RowsGeocoded, res.RowsUnlocated, res.RowsOutOfArea = stream.geocoded, stream.unlocated, stream.outOfArea
 	if err := supersede(ctx, tx, src.Name, res); err != nil {
 		return fmt.Errorf("replace older extracts by %s: %w", name, err)
 	}

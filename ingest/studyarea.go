@@ -18,6 +18,7 @@ type StudyArea struct {
 	Name     string
 	shape    *pip.Polygon
 	sections *pip.Index
+	comuni   comuni
 }
 
 // NewStudyArea wraps a named shape, without sections.
@@ -37,6 +38,10 @@ func LoadStudyArea(ctx context.Context, db *pgxpool.Pool) (*StudyArea, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read study area: %w", err)
 	}
+	list, err := readComuni(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	if len(shapes) == 0 {
 		return nil, errors.New("no study area: run `abitare zones` first")
 	}
@@ -52,6 +57,7 @@ func LoadStudyArea(ctx context.Context, db *pgxpool.Pool) (*StudyArea, error) {
 		Name:     "comune di " + strings.Join(names, ", "),
 		shape:    pip.NewPolygon(all),
 		sections: pip.NewIndex(ids, sections),
+		comuni:   list,
 	}, nil
 }
 

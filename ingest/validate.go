@@ -215,14 +215,18 @@ func (v *validator) numbers(r Row, rec *record, fail failFunc) {
 	rec.daysLost = integer(v.src.DaysLostColumn, 0, 3660)
 }
 
-// place takes the record's coordinates, or geocodes its address when it has none.
+// place takes the record's coordinates, or geocodes its address when it has none. A record of
+// a comune outside the territory is kept, counted and not placed.
 func (v *validator) place(r Row, rec *record, fail failFunc) {
 	latText, lonText := r.Get(source.LatitudeColumn), r.Get(source.LongitudeColumn)
+	comune, inside := v.comune(r, fail)
 	switch {
+	case !inside:
+		rec.quality = geocode.OutOfArea
 	case latText != "" || lonText != "":
 		v.coordinates(latText, lonText, rec, fail)
 	case r.Get(source.AddressColumn) != "":
-		v.geocode(r, rec, fail)
+		v.geocode(r, comune, rec, fail)
 	default:
 		fail(source.AddressColumn, "no coordinates and no address")
 	}
@@ -262,7 +266,28 @@ func (v *validator) coordinates(latText, lonText string, rec *record, fail failF
 	}
 }
 
-func (v *validator) geocode(r Row, rec *record, fail failFunc) {
+// comune reads the record's comune of residence: its ISTAT code, "" when the record does not
+// say (a territory of one comune needs no column), and whether it lies in the territory.
+func (v *validator) comune(r Row, fail failFunc) (string, bool) {
+	text := r.Get(source.MunicipalityColumn)
+	if text == "" {
+		code, _ := v.area.OnlyComune()
+		return code, true
+	}
+	code, match := v.area.Comune(text)
+	switch match {
+	case ComuneOutside:
+		return code, false
+	case ComuneUnknown:
+		if v.area.Comuni() > 0 {
+			fail(source.MunicipalityColumn, fmt.Sprintf("unknown comune %q: not an ISTAT code, a cadastral code or the name of one of the territory's %d comuni", text, v.area.Comuni()))
+		}
+		return "", true
+	}
+	return code, true
+}
+
+func (v *validator) geocode(r Row, comune string, rec *record, fail failFunc) {
 	street, number, _ := geocode.SplitAddress(r.Get(source.AddressColumn))
 	if civic := r.Get(source.HouseNoColumn); civic != "" {
 		n, ok := geocode.ParseHouseNumber(civic)
@@ -276,7 +301,7 @@ func (v *validator) geocode(r Row, rec *record, fail failFunc) {
 	if v.register == nil {
 		return
 	}
-	res := v.register.Locate(street, number)
+	res := v.register.Locate(comune, street, number)
 	if res.Quality == geocode.None || !v.area.Contains(res.Location) {
 		return
 	}

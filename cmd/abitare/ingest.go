@@ -76,8 +76,8 @@ func printResult(w io.Writer, r ingest.FileResult, dryRun bool) {
 	fmt.Fprintf(w, "%s [%s]: batch %d, period %s..%s: %d rows read, %d events %s, %d duplicates\n",
 		r.File, r.Format, r.BatchID, r.PeriodStart.Format("02/01/2006"), r.PeriodEnd.Format("02/01/2006"),
 		r.RowsRead, r.RowsAccepted, verb, r.RowsDuplicate)
-	fmt.Fprintf(w, "  placed: %d from coordinates, %d geocoded from the address, %d not placed (kept, reported)\n",
-		r.RowsRead-r.RowsGeocoded-r.RowsUnlocated, r.RowsGeocoded, r.RowsUnlocated)
+	fmt.Fprintf(w, "  placed: %d from coordinates, %d geocoded from the address, %d not placed (kept, reported), %d of a comune outside the territory (kept, not placed)\n",
+		r.RowsRead-r.RowsGeocoded-r.RowsUnlocated-r.RowsOutOfArea, r.RowsGeocoded, r.RowsUnlocated, r.RowsOutOfArea)
 	fmt.Fprintf(w, "  linkage: %d people, %d also in another source (%s)", r.Linkage.People, r.Linkage.Linked, percent(r.Linkage.Linked, r.Linkage.People))
 	for _, k := range r.Linkage.ByKind {
 		fmt.Fprintf(w, "; %s %d/%d", k.Kind, k.Linked, k.People)

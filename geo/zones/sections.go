@@ -263,6 +263,15 @@ func copySections(ctx context.Context, tx pgx.Tx, secs []Section) error {
 	return nil
 }
 
+// PlacePoints places every stored event and every resident of the register again in the
+// sections that hold them: what a changed boundary (of the territory or of its sections) needs.
+func PlacePoints(ctx context.Context, tx pgx.Tx) error {
+	if err := assignEventsToSections(ctx, tx); err != nil {
+		return err
+	}
+	return assignResidentsToSections(ctx, tx)
+}
+
 // assignEventsToSections (re)places every event in the section holding its point.
 func assignEventsToSections(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `

@@ -41,7 +41,7 @@ func LoadModena(ctx context.Context, db *pgxpool.Pool) (StudyAreaSummary, error)
 		if err := storeOMIZones(ctx, tx, omi); err != nil {
 			return err
 		}
-		cells, err := storeCells(ctx, tx, boundary)
+		cells, err := StoreCells(ctx, tx, boundary)
 		sum.Cells = cells
 		return err
 	})
@@ -53,8 +53,11 @@ func LoadModena(ctx context.Context, db *pgxpool.Pool) (StudyAreaSummary, error)
 
 func storeMunicipality(ctx context.Context, tx pgx.Tx, code, name string, geom orb.MultiPolygon) error {
 	_, err := tx.Exec(ctx, `
-		INSERT INTO municipalities (code, name, geom) VALUES ($1, $2, ST_GeomFromWKB($3, 4326))
-		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom`,
+		INSERT INTO municipalities (code, name, geom, province_code, region_code, uts_code, cadastral_code, province_name, region_name)
+		VALUES ($1, $2, ST_GeomFromWKB($3, 4326), '036', '08', '036', 'F257', 'Modena', 'Emilia-Romagna')
+		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom, province_code = EXCLUDED.province_code,
+			region_code = EXCLUDED.region_code, uts_code = EXCLUDED.uts_code, cadastral_code = EXCLUDED.cadastral_code,
+			province_name = EXCLUDED.province_name, region_name = EXCLUDED.region_name`,
 		code, name, wkbOf(geom))
 	if err != nil {
 		return fmt.Errorf("store municipality %s: %w", code, err)
@@ -78,8 +81,8 @@ func storeOMIZones(ctx context.Context, tx pgx.Tx, zones []modena.OMIZone) error
 	return nil
 }
 
-// storeCells replaces the H3 cells and the lineage table with the cover of area.
-func storeCells(ctx context.Context, tx pgx.Tx, area orb.MultiPolygon) (map[int]int, error) {
+// StoreCells replaces the H3 cells and the lineage table with the cover of area.
+func StoreCells(ctx context.Context, tx pgx.Tx, area orb.MultiPolygon) (map[int]int, error) {
 	finest := hexgrid.Cover(area, hexgrid.FinestResolution)
 	lineage := make([][]any, 0, len(finest))
 	all := make(map[h3.Cell]bool, len(finest)*8/7)

@@ -176,14 +176,14 @@ func store(ctx context.Context, tx pgx.Tx, entries []entry) (Summary, error) {
 
 // Register reads the stored address points as a geocoder's register (nil when none are stored).
 func Register(ctx context.Context, db *pgxpool.Pool) (*geocode.Register, error) {
-	rows, err := db.Query(ctx, `SELECT street_key, house_number, suffix, coalesce(postcode, ''), ST_X(geom), ST_Y(geom) FROM address_points`)
+	rows, err := db.Query(ctx, `SELECT municipality_code, street_key, house_number, suffix, coalesce(postcode, ''), ST_X(geom), ST_Y(geom) FROM address_points`)
 	if err != nil {
 		return nil, fmt.Errorf("read address register: %w", err)
 	}
 	points, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (geocode.Point, error) {
 		var p geocode.Point
 		var lon, lat float64
-		err := r.Scan(&p.StreetKey, &p.Number.Number, &p.Number.Suffix, &p.Postcode, &lon, &lat)
+		err := r.Scan(&p.Municipality, &p.StreetKey, &p.Number.Number, &p.Number.Suffix, &p.Postcode, &lon, &lat)
 		p.Location = orb.Point{lon, lat}
 		return p, err
 	})

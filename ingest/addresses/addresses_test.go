@@ -389,7 +389,7 @@ func TestRegisterGeocodesAgainstTheStoredPoints(t *testing.T) {
 		{"VIA GIOSUÈ CARDUCCI", geocode.HouseNumber{Number: 99}, carducci, geocode.Street},
 		{"VIA DEI MILLE", geocode.HouseNumber{Number: 1}, orb.Point{}, geocode.None},
 	} {
-		got := reg.Locate(c.street, c.number)
+		got := reg.Locate("", c.street, c.number)
 		if got.Quality != c.quality || !near(got.Location.Lon(), c.want.Lon()) || !near(got.Location.Lat(), c.want.Lat()) {
 			t.Errorf("Locate(%q, %v) = %v at %v, want %v at %v", c.street, c.number, got.Quality, got.Location, c.quality, c.want)
 		}

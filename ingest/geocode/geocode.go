@@ -17,21 +17,31 @@ const (
 	AddressFuzzy Quality = "address_fuzzy" // street found by similarity, or the number without its suffix
 	Street       Quality = "street"        // street found, number not: the street's centroid (flagged)
 	None         Quality = "none"          // not placed: reported, kept without a location
+	OutOfArea    Quality = "out_of_area"   // the record's comune is outside the territory: kept, not placed
 )
 
 // MinSimilarity is the trigram similarity a street name must reach to be taken as a match.
 const MinSimilarity = 0.55
 
-// Point is one civic number of the register.
+// Point is one civic number of the register, in its municipality (six-digit ISTAT code; ""
+// for a register of one comune that does not say which).
 type Point struct {
-	StreetKey string
-	Number    HouseNumber
-	Postcode  string
-	Location  orb.Point
+	Municipality string
+	StreetKey    string
+	Number       HouseNumber
+	Postcode     string
+	Location     orb.Point
 }
 
-// Register holds the address points of the study area, indexed for lookups.
+// Register holds the address points of the study area, one street index per municipality: the
+// same street name in two comuni (every comune has its Via Roma) is two streets, and a record
+// is matched only among the streets of its own comune.
 type Register struct {
+	byMunicipality map[string]*streets
+}
+
+// streets is the street index of one municipality.
+type streets struct {
 	numbers   map[string]map[HouseNumber]orb.Point // street key -> number -> point
 	centroids map[string]orb.Point
 	streets   []street
@@ -50,7 +60,19 @@ type street struct {
 
 // NewRegister indexes the points.
 func NewRegister(points []Point) *Register {
-	r := &Register{numbers: map[string]map[HouseNumber]orb.Point{}, centroids: map[string]orb.Point{}, fuzzy: map[string]string{}}
+	groups := map[string][]Point{}
+	for _, p := range points {
+		groups[p.Municipality] = append(groups[p.Municipality], p)
+	}
+	r := &Register{byMunicipality: make(map[string]*streets, len(groups))}
+	for m, ps := range groups {
+		r.byMunicipality[m] = newStreets(ps)
+	}
+	return r
+}
+
+func newStreets(points []Point) *streets {
+	r := &streets{numbers: map[string]map[HouseNumber]orb.Point{}, centroids: map[string]orb.Point{}, fuzzy: map[string]string{}}
 	sums := map[string][3]float64{}
 	for _, p := range points {
 		m := r.numbers[p.StreetKey]
@@ -79,8 +101,24 @@ func NewRegister(points []Point) *Register {
 	return r
 }
 
-// Streets is the number of streets in the register.
-func (r *Register) Streets() int { return len(r.streets) }
+// Streets is the number of streets in the register, over all its municipalities.
+func (r *Register) Streets() int {
+	n := 0
+	for _, s := range r.byMunicipality {
+		n += len(s.streets)
+	}
+	return n
+}
+
+// Municipalities lists the municipalities the register has addresses for.
+func (r *Register) Municipalities() []string {
+	out := make([]string, 0, len(r.byMunicipality))
+	for m := range r.byMunicipality {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Result is where an address was placed, and how well.
 type Result struct {
@@ -89,8 +127,27 @@ type Result struct {
 	StreetKey string // the register's street, when one matched
 }
 
-// Locate places a street and house number. A zero number (unknown) places at the street centroid.
-func (r *Register) Locate(streetName string, number HouseNumber) Result {
+// Locate places a street and house number of a municipality, among that municipality's streets
+// only. An empty municipality stands for the register's only one; in a register of several it
+// matches nothing, and so does a municipality the register lacks. A zero number (unknown) places at the street centroid.
+func (r *Register) Locate(municipality, streetName string, number HouseNumber) Result {
+	s := r.byMunicipality[municipality]
+	if s == nil && len(r.byMunicipality) == 1 {
+		// A record that does not say its comune, in a register of one; or a register that does
+		// not say its comune (key ""), which is then every record's.
+		for m, only := range r.byMunicipality {
+			if municipality == "" || m == "" {
+				s = only
+			}
+		}
+	}
+	if s == nil {
+		return Result{Quality: None}
+	}
+	return s.locate(streetName, number)
+}
+
+func (r *streets) locate(streetName string, number HouseNumber) Result {
 	key := StreetKey(streetName)
 	quality := AddressExact
 	if _, ok := r.numbers[key]; !ok {
@@ -112,7 +169,7 @@ func (r *Register) Locate(streetName string, number HouseNumber) Result {
 
 // similarStreet returns the register's street most similar to key, if similar enough. Results
 // are memoised: an export repeats the same few thousand streets.
-func (r *Register) similarStreet(key string) string {
+func (r *streets) similarStreet(key string) string {
 	r.mu.Lock()
 	match, seen := r.fuzzy[key]
 	r.mu.Unlock()

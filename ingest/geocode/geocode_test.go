@@ -89,10 +89,42 @@ func TestLocate(t *testing.T) {
 		{"V.LE GRAMSCI", HouseNumber{3, ""}, AddressFuzzy, orb.Point{10.93, 44.66}},
 		{"VIA DEL TUTTO DIVERSA", HouseNumber{3, ""}, None, orb.Point{}},
 	} {
-		r := reg.Locate(c.street, c.number)
+		r := reg.Locate("", c.street, c.number)
 		if r.Quality != c.quality || math.Abs(r.Location.Lon()-c.at.Lon()) > 1e-9 || math.Abs(r.Location.Lat()-c.at.Lat()) > 1e-9 {
 			t.Errorf("Locate(%q, %v) = %+v, want %s at %v", c.street, c.number, r, c.quality, c.at)
 		}
+	}
+}
+
+// TestLocateWithinTheComune: the same street and number in two comuni are two addresses, and a
+// record is placed by its own comune's register, never by a street of the same name elsewhere.
+func TestLocateWithinTheComune(t *testing.T) {
+	reg := NewRegister([]Point{
+		{Municipality: "036023", StreetKey: "VIA ROMA", Number: HouseNumber{1, ""}, Location: orb.Point{10.92, 44.64}},
+		{Municipality: "036005", StreetKey: "VIA ROMA", Number: HouseNumber{1, ""}, Location: orb.Point{10.88, 44.78}},
+		{Municipality: "036005", StreetKey: "VIA GIUSEPPE GARIBALDI", Number: HouseNumber{7, ""}, Location: orb.Point{10.89, 44.78}},
+	})
+	for _, c := range []struct {
+		municipality, street string
+		quality              Quality
+		at                   orb.Point
+	}{
+		{"036023", "VIA ROMA", AddressExact, orb.Point{10.92, 44.64}},
+		{"036005", "Via Roma", AddressExact, orb.Point{10.88, 44.78}},
+		{"036023", "VIA GIUSEPPE GARIBALDI", None, orb.Point{}}, // Carpi's street, not Modena's
+		{"", "VIA ROMA", None, orb.Point{}},                     // which Via Roma? none
+		{"037006", "VIA ROMA", None, orb.Point{}},
+	} {
+		r := reg.Locate(c.municipality, c.street, HouseNumber{1, ""})
+		if c.street == "VIA GIUSEPPE GARIBALDI" {
+			r = reg.Locate(c.municipality, c.street, HouseNumber{7, ""})
+		}
+		if r.Quality != c.quality || r.Location != c.at {
+			t.Errorf("Locate(%q, %q) = %+v, want %s at %v", c.municipality, c.street, r, c.quality, c.at)
+		}
+	}
+	if got := reg.Municipalities(); len(got) != 2 || got[0] != "036005" || reg.Streets() != 3 {
+		t.Fatalf("municipalities %v, %d streets", got, reg.Streets())
 	}
 }
 

@@ -65,6 +65,9 @@ const (
 	PostcodeColumn  = "CAP"
 	LatitudeColumn  = "LATITUDINE"
 	LongitudeColumn = "LONGITUDINE"
+	// MunicipalityColumn is the comune of residence (ISTAT code, cadastral code or name): the
+	// address is looked up among that comune's streets only. Optional in a territory of one comune.
+	MunicipalityColumn = "COMUNE"
 )
 
 // Aliases maps normalised header variants seen in real exports to canonical column names.
@@ -74,6 +77,9 @@ var Aliases = map[string]string{
 	"CODICE_FISCALE_BENEFICIARIO": IDColumn, "CODICE_FISCALE_RICHIEDENTE": IDColumn,
 	"VIA": AddressColumn, "INDIRIZZO_RESIDENZA": AddressColumn, "RESIDENZA": AddressColumn,
 	"N_CIVICO": HouseNoColumn, "NUMERO_CIVICO": HouseNoColumn, "NUM_CIVICO": HouseNoColumn,
+	"COMUNE_RESIDENZA": MunicipalityColumn, "COMUNE_DI_RESIDENZA": MunicipalityColumn, "COD_COMUNE": MunicipalityColumn,
+	"CODICE_COMUNE": MunicipalityColumn, "ISTAT_COMUNE": MunicipalityColumn,
+	"COD_ISTAT_COMUNE": MunicipalityColumn, "PRO_COM_T": MunicipalityColumn, "CODICE_CATASTALE": MunicipalityColumn,
 	"C_A_P": PostcodeColumn, "CODICE_POSTALE": PostcodeColumn,
 	"LAT": LatitudeColumn, "LATITUDE": LatitudeColumn, "Y": LatitudeColumn,
 	"LON": LongitudeColumn, "LNG": LongitudeColumn, "LONGITUDE": LongitudeColumn, "X": LongitudeColumn,
