@@ -8,27 +8,40 @@ import (
 	"sync"
 )
 
-// Blocking is what holds one target's range in: the fixed variables (shown counts) whose
-// reduced cost is non-zero at the optimum of its greatest value (Up) and of its least (Down),
-// each list in increasing variable order. Releasing one of them (withholding the count) lets
-// that optimum move, at least locally: these are the suppressions that can widen the target.
-// Failed: the solver settled neither programme; the lists may be empty or partial.
+// Blocking is what holds one target's range in, and what releases it.
+//
+// Up and Down are the fixed variables (shown counts) with a non-zero reduced cost at the
+// optimum of the target's greatest and least value, in the first solve (in increasing order): the
+// counts the dual certificate of that optimum uses. Released together (withheld), the counts not
+// named for an end leave it where it is. An end at the target's own bound names nothing.
+//
+// Release is a set of fixed variables, chosen greedily by cost, after whose release (each
+// becoming a withheld count, at least 1) the target holds need values: while it holds fewer,
+// the cheapest variable named at either end (the certificates change as variables are
+// released) is released, and both ends solved again. Variables released for earlier targets of
+// the same call are released for the later ones too (a caller withholds them all). Stuck: the
+// target still holds fewer than need values with nothing left to release at a finite cost.
+// Failed: the solver settled neither programme.
 type Blocking struct {
 	Up, Down []int
+	Release  []int
+	Stuck    bool
 	Failed   bool
 }
 
-// Blockers returns, for each target, what holds its range in (Blocking). The programmes are
-// those of Ranges, on the model's rows linked to the target through variables that are not
-// fixed (a fixed variable links nothing: it is a number), with every fixed variable moved to
-// the right-hand side; the reduced cost of a fixed variable j is then -Σ_k y_k·a_kj over the
-// rows k that name it, y being the rows' duals. A dual solution certifies the optimum: a
-// fixed variable it does not use is not what holds the target in, and one it uses with a
-// non-zero weight is, in that certificate (another certificate may hold it as well: callers
-// check again after withholding). Unlike Ranges, every target is solved to optimality both ways
-// in the programme of its whole component, so call it for the few targets found narrowed.
-func Blockers(m Model, targets []Target) ([]Blocking, error) {
-	if err := validate(m, targets, 1); err != nil {
+// maxReleases bounds the releases per target.
+const maxReleases = 12
+
+// Blockers returns, for each target, what holds its range in and what releases it (Blocking).
+// cost gives the price of releasing a fixed variable (withholding the count): +Inf for one that
+// may not be released (a zero, a count shown elsewhere). The programmes are those of Ranges on
+// the model's rows linked to the target through variables that are not fixed, with every
+// fixed variable of those rows a column of its own (so that its reduced cost can be read, and
+// its bounds opened). Unlike Ranges, every target is solved to optimality both ways in the
+// programme of its whole component, again after each release: call it for the few targets
+// found narrowed. The result does not depend on the number of threads.
+func Blockers(m Model, targets []Target, need int, cost func(v int) float64) ([]Blocking, error) {
+	if err := validate(m, targets, need); err != nil {
 		return nil, err
 	}
 	n := len(m.Lo)
@@ -38,8 +51,7 @@ func Blockers(m Model, targets []Target) ([]Blocking, error) {
 	for k := range parent {
 		parent[k] = k
 	}
-	var find func(int) int
-	find = func(k int) int {
+	find := func(k int) int {
 		for parent[k] != k {
 			parent[k] = parent[parent[k]]
 			k = parent[k]
@@ -71,12 +83,18 @@ func Blockers(m Model, targets []Target) ([]Blocking, error) {
 		c := find(firstRow[t.Var])
 		units[c] = append(units[c], i)
 	}
-	rowsIn := map[int][]int{}
-	for k := range m.Rows {
-		if c := find(k); units[c] != nil {
-			rowsIn[c] = append(rowsIn[c], k)
+	g := &graph{m: m, comp: make([]int, len(m.Rows)), rowsIn: map[int][]int{}, rowsOf: make([][]int, n)}
+	for k, r := range m.Rows {
+		c := find(k)
+		g.comp[k] = c
+		g.rowsIn[c] = append(g.rowsIn[c], k)
+		for _, v := range r.Vars {
+			if len(g.rowsOf[v]) == 0 || g.rowsOf[v][len(g.rowsOf[v])-1] != k {
+				g.rowsOf[v] = append(g.rowsOf[v], k)
+			}
 		}
 	}
+	rowsIn := g.rowsIn
 	order := make([]int, 0, len(units))
 	for c := range units {
 		order = append(order, c)
@@ -90,7 +108,7 @@ func Blockers(m Model, targets []Target) ([]Blocking, error) {
 			defer wg.Done()
 			onThread(func() {
 				for c := range next {
-					blockComponent(m, rowsIn[c], targets, units[c], out)
+					g.block(c, targets, units[c], need, cost, out)
 				}
 			})
 		}()
@@ -103,112 +121,162 @@ func Blockers(m Model, targets []Target) ([]Blocking, error) {
 	return out, nil
 }
 
-// blockComponent solves the targets (by index, mine) of the component made of rows and fills
-// their entries of out.
-func blockComponent(m Model, rows []int, targets []Target, mine []int, out []Blocking) {
-	col := map[int]int{}
-	var lo, hi []float64
-	local := map[int]int{} // model row -> programme row
-	rhs := make([]float64, len(rows))
-	var ri, ci []int
-	var av []float64
-	var fixedVars []int
-	seenFixed := map[int]bool{}
-	for i, k := range rows {
-		local[k] = i
+// graph is the model's rows by component (linked through variables that are not fixed).
+type graph struct {
+	m      Model
+	comp   []int         // by row: its component
+	rowsIn map[int][]int // by component: its rows
+	rowsOf [][]int       // by variable: its rows
+}
+
+// blockLP is the programme of some components: it starts with one and takes in the components
+// of every row of a fixed variable it releases, so that a released count is bound by all its
+// relations.
+type blockLP struct {
+	g         *graph
+	l         *lp
+	col       map[int]int // column of each model variable
+	vars      []int       // by column: its variable
+	lo, hi    []float64   // by column: its bounds
+	fixedCols []int
+	price     map[int]float64 // by fixed column
+	cost      func(int) float64
+	loaded    map[int]bool // components
+	rows      int
+}
+
+// load adds the rows of component c, and the columns they name.
+func (b *blockLP) load(c int) {
+	if b.loaded[c] {
+		return
+	}
+	b.loaded[c] = true
+	m := b.g.m
+	for _, k := range b.g.rowsIn[c] {
 		r := m.Rows[k]
-		rhs[i] = r.RHS
 		coef := map[int]float64{} // merge repeated variables
-		var vars []int
+		var rv []int
 		for x, v := range r.Vars {
-			if m.Lo[v] == m.Hi[v] {
-				rhs[i] -= r.Coef[x] * m.Lo[v]
-				if !seenFixed[v] {
-					seenFixed[v] = true
-					fixedVars = append(fixedVars, v)
-				}
-				continue
-			}
 			if _, ok := coef[v]; !ok {
-				vars = append(vars, v)
+				rv = append(rv, v)
 			}
 			coef[v] += r.Coef[x]
 		}
-		for _, v := range vars {
+		var cols []int
+		var vals []float64
+		for _, v := range rv {
 			if coef[v] == 0 {
 				continue
 			}
-			j, ok := col[v]
+			j, ok := b.col[v]
 			if !ok {
-				j = len(lo)
-				col[v] = j
-				lo, hi = append(lo, m.Lo[v]), append(hi, m.Hi[v])
+				j = b.l.addCols([]float64{m.Lo[v]}, []float64{m.Hi[v]})
+				b.col[v] = j
+				b.vars = append(b.vars, v)
+				b.lo, b.hi = append(b.lo, m.Lo[v]), append(b.hi, m.Hi[v])
+				if m.Lo[v] == m.Hi[v] {
+					b.fixedCols = append(b.fixedCols, j)
+					b.price[j] = b.cost(v)
+				}
 			}
-			ri, ci, av = append(ri, i), append(ci, j), append(av, coef[v])
+			cols, vals = append(cols, j), append(vals, coef[v])
 		}
+		i := b.l.addRows([]float64{r.RHS}, []float64{r.RHS})
+		b.l.setRow(i, cols, vals)
+		b.rows++
 	}
-	slices.Sort(fixedVars)
-	fail := func() {
+}
+
+// release opens the bounds of fixed column f to those of a withheld count, and takes in the
+// components of its rows.
+func (b *blockLP) release(f int) {
+	b.l.setCol(f, min(1, b.lo[f]), math.Inf(1))
+	b.lo[f], b.hi[f] = min(1, b.lo[f]), math.Inf(1)
+	for _, k := range b.g.rowsOf[b.vars[f]] {
+		b.load(b.g.comp[k])
+	}
+}
+
+// block solves the targets (by index, mine) of component c and fills their entries of out.
+func (g *graph) block(c int, targets []Target, mine []int, need int, cost func(int) float64, out []Blocking) {
+	b := &blockLP{g: g, l: newLP(), col: map[int]int{}, price: map[int]float64{}, cost: cost, loaded: map[int]bool{}}
+	l := b.l
+	defer l.free()
+	b.load(c)
+	l.adviseBasis()
+	if res, err := l.solve(dual); err != nil || res != optimal {
 		for _, i := range mine {
 			out[i].Failed = true
 		}
-	}
-	l := newLP()
-	defer l.free()
-	l.addCols(lo, hi)
-	l.addRows(rhs, rhs)
-	l.loadMatrix(ri, ci, av)
-	l.adviseBasis()
-	if res, err := l.solve(dual); err != nil || res != optimal {
-		fail()
 		return
 	}
-	fixedAt := make(map[int]int, len(fixedVars))
-	for p, v := range fixedVars {
-		fixedAt[v] = p
+	vars, price := b.vars, b.price
+	released := map[int]bool{} // columns
+	// end solves one end of column j and returns its optimum and the fixed variables (columns)
+	// its certificate uses, nothing when it lies at j's own bound.
+	end := func(j int, up bool) (float64, []int, bool) {
+		l.maximize(up)
+		res, err := l.solve(warm)
+		if err == nil && res == infeasible {
+			res, err = l.solve(fresh)
+		}
+		switch {
+		case err != nil || res == infeasible:
+			return 0, nil, false
+		case res == unbounded && up:
+			return math.Inf(1), nil, true
+		case res == unbounded:
+			return math.Inf(-1), nil, true
+		}
+		y := l.prim(j)
+		if up && y >= b.hi[j]-tol || !up && y <= b.lo[j]+tol {
+			return y, nil, true
+		}
+		var held []int
+		for _, f := range b.fixedCols {
+			if !released[f] && math.Abs(l.colDual(f)) > 1e-7 {
+				held = append(held, f)
+			}
+		}
+		slices.SortFunc(held, func(p, q int) int { return cmp.Compare(b.vars[p], b.vars[q]) })
+		return y, held, true
 	}
-	d := make([]float64, len(fixedVars))
 	for _, i := range mine {
-		j := col[targets[i].Var]
+		j := b.col[targets[i].Var]
+		bl := &out[i]
 		l.setObj(j, 1)
-		for _, up := range []bool{true, false} {
-			l.maximize(up)
-			res, err := l.solve(warm)
-			if err == nil && res == infeasible {
-				res, err = l.solve(fresh)
+		for round := 0; ; round++ {
+			top, up, ok1 := end(j, true)
+			bottom, down, ok2 := end(j, false)
+			vars = b.vars
+			if !ok1 || !ok2 {
+				bl.Failed = true
+				break
 			}
-			if err != nil || res == infeasible {
-				out[i].Failed = true
-				continue
-			}
-			if res != optimal {
-				continue // unbounded: nothing holds it in that way
-			}
-			// The reduced cost of each fixed variable, from the rows with a non-zero dual.
-			clear(d)
-			for n, k := range rows {
-				yn := l.rowDual(n)
-				if yn == 0 {
-					continue
+			if round == 0 {
+				for _, f := range up {
+					bl.Up = append(bl.Up, vars[f])
 				}
-				r := m.Rows[k]
-				for x, u := range r.Vars {
-					if p, ok := fixedAt[u]; ok {
-						d[p] -= yn * r.Coef[x]
-					}
+				for _, f := range down {
+					bl.Down = append(bl.Down, vars[f])
 				}
 			}
-			var held []int
-			for p, v := range fixedVars {
-				if math.Abs(d[p]) > 1e-7 {
-					held = append(held, v)
+			if countValues(snapValue(bottom), snapValue(top)) >= need {
+				break
+			}
+			pick, best := -1, math.Inf(1)
+			for _, f := range append(up, down...) {
+				if p := price[f]; p < best || p == best && pick >= 0 && vars[f] < vars[pick] {
+					pick, best = f, p
 				}
 			}
-			if up {
-				out[i].Up = held
-			} else {
-				out[i].Down = held
+			if pick < 0 || round == maxReleases {
+				bl.Stuck = true
+				break
 			}
+			released[pick] = true
+			bl.Release = append(bl.Release, vars[pick])
+			b.release(pick)
 		}
 		l.setObj(j, 0)
 	}

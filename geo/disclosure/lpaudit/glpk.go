@@ -168,6 +168,15 @@ func (l *lp) loadMatrix(row, col []int, val []float64) {
 	C.glp_load_matrix(l.p, C.int(ne), &ia[0], &ja[0], &ar[0])
 }
 
+// setRow sets the elements of row i: (i, cols[k]) = vals[k]; no column may appear twice.
+func (l *lp) setRow(i int, cols []int, vals []float64) {
+	ind, val := make([]C.int, len(cols)+1), make([]C.double, len(cols)+1)
+	for k := range cols {
+		ind[k+1], val[k+1] = C.int(cols[k]+1), C.double(vals[k])
+	}
+	C.glp_set_mat_row(l.p, C.int(i+1), C.int(len(cols)), &ind[0], &val[0])
+}
+
 // setCol sets the bounds of column j.
 func (l *lp) setCol(j int, lo, hi float64) {
 	C.lpa_col_bnds(l.p, C.int(j+1), C.double(lo), C.double(hi))
@@ -262,6 +271,9 @@ func (l *lp) prims(cols []int32, out []float64) {
 
 // prim is the value of column j.
 func (l *lp) prim(j int) float64 { return float64(C.glp_get_col_prim(l.p, C.int(j+1))) }
+
+// colDual is the reduced cost of column j in the last solution.
+func (l *lp) colDual(j int) float64 { return float64(C.glp_get_col_dual(l.p, C.int(j+1))) }
 
 // rowDual is the dual value of row i in the last solution.
 func (l *lp) rowDual(i int) float64 { return float64(C.glp_get_row_dual(l.p, C.int(i+1))) }

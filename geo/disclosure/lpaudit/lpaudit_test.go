@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -594,4 +595,90 @@ func TestSolverFailuresAreReportedPerTarget(t *testing.T) {
 		t.Fatalf("%d failed and %d narrowed targets: the test proves nothing", failed, narrowed)
 	}
 	t.Logf("%d targets failed, %d narrowed by the true programmes", failed, narrowed)
+}
+
+// TestBlockersWidenWhenReleased: for targets the programmes narrow, Blockers names for each end
+// the shown counts its dual certificate uses: released together (withheld: at least 1), the
+// shown counts not named for an end leave that end where it is (the certificate still holds, a
+// guarantee of duality). And releasing what it chose (Release) leaves the target at least need
+// values, the true programmes say; all targets of a call at once, too.
+func TestBlockersWidenWhenReleased(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	released, stuck := 0, 0
+	for trial := range 8 {
+		c := NewCity(rng, CityParams{Leaves: 30 + rng.IntN(30), Fan: 7, Split: 0.35, Section: 5, Ward: 4, Mean: 4, Figures: 1 + 2*(trial%2), Extra: 0.2})
+		m := c.Model()
+		all := c.Targets()
+		want := plainRanges(t, m, all)
+		var targets []Target
+		var before []Range
+		for i, r := range want {
+			if r.Values < 3 {
+				targets, before = append(targets, all[i]), append(before, r)
+			}
+		}
+		cost := func(v int) float64 {
+			if m.Lo[v] <= 0 {
+				return math.Inf(1)
+			}
+			return m.Lo[v]
+		}
+		// release withholds the shown non-zero counts for which pick is true.
+		release := func(pick func(v int) bool) Model {
+			r := m
+			r.Lo, r.Hi = slices.Clone(m.Lo), slices.Clone(m.Hi)
+			for v := range m.Lo {
+				if m.Lo[v] == m.Hi[v] && m.Lo[v] > 0 && pick(v) {
+					r.Lo[v], r.Hi[v] = 1, math.Inf(1)
+				}
+			}
+			return r
+		}
+		for i, tg := range targets {
+			bs, err := Blockers(m, []Target{tg}, 3, cost)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := bs[0]
+			if b.Failed {
+				t.Fatalf("table %d target %d: the solver failed", trial, tg.Var)
+			}
+			for _, up := range []bool{true, false} {
+				names := b.Down
+				if up {
+					names = b.Up
+				}
+				rest := plainRanges(t, release(func(v int) bool { return !slices.Contains(names, v) }), []Target{tg})[0]
+				if up && math.Abs(rest.Max-before[i].Max) > 1e-6 || !up && math.Abs(rest.Min-before[i].Min) > 1e-6 {
+					t.Fatalf("table %d target %d %+v: releasing every count not named for the upper end (%v) moves it: %+v", trial, tg.Var, before[i], up, rest)
+				}
+			}
+			if b.Stuck {
+				stuck++
+				continue
+			}
+			released += len(b.Release)
+			if got := plainRanges(t, release(func(v int) bool { return slices.Contains(b.Release, v) }), []Target{tg})[0]; got.Values < 3 {
+				t.Fatalf("table %d target %d %+v: releasing %v leaves %+v", trial, tg.Var, before[i], b.Release, got)
+			}
+		}
+		bs, err := Blockers(m, targets, 3, cost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var union []int
+		for _, b := range bs {
+			union = append(union, b.Release...)
+		}
+		after := plainRanges(t, release(func(v int) bool { return slices.Contains(union, v) }), targets)
+		for i, b := range bs {
+			if !b.Stuck && !b.Failed && after[i].Values < 3 {
+				t.Fatalf("table %d target %d: releasing every target's choice (%d counts) leaves %+v", trial, targets[i].Var, len(union), after[i])
+			}
+		}
+	}
+	if released < 20 || stuck > released/10 {
+		t.Fatalf("%d counts released, %d targets stuck: the generator no longer makes useful cases", released, stuck)
+	}
+	t.Logf("%d counts released, %d targets stuck", released, stuck)
 }

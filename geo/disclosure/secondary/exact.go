@@ -2,7 +2,7 @@ package secondary
 
 import (
 	"fmt"
-	"sort"
+	"math"
 
 	"github.com/abitare/abitare/geo/disclosure/lpaudit"
 )
@@ -52,20 +52,20 @@ func (t *table) exactAttack() ([]int, lpaudit.Model, error) {
 	return narrowed, m, nil
 }
 
-// blockerTries is how many exact rounds a narrowed cell is answered by what holds its range
-// in (answerExact) before its neighbourhood is withheld (surround) instead.
+// blockerTries is how many exact rounds a narrowed cell is answered by what releases its range
+// (answerExact) before its neighbourhood is withheld (surround) instead.
 const blockerTries = 3
 
-// answerExact withholds cells so that the cells the exact attack narrowed (in model m) can
-// widen. For each, lpaudit.Blockers names the shown cells that hold the optimum of its least and
-// its greatest value (a non-zero reduced cost: withholding one lets that optimum move); the
-// cheapest of them is withheld (not costly before costly, then the smallest count, then a cell
-// that is the whole of fewer relations: a part before its whole, a fine level before a coarse
-// one), or one per direction when the cell was narrowed before. A direction whose blocker was
-// already withheld in this round needs nothing more. A cell with no blocker to withhold (the
-// solver failed, or every blocker is a zero or fixed), or narrowed more than blockerTries
-// times, gets its neighbourhood withheld (surround), widening each time. seen counts the
-// rounds that narrowed each cell. It reports whether it withheld a cell.
+// answerExact withholds cells so that the cells the exact attack narrowed (in model m) widen.
+// For each, lpaudit.Blockers releases, one at a time and cheapest first, shown cells that the
+// dual certificate of its least or greatest value uses (a non-zero reduced cost: withholding
+// one lets that optimum move), solving both ends again after each, until it holds the range's
+// values; those cells are withheld. The price of a cell (releaseCost): not costly before costly,
+// then the smallest count, then a cell that is the whole of fewer relations (a part before its
+// whole, a fine level before a coarse one). A cell with nothing to release (the solver failed,
+// or every cell that holds it is a zero or fixed), or narrowed more than blockerTries times,
+// gets its neighbourhood withheld (surround), widening each time. seen counts the rounds that
+// narrowed each cell. It reports whether it withheld a cell.
 func (t *table) answerExact(m lpaudit.Model, narrowed []int, seen map[int]int) bool {
 	var targets []lpaudit.Target
 	for _, c := range narrowed {
@@ -74,38 +74,27 @@ func (t *table) answerExact(m lpaudit.Model, narrowed []int, seen map[int]int) b
 			targets = append(targets, lpaudit.Target{Var: c, Truth: t.p.Values[c]})
 		}
 	}
-	blocks, err := exactBlockers(m, targets)
+	blocks, err := exactBlockers(m, targets, t.p.minRange(), t.releaseCost)
 	if err != nil {
 		blocks = make([]lpaudit.Blocking, len(targets))
+		for i := range blocks {
+			blocks[i].Failed = true
+		}
 	}
-	before := append([]bool(nil), t.withheld...)
 	answered := map[int]bool{}
 	progress := false
 	for i, tg := range targets {
 		b := blocks[i]
-		var ways [][]int
-		switch {
-		case b.Failed:
-		case seen[tg.Var] == 1:
-			ways = [][]int{append(append([]int(nil), b.Up...), b.Down...)}
-		default:
-			ways = [][]int{b.Up, b.Down}
-		}
-		widened := false
-		for _, held := range ways {
-			if t.anyNewlyWithheld(held, before) {
-				widened = true
-				continue
-			}
-			if c, ok := t.cheapestOf(held); ok {
+		for _, c := range b.Release {
+			if !t.unknown(c) {
 				t.withhold(c)
-				widened, progress = true, true
+				progress = true
 			}
 		}
-		answered[tg.Var] = widened
+		answered[tg.Var] = !b.Failed && !b.Stuck
 	}
 	for _, c := range narrowed {
-		if answered[c] {
+		if answered[c] && progress {
 			continue
 		}
 		if t.surround(c, max(1, seen[c]-blockerTries)) {
@@ -115,50 +104,23 @@ func (t *table) answerExact(m lpaudit.Model, narrowed []int, seen map[int]int) b
 	return progress
 }
 
-// anyNewlyWithheld reports whether one of cells is withheld now but was not in before.
-func (t *table) anyNewlyWithheld(cells []int, before []bool) bool {
-	for _, c := range cells {
-		if t.withheld[c] && !before[c] {
-			return true
+// releaseCost is the price of withholding cell c to widen another (see answerExact): +Inf for a
+// cell that may not be withheld (unknown already, zero, or fixed).
+func (t *table) releaseCost(c int) float64 {
+	if t.unknown(c) || t.p.Values[c] < 1 || t.p.fixed(c) {
+		return math.Inf(1)
+	}
+	wholes := 0
+	for _, k := range t.byCell[c] {
+		if t.p.Equations[k].Whole == c {
+			wholes++
 		}
 	}
-	return false
-}
-
-// cheapestOf picks, among cells, the shown non-zero one (not fixed) whose withholding loses
-// least (see answerExact).
-func (t *table) cheapestOf(cells []int) (int, bool) {
-	var cands []int
-	for _, c := range cells {
-		if !t.unknown(c) && t.p.Values[c] >= 1 && !t.p.fixed(c) {
-			cands = append(cands, c)
-		}
+	price := float64(t.p.Values[c])*1e4 + float64(min(wholes, 9999))
+	if t.p.costly(c) {
+		price += 1e15
 	}
-	if len(cands) == 0 {
-		return 0, false
-	}
-	rank := func(c int) [3]int {
-		costly, wholes := 0, 0
-		if t.p.costly(c) {
-			costly = 1
-		}
-		for _, k := range t.byCell[c] {
-			if t.p.Equations[k].Whole == c {
-				wholes++
-			}
-		}
-		return [3]int{costly, t.p.Values[c], wholes}
-	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := rank(cands[i]), rank(cands[j])
-		for x := range a {
-			if a[x] != b[x] {
-				return a[x] < b[x]
-			}
-		}
-		return cands[i] < cands[j]
-	})
-	return cands[0], true
+	return price
 }
 
 // surround withholds the cheapest shown non-zero member of each equation within depth steps of

@@ -90,8 +90,8 @@ func failFirst(cell int, blockersToo bool) func() {
 		}
 		return out, err
 	}
-	exactBlockers = func(m lpaudit.Model, targets []lpaudit.Target) ([]lpaudit.Blocking, error) {
-		out, err := blockers(m, targets)
+	exactBlockers = func(m lpaudit.Model, targets []lpaudit.Target, need int, cost func(int) float64) ([]lpaudit.Blocking, error) {
+		out, err := blockers(m, targets, need, cost)
 		if blockersCalls++; blockersCalls == 1 && blockersToo && err == nil {
 			for k := range out {
 				out[k] = lpaudit.Blocking{Failed: true}
@@ -157,8 +157,12 @@ func TestExactWithholdsWhatHoldsTheRange(t *testing.T) {
 		t.Fatalf("exact protection: %+v, narrowed after it: %v; want a round that narrowed and none left", res, n)
 	}
 	blockers := exactBlockers
-	exactBlockers = func(m lpaudit.Model, targets []lpaudit.Target) ([]lpaudit.Blocking, error) {
-		return make([]lpaudit.Blocking, len(targets)), nil // nothing named: the neighbourhood rule
+	exactBlockers = func(m lpaudit.Model, targets []lpaudit.Target, _ int, _ func(int) float64) ([]lpaudit.Blocking, error) {
+		out := make([]lpaudit.Blocking, len(targets))
+		for i := range out {
+			out[i].Stuck = true // nothing to release: the neighbourhood rule
+		}
+		return out, nil
 	}
 	around, err := Protect(p)
 	exactBlockers = blockers
