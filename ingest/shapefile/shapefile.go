@@ -2,7 +2,9 @@
 // holding X.shp, X.shx, X.dbf, X.prj and optionally X.cpg, possibly in a
 // folder of the archive — or a path to the .shp with its siblings beside it,
 // as one stream of features with their geometry (github.com/twpayne/go-geom)
-// and their attributes as text.
+// and their attributes as text. OpenIn picks one layer of an archive that
+// holds several, as ISTAT's Limiti01012024_g.zip does (comuni, provinces,
+// regions).
 //
 // The reader is our own: the Go module proxy this project builds with does
 // not serve github.com/twpayne/go-shapefile, jonas-p/go-shp or
@@ -157,20 +159,36 @@ type Reader struct {
 }
 
 // Open opens a shapefile: a .zip holding exactly one .shp (at any depth)
-// with its siblings, or a .shp with its siblings in the same directory. The
+// with its siblings (OpenIn picks one of several), or a .shp with its siblings in the same directory. The
 // .dbf and the .prj are required. Open reads the headers, the .prj and the
 // .cpg, and checks the record counts of .shx and .dbf against each other.
 func Open(name string) (*Reader, error) {
 	var fs *files
 	var err error
 	if strings.EqualFold(filepath.Ext(name), ".zip") {
-		fs, err = zipFiles(name)
+		fs, err = zipFiles(name, "")
 	} else {
 		fs, err = dirFiles(name)
 	}
 	if err != nil {
 		return nil, err
 	}
+	return openFiles(fs)
+}
+
+// OpenIn opens one shapefile of an archive that holds several, as ISTAT's
+// Limiti01012024_g.zip holds the comuni, provinces, regions and
+// macro-regions: layer is the .shp's base name, with or without ".shp"
+// ("Com01012024_g_WGS84"), or its path inside the archive.
+func OpenIn(zipPath, layer string) (*Reader, error) {
+	fs, err := zipFiles(zipPath, layer)
+	if err != nil {
+		return nil, err
+	}
+	return openFiles(fs)
+}
+
+func openFiles(fs *files) (*Reader, error) {
 	r, err := open(fs)
 	if err != nil {
 		if fs.closer != nil {
@@ -184,8 +202,9 @@ func Open(name string) (*Reader, error) {
 	return r, nil
 }
 
-// zipFiles finds the components of the one shapefile in an archive.
-func zipFiles(name string) (*files, error) {
+// zipFiles finds the components of the one shapefile in an archive, or of
+// the one named layer.
+func zipFiles(name, layer string) (*files, error) {
 	zname := filepath.Base(name)
 	zr, err := zip.OpenReader(name)
 	if err != nil {
@@ -206,12 +225,25 @@ func zipFiles(name string) (*files, error) {
 			shps = append(shps, f.Name)
 		}
 	}
-	switch len(shps) {
-	case 0:
+	all := shps
+	if layer != "" {
+		want := strings.TrimSuffix(strings.ToLower(filepath.ToSlash(layer)), ".shp")
+		shps = nil
+		for _, s := range all {
+			full := strings.ToLower(strings.TrimSuffix(s, path.Ext(s)))
+			if full == want || path.Base(full) == want {
+				shps = append(shps, s)
+			}
+		}
+	}
+	switch {
+	case len(all) == 0:
 		return fail("the archive holds no .shp file")
-	case 1:
+	case len(shps) == 1:
+	case len(shps) == 0:
+		return fail(fmt.Sprintf("the archive holds no shapefile %s (it holds %s)", layer, strings.Join(all, ", ")))
 	default:
-		return fail(fmt.Sprintf("the archive holds %d shapefiles (%s), expected one", len(shps), strings.Join(shps, ", ")))
+		return fail(fmt.Sprintf("the archive holds %d shapefiles (%s): name the one to read", len(shps), strings.Join(shps, ", ")))
 	}
 	base := strings.TrimSuffix(shps[0], path.Ext(shps[0]))
 	fs := &files{closer: zr}

@@ -436,6 +436,45 @@ func TestZipErrors(t *testing.T) {
 			t.Errorf("error %v, want %q", err, c.want)
 		}
 	}
+	// ISTAT's Limiti archive holds several layers: OpenIn picks one.
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, layer := range []string{"Com01012024_g", "ProvCM01012024_g", "Reg01012024_g"} {
+		var one bytes.Buffer
+		fs := sampleFeatures()
+		if layer != "Com01012024_g" {
+			fs = fs[:1]
+		}
+		if err := WriteZipWith(&one, layer+"_WGS84", 32632, sampleFields, fs, WriteOptions{Dir: "Limiti01012024_g/" + layer}); err != nil {
+			t.Fatal(err)
+		}
+		zr, _ := zip.NewReader(bytes.NewReader(one.Bytes()), int64(one.Len()))
+		for _, f := range zr.File {
+			w, _ := zw.Create(f.Name)
+			rc, _ := f.Open()
+			io.Copy(w, rc)
+			rc.Close()
+		}
+	}
+	zw.Close()
+	limiti := filepath.Join(dir, "Limiti01012024_g.zip")
+	os.WriteFile(limiti, buf.Bytes(), 0o644)
+	if _, err := Open(limiti); err == nil || !strings.Contains(err.Error(), "Limiti01012024_g.zip: the archive holds 3 shapefiles") {
+		t.Errorf("several layers: %v", err)
+	}
+	for _, layer := range []string{"Com01012024_g_WGS84", "com01012024_g_wgs84.shp", "Limiti01012024_g/Com01012024_g/Com01012024_g_WGS84"} {
+		r, err := OpenIn(limiti, layer)
+		if err != nil {
+			t.Fatalf("%s: %v", layer, err)
+		}
+		if n := len(readAll(t, r)); n != 3 {
+			t.Errorf("%s: %d features", layer, n)
+		}
+		r.Close()
+	}
+	if _, err := OpenIn(limiti, "Com2011"); err == nil || !strings.Contains(err.Error(), "holds no shapefile Com2011 (it holds Limiti01012024_g/Com01012024_g/Com01012024_g_WGS84.shp,") {
+		t.Errorf("unknown layer: %v", err)
+	}
 	if _, err := Open(filepath.Join(dir, "none.zip")); err == nil || !strings.Contains(err.Error(), "none.zip: cannot open") {
 		t.Errorf("error %v", err)
 	}
