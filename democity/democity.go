@@ -129,6 +129,11 @@ func buildFor(cfg Config) (*city, error) {
 	if err != nil {
 		return nil, fmt.Errorf("synthetic: %w", err)
 	}
+	// The published OMI zones overlap a little and stray from ISTAT's boundary: made into a
+	// partition of the comune, their sections tile it.
+	if zones, err = tessellate.Fit(zones, boundary); err != nil {
+		return nil, fmt.Errorf("synthetic: %w", err)
+	}
 	secs, err := tessellate.Sections(zones, cfg.Residents, cfg.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("synthetic: %w", err)

@@ -4,11 +4,16 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/abitare/abitare/geo/territory"
 	"github.com/abitare/abitare/geo/zones"
+	"github.com/abitare/abitare/ingest/census"
 	"github.com/abitare/abitare/migrations"
 )
 
@@ -49,23 +54,29 @@ func runZones(ctx context.Context, env *environment, args []string) error {
 
 func runSections(ctx context.Context, env *environment, args []string) error {
 	fs, dbURL := env.flagSet("sections")
+	censusFile := fs.String("census", "", "ISTAT's table of census variables (CSV, ';'): P1 and PF1 per section of a shapefile")
+	reportM2 := fs.Float64("tiling-report-m2", zones.DefaultReportM2, "report overlaps and gaps of sections larger than this (m²)")
+	refusePct := fs.Float64("tiling-refuse-percent", zones.DefaultRefusePercent, "refuse a comune whose sections overlap, leave gaps or spill over more than this share of its area (%)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: abitare sections [flags] FILE.geojson\n\nLoads census sections (ISTAT layout: SEZ21_ID, PRO_COM, P1, optional PF1) in EPSG:4326,\nreplacing the sections of the municipalities in the file.")
+		fmt.Fprintln(fs.Output(), `Usage: abitare sections [flags] FILE
+
+Loads census sections, replacing the sections of the comuni in the file. FILE is either
+ISTAT's zipped shapefile (R08_21_WGS84.zip with SEZ21_ID and PRO_COM, or the 2011 layout with
+SEZ2011; any CRS its .prj names) with --census, ISTAT's table of census variables (P1
+residents, PF1 households), or GeoJSON in EPSG:4326 with SEZ21_ID, PRO_COM, P1 and PF1.
+Sections of comuni outside the territory are skipped and counted; sections must tile their
+comune.`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return fmt.Errorf("want one GeoJSON file")
-	}
-	f, err := os.Open(fs.Arg(0))
+	positional, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	secs, err := zones.ReadSections(f, fs.Arg(0))
+	if len(positional) != 1 {
+		fs.Usage()
+		return fmt.Errorf("want one file of sections")
+	}
+	secs, srid, err := readSectionsFile(positional[0], *censusFile)
 	if err != nil {
 		return err
 	}
@@ -74,18 +85,56 @@ func runSections(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := zones.StoreSections(ctx, db, secs); err != nil {
+	res, err := zones.StoreSections(ctx, db, secs, zones.StoreOptions{SRID: srid, Tiling: zones.Tiling{ReportM2: *reportM2, RefusePercent: *refusePct}})
+	if err != nil {
 		return err
 	}
-	residents, synthetic := 0, 0
-	for _, s := range secs {
-		residents += s.Residents
-		if s.Synthetic {
-			synthetic++
+	printSections(env.stdout, res)
+	return nil
+}
+
+// readSectionsFile reads sections from ISTAT's shapefile with its census table, or GeoJSON.
+func readSectionsFile(path, censusFile string) ([]zones.Section, int, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".zip", ".shp":
+		if censusFile == "" {
+			return nil, 0, fmt.Errorf("%s: a shapefile of sections needs --census, ISTAT's table of census variables", path)
+		}
+		vars, err := census.Read(censusFile)
+		if err != nil {
+			return nil, 0, err
+		}
+		return zones.ReadISTATSections(path, vars)
+	}
+	if censusFile != "" {
+		return nil, 0, fmt.Errorf("--census goes with a shapefile of sections; GeoJSON carries P1 and PF1 itself")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	secs, err := zones.ReadSections(f, path)
+	return secs, 4326, err
+}
+
+func printSections(w io.Writer, res zones.StoreResult) {
+	fmt.Fprintf(w, "%d census sections loaded, %d residents\n", res.Stored, res.Residents)
+	if len(res.Skipped) > 0 {
+		codes := slices.Sorted(maps.Keys(res.Skipped))
+		n := 0
+		for _, c := range codes {
+			n += res.Skipped[c]
+		}
+		fmt.Fprintf(w, "%d sections skipped: their comuni are outside the territory (%s)\n", n, strings.Join(codes, ", "))
+	}
+	for _, t := range res.Tiling {
+		fmt.Fprintf(w, "  %s: %.2f km²; sections overlap by %.4f km², leave %.4f km² uncovered, reach %.4f km² outside\n",
+			t.Municipality, t.AreaKm2, t.OverlapKm2, t.GapKm2, t.OutsideKm2)
+		for _, o := range t.Overlaps {
+			fmt.Fprintf(w, "    overlap %s / %s: %.0f m²\n", o.A, o.B, o.M2)
 		}
 	}
-	fmt.Fprintf(env.stdout, "%d census sections loaded (%d synthetic), %d residents\n", len(secs), synthetic, residents)
-	return nil
 }
 
 func runTerritory(ctx context.Context, env *environment, args []string) error {

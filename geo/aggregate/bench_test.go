@@ -46,7 +46,7 @@ func BenchmarkAggregateCity(b *testing.B) {
 		h := s.Households
 		in = append(in, zones.Section{ID: s.ID, MunicipalityCode: modena.MunicipalityCode, Residents: s.Residents, Households: &h, OMIZone: s.OMIZone, Synthetic: true, Geometry: s.Geometry})
 	}
-	if err := zones.StoreSections(ctx, db.Pool, in); err != nil {
+	if _, err := zones.StoreSections(ctx, db.Pool, in, zones.StoreOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()

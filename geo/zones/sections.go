@@ -180,23 +180,100 @@ func sectionGeometry(g orb.Geometry) (orb.MultiPolygon, error) {
 	return mp, nil
 }
 
+// StoreOptions tune StoreSections.
+type StoreOptions struct {
+	// SRID is the EPSG code of the sections' coordinates (0 means 4326); PostGIS reprojects.
+	SRID   int
+	Tiling Tiling
+}
+
+// Tiling says how far a comune's sections may stray from tiling it: overlapping each other,
+// leaving gaps, or reaching outside it. Census sections partition their comune; residents
+// spread by areal interpolation are counted twice where sections overlap.
+type Tiling struct {
+	// ReportM2: an overlap of two sections, or a comune's gap, larger than this is reported
+	// with the section ids. 0 means DefaultReportM2.
+	ReportM2 float64
+	// RefusePercent: a comune whose overlaps, gaps or spill outside exceed this share of its
+	// area is refused, and nothing is stored. 0 means DefaultRefusePercent.
+	RefusePercent float64
+}
+
+// Defaults of Tiling.
+const (
+	DefaultReportM2      = 100
+	DefaultRefusePercent = 1.0
+)
+
+func (t Tiling) withDefaults() Tiling {
+	if t.ReportM2 == 0 {
+		t.ReportM2 = DefaultReportM2
+	}
+	if t.RefusePercent == 0 {
+		t.RefusePercent = DefaultRefusePercent
+	}
+	return t
+}
+
+// StoreResult says what StoreSections stored and how well the sections tile their comuni.
+type StoreResult struct {
+	Stored    int
+	Residents int
+	// Skipped counts sections of comuni outside the territory, by comune.
+	Skipped map[string]int
+	Tiling  []TilingReport // one per comune stored, by code
+}
+
+// TilingReport is how a comune's sections cover it.
+type TilingReport struct {
+	Municipality string
+	AreaKm2      float64 // the comune's
+	OverlapKm2   float64 // covered by two sections or more, counted once per extra section
+	GapKm2       float64 // in the comune, in no section
+	OutsideKm2   float64 // in a section, outside the comune
+	Overlaps     []Overlap
+}
+
+// Overlap is two sections that overlap by more than the reported tolerance.
+type Overlap struct {
+	A, B string
+	M2   float64
+}
+
+// maxListed bounds the overlapping pairs listed per comune.
+const maxListed = 20
+
 // StoreSections replaces, in one transaction, the census sections of every municipality present
-// in secs, then places each stored event in its (new) section and, when the sections changed,
-// each resident of the register. Sections outside the study area's municipalities are refused.
-func StoreSections(ctx context.Context, db *pgxpool.Pool, secs []Section) error {
+// in secs, checks that they tile their comune (Tiling), then places each stored event in its
+// (new) section and, when the sections changed, each resident of the register. Sections of
+// comuni outside the territory are skipped and counted.
+func StoreSections(ctx context.Context, db *pgxpool.Pool, secs []Section, opt StoreOptions) (StoreResult, error) {
+	res := StoreResult{Skipped: map[string]int{}}
+	tiling := opt.Tiling.withDefaults()
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		inside, err := territoryCodes(ctx, tx)
+		if err != nil {
+			return err
+		}
+		kept := secs[:0:0]
 		municipalities := map[string]bool{}
 		for _, s := range secs {
+			if !inside[s.MunicipalityCode] {
+				res.Skipped[s.MunicipalityCode]++
+				continue
+			}
+			kept = append(kept, s)
 			municipalities[s.MunicipalityCode] = true
+			res.Residents += s.Residents
+		}
+		if len(kept) == 0 {
+			return fmt.Errorf("no section lies in a comune of the territory (%d skipped): load the territory first (abitare territory load, or abitare zones)", len(secs))
 		}
 		codes := make([]string, 0, len(municipalities))
 		for c := range municipalities {
 			codes = append(codes, c)
 		}
 		sort.Strings(codes)
-		if err := checkMunicipalitiesKnown(ctx, tx, codes); err != nil {
-			return err
-		}
 		before, err := sectionsFingerprint(ctx, tx)
 		if err != nil {
 			return err
@@ -204,7 +281,11 @@ func StoreSections(ctx context.Context, db *pgxpool.Pool, secs []Section) error 
 		if _, err := tx.Exec(ctx, `DELETE FROM census_sections WHERE municipality_code = ANY($1)`, codes); err != nil {
 			return fmt.Errorf("clear sections: %w", err)
 		}
-		if err := copySections(ctx, tx, secs); err != nil {
+		if err := copySections(ctx, tx, kept, opt.SRID); err != nil {
+			return err
+		}
+		res.Stored = len(kept)
+		if res.Tiling, err = checkTiling(ctx, tx, codes, tiling); err != nil {
 			return err
 		}
 		if err := assignEventsToSections(ctx, tx); err != nil {
@@ -217,26 +298,99 @@ func StoreSections(ctx context.Context, db *pgxpool.Pool, secs []Section) error 
 		return assignResidentsToSections(ctx, tx)
 	})
 	if err != nil {
-		return fmt.Errorf("store census sections: %w", err)
+		return StoreResult{}, fmt.Errorf("store census sections: %w", err)
 	}
-	return nil
+	return res, nil
 }
 
-func checkMunicipalitiesKnown(ctx context.Context, tx pgx.Tx, codes []string) error {
-	var missing []string
-	err := tx.QueryRow(ctx, `
-		SELECT coalesce(array_agg(c ORDER BY c), '{}') FROM unnest($1::text[]) c
-		WHERE c NOT IN (SELECT code FROM municipalities)`, codes).Scan(&missing)
+func territoryCodes(ctx context.Context, tx pgx.Tx) (map[string]bool, error) {
+	rows, err := tx.Query(ctx, `SELECT code FROM municipalities`)
 	if err != nil {
-		return fmt.Errorf("check municipalities: %w", err)
+		return nil, fmt.Errorf("read the territory: %w", err)
 	}
-	if len(missing) > 0 {
-		return fmt.Errorf("sections of municipalities %v, which are not in the study area (run abitare zones first)", missing)
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("read the territory: %w", err)
 	}
-	return nil
+	set := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		set[c] = true
+	}
+	return set, nil
 }
 
-func copySections(ctx context.Context, tx pgx.Tx, secs []Section) error {
+// checkTiling measures, per comune, the overlaps between its sections, the gaps they leave
+// and what they cover outside it, and refuses a comune beyond the tolerance.
+func checkTiling(ctx context.Context, tx pgx.Tx, codes []string, t Tiling) ([]TilingReport, error) {
+	reports := make([]TilingReport, 0, len(codes))
+	for _, code := range codes {
+		r := TilingReport{Municipality: code}
+		err := tx.QueryRow(ctx, `
+			WITH s AS (SELECT ST_Union(geom) AS u, sum(ST_Area(geom::geography)) AS total FROM census_sections WHERE municipality_code = $1)
+			SELECT ST_Area(m.geom::geography) / 1e6,
+			       greatest(s.total - ST_Area(s.u::geography), 0) / 1e6,
+			       ST_Area(ST_Difference(m.geom, s.u)::geography) / 1e6,
+			       ST_Area(ST_Difference(s.u, m.geom)::geography) / 1e6
+			FROM municipalities m, s WHERE m.code = $1`, code).Scan(&r.AreaKm2, &r.OverlapKm2, &r.GapKm2, &r.OutsideKm2)
+		if err != nil {
+			return nil, fmt.Errorf("check how the sections of %s tile it: %w", code, err)
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT a.id, b.id, ST_Area(ST_Intersection(a.geom, b.geom)::geography) AS m2
+			FROM census_sections a JOIN census_sections b
+			  ON b.municipality_code = a.municipality_code AND a.id < b.id AND ST_Intersects(a.geom, b.geom)
+			WHERE a.municipality_code = $1 AND ST_Area(ST_Intersection(a.geom, b.geom)::geography) > $2
+			ORDER BY m2 DESC, a.id, b.id LIMIT $3`, code, t.ReportM2, maxListed)
+		if err != nil {
+			return nil, fmt.Errorf("list overlapping sections of %s: %w", code, err)
+		}
+		r.Overlaps, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Overlap, error) {
+			var o Overlap
+			return o, row.Scan(&o.A, &o.B, &o.M2)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list overlapping sections of %s: %w", code, err)
+		}
+		if err := r.refuse(t); err != nil {
+			return nil, err
+		}
+		reports = append(reports, r)
+	}
+	return reports, nil
+}
+
+// refuse fails when the comune's sections stray beyond the tolerance.
+func (r TilingReport) refuse(t Tiling) error {
+	limit := r.AreaKm2 * t.RefusePercent / 100
+	var faults []string
+	if r.OverlapKm2 > limit {
+		faults = append(faults, fmt.Sprintf("sections overlap by %.3f km²", r.OverlapKm2))
+	}
+	if r.GapKm2 > limit {
+		faults = append(faults, fmt.Sprintf("%.3f km² of the comune lie in no section", r.GapKm2))
+	}
+	if r.OutsideKm2 > limit {
+		faults = append(faults, fmt.Sprintf("sections reach %.3f km² outside the comune", r.OutsideKm2))
+	}
+	if len(faults) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("the sections of %s do not tile it (%s; the limit is %.1f%% of its %.1f km²)", r.Municipality,
+		strings.Join(faults, ", "), t.RefusePercent, r.AreaKm2)
+	if len(r.Overlaps) > 0 {
+		var pairs []string
+		for _, o := range r.Overlaps {
+			pairs = append(pairs, fmt.Sprintf("%s/%s %.0f m²", o.A, o.B, o.M2))
+		}
+		msg += ": largest overlaps " + strings.Join(pairs, ", ")
+	}
+	return errors.New(msg)
+}
+
+func copySections(ctx context.Context, tx pgx.Tx, secs []Section, srid int) error {
+	if srid == 0 {
+		srid = 4326
+	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE sections_in (id text, municipality_code text, residents int, households int, omi_zone text, synthetic bool, wkb bytea) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("stage sections: %w", err)
 	}
@@ -249,14 +403,18 @@ func copySections(ctx context.Context, tx pgx.Tx, secs []Section) error {
 		return fmt.Errorf("copy sections: %w", err)
 	}
 	// A section's OMI zone, when the file does not give it, is the zone holding its interior point.
+	// MakeValid's structure method reads rings as area boundaries (the union of outer rings minus
+	// that of holes): a hole touching its outer ring, as polygon clipping leaves them, is then
+	// cut out, where the default method keeps its area and the section overlaps its neighbour.
 	_, err := tx.Exec(ctx, `
 		INSERT INTO census_sections (id, municipality_code, residents, households, omi_zone, synthetic, geom)
 		SELECT s.id, s.municipality_code, s.residents, s.households,
 		       coalesce(s.omi_zone, (SELECT z.code FROM omi_zones z
 		                             WHERE ST_Intersects(z.geom, ST_PointOnSurface(g.geom)) ORDER BY z.code LIMIT 1)),
 		       s.synthetic, g.geom
-		FROM sections_in s, LATERAL (SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(s.wkb, 4326)), 3)) AS geom) g
-		ORDER BY s.id`)
+		FROM sections_in s, LATERAL (SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(
+			ST_Transform(ST_SetSRID(ST_Force2D(ST_GeomFromWKB(s.wkb)), $1::int), 4326), 'method=structure'), 3)) AS geom) g
+		ORDER BY s.id`, srid)
 	if err != nil {
 		return fmt.Errorf("store sections: %w", err)
 	}
