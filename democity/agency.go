@@ -31,6 +31,7 @@ type gen struct {
 	messy       map[int]messyAddr
 	streetNames map[string]bool
 	temporary   map[int]bool // residents whose health records carry an STP/ENI code
+	moves       map[int]move // province only: households that moved in from another comune
 	ev          events
 }
 
@@ -47,6 +48,9 @@ func buildEvents(rng *rand.Rand, c *city, cfg Config) events {
 		g.isee[hi] = math.Round(20000*math.Exp(-0.4*g.r.poverty[hi]+0.35*rng.NormFloat64())*100) / 100
 	}
 	g.seen = make([]uint8, len(c.people))
+	if c.comuni != nil {
+		g.drawMoves(rand.New(rand.NewPCG(cfg.Seed, streamMoves)))
+	}
 	g.socialAndHousing()
 	g.employment()
 	g.injuriesOfYear()
@@ -220,7 +224,7 @@ func (g *gen) socialRow(hi, pi int, kind string, start time.Time, end, amount st
 		isee, size = formatEuro(g.isee[hi]), strconv.Itoa(int(h.size))
 	}
 	var b strings.Builder
-	join(&b, g.c.people[pi].cf, kind, formatDate(start), end, amount, isee, size, residence(h))
+	join(&b, g.c.people[pi].cf, kind, formatDate(start), end, amount, isee, size, g.rowResidence(hi, start, FileServiziSociali))
 	g.ev.social = append(g.ev.social, row{date: start, line: b.String()})
 	g.seen[pi] |= inSocial
 	g.rows[kind]++
@@ -230,7 +234,7 @@ func (g *gen) socialRow(hi, pi int, kind string, start time.Time, end, amount st
 func (g *gen) housingRow(hi int, kind string, date time.Time, score, stage, isee, size string) {
 	pi := int(g.referent[hi])
 	var b strings.Builder
-	join(&b, g.c.people[pi].cf, kind, formatDate(date), score, stage, isee, size, residence(g.c.hh[hi]))
+	join(&b, g.c.people[pi].cf, kind, formatDate(date), score, stage, isee, size, g.rowResidence(hi, date, FileUfficioCasa))
 	g.ev.housing = append(g.ev.housing, row{date: date, line: b.String()})
 	g.seen[pi] |= inHousing
 	g.rows[kind]++

@@ -56,6 +56,10 @@ type Config struct {
 	Seed      uint64
 	Residents int // default 185000
 	Year      int // year of the agency events, default 2025
+	// Province builds the province of Modena instead of the city (see provincedemo.go):
+	// Residents is then ignored and each comune has its 2011 population times Scale.
+	Province bool
+	Scale    float64 // default 1 (about 686,000 residents)
 }
 
 func (c Config) withDefaults() Config {
@@ -64,6 +68,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Year == 0 {
 		c.Year = DefaultYear
+	}
+	if c.Province && c.Scale == 0 {
+		c.Scale = DefaultScale
 	}
 	return c
 }
@@ -97,7 +104,17 @@ type Summary struct {
 // missing).
 func Generate(cfg Config, outDir string) (Summary, error) {
 	cfg = cfg.withDefaults()
-	c, err := buildFor(cfg)
+	var c *city
+	var err error
+	if cfg.Province {
+		if cfg.Year < 1900 || cfg.Year > 2100 {
+			return Summary{}, fmt.Errorf("synthetic: year %d out of range 1900-2100", cfg.Year)
+		}
+		c, err = buildProvince(cfg)
+		cfg.Residents = len(c.peopleOrNil())
+	} else {
+		c, err = buildFor(cfg)
+	}
 	if err != nil {
 		return Summary{}, err
 	}
@@ -157,7 +174,7 @@ func writeAll(c *city, cfg Config, outDir string, sum *Summary) error {
 	if err := add(FileSezioni, n, err); err != nil {
 		return err
 	}
-	n, err = writeRegister(c.reg, outDir)
+	n, err = writeRegister(c, outDir)
 	if err := add(FileStradario, n, err); err != nil {
 		return err
 	}
@@ -177,6 +194,15 @@ func writeAll(c *city, cfg Config, outDir string, sum *Summary) error {
 		{FileUfficioCasa, HeaderUfficioCasa, ev.housing, plainUTF8},
 		{FileAUSL, HeaderAUSL, ev.health, plainUTF8},
 		{FileAgenziaLavoro, HeaderAgenziaLavoro, ev.work, windowsText},
+	}
+	if c.comuni != nil { // the province's files carry the comune of residence
+		for i := range text {
+			sep := ";COMUNE"
+			if text[i].name == FileAgenziaLavoro {
+				sep = "\tComune"
+			}
+			text[i].header += sep
+		}
 	}
 	for _, f := range text {
 		if err := add(f.name, len(f.rows), writeLines(outDir, f.name, f.header, lines(f.rows), f.tf)); err != nil {

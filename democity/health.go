@@ -91,11 +91,11 @@ func (g *gen) healthAuthority() {
 	tempRows := map[string]int{}
 	for _, tp := range g.ev.temporary {
 		first := g.drawHealthKind(-1)
-		g.healthRow(tp.code, -1, c.hh[tp.hh], healthKinds[first].kind, healthKinds[first].pDischarge)
+		g.healthRow(tp.code, -1, tp.hh, healthKinds[first].kind, healthKinds[first].pDischarge)
 		tempRows[healthKinds[first].kind]++
 		if rng.Float64() < temporarySecondRow {
 			second := g.drawHealthKind(first)
-			g.healthRow(tp.code, -1, c.hh[tp.hh], healthKinds[second].kind, healthKinds[second].pDischarge)
+			g.healthRow(tp.code, -1, tp.hh, healthKinds[second].kind, healthKinds[second].pDischarge)
 			tempRows[healthKinds[second].kind]++
 		}
 	}
@@ -110,7 +110,7 @@ func (g *gen) healthAuthority() {
 		}, len(c.people))
 		for _, pi := range sel {
 			p := c.people[pi]
-			g.healthRow(p.cf, pi, c.hh[p.hh], kind, hk.pDischarge)
+			g.healthRow(p.cf, pi, int(p.hh), kind, hk.pDischarge)
 		}
 	}
 }
@@ -134,7 +134,7 @@ func (g *gen) drawHealthKind(not int) int {
 }
 
 // healthRow adds a health-authority row; pi is the person's index when id is a fiscal code.
-func (g *gen) healthRow(id string, pi int, h household, kind string, pDischarge float64) {
+func (g *gen) healthRow(id string, pi, hi int, kind string, pDischarge float64) {
 	start := dayIn(g.rng, g.year)
 	end := ""
 	if g.rng.Float64() < pDischarge {
@@ -143,7 +143,7 @@ func (g *gen) healthRow(id string, pi int, h household, kind string, pDischarge 
 		}
 	}
 	var b strings.Builder
-	join(&b, id, kind, formatDate(start), end, residence(h))
+	join(&b, id, kind, formatDate(start), end, g.rowResidence(hi, start, FileAUSL))
 	g.ev.health = append(g.ev.health, row{date: start, line: b.String()})
 	if pi >= 0 {
 		g.seen[pi] |= inHealth

@@ -142,9 +142,12 @@ func writeINAIL(c *city, injuries []injury, outDir string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", FileINAIL, err)
 	}
-	header := make([]any, len(HeaderINAIL))
-	for i, h := range HeaderINAIL {
-		header[i] = h
+	header := make([]any, 0, len(HeaderINAIL)+1)
+	for _, h := range HeaderINAIL {
+		header = append(header, h)
+	}
+	if c.comuni != nil {
+		header = append(header, "Comune")
 	}
 	if err := sw.SetRow("A1", header); err != nil {
 		return 0, fmt.Errorf("%s: %w", FileINAIL, err)
@@ -155,6 +158,9 @@ func writeINAIL(c *city, injuries []injury, outDir string) (int, error) {
 		capNum, _ := strconv.Atoi(h.cap)
 		cell, _ := excelize.CoordinatesToCellName(1, k+2)
 		vals := []any{p.cf, in.kind, formatDate(in.date), in.severity, in.days, h.address, capNum, formatCoord(h.pt[1]), formatCoord(h.pt[0])}
+		if c.comuni != nil {
+			vals = append(vals, c.comuneField(h, FileINAIL))
+		}
 		if err := sw.SetRow(cell, vals); err != nil {
 			return 0, fmt.Errorf("%s: %w", FileINAIL, err)
 		}

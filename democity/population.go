@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/abitare/abitare/democity/province"
 	"github.com/abitare/abitare/democity/tessellate"
 	"github.com/abitare/abitare/geo/modena"
 	"github.com/abitare/abitare/ingest/codicefiscale"
@@ -93,6 +94,11 @@ type city struct {
 	hh       []household
 	people   []person
 	cfs      map[string]struct{}
+	// the province demo only (nil in the city): the comuni, each section's comune (index into
+	// comuni) and each zone's district code (the OMI zone in Modena, the comune elsewhere)
+	comuni   []province.Comune
+	secMun   []int
+	district []string
 }
 
 // bandShift moves the place score by OMI band: low rents in the rural and suburban bands mostly
@@ -147,7 +153,7 @@ func buildCity(rng *rand.Rand, year int, zones []modena.OMIZone, secs []tessella
 	c.hh = make([]household, 0, households)
 	c.people = make([]person, 0, total)
 	c.cfs = make(map[string]struct{}, total)
-	c.reg = buildRegister(rng, zones, secs, c.zoneOf, boundary)
+	c.reg = buildRegister(rng, zones, secs, c.zoneOf, boundary, cityRegister)
 	for i := range secs {
 		if len(c.reg.bySection[i]) == 0 {
 			return nil, fmt.Errorf("section %s: no civic number in the register", secs[i].ID)

@@ -102,11 +102,23 @@ type regBuilder struct {
 	streets  []street
 	cands    []candidate
 	count    []int // candidates per section
+	opts     regOptions
 }
 
+// regOptions are what differs between the city's register and a comune's of the province.
+type regOptions struct {
+	markZone string   // the zone whose streets start with marks
+	marks    []street // streets always laid out (type and name only)
+	caps     []string // a comune's postcodes, drawn per section; nil: Modena's (capFor)
+	capSeed  uint64   // salt of the per-section postcode choice
+}
+
+// cityRegister is the demo city's: its landmarks in the historic centre, Modena's postcodes.
+var cityRegister = regOptions{markZone: "B3", marks: landmarks}
+
 // buildRegister lays out the streets and civic numbers of every zone.
-func buildRegister(rng *rand.Rand, zones []modena.OMIZone, secs []tessellate.Section, zoneOf []int, boundary orb.MultiPolygon) *register {
-	b := &regBuilder{rng: rng, zones: zones, secs: secs, used: map[string]bool{}, count: make([]int, len(secs))}
+func buildRegister(rng *rand.Rand, zones []modena.OMIZone, secs []tessellate.Section, zoneOf []int, boundary orb.MultiPolygon, opts regOptions) *register {
+	b := &regBuilder{rng: rng, zones: zones, secs: secs, used: map[string]bool{}, count: make([]int, len(secs)), opts: opts}
 	b.samplers = make([]*pointSampler, len(secs))
 	fb := newFastPolygons(boundary)
 	for i, s := range secs {
@@ -176,8 +188,8 @@ func (b *regBuilder) layZone(zi int, secIdx []int) []candidate {
 	}
 	grid := b.rng.Float64() * math.Pi / 2
 	first := len(b.cands)
-	if z.Code == "B3" {
-		for _, l := range landmarks {
+	if z.Code == b.opts.markZone {
+		for _, l := range b.opts.marks {
 			if !b.used[l.dug+" "+l.name] {
 				si := secIdx[b.rng.IntN(len(secIdx))]
 				b.addStreet(zi, si, secIdx, side[si], spacing[si], grid, &l)
@@ -360,8 +372,14 @@ func (b *regBuilder) finish(kept []candidate, exps []uint8, zoneOf []int) *regis
 		r.address[k] = r.streets[c.street].full() + " " + civicNumber(c.number, c.exp)
 		r.bySection[c.section] = append(r.bySection[c.section], int32(k))
 	}
-	centre := zoneCentre(b.zones, "B3")
 	r.caps = make([]string, len(b.secs))
+	if caps := b.opts.caps; caps != nil {
+		for i := range b.secs {
+			r.caps[i] = caps[(uint64(i)*0x9e3779b97f4a7c15^b.opts.capSeed)%uint64(len(caps))]
+		}
+		return r
+	}
+	centre := zoneCentre(b.zones, "B3")
 	for i, s := range b.secs {
 		cp, _ := planar.CentroidArea(s.Geometry)
 		r.caps[i] = capFor(b.zones[zoneOf[i]].Code, cp, centre)

@@ -96,6 +96,9 @@ func (g *gen) workRow(pi int, kind string, date time.Time, status string) {
 	m := g.messyAddress(pi)
 	h := g.c.hh[g.c.people[pi].hh]
 	line := strings.Join([]string{g.c.people[pi].cf, kind, date.Format(time.DateOnly), status, m.street, m.civic, h.cap}, "\t")
+	if g.c.comuni != nil {
+		line += "\t" + g.c.comuneField(h, FileAgenziaLavoro)
+	}
 	g.ev.work = append(g.ev.work, row{date: date, line: line})
 	g.seen[pi] |= inWork
 	g.rows[kind]++

@@ -48,8 +48,14 @@ var (
 // writeSections writes the sections as an ISTAT-like GeoJSON FeatureCollection.
 func writeSections(c *city, outDir string) (int, error) {
 	fc := geojson.NewFeatureCollection()
-	for _, s := range c.sections {
-		fc.Append(sectionFeature(s))
+	for i, s := range c.sections {
+		f := sectionFeature(s)
+		if c.comuni != nil {
+			code, _ := strconv.Atoi(c.comuni[c.secMun[i]].Code)
+			f.Properties["PRO_COM"] = code
+			f.Properties["ZONA_OMI"] = c.district[c.zoneOf[i]]
+		}
+		fc.Append(f)
 	}
 	data, err := json.Marshal(fc)
 	if err != nil {
@@ -97,7 +103,8 @@ func writeAnagrafe(c *city, outDir string) (int, error) {
 }
 
 // writeRegister writes the address register, one row per civic number.
-func writeRegister(r *register, outDir string) (int, error) {
+func writeRegister(c *city, outDir string) (int, error) {
+	r := c.reg
 	lines := make([]string, len(r.civics))
 	var b strings.Builder
 	for k, cv := range r.civics {
@@ -107,7 +114,11 @@ func writeRegister(r *register, outDir string) (int, error) {
 		if cv.exp != 0 {
 			exp = esponenti[cv.exp]
 		}
-		join(&b, istatComune, strconv.Itoa(st.progr), st.dug, st.name, strconv.Itoa(int(cv.number)), exp,
+		code := istatComune
+		if c.comuni != nil {
+			code = c.comuni[c.secMun[cv.section]].Code
+		}
+		join(&b, code, strconv.Itoa(st.progr), st.dug, st.name, strconv.Itoa(int(cv.number)), exp,
 			r.caps[cv.section], strconv.FormatFloat(cv.pt[0], 'f', 7, 64), strconv.FormatFloat(cv.pt[1], 'f', 7, 64))
 		lines[k] = b.String()
 	}

@@ -14,14 +14,20 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	out := fs.String("out", "demo-data", "folder to write the files into")
 	residents := fs.Int("residents", democity.DefaultResidents, "residents of the synthetic city")
 	year := fs.Int("year", 2025, "year of the agency events")
+	prov := fs.Bool("province", false, "the province of Modena (47 comuni, 2011 populations) instead of the city")
+	scale := fs.Float64("scale", democity.DefaultScale, "with --province: share of each comune's 2011 population to generate")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	start := time.Now()
-	sum, err := democity.Generate(democity.Config{Seed: *seed, Residents: *residents, Year: *year}, *out)
+	sum, err := democity.Generate(democity.Config{Seed: *seed, Residents: *residents, Year: *year, Province: *prov, Scale: *scale}, *out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "demo city written to %s in %s: %+v\n", *out, time.Since(start).Round(time.Millisecond), sum)
+	what := "demo city"
+	if *prov {
+		what = "demo province"
+	}
+	fmt.Fprintf(env.stdout, "%s written to %s in %s: %+v\n", what, *out, time.Since(start).Round(time.Millisecond), sum)
 	return nil
 }

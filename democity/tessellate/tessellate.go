@@ -84,6 +84,12 @@ type zoneGrid struct {
 // residents. The seed shifts the grids; the same inputs always give the same sections. Ids are
 // numbered in zone order, then by grid row (north to south) and column (west to east).
 func Sections(zones []modena.OMIZone, totalResidents int, seed uint64) ([]Section, error) {
+	return SectionsOf(MunicipalityCode, zones, totalResidents, seed)
+}
+
+// SectionsOf is Sections for the zones of the comune whose numeric ISTAT code (PRO_COM, e.g.
+// 36005) prefixes the ids; the zones are any disjoint polygons with an OMI band.
+func SectionsOf(proCom int, zones []modena.OMIZone, totalResidents int, seed uint64) ([]Section, error) {
 	if totalResidents <= 0 {
 		return nil, fmt.Errorf("tessellate: total residents %d, want > 0", totalResidents)
 	}
@@ -106,7 +112,7 @@ func Sections(zones []modena.OMIZone, totalResidents int, seed uint64) ([]Sectio
 	}
 	res := apportion(expected, totalResidents)
 	for i := range sections {
-		sections[i].ID = fmt.Sprintf("%d%07d", MunicipalityCode, i+1)
+		sections[i].ID = fmt.Sprintf("%d%07d", proCom, i+1)
 		sections[i].Residents = res[i]
 		sections[i].Households = max(1, int(math.Round(float64(res[i])/HouseholdSize)))
 	}
@@ -413,3 +419,7 @@ func cleanRing(r orb.Ring) orb.Ring {
 func round7(v float64) float64 { return math.Round(v*1e7) / 1e7 }
 
 func rad(deg float64) float64 { return deg * math.Pi / 180 }
+
+// Clean rounds coordinates to 7 decimals, removes repeated points and drops degenerate rings and
+// polygons (of a clipped polygon, for instance).
+func Clean(mp orb.MultiPolygon) orb.MultiPolygon { return clean(mp) }
