@@ -1,5 +1,5 @@
 // Package gazetteer builds the search index of places the map offers: the streets of the
-// address register with their civic numbers, the OMI zones and the census sections, each with
+// address register with their civic numbers, the OMI zones, the census sections and the comuni, each with
 // where to put the map. It holds public reference data only (the ANNCSU register and the
 // zones' outlines), never a figure or anything about a person.
 //
@@ -12,7 +12,10 @@
 //
 //	{"streets":  [{"name": "VIA EMILIA EST", "numbers": [["12", 10.93421, 44.64712], ["12/A", ...]]}],
 //	 "zones":    [{"id": "B1", "name": "CAPOLUOGO - CENTRO STORICO", "center": [lon, lat], "bbox": [w, s, e, n]}],
-//	 "sections": [{"id": "360230000001", "center": [lon, lat], "bbox": [w, s, e, n]}]}
+//	 "sections": [{"id": "360230000001", "center": [lon, lat], "bbox": [w, s, e, n]}],
+//	 "municipalities": [{"id": "036023", "name": "Modena", "center": [lon, lat], "bbox": [w, s, e, n]}]}
+//
+// In a territory of several comuni each street also names its comune ("municipality": "Carpi").
 //
 // A street's name is as the register publishes it: the street type (DUG) and the name. A zone's
 // or section's center is a point inside its outline (ST_PointOnSurface), where a label goes.
@@ -32,15 +35,19 @@ import (
 
 // Gazetteer is the index of places.
 type Gazetteer struct {
-	Streets  []Street `json:"streets"`
-	Zones    []Place  `json:"zones"`
-	Sections []Place  `json:"sections"`
+	Streets        []Street `json:"streets"`
+	Zones          []Place  `json:"zones"`
+	Sections       []Place  `json:"sections"`
+	Municipalities []Place  `json:"municipalities"`
 }
 
 // Street is a street of the address register with its civic numbers, in numeric order.
 type Street struct {
-	Name    string   `json:"name"`
-	Numbers []Number `json:"numbers"`
+	Name string `json:"name"`
+	// Municipality is the comune's name when the territory has several (every comune has its
+	// Via Roma), "" otherwise.
+	Municipality string   `json:"municipality,omitempty"`
+	Numbers      []Number `json:"numbers"`
 }
 
 // Number is a civic number ("12", "12/A") and its point, written as [label, lon, lat].
@@ -99,6 +106,9 @@ func Build(ctx context.Context, db Querier) (*Gazetteer, error) {
 	if g.Sections, err = places(ctx, db, "sections", `SELECT id, '', `+placeColumns+` FROM census_sections`); err != nil {
 		return nil, err
 	}
+	if g.Municipalities, err = places(ctx, db, "municipalities", `SELECT code, name, `+placeColumns+` FROM municipalities`); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
@@ -106,19 +116,21 @@ func Build(ctx context.Context, db Querier) (*Gazetteer, error) {
 // register key, so that two towns' streets of the same name stay apart.
 func streets(ctx context.Context, db Querier) ([]Street, error) {
 	rows, err := db.Query(ctx, `SELECT p.municipality_code, p.street_key, s.street_type || ' ' || s.name,
+			CASE WHEN (SELECT count(*) FROM municipalities) > 1 THEN coalesce(m.name, '') ELSE '' END,
 			p.house_number, p.suffix, ST_X(p.geom), ST_Y(p.geom)
 		FROM address_points p JOIN streets s USING (municipality_code, street_key)
+		LEFT JOIN municipalities m ON m.code = p.municipality_code
 		ORDER BY p.municipality_code, p.street_key, p.house_number, p.suffix`)
 	if err != nil {
 		return nil, fmt.Errorf("gazetteer: read the address register: %w", err)
 	}
 	var out []Street
-	var municipality, key, name, suffix, lastKey string
+	var municipality, key, name, comune, suffix, lastKey string
 	var number int
 	var lon, lat float64
-	_, err = pgx.ForEachRow(rows, []any{&municipality, &key, &name, &number, &suffix, &lon, &lat}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&municipality, &key, &name, &comune, &number, &suffix, &lon, &lat}, func() error {
 		if k := municipality + "\x00" + key; k != lastKey || len(out) == 0 {
-			out = append(out, Street{Name: name})
+			out = append(out, Street{Name: name, Municipality: comune})
 			lastKey = k
 		}
 		s := &out[len(out)-1]
@@ -129,7 +141,7 @@ func streets(ctx context.Context, db Querier) ([]Street, error) {
 		return nil, fmt.Errorf("gazetteer: read the address register: %w", err)
 	}
 	slices.SortStableFunc(out, func(a, b Street) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Numbers[0].Lon, b.Numbers[0].Lon), cmp.Compare(a.Numbers[0].Lat, b.Numbers[0].Lat))
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Municipality, b.Municipality), cmp.Compare(a.Numbers[0].Lon, b.Numbers[0].Lon), cmp.Compare(a.Numbers[0].Lat, b.Numbers[0].Lat))
 	})
 	return out, nil
 }

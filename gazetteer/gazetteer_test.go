@@ -42,11 +42,15 @@ func TestBuildFromTheDemoCity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var streets, numbers, zones, sections int
+	var streets, numbers, zones, sections, comuni int
 	if err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM (SELECT DISTINCT municipality_code, street_key FROM address_points) s),
-		(SELECT count(*) FROM address_points), (SELECT count(*) FROM omi_zones), (SELECT count(*) FROM census_sections)`).
-		Scan(&streets, &numbers, &zones, &sections); err != nil {
+		(SELECT count(*) FROM address_points), (SELECT count(*) FROM omi_zones), (SELECT count(*) FROM census_sections),
+		(SELECT count(*) FROM municipalities)`).
+		Scan(&streets, &numbers, &zones, &sections, &comuni); err != nil {
 		t.Fatal(err)
+	}
+	if len(g.Municipalities) != comuni || (comuni == 1 && g.Streets[0].Municipality != "") {
+		t.Fatalf("%d municipalities (the database has %d); a street of a one-comune territory names its comune %q", len(g.Municipalities), comuni, g.Streets[0].Municipality)
 	}
 	n := 0
 	for _, s := range g.Streets {

@@ -1,5 +1,5 @@
-// Search of the public map: addresses (street and house number), OMI zones (name or id) and
-// census sections (code), in the gazetteer the server (GET /api/gazetteer) or the static bundle
+// Search of the public map: comuni (name or ISTAT code), addresses (street and house number, with
+// the comune in a territory of several), OMI zones (name or id) and census sections (code), in the gazetteer the server (GET /api/gazetteer) or the static bundle
 // (gazetteer.json) ships. Normalisation, parsing and ranking; pure: no DOM, no MapLibre.
 //
 // Gazetteer: {streets: [{name, numbers: [[number, lon, lat], ...]}],
@@ -118,7 +118,8 @@ export function buildIndex(gazetteer) {
     }
     if (!numbers.length) continue;
     const words = tokens(s.name);
-    streets.push({ name: s.name, words, core: words.filter((w) => !STREET_TYPES.has(w)), numbers });
+    const comune = typeof s.municipality === 'string' ? s.municipality : '';
+    streets.push({ name: s.name, comune, words, core: words.filter((w) => !STREET_TYPES.has(w)), numbers });
   }
   const zones = [];
   for (const z of Array.isArray(g.zones) ? g.zones : []) {
@@ -131,7 +132,12 @@ export function buildIndex(gazetteer) {
     if (!s || (typeof s.id !== 'string' && typeof s.id !== 'number') || !isFinitePair(s.center)) continue;
     sections.push({ id: String(s.id), idKey: normalizeNumber(s.id), center: s.center.slice(0, 2), bbox: isBBox(s.bbox) ? s.bbox : null });
   }
-  return { streets, zones, sections };
+  const municipalities = [];
+  for (const m of Array.isArray(g.municipalities) ? g.municipalities : []) {
+    if (!m || typeof m.id !== 'string' || typeof m.name !== 'string' || !isFinitePair(m.center)) continue;
+    municipalities.push({ id: m.id, name: m.name, words: tokens(m.name), center: m.center.slice(0, 2), bbox: isBBox(m.bbox) ? m.bbox : null });
+  }
+  return { streets, zones, sections, municipalities };
 }
 
 // How well the query words q match the words of a name (0: no match). Every query word must
@@ -202,22 +208,33 @@ export function search(index, query, limit = MAX_RESULTS) {
       const score = nameScore(reading.street, s.words, s.core);
       if (!score) continue;
       let r;
+      // In a territory of several comuni every comune has its Via Roma: the comune is part of
+      // the street's name and label.
+      const where = s.comune ? ` (${s.comune})` : '';
       if (reading.number) {
         const n = findNumber(s, reading.number);
         if (!n) continue;
         r = {
-          kind: 'address', id: `${s.name} ${n.number}`, label: `${displayName(s.name)} ${n.number}`, street: s.name, number: n.number,
+          kind: 'address', id: `${s.name} ${n.number}${where}`, label: `${displayName(s.name)} ${n.number}${where}`, street: s.name, number: n.number,
           exact: n.exact, center: n.lonlat, score: score + (n.exact ? 8 : 2),
         };
       } else {
         const n = streetNumber(s);
-        r = { kind: 'street', id: s.name, label: displayName(s.name), street: s.name, number: n.number, center: n.lonlat, score };
+        r = { kind: 'street', id: s.name + where, label: displayName(s.name) + where, street: s.name, number: n.number, center: n.lonlat, score };
       }
-      const prev = best.get(s.name);
-      if (!prev || r.score > prev.score) best.set(s.name, r);
+      const key = `${s.name}\u0000${s.comune}`;
+      const prev = best.get(key);
+      if (!prev || r.score > prev.score) best.set(key, r);
     }
   }
   results.push(...best.values());
+  // Comuni: by name or ISTAT code.
+  for (const m of index.municipalities || []) {
+    let score = 0;
+    if (raw && m.id === raw) score = 112;
+    else score = nameScore(words, m.words) * 1.02;
+    if (score) results.push({ kind: 'municipality', id: m.id, label: m.name, center: m.center, bbox: m.bbox, score });
+  }
   // OMI zones: by id or by name.
   for (const z of index.zones) {
     let score = 0;
@@ -235,7 +252,7 @@ export function search(index, query, limit = MAX_RESULTS) {
       if (score) results.push({ kind: 'section', id: s.id, label: s.id, center: s.center, bbox: s.bbox, score });
     }
   }
-  const kindOrder = { address: 0, zone: 1, street: 2, section: 3 };
+  const kindOrder = { municipality: 0, address: 1, zone: 2, street: 3, section: 4 };
   results.sort((a, b) => b.score - a.score || kindOrder[a.kind] - kindOrder[b.kind] || a.label.localeCompare(b.label, 'it'));
   return results.slice(0, limit);
 }
@@ -263,6 +280,7 @@ export function displayName(name) {
 // The profile to open for a result, where it is known without the map: a zone's (OMI zone
 // geography) or a section's. Addresses: null (the area under the point, once the map is there).
 export function resultArea(r) {
+  if (r?.kind === 'municipality') return { geography: 'municipality', id: r.id, name: r.label };
   if (r?.kind === 'zone') return { geography: 'omi', id: r.id, name: r.label };
   if (r?.kind === 'section') return { geography: 'section', id: r.id };
   return null;

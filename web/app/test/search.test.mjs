@@ -93,7 +93,7 @@ describe('buildIndex', () => {
 
   it('takes anything for a gazetteer', () => {
     for (const g of [null, undefined, 'x', 42, [], { streets: 'no' }]) {
-      assert.deepEqual(buildIndex(g), { streets: [], zones: [], sections: [] });
+      assert.deepEqual(buildIndex(g), { streets: [], zones: [], sections: [], municipalities: [] });
       assert.deepEqual(search(buildIndex(g), 'via emilia 12'), []);
     }
   });
@@ -274,5 +274,35 @@ describe('displayName', () => {
     assert.equal(search(ix, 'Via della Pace')[0].label, 'Via della Pace');
     assert.equal(search(ix, 'centro storico')[0].label, 'Capoluogo - Centro Storico');
     assert.equal(search(ix, 'b3')[0].id, 'B3');
+  });
+});
+
+describe('search: a territory of several comuni', () => {
+  const PROVINCE = buildIndex({
+    streets: [
+      { name: 'VIA ROMA', municipality: 'Modena', numbers: [['1', 10.9251, 44.6461]] },
+      { name: 'VIA ROMA', municipality: 'Carpi', numbers: [['1', 10.8851, 44.7841]] },
+    ],
+    municipalities: [
+      { id: '036023', name: 'Modena', center: [10.92, 44.64], bbox: [10.8, 44.5, 11.0, 44.7] },
+      { id: '036005', name: 'Carpi', center: [10.88, 44.78], bbox: [10.8, 44.7, 11.0, 44.9] },
+      { id: '036039', name: 'San Cesario sul Panaro', center: [11.03, 44.56], bbox: [11.0, 44.5, 11.1, 44.6] },
+    ],
+  });
+
+  it('finds a comune by name or ISTAT code, and opens its profile', () => {
+    const [byName] = search(PROVINCE, 'carpi');
+    assert.equal(byName.kind, 'municipality');
+    assert.equal(byName.id, '036005');
+    assert.deepEqual(resultArea(byName), { geography: 'municipality', id: '036005', name: 'Carpi' });
+    assert.equal(search(PROVINCE, 'san cesario')[0].id, '036039');
+    assert.equal(search(PROVINCE, '036023')[0].label, 'Modena');
+  });
+
+  it('keeps the same street of two comuni apart, each with its own point', () => {
+    const results = search(PROVINCE, 'via roma 1').filter((r) => r.kind === 'address');
+    assert.deepEqual(results.map((r) => r.label).sort(), ['Via Roma 1 (Carpi)', 'Via Roma 1 (Modena)']);
+    const carpi = results.find((r) => r.label.endsWith('(Carpi)'));
+    assert.deepEqual(carpi.center, [10.8851, 44.7841]);
   });
 });
