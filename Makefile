@@ -4,11 +4,14 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/abitare
 DEMO_DIR := demo-data
+PROVINCE_DIR := demo-data-province
+PROVINCE_DB ?= abitare_province
+SCALE ?= 1
 SEED ?= 1
 ADDR ?= 127.0.0.1:8080
 WEB_SRC := $(shell find web/app/src -type f 2>/dev/null) web/app/build.mjs web/app/package.json
 
-.PHONY: all build web demo demo-load test vet bench bench-tiles clean
+.PHONY: all build web demo demo-load demo-province demo-province-load test vet bench bench-tiles clean
 
 all: build
 
@@ -55,6 +58,36 @@ demo: demo-load
 	@echo "Abitare: open http://$(ADDR)/ (Ctrl-C to stop); demo accounts: .abitare-demo-users"
 	@DATABASE_URL="$$(.ci/devdb)" exec $(BIN) serve --addr $(ADDR)
 
+# The province of Modena (47 comuni, about 686,000 residents) in its own database of the same
+# cluster (PROVINCE_DB, unless DATABASE_URL is set), so it and the city's don't clobber each
+# other: the territory from the bundled ISTAT boundaries, Modena's OMI zones and the other comuni
+# as their own districts, then the same files as the city's.
+demo-province-load: build .abitare-demo-key
+	@set -euo pipefail; \
+	DATABASE_URL="$$(.ci/devdb $(PROVINCE_DB))"; export DATABASE_URL; \
+	export ABITARE_LINK_KEY="$${ABITARE_LINK_KEY:-$$(cat .abitare-demo-key)}"; \
+	step() { local t=$$SECONDS; "$$@"; echo "demo-province: $${1##*/} $${2:-} $${3:-}: $$((SECONDS - t)) s" >&2; }; \
+	step $(BIN) migrate; \
+	step $(BIN) territory load democity/province/data/istat_comuni_provincia_modena_2023.geojson --province 036; \
+	step $(BIN) zones --omi-only; \
+	step $(BIN) demo --province --scale $(SCALE) --seed $(SEED) --out $(PROVINCE_DIR); \
+	step $(BIN) sections $(PROVINCE_DIR)/sezioni.geojson; \
+	step $(BIN) addresses load $(PROVINCE_DIR)/stradario_anncsu.csv; \
+	step $(BIN) population load $(PROVINCE_DIR)/anagrafe.csv; \
+	step $(BIN) ingest --source social_services $(PROVINCE_DIR)/servizi_sociali.csv; \
+	step $(BIN) ingest --source housing_office $(PROVINCE_DIR)/ufficio_casa.csv; \
+	step $(BIN) ingest --source health_authority $(PROVINCE_DIR)/ausl_prese_in_carico.csv; \
+	step $(BIN) ingest --source employment_agency $(PROVINCE_DIR)/agenzia_lavoro.csv; \
+	step $(BIN) ingest --source injury_insurer $(PROVINCE_DIR)/inail_infortuni.xlsx; \
+	step $(BIN) linkage; \
+	step $(BIN) aggregate; \
+	step $(BIN) release; \
+	step .ci/demo-users $(BIN) .abitare-demo-users-province
+
+demo-province: demo-province-load
+	@echo "Abitare, province of Modena: open http://$(ADDR)/ (Ctrl-C to stop); demo accounts: .abitare-demo-users-province"
+	@DATABASE_URL="$$(.ci/devdb $(PROVINCE_DB))" exec $(BIN) serve --addr $(ADDR)
+
 vet:
 	@.ci/ensure-tools
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
@@ -91,4 +124,4 @@ bench-tiles: build
 	@DATABASE_URL="$$(.ci/devdb)" .ci/bench-tiles
 
 clean:
-	rm -rf bin $(DEMO_DIR) test-output web/ui/dist/*.js web/ui/dist/*.css web/ui/dist/*.html
+	rm -rf bin $(DEMO_DIR) $(PROVINCE_DIR) test-output web/ui/dist/*.js web/ui/dist/*.css web/ui/dist/*.html

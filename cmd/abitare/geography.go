@@ -35,6 +35,7 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 
 func runZones(ctx context.Context, env *environment, args []string) error {
 	fs, dbURL := env.flagSet("zones")
+	omiOnly := fs.Bool("omi-only", false, "keep the territory (abitare territory load): store Modena's OMI zones, and every other comune as its own district")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,6 +44,15 @@ func runZones(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if *omiOnly {
+		ds, err := zones.LoadModenaDistricts(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "districts: Modena's %d OMI zones and %d other comuni of the territory's %d, each its own district\n",
+			ds.OMIZones, ds.Comuni, ds.Territory)
+		return nil
+	}
 	sum, err := zones.LoadModena(ctx, db)
 	if err != nil {
 		return err

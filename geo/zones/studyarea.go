@@ -128,3 +128,52 @@ func wkbOf(g orb.Geometry) []byte {
 	}
 	return b
 }
+
+// DistrictsSummary says what LoadModenaDistricts stored.
+type DistrictsSummary struct {
+	OMIZones  int // Modena's
+	Comuni    int // other comuni of the territory, each its own district
+	Territory int // comuni in the territory
+}
+
+// LoadModenaDistricts stores the districts of a territory that holds Modena without touching
+// the territory itself (its comuni, H3 cells, sections): Modena's bundled OMI zones, and every
+// other comune of the territory as its own district, coded by its ISTAT code (036005), band E,
+// named after the comune. It replaces every stored district, in one transaction. This is what
+// `abitare zones --omi-only` runs after `abitare territory load` in the province demo.
+func LoadModenaDistricts(ctx context.Context, db *pgxpool.Pool) (DistrictsSummary, error) {
+	omi, err := modena.OMIZones()
+	if err != nil {
+		return DistrictsSummary{}, err
+	}
+	var sum DistrictsSummary
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var hasModena bool
+		if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(bool_or(code = $1), false) FROM municipalities`,
+			modena.MunicipalityCode).Scan(&sum.Territory, &hasModena); err != nil {
+			return fmt.Errorf("read territory: %w", err)
+		}
+		if !hasModena {
+			return fmt.Errorf("Modena (%s) is not in the territory (run abitare territory load first)", modena.MunicipalityCode)
+		}
+		if err := storeOMIZones(ctx, tx, omi); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE omi_zones SET municipality_code = $1`, modena.MunicipalityCode); err != nil {
+			return fmt.Errorf("store OMI zones: %w", err)
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO omi_zones (code, band, description, semester, rent_min, rent_max, geom, municipality_code)
+			SELECT code, 'E', name, 'comune', NULL, NULL, geom, code FROM municipalities WHERE code <> $1 ORDER BY code`,
+			modena.MunicipalityCode)
+		if err != nil {
+			return fmt.Errorf("store comuni as districts: %w", err)
+		}
+		sum.OMIZones, sum.Comuni = len(omi), int(tag.RowsAffected())
+		return nil
+	})
+	if err != nil {
+		return DistrictsSummary{}, fmt.Errorf("load districts: %w", err)
+	}
+	return sum, nil
+}
