@@ -138,7 +138,7 @@ type blockLP struct {
 	col       map[int]int // column of each model variable
 	vars      []int       // by column: its variable
 	lo, hi    []float64   // by column: its bounds
-	fixedCols []int
+	fixedCols []int32
 	price     map[int]float64 // by fixed column
 	cost      func(int) float64
 	loaded    map[int]bool // components
@@ -175,7 +175,7 @@ func (b *blockLP) load(c int) {
 				b.vars = append(b.vars, v)
 				b.lo, b.hi = append(b.lo, m.Lo[v]), append(b.hi, m.Hi[v])
 				if m.Lo[v] == m.Hi[v] {
-					b.fixedCols = append(b.fixedCols, j)
+					b.fixedCols = append(b.fixedCols, int32(j))
 					b.price[j] = b.cost(v)
 				}
 			}
@@ -212,11 +212,16 @@ func (g *graph) block(c int, targets []Target, mine []int, need int, cost func(i
 	}
 	vars, price := b.vars, b.price
 	released := map[int]bool{} // columns
+	var scratch []int32
 	// end solves one end of column j and returns its optimum and the fixed variables (columns)
 	// its certificate uses, nothing when it lies at j's own bound.
+	// After a release the last basis is still dual feasible (only a bound moved): the dual
+	// method takes it from there; after a change of objective it is still primal feasible.
+	how := warm
 	end := func(j int, up bool) (float64, []int, bool) {
 		l.maximize(up)
-		res, err := l.solve(warm)
+		res, err := l.solve(how)
+		how = warm
 		if err == nil && res == infeasible {
 			res, err = l.solve(fresh)
 		}
@@ -233,9 +238,10 @@ func (g *graph) block(c int, targets []Target, mine []int, need int, cost func(i
 			return y, nil, true
 		}
 		var held []int
-		for _, f := range b.fixedCols {
-			if !released[f] && math.Abs(l.colDual(f)) > 1e-7 {
-				held = append(held, f)
+		scratch = l.held(b.fixedCols, 1e-7, scratch[:0])
+		for _, f := range scratch {
+			if !released[int(f)] {
+				held = append(held, int(f))
 			}
 		}
 		slices.SortFunc(held, func(p, q int) int { return cmp.Compare(b.vars[p], b.vars[q]) })
@@ -246,8 +252,18 @@ func (g *graph) block(c int, targets []Target, mine []int, need int, cost func(i
 		bl := &out[i]
 		l.setObj(j, 1)
 		for round := 0; ; round++ {
-			top, up, ok1 := end(j, true)
-			bottom, down, ok2 := end(j, false)
+			// Each round starts with the end the last one finished with: after a release its
+			// basis is dual feasible.
+			var top, bottom float64
+			var up, down []int
+			var ok1, ok2 bool
+			if round%2 == 0 {
+				top, up, ok1 = end(j, true)
+				bottom, down, ok2 = end(j, false)
+			} else {
+				bottom, down, ok2 = end(j, false)
+				top, up, ok1 = end(j, true)
+			}
 			vars = b.vars
 			if !ok1 || !ok2 {
 				bl.Failed = true
@@ -277,6 +293,7 @@ func (g *graph) block(c int, targets []Target, mine []int, need int, cost func(i
 			released[pick] = true
 			bl.Release = append(bl.Release, vars[pick])
 			b.release(pick)
+			how = dual
 		}
 		l.setObj(j, 0)
 	}

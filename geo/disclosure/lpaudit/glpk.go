@@ -41,6 +41,15 @@ static void lpa_prims(glp_prob *P, int n, const int *cols, double *out) {
 	for (int k = 0; k < n; k++) out[k] = glp_get_col_prim(P, cols[k] + 1);
 }
 
+// lpa_held writes to out the columns of cols (numbered from 0) whose reduced cost exceeds tol
+// in absolute value, and returns how many.
+static int lpa_held(glp_prob *P, int n, const int *cols, double tol, int *out) {
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (fabs(glp_get_col_dual(P, cols[i] + 1)) > tol) out[k++] = cols[i];
+	return k;
+}
+
 // lpa_simplex solves from the current basis (a warm start: GLPK's presolver, which would
 // discard it, is off), in at most it_lim iterations; a basis that cannot be factorised is
 // replaced by a crash basis, then by the standard one. When the iterations run out (the
@@ -272,8 +281,16 @@ func (l *lp) prims(cols []int32, out []float64) {
 // prim is the value of column j.
 func (l *lp) prim(j int) float64 { return float64(C.glp_get_col_prim(l.p, C.int(j+1))) }
 
-// colDual is the reduced cost of column j in the last solution.
-func (l *lp) colDual(j int) float64 { return float64(C.glp_get_col_dual(l.p, C.int(j+1))) }
+// held appends to out the columns of cols whose reduced cost exceeds tol in absolute value.
+func (l *lp) held(cols []int32, tol float64, out []int32) []int32 {
+	if len(cols) == 0 {
+		return out
+	}
+	start := len(out)
+	out = append(out, make([]int32, len(cols))...)
+	k := C.lpa_held(l.p, C.int(len(cols)), (*C.int)(unsafe.Pointer(&cols[0])), C.double(tol), (*C.int)(unsafe.Pointer(&out[start])))
+	return out[:start+int(k)]
+}
 
 // rowDual is the dual value of row i in the last solution.
 func (l *lp) rowDual(i int) float64 { return float64(C.glp_get_row_dual(l.p, C.int(i+1))) }

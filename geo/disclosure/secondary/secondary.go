@@ -50,14 +50,15 @@
 //  4. With Problem.Exact, once the attack discloses nothing, the linear-programming attacker
 //     (package lpaudit) solves the least and greatest value of every withheld small count
 //     over every relation at once. A count it narrows, or that the solver could not settle
-//     (not proven safe), gets withheld what holds its range in: lpaudit.Blockers names the
-//     shown counts with a non-zero reduced cost at the optimum of its least or greatest
-//     value (withholding one lets that optimum move), and the cheapest of them is withheld
-//     (not costly before costly, the smallest count, a part before its whole), one per
-//     direction when the count was narrowed before. A count with nothing named (the solver
-//     failed again, or every blocker is a zero or fixed), or narrowed more than three times,
-//     gets the cheapest shown member of every equation around it withheld, in a
-//     neighbourhood that widens each time. Back to 2, until the exact attacker narrows nothing.
+//     (not proven safe), gets withheld what releases its range: lpaudit.Blockers reads the
+//     dual certificate of its least and greatest value (the shown counts with a non-zero
+//     reduced cost: withholding one lets that optimum move), withholds the cheapest of them
+//     in its programme (not costly before costly, the smallest count, a part before its
+//     whole), solves again, and so on until the count holds Range values. A count with
+//     nothing to release (the solver failed again, or only zeros and fixed cells hold it),
+//     or narrowed more than three times, gets the cheapest shown member of every equation
+//     around it withheld, in a neighbourhood that widens each time. Back to 2, until the
+//     exact attacker narrows nothing.
 //
 // This is the hierarchical heuristic of statistical offices (the "no singleton" rule of
 // τ-ARGUS's HiTaS, applied to any set of linear relations) with a check by attack instead of an
