@@ -123,6 +123,9 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 		}
 	}
 	figures := t.relatedFigures()
+	if geo.severalComuni {
+		t.addTerritory(figures)
+	}
 	var equations []secondary.Equation
 	// Relations are written in a fixed order, so that a run's choices can be reproduced.
 	for _, whole := range slices.SortedFunc(maps.Keys(t.pieces), compareKeys) {
@@ -158,6 +161,23 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 		p.Costly[i] = k.geography == "municipality"
 	}
 	return p
+}
+
+// addTerritory adds, per figure, the hidden count of the whole territory of several comuni:
+// the people placed in it, which its H3 cells hold all of and its comuni all but those placed
+// in no comune (a remainder, hidden too; see withRemainder).
+func (t *periodTable) addTerritory(figures []string) {
+	for _, f := range figures {
+		byGeography := map[string]int{}
+		for i, k := range t.keys {
+			if k.figure == f && (k.geography == "municipality" || k.geography == "h3_7") {
+				byGeography[k.geography] += t.values[i]
+			}
+		}
+		k := territoryArea
+		k.figure = f
+		t.add(k, max(byGeography["municipality"], byGeography["h3_7"]), true)
+	}
 }
 
 func compareKeys(a, b figureKey) int {
@@ -204,6 +224,11 @@ func (t *periodTable) withRemainder(c containment, figure string) (secondary.Equ
 	}
 	if rest < 0 {
 		return secondary.Equation{}, false
+	}
+	if rest == 0 && c.whole.geography == territoryArea.geography {
+		// Every person placed in the territory is in one of its comuni and one of its cells:
+		// no remainder, and an attacker knows it.
+		return secondary.Equation{Whole: w, Parts: parts}, true
 	}
 	remainder := figureKey{c.whole.geography, c.whole.area + " remainder of " + c.parts[0].geography, figure}
 	t.add(remainder, rest, true)

@@ -22,7 +22,10 @@
 //     by subtraction, and protected like the others;
 //   - the municipality holds its H3 cells, its sections and its districts, plus a remainder
 //     (people whose events have no place count for the municipality only). Its figures are
-//     withheld only when nothing else will do.
+//     withheld only when nothing else will do;
+//   - in a territory of several comuni, each comune holds its sections and its districts, and
+//     the territory (a total shown nowhere, a hidden count) is the sum of its comuni and of its
+//     H3 cells of resolution 7, which municipal boundaries cut.
 package withheld
 
 import (
@@ -149,9 +152,17 @@ func storedPeriods(ctx context.Context, tx pgx.Tx) ([]string, error) {
 type geometry struct {
 	sectionDistrict map[string]string // section -> OMI district
 	// within lists, per containing area, the areas of another geography inside it: (section
-	// -> h3_10 cells), (h3_7 and h3_8 cells -> sections), (municipality -> each partition).
+	// -> h3_10 cells), (h3_7 and h3_8 cells -> sections), (municipality -> each partition),
+	// and in a territory of several comuni (territory -> municipalities, and -> H3 7 cells).
 	within []containment
+	// severalComuni: the figures cover more than one municipality. The territory's total is
+	// then shown nowhere but is the sum of two partitions (its comuni, its H3 cells), which
+	// links them: a hidden count of its own (territoryArea).
+	severalComuni bool
 }
+
+// territoryArea is the hidden count of the whole territory of several comuni.
+var territoryArea = figureKey{"territory", "all", ""}
 
 type containment struct {
 	whole figureKey // figure left empty
@@ -197,7 +208,14 @@ func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
 		// on the map but have none): every partition of it adds up to it.
 		{`SELECT m.area_id, c.h3_index FROM ` + studyMunicipality + ` m, h3_cells c WHERE c.resolution = 7`, "municipality", "h3_7"},
 		{`SELECT municipality_code, id FROM census_sections WHERE municipality_code IS NOT NULL`, "municipality", "section"},
-		{`SELECT m.area_id, z.omi_zone FROM ` + studyMunicipality + ` m, (SELECT DISTINCT omi_zone FROM census_sections WHERE omi_zone IS NOT NULL) z`, "municipality", "omi"},
+		// Districts nest in their comune: a comune is the sum of its districts.
+		{`SELECT DISTINCT municipality_code, omi_zone FROM census_sections WHERE omi_zone IS NOT NULL AND municipality_code IS NOT NULL ORDER BY 1, 2`, "municipality", "omi"},
+		// A territory of several comuni: its total is the sum of its comuni and of its H3 cells
+		// (which municipal boundaries cut).
+		{`SELECT 'all', area_id FROM (SELECT DISTINCT area_id FROM area_indicators WHERE geography = 'municipality') m
+			WHERE (SELECT count(DISTINCT area_id) FROM area_indicators WHERE geography = 'municipality') > 1 ORDER BY 2`, "territory", "municipality"},
+		{`SELECT 'all', h3_index FROM h3_cells WHERE resolution = 7
+			AND (SELECT count(DISTINCT area_id) FROM area_indicators WHERE geography = 'municipality') > 1 ORDER BY 2`, "territory", "h3_7"},
 	}
 	for _, q := range queries {
 		wholeGeo, partGeo := q.wholeGeo, q.partGeo
@@ -207,6 +225,7 @@ func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
 	}
 	for _, key := range order {
 		g.within = append(g.within, *groups[key])
+		g.severalComuni = g.severalComuni || groups[key].whole.geography == territoryArea.geography
 	}
 	return g, nil
 }
