@@ -959,7 +959,7 @@ func TestStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range fc.Features {
-		zoneOfSection[f.Properties.MustString("SEZ21_ID", "")] = f.Properties.MustString("ZONA_OMI", "")
+		zoneOfSection[f.Properties.MustString("SEZ21_ID", "")] = strings.TrimPrefix(f.Properties.MustString("ZONA_OMI", ""), istatComune+"/")
 	}
 	zoneOf := map[string]string{}
 	pop := map[string]float64{}

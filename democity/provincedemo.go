@@ -87,7 +87,7 @@ func buildProvince(cfg Config) (*city, error) {
 		for _, z := range zones {
 			idx[z.Code] = len(c.zones)
 			c.zones = append(c.zones, z)
-			d := z.Code
+			d := istatComune + "/" + z.Code // district ids carry their comune (036023/B3)
 			if cm.Code != istatComune {
 				d = cm.Code
 			}
@@ -118,9 +118,9 @@ func buildProvince(cfg Config) (*city, error) {
 		for k := range zoneOf {
 			zoneOf[k] = c.zoneOf[sp.s0+k] - sp.z0
 		}
-		opts := regOptions{markZone: c.zones[sp.z0].Code, marks: commonStreets, caps: cm.CAPs, capSeed: uint64(ci)}
+		opts := regOptions{markZone: c.zones[sp.z0].Code, marks: commonStreets, caps: cm.CAPs, capSeed: uint64(ci), keepMarks: true}
 		if cm.Code == istatComune {
-			opts = regOptions{markZone: "B3", marks: append(append([]street(nil), landmarks...), commonStreets...)}
+			opts = regOptions{markZone: "B3", marks: append(append([]street(nil), landmarks...), commonStreets...), keepMarks: true}
 		}
 		r := buildRegister(rng, c.zones[sp.z0:sp.z1], c.sections[sp.s0:sp.s1], zoneOf, cm.Geometry, opts)
 		c.reg.append(r, sp.z0, sp.s0)

@@ -77,7 +77,7 @@ func sectionFeature(s tessellate.Section) *geojson.Feature {
 	f.Properties["PRO_COM"] = tessellate.MunicipalityCode
 	f.Properties["P1"] = s.Residents
 	f.Properties["PF1"] = s.Households
-	f.Properties["ZONA_OMI"] = s.OMIZone
+	f.Properties["ZONA_OMI"] = istatComune + "/" + s.OMIZone // the district's id: the comune, then its zone
 	f.Properties["SINTETICA"] = true
 	return f
 }

@@ -22,11 +22,13 @@ type Summary struct {
 	AreaKm2        float64     // of the stored (reprojected) boundaries
 	Removed        []string    // municipalities of the previous territory not in the new one
 	Cells          map[int]int // H3 resolution -> cells covering the territory
+	OwnDistrict    int         // comuni without districts of their own, each its own district
 }
 
 // Store replaces the territory with f's municipalities in one transaction: their boundaries
 // reprojected from f.SRID to WGS 84 by PostGIS, the H3 cells that cover them, and every stored
-// event and resident placed again. Municipalities of the previous territory that f lacks are
+// event and resident placed again. Every comune without districts becomes its own district
+// (zones.CompleteDistricts). Municipalities of the previous territory that f lacks are
 // removed with their census sections, districts and address register.
 func Store(ctx context.Context, db *pgxpool.Pool, f File, log *slog.Logger) (Summary, error) {
 	sum := Summary{}
@@ -52,6 +54,9 @@ func Store(ctx context.Context, db *pgxpool.Pool, f File, log *slog.Logger) (Sum
 			return fmt.Errorf("summarise territory: %w", err)
 		}
 		step("municipalities stored")
+		if sum.OwnDistrict, err = zones.CompleteDistricts(ctx, tx); err != nil {
+			return err
+		}
 		area, err := union(ctx, tx)
 		if err != nil {
 			return err

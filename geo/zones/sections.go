@@ -396,21 +396,22 @@ func copySections(ctx context.Context, tx pgx.Tx, secs []Section, srid int) erro
 	}
 	rows := make([][]any, len(secs))
 	for i, s := range secs {
-		rows[i] = []any{s.ID, s.MunicipalityCode, s.Residents, s.Households, nullIfEmpty(s.OMIZone), s.Synthetic, wkbOf(s.Geometry)}
+		rows[i] = []any{s.ID, s.MunicipalityCode, s.Residents, s.Households, nullIfEmpty(sectionDistrict(s)), s.Synthetic, wkbOf(s.Geometry)}
 	}
 	cols := []string{"id", "municipality_code", "residents", "households", "omi_zone", "synthetic", "wkb"}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"sections_in"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("copy sections: %w", err)
 	}
-	// A section's OMI zone, when the file does not give it, is the zone holding its interior point.
+	// A section's district, when the file does not give it, is the district of its comune holding
+	// its interior point.
 	// MakeValid's structure method reads rings as area boundaries (the union of outer rings minus
 	// that of holes): a hole touching its outer ring, as polygon clipping leaves them, is then
 	// cut out, where the default method keeps its area and the section overlaps its neighbour.
 	_, err := tx.Exec(ctx, `
 		INSERT INTO census_sections (id, municipality_code, residents, households, omi_zone, synthetic, geom)
 		SELECT s.id, s.municipality_code, s.residents, s.households,
-		       coalesce(s.omi_zone, (SELECT z.code FROM omi_zones z
-		                             WHERE ST_Intersects(z.geom, ST_PointOnSurface(g.geom)) ORDER BY z.code LIMIT 1)),
+		       coalesce(s.omi_zone, (SELECT z.code FROM omi_zones z WHERE z.municipality_code = s.municipality_code
+		                             AND ST_Intersects(z.geom, ST_PointOnSurface(g.geom)) ORDER BY z.code LIMIT 1)),
 		       s.synthetic, g.geom
 		FROM sections_in s, LATERAL (SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(
 			ST_Transform(ST_SetSRID(ST_Force2D(ST_GeomFromWKB(s.wkb)), $1::int), 4326), 'method=structure'), 3)) AS geom) g
@@ -419,6 +420,16 @@ func copySections(ctx context.Context, tx pgx.Tx, secs []Section, srid int) erro
 		return fmt.Errorf("store sections: %w", err)
 	}
 	return nil
+}
+
+// sectionDistrict is the id of the district a file gives a section (ZONA_OMI): a local code
+// (B3) is read in the section's comune (036023/B3); an id (036023/B3, or the comune's own code)
+// is kept.
+func sectionDistrict(s Section) string {
+	if s.OMIZone == "" || strings.Contains(s.OMIZone, "/") || isMunicipalityCode(s.OMIZone) {
+		return s.OMIZone
+	}
+	return DistrictID(s.MunicipalityCode, s.OMIZone)
 }
 
 // PlacePoints places every stored event and every resident of the register again in the

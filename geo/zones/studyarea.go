@@ -38,7 +38,10 @@ func LoadModena(ctx context.Context, db *pgxpool.Pool) (StudyAreaSummary, error)
 		if err := storeMunicipality(ctx, tx, modena.MunicipalityCode, "Modena", boundary); err != nil {
 			return err
 		}
-		if err := storeOMIZones(ctx, tx, omi); err != nil {
+		if err := storeOMIZones(ctx, tx, modena.MunicipalityCode, omi); err != nil {
+			return err
+		}
+		if _, err := CompleteDistricts(ctx, tx); err != nil {
 			return err
 		}
 		cells, err := StoreCells(ctx, tx, boundary)
@@ -65,15 +68,17 @@ func storeMunicipality(ctx context.Context, tx pgx.Tx, code, name string, geom o
 	return nil
 }
 
-func storeOMIZones(ctx context.Context, tx pgx.Tx, zones []modena.OMIZone) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM omi_zones`); err != nil {
+// storeOMIZones replaces the districts of the comune (and any of no comune) with its bundled OMI
+// zones, whose ids carry the comune: 036023/B3.
+func storeOMIZones(ctx context.Context, tx pgx.Tx, municipality string, zones []modena.OMIZone) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM omi_zones WHERE municipality_code = $1 OR municipality_code IS NULL`, municipality); err != nil {
 		return fmt.Errorf("clear OMI zones: %w", err)
 	}
 	for _, z := range zones {
 		_, err := tx.Exec(ctx, `
-			INSERT INTO omi_zones (code, band, description, semester, rent_min, rent_max, geom)
-			VALUES ($1, $2, $3, '2018-2', NULLIF($4, 0), NULLIF($5, 0), ST_Multi(ST_MakeValid(ST_GeomFromWKB($6, 4326))))`,
-			z.Code, z.Band, z.Description, z.RentMin, z.RentMax, wkbOf(z.Geometry))
+			INSERT INTO omi_zones (code, zone, kind, municipality_code, band, description, semester, rent_min, rent_max, geom)
+			VALUES ($1, $2, 'omi', $3, $4, $5, '2018-2', NULLIF($6, 0), NULLIF($7, 0), ST_Multi(ST_MakeValid(ST_GeomFromWKB($8, 4326))))`,
+			DistrictID(municipality, z.Code), z.Code, municipality, z.Band, z.Description, z.RentMin, z.RentMax, wkbOf(z.Geometry))
 		if err != nil {
 			return fmt.Errorf("store OMI zone %s: %w", z.Code, err)
 		}
@@ -137,9 +142,9 @@ type DistrictsSummary struct {
 }
 
 // LoadModenaDistricts stores the districts of a territory that holds Modena without touching
-// the territory itself (its comuni, H3 cells, sections): Modena's bundled OMI zones, and every
-// other comune of the territory as its own district, coded by its ISTAT code (036005), band E,
-// named after the comune. It replaces every stored district, in one transaction. This is what
+// the territory itself (its comuni, H3 cells, sections): Modena's bundled OMI zones (036023/B3...),
+// and every other comune of the territory as its own district (CompleteDistricts), its id the
+// comune's ISTAT code (036005), named after the comune. It replaces every stored district, in one transaction. This is what
 // `abitare zones --omi-only` runs after `abitare territory load` in the province demo.
 func LoadModenaDistricts(ctx context.Context, db *pgxpool.Pool) (DistrictsSummary, error) {
 	omi, err := modena.OMIZones()
@@ -156,20 +161,17 @@ func LoadModenaDistricts(ctx context.Context, db *pgxpool.Pool) (DistrictsSummar
 		if !hasModena {
 			return fmt.Errorf("Modena (%s) is not in the territory (run abitare territory load first)", modena.MunicipalityCode)
 		}
-		if err := storeOMIZones(ctx, tx, omi); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM omi_zones`); err != nil {
+			return fmt.Errorf("clear districts: %w", err)
+		}
+		if err := storeOMIZones(ctx, tx, modena.MunicipalityCode, omi); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE omi_zones SET municipality_code = $1`, modena.MunicipalityCode); err != nil {
-			return fmt.Errorf("store OMI zones: %w", err)
-		}
-		tag, err := tx.Exec(ctx, `
-			INSERT INTO omi_zones (code, band, description, semester, rent_min, rent_max, geom, municipality_code)
-			SELECT code, 'E', name, 'comune', NULL, NULL, geom, code FROM municipalities WHERE code <> $1 ORDER BY code`,
-			modena.MunicipalityCode)
+		n, err := CompleteDistricts(ctx, tx)
 		if err != nil {
-			return fmt.Errorf("store comuni as districts: %w", err)
+			return err
 		}
-		sum.OMIZones, sum.Comuni = len(omi), int(tag.RowsAffected())
+		sum.OMIZones, sum.Comuni = len(omi), n
 		return nil
 	})
 	if err != nil {
