@@ -54,6 +54,9 @@ func TestMain(m *testing.M) {
 	if genDir != "" {
 		os.RemoveAll(genDir)
 	}
+	if provDir != "" {
+		os.RemoveAll(provDir)
+	}
 	os.Exit(code)
 }
 
@@ -148,6 +151,12 @@ func readText(t *testing.T, dir string, fs fileSpec) table {
 // readINAIL reads the injury workbook's only sheet as strings.
 func readINAIL(t *testing.T, dir string) table {
 	t.Helper()
+	return readINAILWith(t, dir, HeaderINAIL)
+}
+
+// readINAILWith reads the injury workbook whose header is header.
+func readINAILWith(t *testing.T, dir string, header []string) table {
+	t.Helper()
 	f, err := excelize.OpenFile(filepath.Join(dir, FileINAIL))
 	if err != nil {
 		t.Fatal(err)
@@ -160,12 +169,12 @@ func readINAIL(t *testing.T, dir string) table {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(rows[0], HeaderINAIL) {
+	if !slices.Equal(rows[0], header) {
 		t.Fatalf("header %q", rows[0])
 	}
 	tb := table{header: rows[0]}
 	for i, r := range rows[1:] {
-		if len(r) != len(HeaderINAIL) {
+		if len(r) != len(header) {
 			t.Fatalf("row %d: %d cells", i+2, len(r))
 		}
 		tb.rows = append(tb.rows, r)
@@ -447,11 +456,18 @@ var temporaryPattern = regexp.MustCompile(`^(STP|ENI)080113\d{7}$`)
 // present, known kinds and codes, identifiers valid, dates in the year, numbers in range.
 func TestSourceContract(t *testing.T) {
 	dir, _ := generated(t)
+	checkSourceContract(t, readText(t, dir, specAnagrafe), sourceFiles(t), checkCAP)
+}
+
+// checkSourceContract checks the agency files against ingest/source; register is the
+// population register their fiscal codes must be in.
+func checkSourceContract(t *testing.T, register table, files map[string]table, checkPostcode func(*testing.T, string)) {
+	t.Helper()
 	known := map[string]bool{}
-	for _, r := range readText(t, dir, specAnagrafe).rows {
+	for _, r := range register.rows {
 		known[r[0]] = true
 	}
-	for name, tb := range sourceFiles(t) {
+	for name, tb := range files {
 		src, err := source.Lookup(name)
 		if err != nil {
 			t.Fatal(err)
@@ -499,7 +515,7 @@ func TestSourceContract(t *testing.T) {
 					t.Fatalf("%s: end %s, start %s", name, r[idx[c]], r[idx[src.DateColumn]])
 				}
 			}
-			checkCAP(t, r[idx[source.PostcodeColumn]])
+			checkPostcode(t, r[idx[source.PostcodeColumn]])
 			for _, cd := range []source.Coded{src.Stage, src.Status, src.Severity} {
 				if cd.Column != "" && r[idx[cd.Column]] != "" && !slices.Contains(cd.Values, r[idx[cd.Column]]) {
 					t.Fatalf("%s: %s %q", name, cd.Column, r[idx[cd.Column]])

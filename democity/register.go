@@ -107,10 +107,11 @@ type regBuilder struct {
 
 // regOptions are what differs between the city's register and a comune's of the province.
 type regOptions struct {
-	markZone string   // the zone whose streets start with marks
-	marks    []street // streets always laid out (type and name only)
-	caps     []string // a comune's postcodes, drawn per section; nil: Modena's (capFor)
-	capSeed  uint64   // salt of the per-section postcode choice
+	markZone  string   // the zone whose streets start with marks
+	marks     []street // streets always laid out (type and name only)
+	caps      []string // a comune's postcodes, drawn per section; nil: Modena's (capFor)
+	capSeed   uint64   // salt of the per-section postcode choice
+	keepMarks bool     // keep the lowest civic number of every mark street, beyond the targets
 }
 
 // cityRegister is the demo city's: its landmarks in the historic centre, Modena's postcodes.
@@ -222,6 +223,9 @@ func (b *regBuilder) layZone(zi int, secIdx []int) []candidate {
 			keep[idx[i]-first] = true
 		}
 	}
+	if b.opts.keepMarks {
+		b.keepMarkStreets(first, keep)
+	}
 	var out []candidate
 	for k, ok := range keep {
 		if ok {
@@ -229,6 +233,25 @@ func (b *regBuilder) layZone(zi int, secIdx []int) []candidate {
 		}
 	}
 	return out
+}
+
+// keepMarkStreets keeps the lowest civic number of each mark street laid from candidate first
+// on, so the common streets of the province survive the thinning of small comuni.
+func (b *regBuilder) keepMarkStreets(first int, keep []bool) {
+	lowest := map[int32]int{}
+	for k := first; k < len(b.cands); k++ {
+		c := b.cands[k]
+		st := b.streets[c.street]
+		if !slices.ContainsFunc(b.opts.marks, func(m street) bool { return m.dug == st.dug && m.name == st.name }) {
+			continue
+		}
+		if j, ok := lowest[c.street]; !ok || c.number < b.cands[j].number {
+			lowest[c.street] = k
+		}
+	}
+	for _, k := range lowest {
+		keep[k-first] = true
+	}
 }
 
 // addStreet lays a straight street through a random point of section si, along the zone's
