@@ -3,6 +3,7 @@ package democity
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -189,8 +190,10 @@ func (g *gen) socialAndHousing() {
 		date[k] = dayIn(rng, g.year)
 		g.housingRow(hi, KindDomandaERP, date[k], formatScore(score[k]), "", formatEuro(g.isee[hi]), strconv.Itoa(int(c.hh[hi].size)))
 	}
+	// Allocations follow the ranking: only applicants in its upper half are reached.
+	median := medianOf(score)
 	alloc := topN(rng, g.volume(KindAssegnazioneERP), func(k int) float64 {
-		if daysLeft(date[k]) < 60 {
+		if daysLeft(date[k]) < 60 || score[k] < median {
 			return notEligible
 		}
 		return score[k] / 2
@@ -200,6 +203,16 @@ func (g *gen) socialAndHousing() {
 		d, _ := after(rng, date[k], 60, 300)
 		g.housingRow(hi, KindAssegnazioneERP, d, formatScore(score[k]), "", formatEuro(g.isee[hi]), strconv.Itoa(int(c.hh[hi].size)))
 	}
+}
+
+// medianOf is the upper median of xs (the value the ranking's upper half starts at).
+func medianOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // eligible returns score, or notEligible when ok is false.
