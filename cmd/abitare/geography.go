@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/abitare/abitare/geo/districts"
 	"github.com/abitare/abitare/geo/territory"
 	"github.com/abitare/abitare/geo/zones"
 	"github.com/abitare/abitare/ingest/census"
@@ -194,9 +195,61 @@ territory in one transaction. The CRS comes from the .prj (GeoJSON: its crs, els
 	}
 	fmt.Fprintf(env.stdout, "territory (%s, EPSG:%d): %d municipalities in %d provinces and %d regions, %.1f km²; H3 cells res7 %d, res8 %d, res9 %d, res10 %d\n",
 		sel, f.SRID, sum.Municipalities, sum.Provinces, sum.Regions, sum.AreaKm2, sum.Cells[7], sum.Cells[8], sum.Cells[9], sum.Cells[10])
+	if sum.OwnDistrict > 0 {
+		fmt.Fprintf(env.stdout, "%d comuni without districts are each their own district (abitare districts load gives a comune its own)\n", sum.OwnDistrict)
+	}
 	if len(sum.Removed) > 0 {
 		fmt.Fprintf(env.stdout, "removed from the territory, with their sections, districts and addresses: %s\n", strings.Join(sum.Removed, ", "))
 	}
+	return nil
+}
+
+func runDistricts(ctx context.Context, env *environment, args []string) error {
+	fs, dbURL := env.flagSet("districts")
+	municipality := fs.String("municipality", "", "the comune's six-digit ISTAT code, e.g. 036023 (it must be in the territory)")
+	kind := fs.String("kind", districts.KindOMI, "omi (OMI zones: the code's first letter is the band) or quartieri (any other zoning)")
+	codeField := fs.String("code-field", "", "GeoJSON: the property holding the district's code (default: zona_omi, CODZONA, code, codice...)")
+	nameField := fs.String("name-field", "", "GeoJSON: the property holding the district's name (default: descrizione, name, nome...)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), `Usage: abitare districts load FILE --municipality CODE [--kind omi|quartieri] [--code-field F --name-field F]
+
+Replaces the districts of one comune, in one transaction: the OMI zones of the Agenzia delle
+Entrate's GeoPOI KML (or KMZ) export of the comune (placemarks named like B3, described by the
+zone's text), or GeoJSON in WGS 84 of any zoning, with its code and name fields. Districts are
+clipped to the comune, stored as CODE/ZONE (036023/B3), and the comune's census sections are
+placed in them again. Every comune without districts is its own district.`)
+		fs.PrintDefaults()
+	}
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) != 2 || positional[0] != "load" {
+		fs.Usage()
+		return fmt.Errorf("want: abitare districts load FILE --municipality CODE")
+	}
+	if *municipality == "" {
+		return fmt.Errorf("--municipality: which comune are the districts of? (its six-digit ISTAT code)")
+	}
+	f, err := districts.Read(positional[1], districts.Options{Kind: *kind, CodeField: *codeField, NameField: *nameField})
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sum, err := districts.Store(ctx, db, *municipality, f)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "districts of %s %s: %d %s from %s", sum.Municipality, sum.Name, sum.Stored, f.Kind, f.Name)
+	if sum.ClippedKm2 > 0.0005 {
+		fmt.Fprintf(env.stdout, ", %.3f km² outside the comune cut off", sum.ClippedKm2)
+	}
+	fmt.Fprintf(env.stdout, "; %d census sections placed, %d in no district; %d comuni of the territory are their own district\n",
+		sum.Sections, sum.Unplaced, sum.OwnDistrict)
 	return nil
 }
 

@@ -28,6 +28,7 @@ var commands = []command{
 	{"migrate", "apply the database schema", runMigrate},
 	{"zones", "load Modena's boundary, OMI zones and H3 cells (bundled real data)", runZones},
 	{"territory", "load the study area's municipalities from ISTAT's boundary file: abitare territory load FILE", runTerritory},
+	{"districts", "load a comune's districts (OMI zones from GeoPOI KML, or any zoning from GeoJSON): abitare districts load FILE --municipality CODE", runDistricts},
 	{"sections", "load census sections from an ISTAT-layout GeoJSON file", runSections},
 	{"demo", "write the synthetic demo city: sections and agency files", runDemo},
 	{"addresses", "load the address register: abitare addresses load FILE", runAddresses},
