@@ -175,7 +175,7 @@ func (s *Server) area(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	geography, id := chi.URLParam(r, "geography"), chi.URLParam(r, "id")
+	geography, id := pathParam(r, "geography"), pathParam(r, "id")
 	if !restricted(r) {
 		s.publishedArea(w, r, geography, id, period)
 		return
@@ -189,7 +189,7 @@ func (s *Server) area(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsCSV(r) {
-		writeCSV(w, fmt.Sprintf("abitare-%s-%s-%s.csv", a.Geography, a.ID, a.Period),
+		writeCSV(w, fmt.Sprintf("abitare-%s-%s-%s.csv", a.Geography, fileNamePart(a.ID), a.Period),
 			[]string{"geography", "id", "period", "indicator", "people", "residents", "rate", "ci_low", "ci_high", "eb_rate", "unstable", "previous_rate", "change", "status"},
 			func(emit func(...string)) {
 				for _, i := range a.Indicators {

@@ -25,7 +25,7 @@ func TestCategoriesCheckedFirstAndKeptUntilTheNextAggregation(t *testing.T) {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	exec(`INSERT INTO omi_zones (code, band, description, semester, geom) VALUES ('B1', 'B', 'centro', '2018-2',
+	exec(`INSERT INTO omi_zones (code, zone, municipality_code, band, description, semester, geom) VALUES ('036023/B1', 'B1', '036023', 'B', 'centro', '2018-2',
 		ST_GeomFromText('MULTIPOLYGON(((10.9 44.6, 10.92 44.6, 10.92 44.62, 10.9 44.62, 10.9 44.6)))', 4326))`)
 	exec(`INSERT INTO area_indicators (geography, area_id, period, indicator, people, residents, unstable) VALUES ('municipality', 'M1', '2025', 'housing', 0, 0, false)`)
 	exec(`INSERT INTO analysis_runs (kind, period, parameters) VALUES ('withheld', '2025', '{"threshold": 5}')`)
@@ -58,7 +58,7 @@ func TestCategoriesCheckedFirstAndKeptUntilTheNextAggregation(t *testing.T) {
 		t.Fatalf("refused requests audited: %d %v", audited, err)
 	}
 
-	paths := []string{"/api/categories?domain=housing&period=2025", "/api/categories?domain=housing&period=2025&geography=omi&id=B1"}
+	paths := []string{"/api/categories?domain=housing&period=2025", "/api/categories?domain=housing&period=2025&geography=omi&id=036023%2FB1"}
 	for round := range 3 {
 		var wg sync.WaitGroup
 		for _, p := range paths {

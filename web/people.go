@@ -127,6 +127,6 @@ func (s *Server) writeTargetingXLSX(w http.ResponseWriter, r *http.Request, tq r
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="abitare-targeting-%s-%s-%s.xlsx"`, tq.Geography, tq.ID, period))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="abitare-targeting-%s-%s-%s.xlsx"`, tq.Geography, fileNamePart(tq.ID), period))
 	_, _ = w.Write(buf.Bytes())
 }

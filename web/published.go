@@ -18,7 +18,7 @@ func (s *Server) publishedArea(w http.ResponseWriter, r *http.Request, geography
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	if wantsCSV(r) {
-		writeCSV(w, fmt.Sprintf("abitare-%s-%s-%s.csv", a.Geography, a.ID, a.Period),
+		writeCSV(w, fmt.Sprintf("abitare-%s-%s-%s.csv", a.Geography, fileNamePart(a.ID), a.Period),
 			[]string{"geography", "id", "period", "indicator", "people", "residents", "rate", "status", "residents_status", "release"},
 			func(emit func(...string)) {
 				for _, i := range a.Indicators {

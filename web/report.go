@@ -8,7 +8,6 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/report"
-	"github.com/go-chi/chi/v5"
 )
 
 // areaReport answers GET /api/areas/{geography}/{id}/report?format=xlsx|html&lang=it|en: the
@@ -31,7 +30,7 @@ func (s *Server) areaReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	req := report.Request{Geography: chi.URLParam(r, "geography"), ID: chi.URLParam(r, "id"), Period: period, Restricted: restricted(r)}
+	req := report.Request{Geography: pathParam(r, "geography"), ID: pathParam(r, "id"), Period: period, Restricted: restricted(r)}
 	if req.Restricted && !s.record(w, r, "area report", req.Geography+"/"+req.ID+"/"+period) {
 		return
 	}
@@ -44,7 +43,7 @@ func (s *Server) areaReport(w http.ResponseWriter, r *http.Request) {
 	if !req.Restricted {
 		cache = "public, max-age=300"
 	}
-	s.writeReport(w, r, rep, format, lang, fmt.Sprintf("abitare-%s-%s-%s-%s", req.Geography, req.ID, period, lang), cache)
+	s.writeReport(w, r, rep, format, lang, fmt.Sprintf("abitare-%s-%s-%s-%s", req.Geography, fileNamePart(req.ID), period, lang), cache)
 }
 
 // reportFormat checks a report's format: html (the default) or xlsx.

@@ -7,7 +7,7 @@ import { apiURL, errorText, fetchData } from './api.js';
 import { esc, fmtRate, fmtSigned } from './format.js';
 import { L, LF } from './html.js';
 import { LOCALES, t, tf } from './i18n.js';
-import { areaKind } from './labels.js';
+import { areaCode, areaKind } from './labels.js';
 import { state, update } from './state.js';
 import { domains, indicators } from './vocabulary.js';
 import { compareChartLabel, compareChartSVG } from './desk-chart.js';
@@ -70,8 +70,8 @@ function cell(f, rank) {
 }
 
 function headCell(a) {
-  const label = `${t(state.lang, areaKind(a.geography))} ${a.id}`;
-  return `<th scope="col"><span class="compare-head"><span>${L(areaKind(a.geography))}</span><code>${esc(a.id)}</code>`
+  const label = `${t(state.lang, areaKind(a.geography))} ${areaCode(a.geography, a.id)}`;
+  return `<th scope="col"><span class="compare-head"><span>${L(areaKind(a.geography))}</span><code>${esc(areaCode(a.geography, a.id))}</code>`
     + `<button type="button" class="btn btn-small" data-remove="${esc(`${a.geography}:${a.id}`)}" aria-label="${esc(tf(state.lang, 'cmp_remove', { area: label }))}">×</button></span></th>`;
 }
 
@@ -110,7 +110,7 @@ function charts(areas, city) {
       const f = byIndicator(a.area)[ind] || {};
       const shown = f.status !== 'withheld';
       return {
-        label: `${t(lang, areaKind(a.geography))} ${a.id}`,
+        label: `${t(lang, areaKind(a.geography))} ${areaCode(a.geography, a.id)}`,
         rate: shown ? f.rate : null,
         ci_low: shown ? f.ci_low : null,
         ci_high: shown ? f.ci_high : null,

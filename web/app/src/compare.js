@@ -8,7 +8,7 @@ import { addCompared, removeCompared, MAX_COMPARE } from './explore-url.js';
 import { isPublishable } from './figures.js';
 import { $, L, LF } from './html.js';
 import { t, tf } from './i18n.js';
-import { areaKind, statusLabel } from './labels.js';
+import { areaCode, areaKind, statusLabel } from './labels.js';
 import { PERM } from './session.js';
 import {
   allowed, renderOn, state, update,
@@ -141,8 +141,8 @@ function renderCompare() {
   let html = `<table class="compare-table domains"><caption class="small muted">${LF('cmp_caption', { period: periodLabel(state.lang, period) })}</caption>`
     + `<thead><tr><th scope="col">${L('indicator_label')}</th>`;
   for (const a of areas) {
-    const label = `${t(state.lang, areaKind(a.geography))} ${a.id}`;
-    html += `<th scope="col"><span class="compare-head"><span>${L(areaKind(a.geography))}</span><code>${esc(a.id)}</code>`
+    const label = `${t(state.lang, areaKind(a.geography))} ${areaCode(a.geography, a.id)}`;
+    html += `<th scope="col"><span class="compare-head"><span>${L(areaKind(a.geography))}</span><code>${esc(areaCode(a.geography, a.id))}</code>`
       + `${a.got.name ? `<span>${esc(a.got.name)}</span>` : ''}`
       + `<button type="button" class="btn btn-small" data-remove="${esc(keyOf(a))}" aria-label="${esc(tf(state.lang, 'cmp_remove', { area: label }))}">×</button></span></th>`;
   }

@@ -13,7 +13,7 @@ import { EMBED } from './embed-boot.js';
 import { esc, fmtInt, fmtRate } from './format.js';
 import { $, L, LF } from './html.js';
 import { t, tf } from './i18n.js';
-import { areaKind, statusLabel } from './labels.js';
+import { areaCode, areaKind, statusLabel } from './labels.js';
 import { map } from './map.js';
 import { PERM } from './session.js';
 import {
@@ -39,7 +39,7 @@ let returnFocus = null;
 let seq = 0;
 
 const offered = () => allowed(PERM.aggregates) && !state.static && !EMBED;
-const areaName = (geography, id) => `${t(state.lang, areaKind(geography))} ${id}`;
+const areaName = (geography, id) => `${t(state.lang, areaKind(geography))} ${areaCode(geography, id)}`;
 
 function geographyName(g) {
   if (g === 'section') return t(state.lang, 'section');
@@ -331,7 +331,7 @@ function selectionHTML() {
   let html = `<p class="small" id="ca-count">${LF('ca_count', { n: selection.ids.length, geo: geographyName(selection.geography) })}</p>`
     + `<ul class="ca-list" aria-labelledby="ca-count">`;
   for (const id of selection.ids) {
-    html += `<li data-id="${esc(id)}"><code>${esc(id)}</code> <button type="button" class="btn btn-small" data-remove="${esc(id)}"`
+    html += `<li data-id="${esc(id)}"><code>${esc(areaCode(selection.geography, id))}</code> <button type="button" class="btn btn-small" data-remove="${esc(id)}"`
       + ` aria-label="${LF('ca_remove', { area: areaName(selection.geography, id) })}">×</button></li>`;
   }
   return `${html}</ul>`;

@@ -19,6 +19,7 @@ import {
 import { exposureChartSVG } from './desk-chart.js';
 import { categoriesURL } from './desk-urls.js';
 import { loadGazetteer } from './gazetteer.js';
+import { areaCode } from './labels.js';
 import './desk.css';
 
 const answers = new Map(); // "domain|period|zone" -> {loading} | {data} | {error}
@@ -99,7 +100,7 @@ async function loadZones() {
 
 const zoneName = (lang, id) => {
   const z = (zones || []).find((x) => x.id === id);
-  return tf(lang, 'ex_zone_option', { id, name: z?.name || id });
+  return tf(lang, 'ex_zone_option', { id: areaCode('omi', id), name: z?.name || areaCode('omi', id) });
 };
 
 async function load() {

@@ -2,6 +2,7 @@
 // or gazetteer.json next to the static site's page. Read once, on first use.
 import { apiFetch, apiURL } from './api.js';
 import { appFolder } from './embed.js';
+import { setComuni } from './labels.js';
 import { buildIndex } from './search.js';
 import { state } from './state.js';
 
@@ -18,7 +19,9 @@ export function loadGazetteer() {
     pending = (async () => {
       const res = await apiFetch(gazetteerURL());
       if (!res.ok) throw new Error(`gazetteer: HTTP ${res.status}`);
-      return buildIndex(await res.json());
+      const index = buildIndex(await res.json());
+      setComuni(index.municipalities); // districts are labelled with their comune's name
+      return index;
     })();
     pending.catch((err) => {
       console.error(err);

@@ -6,7 +6,7 @@ import {
   $, L, LF, countCell, int, isPublishedFeature, rate, rateCell, swatch, unstableMark,
 } from './html.js';
 import { t } from './i18n.js';
-import { analysisLabel, clusterLabel } from './labels.js';
+import { analysisLabel, areaCode, clusterLabel } from './labels.js';
 import { state } from './state.js';
 import { mapsInfo } from './maps-info.js';
 import { analyses, indicators, mapDomains } from './vocabulary.js';
@@ -14,7 +14,7 @@ import { analyses, indicators, mapDomains } from './vocabulary.js';
 function areaHead(src, p) {
   const kindOf = kindOfSource(src);
   const kind = kindOf === 'section' ? 'section' : kindOf === 'omi' ? 'district' : src === 'adaptive' ? 'hexagon_adaptive' : 'hexagon';
-  const id = has(p, 'id') ? esc(p.id) : L('not_available');
+  const id = has(p, 'id') ? esc(areaCode(kindOf === 'omi' ? 'omi' : '', p.id)) : L('not_available');
   let head = `<p class="area-id"><span class="area-kind">${L(kind)}</span> <code>${id}</code>`;
   if (kindOf === 'h3' && has(p, 'resolution')) head += ` <span class="area-res">(${L('resolution')} ${int(num(p, 'resolution') ?? 0)})</span>`;
   if (kindOf === 'omi' && has(p, 'name')) head += ` <span class="area-name">${esc(p.name)}</span>`;
@@ -53,7 +53,7 @@ function infoOverlap(p) {
   const overlap = num(p, 'overlap');
   let html = `<dl class="figures">${figure(L('residents'), countCell(p, 'residents'))}`;
   if (overlap !== null && overlap >= 0 && overlap <= 3) html += figure(L('overlap'), `${swatch(OVERLAP_COLORS[overlap])} ${int(overlap)}/3`);
-  if (has(p, 'omi_zone')) html += figure(L('omi_zone'), esc(p.omi_zone));
+  if (has(p, 'omi_zone')) html += figure(L('omi_zone'), esc(areaCode('omi', p.omi_zone)));
   html += '</dl>';
   html += `<table class="domains"><thead><tr><th scope="col">${L('domain')}</th><th scope="col" class="num">${L('count')}</th><th scope="col" class="num">${L('rate')}</th></tr></thead><tbody>`;
   for (const d of mapDomains()) {

@@ -69,3 +69,34 @@ export function geographyLabel(lang, geography) {
 export function areaKind(geography) {
   return { section: 'section', omi: 'district', municipality: 'municipality' }[geography] || 'hexagon';
 }
+
+// Names of the territory's comuni by ISTAT code (setComuni, from the gazetteer): a district's
+// label names its comune when the territory has several.
+const comuni = new Map();
+
+// The territory's comuni: [{id: '036023', name: 'Modena'}, ...].
+export function setComuni(list) {
+  comuni.clear();
+  for (const m of Array.isArray(list) ? list : []) if (m && m.id && m.name) comuni.set(String(m.id), String(m.name));
+}
+
+// A district id's parts: 036023/B3 is zone B3 of comune 036023; a comune that is its own district
+// (036005) is both; any other id is a zone of no known comune.
+export function districtParts(id) {
+  const s = String(id ?? '');
+  const i = s.indexOf('/');
+  if (i >= 0) return { comune: s.slice(0, i), zone: s.slice(i + 1) };
+  if (/^\d{6}$/.test(s)) return { comune: s, zone: s };
+  return { comune: '', zone: s };
+}
+
+// The code an area is shown by. Districts carry their comune in their id (036023/B3): they are
+// shown by their code within it, and, in a territory of several comuni, the comune's name
+// ("B3 · Carpi"); a comune that is its own district by its name. Other ids as they are.
+export function areaCode(geography, id) {
+  if (geography !== 'omi') return String(id ?? '');
+  const { comune, zone } = districtParts(id);
+  const name = comuni.get(comune);
+  if (comune && zone === comune) return name || zone;
+  return name && comuni.size > 1 ? `${zone} · ${name}` : zone;
+}

@@ -9,7 +9,7 @@ import {
 } from './html.js';
 import { t, tf } from './i18n.js';
 import {
-  analysisLabel, areaKind, clusterLabel, combinationLabel, statusLabel,
+  analysisLabel, areaCode, areaKind, clusterLabel, combinationLabel, statusLabel,
 } from './labels.js';
 import { currentHexRes } from './map.js';
 import { state, update } from './state.js';
@@ -88,7 +88,7 @@ export function renderProfile() {
 
 function profileHead(sel) {
   const res = sel.geography.startsWith('h3_') ? sel.geography.slice(3) : '';
-  let html = `<p class="area-id"><span class="area-kind">${L(areaKind(sel.geography))}</span> <code>${esc(sel.id)}</code>`;
+  let html = `<p class="area-id"><span class="area-kind">${L(areaKind(sel.geography))}</span> <code>${esc(areaCode(sel.geography, sel.id))}</code>`;
   if (res) html += ` <span class="area-res">(${L('resolution')} ${esc(res)})</span>`;
   if (sel.name) html += ` <span class="area-name">${esc(sel.name)}</span>`;
   return `${html}</p>`;

@@ -7,7 +7,7 @@ import {
   $, L, LF, ebCell, int, rateWithInterval, withheldSpan,
 } from './html.js';
 import { t } from './i18n.js';
-import { geographyLabel } from './labels.js';
+import { areaCode, geographyLabel } from './labels.js';
 import { currentHexRes, findArea, flyToArea, map } from './map.js';
 import { openProfile } from './profile.js';
 import { PERM } from './session.js';
@@ -87,7 +87,7 @@ function rankingContent(r, caption) {
     const people = withheld || a.people === null ? withheldSpan() : int(a.people);
     const selected = state.selected && state.selected.id === a.id ? ' class="current"' : '';
     html += `<tr${selected}><td class="num">${int(a.rank)}</td>`
-      + `<td><button type="button" class="linkish" data-area="${esc(a.id)}" title="${L('ranking_row_title')}"><code>${esc(a.id)}</code></button></td>`
+      + `<td><button type="button" class="linkish" data-area="${esc(a.id)}" title="${L('ranking_row_title')}"><code>${esc(areaCode(r.geography, a.id))}</code></button></td>`
       + `<td class="num">${people}</td><td class="num">${rateWithInterval(a, withheld)}</td><td class="num">${ebCell(a.eb_rate)}</td></tr>`;
   }
   html += '</tbody></table>';

@@ -6,6 +6,8 @@
 //             zones: [{id, name, center: [lon, lat], bbox: [w, s, e, n]}],
 //             sections: [{id, center, bbox}]}
 
+import { areaCode } from './labels.js';
+
 // Abbreviations of Italian street types, as typed (lower case, accents removed, dots kept).
 const ABBREVIATIONS = {
   'v.': 'via',
@@ -103,6 +105,16 @@ export function parseQuery(q) {
   return readings;
 }
 
+// A zone's label: its name, and its comune's in a territory of several (two comuni's B3 apart).
+function zoneLabel(index, z) {
+  const label = displayName(z.name) || areaCode('omi', z.id);
+  const ms = index.municipalities || [];
+  const slash = z.id.indexOf('/');
+  if (ms.length < 2 || slash < 0) return label;
+  const m = ms.find((x) => x.id === z.id.slice(0, slash));
+  return m ? `${label} (${m.name})` : label;
+}
+
 // The gazetteer made ready to search: normalised names, valid entries only.
 export function buildIndex(gazetteer) {
   const g = gazetteer && typeof gazetteer === 'object' ? gazetteer : {};
@@ -125,7 +137,9 @@ export function buildIndex(gazetteer) {
   for (const z of Array.isArray(g.zones) ? g.zones : []) {
     if (!z || (typeof z.id !== 'string' && typeof z.id !== 'number') || !isFinitePair(z.center)) continue;
     const name = typeof z.name === 'string' ? z.name : '';
-    zones.push({ id: String(z.id), idKey: normalizeNumber(z.id), name, words: tokens(name), center: z.center.slice(0, 2), bbox: isBBox(z.bbox) ? z.bbox : null });
+    // A district's id carries its comune (036023/B3): it is found by its code within it too.
+    const local = String(z.id).slice(String(z.id).indexOf('/') + 1);
+    zones.push({ id: String(z.id), idKey: normalizeNumber(z.id), localKey: normalizeNumber(local), name, words: tokens(name), center: z.center.slice(0, 2), bbox: isBBox(z.bbox) ? z.bbox : null });
   }
   const sections = [];
   for (const s of Array.isArray(g.sections) ? g.sections : []) {
@@ -238,9 +252,9 @@ export function search(index, query, limit = MAX_RESULTS) {
   // OMI zones: by id or by name.
   for (const z of index.zones) {
     let score = 0;
-    if (raw && z.idKey === raw) score = 110;
+    if (raw && (z.idKey === raw || z.localKey === raw)) score = 110;
     else score = nameScore(words, z.words) * 0.98;
-    if (score) results.push({ kind: 'zone', id: z.id, label: displayName(z.name) || z.id, center: z.center, bbox: z.bbox, score });
+    if (score) results.push({ kind: 'zone', id: z.id, label: zoneLabel(index, z), center: z.center, bbox: z.bbox, score });
   }
   // Census sections: by code (the whole code, its start or its end; 3 characters at least).
   if (raw.length >= 3 && /\d/.test(raw)) {
