@@ -11,6 +11,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -421,7 +422,7 @@ func checkDistrictOverlap(t *testing.T, base string) {
 		t.Fatalf("district ranking: %d", code)
 	}
 	var district profile.Area
-	if code := getJSON(t, base+"/api/areas/omi/"+ranking.Areas[0].ID+"?period=2025", &district); code != http.StatusOK || len(district.Overlap) == 0 {
+	if code := getJSON(t, base+"/api/areas/omi/"+url.PathEscape(ranking.Areas[0].ID)+"?period=2025", &district); code != http.StatusOK || len(district.Overlap) == 0 {
 		t.Fatalf("district %s: %d, %d combinations", ranking.Areas[0].ID, code, len(district.Overlap))
 	}
 	poverty, alone := 0, 0
