@@ -66,7 +66,7 @@ demo-province-load: build .abitare-demo-key
 	@set -euo pipefail; \
 	DATABASE_URL="$$(.ci/devdb $(PROVINCE_DB))"; export DATABASE_URL; \
 	export ABITARE_LINK_KEY="$${ABITARE_LINK_KEY:-$$(cat .abitare-demo-key)}"; \
-	step() { local t=$$SECONDS; "$$@"; echo "demo-province: $${1##*/} $${2:-} $${3:-}: $$((SECONDS - t)) s" >&2; }; \
+	step() { local t=$$SECONDS; "$$@"; echo "demo-province: $${1##*/} $${*:2}: $$((SECONDS - t)) s" >&2; }; \
 	step $(BIN) migrate; \
 	step $(BIN) territory load democity/province/data/istat_comuni_provincia_modena_2023.geojson --province 036; \
 	step $(BIN) zones --omi-only; \
