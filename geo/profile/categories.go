@@ -101,7 +101,7 @@ func protectCategories(cells []categoryCell, unclassified, threshold int) (categ
 	if len(dims) > 0 {
 		total += classified[dims[0]]
 	}
-	p := secondary.Problem{Threshold: threshold}
+	p := secondary.Problem{Threshold: threshold, Exact: true}
 	add := func(v int, hidden, costly bool) int {
 		p.Values, p.Hidden, p.Costly = append(p.Values, v), append(p.Hidden, hidden), append(p.Costly, costly)
 		return len(p.Values) - 1

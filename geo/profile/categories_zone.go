@@ -152,7 +152,7 @@ func protectCategoryTable(t categoryTable, threshold int) (jointProtection, erro
 			dims = append(dims, c.dim)
 		}
 	}
-	p := secondary.Problem{Threshold: threshold}
+	p := secondary.Problem{Threshold: threshold, Exact: true}
 	var names []string // of the cells, for errors
 	describe := func(c int) string { return names[c] }
 	label := ""

@@ -140,7 +140,7 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 			}
 		}
 	}
-	p := secondary.Problem{Threshold: threshold}
+	p := secondary.Problem{Threshold: threshold, Exact: true}
 	order := slices.SortedFunc(maps.Keys(sums), func(a, b sumOf) int {
 		return cmp.Or(compareKeys(a.whole, b.whole), strings.Compare(a.relation, b.relation))
 	})
