@@ -64,6 +64,17 @@
 // of pivots on the whole component, and its auxiliary rows slow every later solve; the
 // neighbourhoods certify the same targets for a fraction of the cost.
 //
+// # What holds a range in
+//
+// Blockers answers the question a suppression has to: which shown counts hold a narrowed
+// target in, and which to withhold. It solves the target's least and greatest value in the
+// programme of every row linked to it (shown counts as fixed columns) and reads the reduced
+// costs of the fixed columns: by duality, counts whose reduced cost is zero can all be
+// released (withheld, at least 1) without moving that end; one with a non-zero reduced cost
+// is one the end rests on. It releases the cheapest of those (by the caller's cost), taking in
+// the rows of the released count, solves both ends again, and repeats until the target holds
+// need values (Blocking.Release), sharing releases between the targets of one call.
+//
 // # The solver
 //
 // The programmes are solved by GLPK's simplex method (Debian's libglpk-dev), through a small
