@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/abitare/abitare/geo/territory"
 	"github.com/abitare/abitare/publish/dcat"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -80,16 +81,16 @@ func distributionTitle(p string) string {
 	return "Dati per " + name
 }
 
-// studyArea is the municipality the releases cover, for dct:spatial; nil when there are several.
-func studyArea(ctx context.Context, db *pgxpool.Pool) (*dcat.Place, error) {
-	var codes, names []string
-	err := db.QueryRow(ctx, `SELECT coalesce(array_agg(DISTINCT m.code), '{}'), coalesce(array_agg(DISTINCT m.name), '{}')
-		FROM municipalities m WHERE m.code IN (SELECT area_id FROM public_indicators WHERE geography = 'municipality')`).Scan(&codes, &names)
+// studyArea is what the releases cover, for dct:spatial: the comune, the province or the region
+// the territory is, else each of its comuni (territory.Describe); nil without municipalities.
+func studyArea(ctx context.Context, db *pgxpool.Pool) ([]dcat.Place, error) {
+	d, err := territory.Describe(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("read the study area: %w", err)
 	}
-	if len(codes) != 1 {
-		return nil, nil
+	var out []dcat.Place
+	for _, p := range d.Places {
+		out = append(out, dcat.Place{ISTATCode: p.Code, Name: p.Name})
 	}
-	return &dcat.Place{ISTATCode: codes[0], Name: names[0]}, nil
+	return out, nil
 }

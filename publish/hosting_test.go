@@ -78,7 +78,7 @@ func TestBasemapStyleReachesSiteJSON(t *testing.T) {
 	}
 	for _, style := range []string{"", "https://tiles.openfreemap.org/styles/positron"} {
 		dir := t.TempDir()
-		if err := writeSite(dir, Options{BasemapStyle: style}); err != nil {
+		if err := writeSite(dir, Options{BasemapStyle: style}, nil); err != nil {
 			t.Fatal(err)
 		}
 		b, _ := os.ReadFile(filepath.Join(dir, SiteFile))

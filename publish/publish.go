@@ -49,6 +49,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abitare/abitare/geo/territory"
 	"github.com/abitare/abitare/publish/dcat"
 	"github.com/abitare/abitare/web/ui"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -141,7 +142,11 @@ func Write(ctx context.Context, db *pgxpool.Pool, dir string, opt Options) (Summ
 		return sum, err
 	}
 	sum.Gazetteer = GazetteerFile
-	if err := writeSite(dir, opt); err != nil {
+	area, err := territory.Describe(ctx, db)
+	if err != nil {
+		return sum, fmt.Errorf("publish: %w", err)
+	}
+	if err := writeSite(dir, opt, &area); err != nil {
 		return sum, err
 	}
 	if err := writeHosting(dir, sum); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/geo/territory"
 	"github.com/abitare/abitare/web/ui"
 )
 
@@ -23,13 +24,16 @@ type site struct {
 	Mode         string             `json:"mode"`
 	Vocabulary   abitare.Vocabulary `json:"vocabulary"`
 	BasemapStyle string             `json:"basemap_style,omitempty"`
+	// Territory names the study area (page titles, the map's first view), as the live
+	// server's tile catalog does (GET /tiles/catalog.json); absent when unknown.
+	Territory *territory.Description `json:"territory,omitempty"`
 }
 
 // writeSite copies the built map page (index.html, embed.html, app.js, app.css, worker.js)
 // into dir, with embed/index.html, and writes dir/site.json, so that any static web server
 // shows the public map of the bundle's latest release. When the front end has not been built
 // (no index.html embedded), only site.json is written.
-func writeSite(dir string, opt Options) error {
+func writeSite(dir string, opt Options, area *territory.Description) error {
 	dist, err := fs.Sub(ui.Dist, "dist")
 	if err != nil {
 		return fmt.Errorf("site: %w", err)
@@ -54,7 +58,7 @@ func writeSite(dir string, opt Options) error {
 	if err := writeEmbedFolder(dir, dist); err != nil {
 		return fmt.Errorf("site: %w", err)
 	}
-	b, err := json.MarshalIndent(site{Mode: "static", Vocabulary: abitare.Words(), BasemapStyle: opt.BasemapStyle}, "", "  ")
+	b, err := json.MarshalIndent(site{Mode: "static", Vocabulary: abitare.Words(), BasemapStyle: opt.BasemapStyle, Territory: area}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("site: %w", err)
 	}

@@ -16,8 +16,6 @@ package tiles
 import (
 	"maps"
 	"slices"
-
-	"github.com/abitare/abitare/geo/modena"
 )
 
 // Audience is who a tileset is for: the public (protected figures of a release) or the roles
@@ -114,11 +112,35 @@ func Find(a Audience, id string) (Layer, bool) {
 // Columns lists a source's fields in a fixed order.
 func (s *Source) Columns() []string { return slices.Sorted(maps.Keys(s.Fields)) }
 
+// Attributions name the sources of the layers, whatever the territory: ISTAT's boundaries (of
+// any comune), the Agenzia delle Entrate's OMI zones where a layer draws them, the demo's data.
 const (
-	attrISTAT = "Confini: ISTAT (CC BY 4.0), via openpolis"
+	attrISTAT = "Confini: ISTAT (CC BY 4.0)"
 	attrOMI   = `Zone e quotazioni: "Agenzia Entrate - OMI"`
 	attrDemo  = "Sezioni e dati sociali: dimostrativi sintetici (Abitare) / synthetic demo data"
-	attrFull  = modena.Attribution + " · " + attrDemo
+	attrFull  = attrISTAT + " · " + attrDemo
+	// Districts are OMI zones where a comune has them (and the comune itself elsewhere).
+	attrDistricts = attrISTAT + " · " + attrOMI + " · " + attrDemo
+)
+
+// The zooms of the figure layers, fixed so that they suit a city and a region alike: what
+// decides is how many pixels an area spans, not how large the territory is. H3 resolution 7,
+// the coarsest the figures have (geo/hexgrid.ResolutionForZoom), spans about 10 pixels at zoom 9
+// at Italian latitudes (a cell about 2.3 km across, 218 m a pixel at 44.6°N) and 5 at zoom 8,
+// too small to read or click: the hexagon and section layers start at FineMinZoom. Below it
+// the municipalities stand in (MunicipalityMaxZoom): a comune of 70 km², the median of
+// Emilia-Romagna's, spans about 10 pixels at zoom 7, where a region fits a screen; a city fills
+// the screen from zoom 11, so it opens on its hexagons as before, and shows its one
+// municipality only when zoomed out below 9. Districts (OMI zones, or the comune itself) start
+// one zoom earlier, as before: they are larger than a hexagon.
+const (
+	FineMinZoom         = 9
+	DistrictMinZoom     = 8
+	MunicipalityMaxZoom = FineMinZoom - 1
+	// municipalityArchiveZoom is the deepest zoom the municipality layer is rendered at: its
+	// polygons need no finer tiles (MapLibre overzooms them), and a territory of 330 comuni
+	// would otherwise cut thousands of tiles that add nothing.
+	municipalityArchiveZoom = 12
 )
 
 const publicNote = " Published figures: counts perturbed by the cell-key method (never 1 to threshold-1), rates from the protected counts, health only by district; see /api/releases."
@@ -131,9 +153,13 @@ func buildCatalog() []Layer {
 		if public != nil {
 			public.Description += publicNote
 		}
-		return Layer{ID: id, Title: map[string]string{"it": it, "en": en}, MinZoom: 8, MaxZoom: MaxArchiveZoom,
+		return Layer{ID: id, Title: map[string]string{"it": it, "en": en}, MinZoom: FineMinZoom, MaxZoom: MaxArchiveZoom,
 			Attribution: attrFull, SyntheticData: true, Public: public, Restricted: restricted}
 	}
+	districts := figureLayer("indicators_districts", "Indicatori per zona (OMI)", "Indicators per district (OMI zone)", publicDistricts(), nil)
+	districts.MinZoom, districts.Attribution = DistrictMinZoom, attrDistricts
+	municipalities := figureLayer("indicators_municipalities", "Indicatori per comune", "Indicators per municipality", publicMunicipalities(), nil)
+	municipalities.MinZoom, municipalities.MaxZoom = 0, municipalityArchiveZoom
 	out := []Layer{
 		figureLayer("hexagons", "Esagoni H3: classi di sovrapposizione dei bisogni", "H3 hexagons: overlap classes of needs",
 			publicHexagons("Published figures per H3 cell; the zoom picks the resolution (7-10)."),
@@ -148,10 +174,11 @@ func buildCatalog() []Layer {
 			publicSections("Published figures per census section."), restrictedIndicatorSections()),
 		figureLayer("hotspots", "Aree calde e fredde (H3)", "Hot and cold spots (H3)", nil, hotspotHexagons()),
 		figureLayer("hotspots_sections", "Aree calde e fredde (sezioni)", "Hot and cold spots (census sections)", nil, hotspotSections()),
-		figureLayer("indicators_districts", "Indicatori per zona (OMI)", "Indicators per district (OMI zone)", publicDistricts(), nil),
+		districts,
+		municipalities,
 		{
 			ID: "omi_zones", Title: map[string]string{"it": "Zone OMI (mercato immobiliare)", "en": "OMI housing-market zones"},
-			MinZoom: 8, MaxZoom: MaxArchiveZoom, Attribution: attrOMI, Public: omiZones(),
+			MinZoom: DistrictMinZoom, MaxZoom: MaxArchiveZoom, Attribution: attrOMI, Public: omiZones(),
 		},
 		{
 			ID: "boundary", Title: map[string]string{"it": "Confine comunale", "en": "Municipal boundary"},

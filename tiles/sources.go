@@ -322,11 +322,23 @@ func publicPivot(geographyCond string) string {
 	return fmt.Sprintf(`(SELECT p.*, (%s)::int AS overlap FROM (
 		SELECT %s
 		FROM public_indicators f WHERE %s AND f.period = %s GROUP BY f.geography, f.area_id) p
-	CROSS JOIN (SELECT max(rate) FILTER (WHERE indicator = 'poverty') AS poverty_rate,
-	                   max(rate) FILTER (WHERE indicator = 'housing') AS housing_rate,
-	                   max(rate) FILTER (WHERE indicator = 'health') AS health_rate
+	CROSS JOIN (SELECT %s
 	            FROM public_indicators WHERE geography = 'municipality' AND period = %s) city)`,
-		strings.Join(above, " + "), strings.Join(cols, ",\n\t\t\t"), geographyCond, latestPublished, latestPublished)
+		strings.Join(above, " + "), strings.Join(cols, ",\n\t\t\t"), geographyCond, latestPublished, territoryRates(), latestPublished)
+}
+
+// territoryRates are the published rates of the study area the overlap class compares with:
+// the municipality's own rate when there is one comune; the rate of the comuni's protected
+// counts summed when there are several (those published: a comune whose figure is suppressed
+// counts neither its people nor its residents).
+func territoryRates() string {
+	var cols []string
+	for _, d := range []string{"poverty", "housing", "health"} {
+		cols = append(cols, fmt.Sprintf(`CASE WHEN count(*) FILTER (WHERE indicator = '%[1]s') = 1 THEN max(rate) FILTER (WHERE indicator = '%[1]s')
+	                   ELSE 1000.0 * sum(people) FILTER (WHERE indicator = '%[1]s' AND people IS NOT NULL)
+	                        / nullif(sum(residents) FILTER (WHERE indicator = '%[1]s' AND people IS NOT NULL), 0) END AS %[1]s_rate`, d))
+	}
+	return strings.Join(cols, ",\n\t\t\t\t\t")
 }
 
 func publicHexagons(description string) *Source {
@@ -369,6 +381,18 @@ func publicDistricts() *Source {
 		Fields:      fields, order: "id",
 		features: `SELECT z.geom, ` + everyZoom + `, z.code AS id, z.description AS name, ` + pivotColumns(fields, "id", "name") + `
 	FROM omi_zones z JOIN ` + publicPivot(`f.geography = 'omi'`) + ` f ON f.area_id = z.code`,
+	}
+}
+
+// publicMunicipalities is public in both catalogs, as the districts are: the map's geography
+// at the zooms where hexagons are too small (MunicipalityMaxZoom), and one a user may choose.
+func publicMunicipalities() *Source {
+	fields := withFields(publicFields(), "name", "String")
+	return &Source{
+		Description: "Published figures per municipality (comune).",
+		Fields:      fields, order: "id",
+		features: `SELECT m.geom, ` + everyZoom + `, m.code AS id, m.name, ` + pivotColumns(fields, "id", "name") + `
+	FROM municipalities m JOIN ` + publicPivot(`f.geography = 'municipality'`) + ` f ON f.area_id = m.code`,
 	}
 }
 

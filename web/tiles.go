@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/abitare/abitare/geo/territory"
 	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
@@ -71,7 +72,25 @@ func (s *Server) tileCatalog(r *http.Request) map[string]any {
 	if latest := lib.Latest(); latest != nil {
 		out["tileset"] = latest.Version
 	}
+	if area := s.territory(r); area != nil {
+		out["territory"] = area
+	}
 	return out
+}
+
+// territory names the study area for the map (titles, first view), or nil when it cannot be
+// read: the map then says "Abitare" and frames the layers' bounds.
+func (s *Server) territory(r *http.Request) *territory.Description {
+	b := s.backend(r)
+	if b == nil || b.DB == nil {
+		return nil
+	}
+	d, err := territory.Describe(r.Context(), b.DB)
+	if err != nil {
+		s.logger.Warn("read the territory", "err", err)
+		return nil
+	}
+	return &d
 }
 
 func (s *Server) catalog(w http.ResponseWriter, r *http.Request) {

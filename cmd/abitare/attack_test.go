@@ -196,7 +196,7 @@ func downloadOverlap(t *testing.T, base string, periods []string) map[qkey]int {
 func checkTilesMatchExports(t *testing.T, base string, db *testdb.DB, pub publicData, threshold int) {
 	tilesOf := cityTiles(t, db)
 	layers := map[string][]int{"indicators": {10, 12, 13, 14}, "hexagons": {10, 12, 13, 14}, "adaptive": {12},
-		"sections": {13}, "indicators_sections": {13}, "indicators_districts": {11}}
+		"sections": {13}, "indicators_sections": {13}, "indicators_districts": {11}, "indicators_municipalities": {8}}
 	features := 0
 	for layer, zooms := range layers {
 		for _, z := range zooms {
@@ -247,7 +247,8 @@ func checkTile(t *testing.T, u, layer string, z int, pub publicData, threshold i
 	if err != nil {
 		t.Fatalf("%s: %v", u, err)
 	}
-	geography := map[string]string{"sections": "section", "indicators_sections": "section", "indicators_districts": "omi"}[layer]
+	geography := map[string]string{"sections": "section", "indicators_sections": "section", "indicators_districts": "omi",
+		"indicators_municipalities": "municipality"}[layer]
 	if geography == "" {
 		geography = "h3_" + strconv.Itoa(hexgrid.ResolutionForZoom(z))
 	}

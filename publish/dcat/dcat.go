@@ -21,7 +21,7 @@
 //		Modified:    time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC),
 //		Periods:     []string{"2025-Q3", "2025-Q4"},
 //		Frequency:   "QUARTERLY",
-//		Spatial:     &dcat.Place{ISTATCode: "036023", Name: "Modena"},
+//		Spatial:     []dcat.Place{{ISTATCode: "036023", Name: "Modena"}},
 //		Distributions: []dcat.Distribution{
 //			{Title: "Indicatori per sezione", Format: "GPKG", URL: "releases/3/abitare.gpkg", Bytes: 1 << 20, SHA256: "…"},
 //			{Title: "Tessere della mappa", Format: "PMTILES", URL: "releases/3/abitare.pmtiles"},
@@ -100,9 +100,9 @@ type Publisher struct {
 	Homepage string // absolute http(s) URL of the body or of the observatory
 }
 
-// Place is the area a release covers, written as dct:spatial.
+// Place is an area a release covers, written as a dct:Location of dct:spatial.
 type Place struct {
-	ISTATCode string // ISTAT municipality code, e.g. "036023"
+	ISTATCode string // ISTAT code of a municipality ("036023"), province ("036") or region ("08")
 	Name      string // e.g. "Modena"
 }
 
@@ -115,7 +115,7 @@ type Release struct {
 	Periods       []string // "2025" or "2025-Q2", written as dct:temporal
 	Frequency     string   // EU frequency code such as "QUARTERLY", or its full IRI; "" means UNKNOWN
 	License       string   // licence IRI; "" means DefaultLicense (CC BY 4.0)
-	Spatial       *Place   // optional
+	Spatial       []Place  // optional: the comune, the province or the region, or each comune
 	Distributions []Distribution
 }
 
@@ -192,7 +192,7 @@ var licenses = map[string]struct {
 var (
 	ipaCodeRE = regexp.MustCompile(`^[A-Za-z0-9_]{2,32}$`)
 	sha256RE  = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
-	istatRE   = regexp.MustCompile(`^[0-9]{6}$`)
+	istatRE   = regexp.MustCompile(`^([0-9]{6}|[0-9]{3}|[0-9]{2})$`)
 )
 
 // Context is the JSON-LD @context of the output.
@@ -404,15 +404,24 @@ func build(pub Publisher, baseURL string, releases []Release) (node, error) {
 		if len(temporal) > 0 {
 			ds["dct:temporal"] = temporal
 		}
-		if r.Spatial != nil {
-			if !istatRE.MatchString(r.Spatial.ISTATCode) {
-				return nil, invalid(field+".Spatial.ISTATCode", "want a six-digit ISTAT municipality code, got %q", r.Spatial.ISTATCode)
+		var places []node
+		for j, p := range r.Spatial {
+			if !istatRE.MatchString(p.ISTATCode) {
+				return nil, invalid(fmt.Sprintf("%s.Spatial[%d].ISTATCode", field, j),
+					"want an ISTAT code of a municipality (six digits), province (three) or region (two), got %q", p.ISTATCode)
 			}
-			loc := node{"@type": "dct:Location", "dct:identifier": r.Spatial.ISTATCode}
-			if r.Spatial.Name != "" {
-				loc["locn:geographicName"] = r.Spatial.Name
+			loc := node{"@type": "dct:Location", "dct:identifier": p.ISTATCode}
+			if p.Name != "" {
+				loc["locn:geographicName"] = p.Name
 			}
-			ds["dct:spatial"] = loc
+			places = append(places, loc)
+		}
+		switch len(places) {
+		case 0:
+		case 1:
+			ds["dct:spatial"] = places[0]
+		default:
+			ds["dct:spatial"] = places
 		}
 
 		var dists []node

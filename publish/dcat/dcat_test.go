@@ -27,7 +27,7 @@ func testRelease() Release {
 		Modified:    time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC),
 		Periods:     []string{"2025-Q3", "2025"},
 		Frequency:   "QUARTERLY",
-		Spatial:     &Place{ISTATCode: "036023", Name: "Modena"},
+		Spatial:     []Place{{ISTATCode: "036023", Name: "Modena"}},
 		Distributions: []Distribution{
 			{Title: "Indicatori (GeoPackage)", Format: "GPKG", URL: "releases/3/abitare.gpkg", Bytes: 1048576, SHA256: strings.Repeat("ab", 32)},
 			{Title: "Indicatori (GeoJSON)", Format: "GEOJSON", URL: "https://cdn.example.it/r3/abitare.geojson", Bytes: 2048},
@@ -392,7 +392,7 @@ func TestCatalogValidation(t *testing.T) {
 		{"no modified", func(_ *Publisher, _ *string, r *Release) { r.Modified = time.Time{} }, "releases[0].Modified"},
 		{"bad frequency", func(_ *Publisher, _ *string, r *Release) { r.Frequency = "SOMETIMES" }, "releases[0].Frequency"},
 		{"bad period", func(_ *Publisher, _ *string, r *Release) { r.Periods = []string{"2025-Q5"} }, "releases[0].Periods[0]"},
-		{"bad ISTAT code", func(_ *Publisher, _ *string, r *Release) { r.Spatial.ISTATCode = "36023" }, "releases[0].Spatial.ISTATCode"},
+		{"bad ISTAT code", func(_ *Publisher, _ *string, r *Release) { r.Spatial[0].ISTATCode = "36023" }, "releases[0].Spatial[0].ISTATCode"},
 		{"no distributions", func(_ *Publisher, _ *string, r *Release) { r.Distributions = nil }, "releases[0].Distributions"},
 		{"bad format", func(_ *Publisher, _ *string, r *Release) { r.Distributions[1].Format = "SHP" }, "releases[0].Distributions[1].Format"},
 		{"missing URL", func(_ *Publisher, _ *string, r *Release) { r.Distributions[2].URL = "" }, "releases[0].Distributions[2].URL"},

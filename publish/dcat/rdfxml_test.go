@@ -147,3 +147,41 @@ func TestRDFXMLMatchesJSONLD(t *testing.T) {
 		t.Error("CatalogRDFXML does not validate its input")
 	}
 }
+
+// TestSeveralPlaces: a territory of several comuni is one dct:Location per comune, a province
+// one of three digits; both outputs say the same.
+func TestSeveralPlaces(t *testing.T) {
+	pub, rels := testPublisher(), []Release{testRelease(), testRelease()}
+	rels[0].Spatial = []Place{{ISTATCode: "036005", Name: "Carpi"}, {ISTATCode: "036023", Name: "Modena"}}
+	rels[1].ID = 4
+	rels[1].Spatial = []Place{{ISTATCode: "036", Name: "Modena"}}
+	jsonld, err := Catalog(pub, base, rels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdfxml, err := CatalogRDFXML(pub, base, rels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := lines(toRDF(t, jsonld)), parseFlatRDFXML(t, rdfxml)
+	if strings.Join(want, "\n") != strings.Join(got, "\n") {
+		t.Errorf("RDF/XML and JSON-LD differ\nJSON-LD:\n%s\n\nRDF/XML:\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+	}
+	ids := map[string]bool{}
+	for _, l := range want {
+		if strings.Contains(l, "<http://purl.org/dc/terms/identifier>") {
+			for _, code := range []string{"036005", "036023", "036"} {
+				if strings.Contains(l, `"`+code+`"`) {
+					ids[code] = true
+				}
+			}
+		}
+	}
+	if len(ids) != 3 {
+		t.Errorf("places found: %v\n%s", ids, strings.Join(want, "\n"))
+	}
+	rels[1].Spatial = []Place{{ISTATCode: "0360", Name: "?"}}
+	if _, err := Catalog(pub, base, rels); err == nil || !strings.Contains(err.Error(), "releases[1].Spatial[0].ISTATCode") {
+		t.Errorf("a four-digit code: %v", err)
+	}
+}

@@ -158,7 +158,8 @@ func Names(ctx context.Context, db *pgxpool.Pool, geography string) (map[string]
 }
 
 // Build makes the file from the published figures of the geography and of the city
-// (CityGeography, same period), which must hold exactly one area.
+// (CityGeography, same period): the one municipality's, or, for a territory of several, their
+// sum (territoryFigures).
 func Build(geography, period string, figs, city []profile.PublishedIndicator, names map[string]string) (File, error) {
 	f := File{Geography: geography, Period: period, Columns: Columns, Areas: map[string]Area{}, Indicators: indicatorsOf(figs)}
 	for _, x := range figs {
@@ -166,12 +167,10 @@ func Build(geography, period string, figs, city []profile.PublishedIndicator, na
 	}
 	areas := byArea(figs)
 	cities := byArea(city)
-	if len(cities) != 1 {
-		return File{}, fmt.Errorf("figures of %s %s: want the published figures of one municipality, found %d", geography, period, len(cities))
+	if len(cities) == 0 {
+		return File{}, fmt.Errorf("figures of %s %s: no published figures of the municipality", geography, period)
 	}
-	for _, c := range cities {
-		f.City = f.area(c, "")
-	}
+	f.City = f.area(territoryFigures(cities), "")
 	for id, list := range areas {
 		f.Areas[id] = f.area(list, names[id])
 	}
@@ -197,6 +196,48 @@ func indicatorsOf(figs []profile.PublishedIndicator) []string {
 	}
 	slices.Sort(other)
 	return append(out, other...)
+}
+
+// territoryFigures are the study area's figures from its comuni's published ones: the comune's
+// own when there is one; for several, the sum of their protected counts and residents, the rate
+// from them, status protected. An indicator suppressed in any comune is suppressed for the
+// territory too, rather than summed over the others: no undercount passes for the total. The
+// sum of published counts discloses nothing the comuni's figures do not.
+func territoryFigures(cities map[string]map[string]profile.PublishedIndicator) map[string]profile.PublishedIndicator {
+	if len(cities) == 1 {
+		for _, c := range cities {
+			return c
+		}
+	}
+	out := map[string]profile.PublishedIndicator{}
+	suppressed := map[string]bool{}
+	for _, c := range cities {
+		for ind, x := range c {
+			t, seen := out[ind]
+			if !seen {
+				t = profile.PublishedIndicator{Geography: x.Geography, Period: x.Period, Indicator: ind, People: new(int),
+					Status: abitare.Protected, ResidentsStatus: x.ResidentsStatus}
+			}
+			t.Residents += x.Residents
+			t.Release = max(t.Release, x.Release)
+			if x.People == nil || x.Status == abitare.Suppressed {
+				suppressed[ind] = true
+			} else {
+				*t.People += *x.People
+			}
+			out[ind] = t
+		}
+	}
+	for ind, t := range out {
+		if suppressed[ind] {
+			t.People, t.Status = nil, abitare.Suppressed
+		} else if t.Residents > 0 {
+			rate := 1000 * float64(*t.People) / float64(t.Residents)
+			t.Rate = &rate
+		}
+		out[ind] = t
+	}
+	return out
 }
 
 func byArea(figs []profile.PublishedIndicator) map[string]map[string]profile.PublishedIndicator {

@@ -58,8 +58,24 @@ func TestBuildLaysOutEveryAreaInIndicatorOrder(t *testing.T) {
 	if got := areas["a"].(map[string]any)["figures"].([]any)[1]; !slices.Equal(got.([]any), []any{12.0, 9.72, abitare.Protected}) {
 		t.Errorf("figure %v, want [people, rate, status]", got)
 	}
-	if _, err := Build("h3_9", "2025-Q1", figs, append(city, fig("036024", abitare.Poverty, nil, 1, nil, abitare.Suppressed)), nil); err == nil {
-		t.Error("two municipalities made one city")
+	// A territory of two comuni: the sum of their protected counts, a figure suppressed in one
+	// suppressed in the total.
+	two := append(slices.Clone(city),
+		fig("036005", abitare.Poverty, ptr(100), 16000, ptr(6.25), abitare.Protected),
+		fig("036005", abitare.Housing, nil, 16000, nil, abitare.Suppressed))
+	f2, err := Build("h3_9", "2025-Q1", figs, two, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pov, hou := f2.City.Figures[0], f2.City.Figures[1]
+	if *f2.City.Residents != 200000 || *pov.People != 1000 || *pov.Rate != 5 || pov.Status != abitare.Protected {
+		t.Errorf("territory of two comuni: %+v, poverty %+v", f2.City, pov)
+	}
+	if hou.People != nil || hou.Rate != nil || hou.Status != abitare.Suppressed {
+		t.Errorf("housing suppressed in Carpi: territory %+v", hou)
+	}
+	if _, err := Build("h3_9", "2025-Q1", figs, nil, nil); err == nil {
+		t.Error("a file without the municipality's figures")
 	}
 }
 
