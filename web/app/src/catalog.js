@@ -9,20 +9,33 @@ export const MEASURES = ['rate', 'eb'];
 // GET /api/session): no copy of them here.
 
 // Tile layer (= source id = source-layer) drawn for each view and unit kind.
+// Published figures per municipality: a geography of the indicator views, and what any view
+// but the hotspots' shows when zoomed out below its own layer (zoomedSource).
+export const MUNICIPALITY_SOURCE = 'indicators_municipalities';
 export const SOURCES = {
   overlap: { hexagons: 'hexagons', sections: 'sections', adaptive: 'adaptive' },
-  indicator: { hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts' },
+  indicator: {
+    hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts', municipalities: MUNICIPALITY_SOURCE,
+  },
   hotspot: { hexagons: 'hotspots', sections: 'hotspots_sections' },
-  bivariate: { hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts' },
+  bivariate: {
+    hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts', municipalities: MUNICIPALITY_SOURCE,
+  },
 };
-export const UNIT_NAMES = ['hexagons', 'sections', 'adaptive', 'districts'];
+export const UNIT_NAMES = ['hexagons', 'sections', 'adaptive', 'districts', 'municipalities'];
 // Published (protected) figures per OMI zone: the finest level with public health figures.
 export const DISTRICT_SOURCE = 'indicators_districts';
 export const ALL_SOURCES = [...new Set(Object.values(SOURCES).flatMap((s) => Object.values(s)))];
 
+// The zoom from which the hexagon and section layers are drawn when the catalog does not say
+// (tiles.FineMinZoom): H3 resolution 7 is about 10 pixels wide there.
+export const FINE_MIN_ZOOM = 9;
+
 // Catalogs to assume when /tiles/catalog.json cannot be read.
 export const BASE_LAYERS = ['omi_zones', 'boundary'];
-export const PUBLIC_LAYERS = ['hexagons', 'sections', 'adaptive', 'indicators', 'indicators_sections', DISTRICT_SOURCE, ...BASE_LAYERS];
+export const PUBLIC_LAYERS = [
+  'hexagons', 'sections', 'adaptive', 'indicators', 'indicators_sections', DISTRICT_SOURCE, MUNICIPALITY_SOURCE, ...BASE_LAYERS,
+];
 export const RESTRICTED_LAYERS = [...PUBLIC_LAYERS, 'hotspots', 'hotspots_sections'];
 
 // Shortest purpose a targeting list needs, in letters.
@@ -79,15 +92,84 @@ export function normalizeViewUnit({ view, unit }, available) {
   return { view: v, unit: u };
 }
 
-// Kind of area a source draws: H3 hexagons, census sections or OMI zones.
+// Kind of area a source draws: H3 hexagons, census sections, OMI zones or municipalities.
 export function kindOfSource(src) {
   if (src.includes('sections')) return 'section';
   if (src === DISTRICT_SOURCE) return 'omi';
+  if (src === MUNICIPALITY_SOURCE) return 'municipality';
   return 'h3';
 }
 
 export function kindOfGeography(g) {
-  return g === 'section' || g === 'omi' ? g : 'h3';
+  return g === 'section' || g === 'omi' || g === 'municipality' ? g : 'h3';
+}
+
+// The zoom from which a source is drawn: its TileJSON's minzoom (tileSources: layer ->
+// TileJSON), else FINE_MIN_ZOOM for the fine layers and 0 for the municipalities.
+export function sourceMinZoom(src, tileSources = {}) {
+  const z = Number(tileSources?.[src]?.minzoom);
+  if (Number.isFinite(z)) return z;
+  return src === MUNICIPALITY_SOURCE ? 0 : FINE_MIN_ZOOM;
+}
+
+// The source drawn for the view's source src at zoom: the municipalities when the map is zoomed
+// out below src's own zooms (a province or a region seen whole, where hexagons would be specks),
+// unless the view is the hotspots' (computed on hexagons and sections only) or the catalog has
+// no municipality layer; else src itself.
+export function zoomedSource(src, { zoom, view, available, tileSources }) {
+  if (src === MUNICIPALITY_SOURCE || view === 'hotspot' || !available?.has(MUNICIPALITY_SOURCE)) return src;
+  if (typeof zoom !== 'number' || !Number.isFinite(zoom)) return src;
+  return zoom < sourceMinZoom(src, tileSources) ? MUNICIPALITY_SOURCE : src;
+}
+
+// How a source is painted in a view: the municipalities take the view's paint (overlap class or
+// indicator), every other source its own view's.
+export function paintViewOf(src, view) {
+  if (src === MUNICIPALITY_SOURCE) return view === 'overlap' ? 'overlap' : 'indicator';
+  return viewOfSource(src);
+}
+
+// The territory of a catalog answer or site.json: {kind, name, name_en, bounds, places}, or
+// null when it names none.
+export function parseTerritory(t) {
+  if (!t || typeof t !== 'object' || typeof t.name !== 'string' || !t.name.trim()) return null;
+  const places = (list) => (Array.isArray(list) ? list : [])
+    .filter((p) => p && typeof p.code === 'string' && typeof p.name === 'string')
+    .map((p) => ({ kind: String(p.kind || ''), code: p.code, name: p.name }));
+  return {
+    kind: typeof t.kind === 'string' ? t.kind : '',
+    name: t.name.trim(),
+    name_en: typeof t.name_en === 'string' && t.name_en.trim() ? t.name_en.trim() : t.name.trim(),
+    bounds: Array.isArray(t.bounds) && t.bounds.length === 4 && t.bounds.every(Number.isFinite) ? t.bounds : null,
+    places: places(t.places),
+    municipalities: places(t.municipalities),
+  };
+}
+
+// The territory's name in a language ('' when unknown).
+export function territoryName(territory, lang) {
+  if (!territory) return '';
+  return lang === 'en' ? territory.name_en || territory.name : territory.name;
+}
+
+// A text of the page with the territory's name for {area}; without a name, " · {area}" and
+// {area} are dropped ("Abitare · {area}: bisogno abitativo" -> "Abitare: bisogno abitativo").
+export function withArea(text, name) {
+  const s = String(text ?? '');
+  if (name) return s.replaceAll('{area}', name);
+  return s.replace(/ · \{area\}/g, '').replace(/\{area\}/g, '').trim();
+}
+
+// The lowest zoom the map allows: one whole zoom below the one at which the territory's box
+// fits a screen of width x height pixels, and at most 9 (a city as before). Web Mercator:
+// 256 * 2^z pixels around the world.
+export function minZoomFor(box, width = 1024, height = 768) {
+  if (!box) return 9;
+  const [[w, s], [e, n]] = box;
+  const merc = (lat) => Math.log(Math.tan(Math.PI / 4 + (Math.max(-85, Math.min(85, lat)) * Math.PI) / 360));
+  const zx = Math.log2((width * 360) / (256 * Math.max(e - w, 1e-9)));
+  const zy = Math.log2((height * 2 * Math.PI) / (256 * Math.max(merc(n) - merc(s), 1e-9)));
+  return Math.max(0, Math.min(9, Math.floor(Math.min(zx, zy)) - 1));
 }
 
 // The layers of a catalog answer, and each one's TileJSON when the catalog carries it (then the
@@ -102,5 +184,5 @@ export function parseCatalog(cat) {
     list.push(id);
     if (l.source && Array.isArray(l.source.tiles)) sources[id] = l.source;
   }
-  return list.length ? { layers: new Set(list), sources } : null;
+  return list.length ? { layers: new Set(list), sources, territory: parseTerritory(cat?.territory) } : null;
 }

@@ -134,6 +134,7 @@ export function geographiesOfSource(src) {
   if (!src) return [];
   if (src.includes('sections')) return ['section'];
   if (src === 'indicators_districts') return ['omi'];
+  if (src === 'indicators_municipalities') return ['municipality'];
   if (src === 'adaptive') return [];
   return HEX_GEOGRAPHIES;
 }

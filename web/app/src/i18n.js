@@ -5,6 +5,7 @@ import explore from './strings/explore.js';
 import share from './strings/share.js';
 import desk from './strings/desk.js';
 import maps from './strings/maps.js';
+import { territoryName, withArea } from './catalog.js';
 
 export const LANGS = ['it', 'en'];
 export const DEFAULT_LANG = 'it';
@@ -13,7 +14,7 @@ export const LOCALES = { it: 'it-IT', en: 'en-GB' };
 
 export const STRINGS = {
   it: {
-    title: 'Abitare · Modena: bisogno abitativo',
+    title: 'Abitare · {area}: bisogno abitativo',
     subtitle: 'Povertà, disagio abitativo e salute: in quanti ambiti il tasso della zona supera quello cittadino',
     lang_switch_label: 'Lingua',
     layer_switch_label: 'Unità territoriali',
@@ -48,12 +49,12 @@ export const STRINGS = {
     synthetic_note: 'sezioni sintetiche (dimostrative)',
     no_residents: 'Nessun residente',
     attribution:
-      'Confini: ISTAT (CC BY 4.0), via openpolis · Zone e quotazioni: Agenzia Entrate - OMI · ' +
+      'Confini: ISTAT (CC BY 4.0) · Zone e quotazioni: Agenzia Entrate - OMI · ' +
       'Sezioni e dati sociali: dimostrativi sintetici (Abitare)',
     error_tiles: 'Impossibile caricare i dati della mappa.',
     error_webgl: 'Il browser non supporta WebGL: impossibile mostrare la mappa.',
     error_session: 'Impossibile verificare l\'accesso: si vedono solo i dati pubblicati.',
-    map_label: 'Mappa di Modena',
+    map_label: 'Mappa del bisogno abitativo · {area}',
 
     view_switch_label: 'Vista',
     view_overlap: 'Sovrapposizione',
@@ -167,6 +168,7 @@ export const STRINGS = {
 
     // published (protected) figures
     layer_districts: 'Zone OMI (distretti)',
+    layer_municipalities: 'Comuni',
     district: 'Zona OMI',
     municipality: 'Comune',
     district_hint: '{ind}: dati pubblicati solo per zona OMI (distretto).',
@@ -230,7 +232,7 @@ export const STRINGS = {
     tl_batch: 'Lotto',
   },
   en: {
-    title: 'Abitare · Modena: housing need',
+    title: 'Abitare · {area}: housing need',
     subtitle: 'Poverty, housing hardship and health: in how many domains the area rate is above the city rate',
     lang_switch_label: 'Language',
     layer_switch_label: 'Areas',
@@ -265,12 +267,12 @@ export const STRINGS = {
     synthetic_note: 'synthetic stand-in sections',
     no_residents: 'No residents',
     attribution:
-      'Boundaries: ISTAT (CC BY 4.0), via openpolis · Zones and prices: Agenzia Entrate - OMI · ' +
+      'Boundaries: ISTAT (CC BY 4.0) · Zones and prices: Agenzia Entrate - OMI · ' +
       'Sections and social data: synthetic demo data (Abitare)',
     error_tiles: 'Could not load the map data.',
     error_webgl: 'This browser does not support WebGL: the map cannot be shown.',
     error_session: 'Could not check your session: only published figures are shown.',
-    map_label: 'Map of Modena',
+    map_label: 'Map of housing need · {area}',
 
     view_switch_label: 'View',
     view_overlap: 'Overlap',
@@ -384,6 +386,7 @@ export const STRINGS = {
 
     // published (protected) figures
     layer_districts: 'OMI zones (districts)',
+    layer_municipalities: 'Municipalities',
     district: 'OMI zone',
     municipality: 'Municipality',
     district_hint: '{ind}: figures published only by district (OMI zone).',
@@ -457,12 +460,21 @@ export function normalizeLang(lang) {
   return LANGS.includes(l) ? l : null;
 }
 
+// The territory the texts name for {area} ("Abitare · {area}: ..."): set once the catalog or
+// site.json is read; until then, or when unknown, the texts leave it out.
+let area = null;
+
+export function setArea(territory) {
+  area = territory || null;
+}
+
 // t(lang, key) returns the string for key, falling back to Italian, then to the key.
 export function t(lang, key) {
   const table = STRINGS[lang] || STRINGS[DEFAULT_LANG];
-  if (key in table) return table[key];
-  if (key in STRINGS[DEFAULT_LANG]) return STRINGS[DEFAULT_LANG][key];
-  return key;
+  let s = key;
+  if (key in table) s = table[key];
+  else if (key in STRINGS[DEFAULT_LANG]) s = STRINGS[DEFAULT_LANG][key];
+  return typeof s === 'string' && s.includes('{area}') ? withArea(s, territoryName(area, lang)) : s;
 }
 
 // tf(lang, key, params) is t() with {name} placeholders replaced from params.

@@ -13,11 +13,12 @@ import { analyses, indicators, mapDomains } from './vocabulary.js';
 
 function areaHead(src, p) {
   const kindOf = kindOfSource(src);
-  const kind = kindOf === 'section' ? 'section' : kindOf === 'omi' ? 'district' : src === 'adaptive' ? 'hexagon_adaptive' : 'hexagon';
+  const kinds = { section: 'section', omi: 'district', municipality: 'municipality' };
+  const kind = kinds[kindOf] || (src === 'adaptive' ? 'hexagon_adaptive' : 'hexagon');
   const id = has(p, 'id') ? esc(areaCode(kindOf === 'omi' ? 'omi' : '', p.id)) : L('not_available');
   let head = `<p class="area-id"><span class="area-kind">${L(kind)}</span> <code>${id}</code>`;
   if (kindOf === 'h3' && has(p, 'resolution')) head += ` <span class="area-res">(${L('resolution')} ${int(num(p, 'resolution') ?? 0)})</span>`;
-  if (kindOf === 'omi' && has(p, 'name')) head += ` <span class="area-name">${esc(p.name)}</span>`;
+  if ((kindOf === 'omi' || kindOf === 'municipality') && has(p, 'name')) head += ` <span class="area-name">${esc(p.name)}</span>`;
   head += '</p>';
   if (kindOf === 'section' && truthy(p.synthetic)) head += `<p class="note synthetic">${L('synthetic_note')}</p>`;
   return head;

@@ -24,7 +24,7 @@ import {
   renderControls, renderSelects, renderStaticStrings, showError,
 } from './controls.js';
 import { $ } from './html.js';
-import { normalizeLang } from './i18n.js';
+import { normalizeLang, setArea } from './i18n.js';
 import { renderInfo } from './info.js';
 import { renderLegend, renderProtection } from './legend.js';
 import {
@@ -55,22 +55,22 @@ import { startExposure } from './exposure.js';
 import { customAreaAPI, customAreaSelect, startCustomArea } from './custom-area.js';
 
 // What each state key redraws, in this order.
-renderOn(['lang'], renderStaticStrings);
+renderOn(['lang', 'territory'], renderStaticStrings);
 renderOn(['lang', 'vocabulary', 'indicator', 'analysis'], renderSelects);
 renderOn(['lang', 'session', 'sessionError', 'loginOpen', 'loginBusy', 'loginError'], renderAuth);
-renderOn(['lang', 'view', 'unit', 'measure', 'indicator', 'session', 'available', 'suppressedHere'], renderControls);
-renderOn(['lang', 'view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session', 'available'], renderLegend);
+renderOn(['lang', 'view', 'unit', 'measure', 'indicator', 'session', 'available', 'suppressedHere', 'mapZoom'], renderControls);
+renderOn(['lang', 'view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session', 'available', 'mapZoom'], renderLegend);
 renderOn(['lang', 'session', 'release'], renderProtection);
-renderOn(['lang', 'vocabulary', 'hovered', 'view', 'unit', 'indicator', 'analysis', 'available'], renderInfo);
+renderOn(['lang', 'vocabulary', 'hovered', 'view', 'unit', 'indicator', 'analysis', 'available', 'mapZoom'], renderInfo);
 renderOn(['lang', 'vocabulary', 'selected', 'profile', 'indicator', 'session', 'available'], renderProfile);
 renderOn(['lang', 'vocabulary', 'selected', 'session', 'targeting'], renderTargeting);
 renderOn(['lang', 'rankingOpen', 'ranking', 'rankingNote', 'indicator', 'view', 'unit', 'selected'], renderRanking);
 renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare', 'exposureOpen', 'customAreaOpen'], layoutSide);
-renderOn(['lang'], setAttribution);
-renderOn(['view', 'unit', 'available'], applyVisibility);
-renderOn(['view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session'], applyPaint);
-renderOn(['view', 'unit', 'selected'], highlightSelected);
-renderOn(['view', 'unit', 'hovered'], showHover);
+renderOn(['lang', 'territory'], setAttribution);
+renderOn(['view', 'unit', 'available', 'mapZoom'], applyVisibility);
+renderOn(['view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session', 'mapZoom'], applyPaint);
+renderOn(['view', 'unit', 'selected', 'mapZoom'], highlightSelected);
+renderOn(['view', 'unit', 'hovered', 'mapZoom'], showHover);
 
 // What each state key sets going. Breaks of a new view or unit wait for its tiles (map idle).
 effectOn(['indicator', 'measure'], updateBreaks);
@@ -201,7 +201,7 @@ async function readBoot() {
 // The study area: the bounds of the layers' TileJSON in the catalog, else of the boundary's
 // (or another layer's) TileJSON asked for.
 async function studyArea() {
-  const box = studyBounds(state.tileSources);
+  const box = studyBounds(state.tileSources) || tileJSONBounds(state.territory?.bounds);
   if (box || !state.available.size || state.static) return box;
   const layer = state.available.has('boundary') ? 'boundary' : [...state.available][0];
   return tileJSONBounds((await readTileJSON(layer))?.bounds);
@@ -237,6 +237,7 @@ async function start() {
     session, vocabulary, error, catalog, release, releasePage, static: isStatic = false,
   } = publicBoot(await readBoot());
   if (releasePage) setReleasesURL(releasePage);
+  setArea(catalog?.territory || null);
   update({
     static: isStatic,
     session,
@@ -245,6 +246,7 @@ async function start() {
     release,
     available: catalog?.layers || (isStatic ? new Set() : fallbackLayers(session)),
     tileSources: catalog?.sources || {},
+    territory: catalog?.territory || null,
   });
 
   const [box] = await Promise.all([studyArea(), loadBasemap()]);

@@ -7,7 +7,9 @@
 // instead of breaks), field (a derived measure drawn instead of the indicator, map-fields.js),
 // view and bivariate ({x, y, eb, breaks} of the bivariate view, bivariate.js), period (another
 // period than the tiles', feature state) with periodMeasure ('rate'|'change') and changeBreaks.
-import { ALL_SOURCES, BASE_LAYERS, LAYER_IDS, layerIds, viewOfSource } from './catalog.js';
+import {
+  ALL_SOURCES, BASE_LAYERS, LAYER_IDS, layerIds, paintViewOf, viewOfSource,
+} from './catalog.js';
 import {
   FILL_OPACITY, NODATA_COLOR, OVERLAP_COLORS, RAMP, UNSTABLE_OPACITY, WITHHELD_COLOR, clusterColors,
 } from './classify.js';
@@ -101,8 +103,9 @@ export function hatchFilter({
   indicator, period, view, bivariate, field,
 }) {
   if (view === 'bivariate') return bivariate ? ['all', hasResidents, bivariateHatch(bivariate)] : NO_FEATURE;
-  // A filter cannot read the features' state: no hatching for another period.
-  if (period || field) return NO_FEATURE;
+  // A filter cannot read the features' state: no hatching for another period. The overlap
+  // view hatches nothing (its municipalities are drawn from an indicator layer).
+  if (period || field || view === 'overlap') return NO_FEATURE;
   return ['all', hasResidents, ['any', ['all', unstableExpr(indicator), ['has', indicator]], suppressedExpr(indicator)]];
 }
 
@@ -118,8 +121,9 @@ export function hotspotOpacity({ analysis }) {
   return ['case', ['>', ['coalesce', ['to-number', ['get', analysis]], 0], 0], FILL_OPACITY, 0.55];
 }
 
-function fillPaint(src, look) {
-  const v = viewOfSource(src);
+// The fill of a source in the look's view (the municipalities are painted as the view asks).
+export function fillPaint(src, look) {
+  const v = paintViewOf(src, look.view);
   if (v === 'indicator') return { 'fill-color': indicatorColor(look), 'fill-opacity': indicatorOpacity(look) };
   if (v === 'hotspot') return { 'fill-color': hotspotColor(look), 'fill-opacity': hotspotOpacity(look) };
   return { 'fill-color': overlapColor, 'fill-opacity': ['case', hasResidents, FILL_OPACITY, 0.06] };

@@ -7,7 +7,7 @@ import {
 import { CREDENTIALS, tileJSONURL } from './api.js';
 import { withBasemap } from './basemap-layer.js';
 import {
-  ALL_SOURCES, SOURCES, kindOfGeography, kindOfSource, layerIds,
+  ALL_SOURCES, SOURCES, kindOfGeography, kindOfSource, layerIds, minZoomFor, territoryName, withArea,
 } from './catalog.js';
 import { DEFAULT_BREAKS, classValues, mostlySuppressed, quintileBreaks } from './classify.js';
 import { zeroClasses } from './classes.js';
@@ -17,7 +17,7 @@ import { has, num } from './format.js';
 import { extendBBox, padBounds } from './bounds.js';
 import { t } from './i18n.js';
 import {
-  HATCH, buildStyle, hatchFilter, hatchImage, hotspotColor, hotspotOpacity, indicatorColor, indicatorOpacity,
+  HATCH, buildStyle, fillPaint, hatchFilter, hatchImage, hotspotColor, hotspotOpacity,
 } from './map-style.js';
 import {
   currentSource, effectiveField, effectiveMeasure, look, publishedSource, state, update,
@@ -44,7 +44,8 @@ export function createMap(container, box, on) {
     container,
     style: currentStyle(),
     ...(box ? { bounds: box, maxBounds: padBounds(box, 1) } : {}),
-    minZoom: 9,
+    // A city keeps its zoom 9; a province or region may be zoomed out to see it whole.
+    minZoom: minZoomFor(box, window.innerWidth, window.innerHeight),
     maxZoom: 18,
     hash: 'map',
     fadeDuration: 0,
@@ -63,6 +64,13 @@ export function createMap(container, box, on) {
   // After a new style (login, logout) the outlines start hidden: show them again.
   map.on('style.load', () => { highlightSelected(); showHover(); });
   map.on('idle', () => { onIdle(); on.idle(); });
+  // Below the chosen layer's zooms the municipalities are drawn (state.currentSource).
+  const trackZoom = () => {
+    const z = Math.floor(map.getZoom());
+    if (z !== state.mapZoom) update({ mapZoom: z });
+  };
+  map.on('zoomend', trackZoom);
+  trackZoom();
   map.once('idle', foldCompactAttribution);
   listenPointer(on.select);
   return map;
@@ -103,7 +111,8 @@ function listenPointer(select) {
 export function setAttribution() {
   if (!map) return;
   if (attribution) map.removeControl(attribution);
-  attribution = new AttributionControl({ compact: smallScreen(), customAttribution: t(state.lang, 'attribution') });
+  const text = withArea(t(state.lang, 'attribution'), territoryName(state.territory, state.lang));
+  attribution = new AttributionControl({ compact: smallScreen(), customAttribution: text });
   map.addControl(attribution, 'bottom-right');
 }
 
@@ -157,8 +166,9 @@ export function applyPaint() {
   for (const src of Object.values(SOURCES.indicator)) {
     const id = layerIds(src);
     if (!map.getLayer(id.fill)) continue;
-    map.setPaintProperty(id.fill, 'fill-color', indicatorColor(now));
-    map.setPaintProperty(id.fill, 'fill-opacity', indicatorOpacity(now));
+    const paint = fillPaint(src, now);
+    map.setPaintProperty(id.fill, 'fill-color', paint['fill-color']);
+    map.setPaintProperty(id.fill, 'fill-opacity', paint['fill-opacity']);
     if (map.getLayer(id.hatch)) map.setFilter(id.hatch, hatchFilter(now));
   }
   for (const src of Object.values(SOURCES.hotspot)) {
@@ -302,8 +312,8 @@ export function findArea(geography, id, srcs) {
 // Fly to bbox, within the zoom range that shows the geography (an H3 resolution's zooms).
 export function flyToArea(geography, bbox) {
   const res = geography.startsWith('h3_') ? Number(geography.slice(3)) : null;
-  const maxZoom = res === null ? 15 : ({ 7: 10.9, 8: 12.9, 9: 13.9, 10: 16 })[res] ?? 15;
-  const minZoom = geography === 'omi' ? 10 : res === null ? 13 : ({ 7: 9, 8: 11, 9: 13, 10: 14 })[res] ?? 9;
+  const maxZoom = geography === 'municipality' ? 12 : res === null ? 15 : ({ 7: 10.9, 8: 12.9, 9: 13.9, 10: 16 })[res] ?? 15;
+  const minZoom = geography === 'municipality' ? map.getMinZoom() : geography === 'omi' ? 10 : res === null ? 13 : ({ 7: 9, 8: 11, 9: 13, 10: 14 })[res] ?? 9;
   const cam = map.cameraForBounds(bbox, { padding: smallScreen() ? 30 : 80, maxZoom });
   const zoom = Math.max(minZoom, Math.min(maxZoom, cam?.zoom ?? map.getZoom()));
   const center = cam?.center ?? [(bbox[0][0] + bbox[1][0]) / 2, (bbox[0][1] + bbox[1][1]) / 2];

@@ -1,6 +1,6 @@
 // The area profile panel: GET /api/areas/{geography}/{id}, for the area clicked, ranked or
 // named in the URL. The public gets published figures; other roles restricted ones.
-import { DISTRICT_SOURCE } from './catalog.js';
+import { DISTRICT_SOURCE, MUNICIPALITY_SOURCE } from './catalog.js';
 import { apiURL, errorText, fetchData } from './api.js';
 import { clusterColor } from './classify.js';
 import { esc, fmtP, fmtRate, fmtSigned, has, num } from './format.js';
@@ -28,6 +28,7 @@ export function selectionOf({ source, props }) {
   let geography;
   if (source.includes('sections')) geography = 'section';
   else if (source === DISTRICT_SOURCE) geography = 'omi';
+  else if (source === MUNICIPALITY_SOURCE) geography = 'municipality';
   else geography = `h3_${num(props, 'resolution') ?? currentHexRes()}`;
   return { geography, id: String(props.id), source, period: props.period, name: has(props, 'name') ? String(props.name) : undefined };
 }

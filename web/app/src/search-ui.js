@@ -2,7 +2,9 @@
 // gazetteer, read on the box's first focus. Choosing a result moves the map there (an address:
 // zoom 16 and a marker; a zone or a section: its bounds) and opens the area's profile.
 import { Marker } from 'maplibre-gl';
-import { DISTRICT_SOURCE, SOURCES, layerIds } from './catalog.js';
+import {
+  DISTRICT_SOURCE, MUNICIPALITY_SOURCE, SOURCES, layerIds,
+} from './catalog.js';
 import { loadGazetteer } from './gazetteer.js';
 import { t, tf } from './i18n.js';
 import { map } from './map.js';
@@ -184,7 +186,8 @@ function choose(r) {
   }
   const area = resultArea(r);
   if (area) {
-    const source = area.geography === 'omi' ? DISTRICT_SOURCE : (currentSource().includes('sections') ? currentSource() : SOURCES.overlap.sections);
+    const fixed = { omi: DISTRICT_SOURCE, municipality: MUNICIPALITY_SOURCE }[area.geography];
+    const source = fixed || (currentSource().includes('sections') ? currentSource() : SOURCES.overlap.sections);
     openProfile({ ...area, source, ...periodOf() }, { focus: false });
     return;
   }

@@ -2,7 +2,7 @@
 // keeps the view valid, writes the URL hash and runs what was registered for the keys the
 // patch sets: renderers first (DOM and map), then effects (requests, recomputations).
 import {
-  DISTRICT_SOURCE, PUBLIC_LAYERS, RESTRICTED_LAYERS, normalizeViewUnit, sourceFor, viewAvailable,
+  DISTRICT_SOURCE, MUNICIPALITY_SOURCE, PUBLIC_LAYERS, RESTRICTED_LAYERS, normalizeViewUnit, sourceFor, viewAvailable, zoomedSource,
 } from './catalog.js';
 import { DEFAULT_BREAKS } from './classify.js';
 import { fieldOffered } from './map-fields.js';
@@ -56,6 +56,12 @@ export const state = {
   // catalog is read (a hotspot view stays for a logged-in planner).
   available: new Set(PUBLIC_LAYERS),
   tileSources: {}, // layer -> TileJSON, from the catalog
+  // The territory (GET /tiles/catalog.json or site.json): {kind, name, name_en, places, bounds},
+  // null until read or when unknown.
+  territory: null,
+  // The map's zoom, whole (map.js sets it when it crosses a whole zoom): below the zooms of the
+  // chosen layer the municipalities are drawn instead (currentSource).
+  mapZoom: null,
   session: ANONYMOUS, // GET /api/session
   // The server's vocabulary (indicators, domains, needs, analyses), read with the session; empty
   // until then and whenever it cannot be read (see vocabulary.js).
@@ -143,8 +149,11 @@ export function syncHash() {
   window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, { ...urlParams(state), ...exploreParams(state), ...mapsParams(state) })}`);
 }
 
+// The source drawn now: the view's and unit's, or the municipalities when zoomed out below it.
 export function currentSource() {
-  return sourceFor(state.view, state.unit);
+  return zoomedSource(sourceFor(state.view, state.unit), {
+    zoom: state.mapZoom, view: state.view, available: state.available, tileSources: state.tileSources,
+  });
 }
 
 export function allowed(perm) {
@@ -158,7 +167,7 @@ export function viewOffered(view) {
 // Whether the tiles of src carry the published (protected) figures rather than the restricted
 // ones: no EB rate, interval, trend or unstable flag, and a status per indicator.
 export function publishedSource(src) {
-  return src === DISTRICT_SOURCE || !allowed(PERM.aggregates);
+  return src === DISTRICT_SOURCE || src === MUNICIPALITY_SOURCE || !allowed(PERM.aggregates);
 }
 
 // The measure actually drawn: the EB rate only where the tiles have it (restricted figures).

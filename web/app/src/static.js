@@ -6,6 +6,7 @@ import { ANONYMOUS } from './session.js';
 import {
   archiveURL, headerBounds, isStaticSite, pickRelease, pmtilesSourceURL, releaseChoices, releaseLayers, siteVocabulary,
 } from './site.js';
+import { parseTerritory } from './catalog.js';
 
 async function getJSON(url) {
   const res = await fetch(url, { cache: 'no-cache', headers: { Accept: 'application/json' } });
@@ -51,12 +52,15 @@ export async function readStaticBoot(site) {
     const archive = new PMTiles(url);
     protocol.add(archive);
     let bounds = null;
+    let minzoom;
     try {
-      bounds = headerBounds(await archive.getHeader());
+      const h = await archive.getHeader();
+      bounds = headerBounds(h);
+      minzoom = Number.isFinite(h?.minZoom) ? h.minZoom : undefined;
     } catch (err) {
       console.error(`static site: ${url}:`, err);
     }
-    return [id, { url: pmtilesSourceURL(url), bounds }];
+    return [id, { url: pmtilesSourceURL(url), bounds, minzoom }];
   }));
   let manifest = null;
   try {
@@ -66,7 +70,9 @@ export async function readStaticBoot(site) {
     session: ANONYMOUS,
     vocabulary,
     error,
-    catalog: layers.length ? { layers: new Set(layers.map(([id]) => id)), sources: Object.fromEntries(layers) } : null,
+    catalog: layers.length ? {
+      layers: new Set(layers.map(([id]) => id)), sources: Object.fromEntries(layers), territory: parseTerritory(site.territory),
+    } : null,
     // path: where the release's files are (figures/...); choices: every release of the bundle.
     release: {
       ...(manifest || {}), id: release.id, periods: release.periods, path: release.path, choices: releaseChoices(index),

@@ -119,6 +119,7 @@ describe('where the figures are', () => {
   it('knows the geographies of a tile source', () => {
     assert.deepEqual(geographiesOfSource('indicators'), ['h3_7', 'h3_8', 'h3_9', 'h3_10']);
     assert.deepEqual(geographiesOfSource('indicators_sections'), ['section']);
+    assert.deepEqual(geographiesOfSource('indicators_municipalities'), ['municipality']);
     assert.deepEqual(geographiesOfSource('indicators_districts'), ['omi']);
     assert.deepEqual(geographiesOfSource('adaptive'), []);
   });

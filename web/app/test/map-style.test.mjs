@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { PUBLIC_LAYERS, RESTRICTED_LAYERS } from '../src/catalog.js';
 import { GI_COLORS, NODATA_COLOR, RAMP } from '../src/classify.js';
 import {
-  HATCH, buildStyle, hatchFilter, hatchImage, hotspotColor, indicatorColor, periodColor,
+  HATCH, buildStyle, fillPaint, hatchFilter, hatchImage, hotspotColor, indicatorColor, periodColor,
 } from '../src/map-style.js';
 
 const look = { indicator: 'health', measure: 'rate', breaks: [10, 20, 30, 40], analysis: 'moran_health' };
@@ -45,7 +45,9 @@ describe('buildStyle', () => {
     const s = style(RESTRICTED_LAYERS);
     const ids = s.layers.map((l) => l.id);
     assert.equal(new Set(ids).size, ids.length);
-    assert.deepEqual(ids.filter((id) => id.endsWith('-hatch')).sort(), ['indicators-hatch', 'indicators_districts-hatch', 'indicators_sections-hatch']);
+    assert.deepEqual(ids.filter((id) => id.endsWith('-hatch')).sort(), [
+      'indicators-hatch', 'indicators_districts-hatch', 'indicators_municipalities-hatch', 'indicators_sections-hatch',
+    ]);
     assert.ok(s.layers.filter((l) => l.id.endsWith('-hatch')).every((l) => l.paint['fill-pattern'] === HATCH));
     assert.ok(ids.indexOf('boundary-line') < ids.indexOf('hexagons-hover'));
     assert.ok(ids.indexOf('hexagons-fill') < ids.indexOf('omi-zones-line'));
@@ -115,5 +117,27 @@ describe('another period than the tiles\' (feature state)', () => {
   it('hatches nothing (a filter cannot read the state)', () => {
     assert.deepEqual(hatchFilter(periodLook), ['==', ['get', 'id'], '\u0000none']);
     assert.notDeepEqual(hatchFilter(look), hatchFilter(periodLook));
+  });
+});
+
+describe('municipalities', () => {
+  it('are painted as the view asks: the overlap class in the overlap view, the indicator otherwise', () => {
+    const overlap = fillPaint('indicators_municipalities', { ...look, view: 'overlap' });
+    assert.equal(overlap['fill-color'][0], 'match');
+    assert.deepEqual(overlap['fill-color'][1], ['coalesce', ['to-number', ['get', 'overlap']], -1]);
+    const indicator = fillPaint('indicators_municipalities', { ...look, view: 'indicator' });
+    assert.deepEqual(indicator['fill-color'], indicatorColor({ ...look, view: 'indicator' }));
+    // The districts keep their own view's paint whatever the view.
+    assert.deepEqual(fillPaint('indicators_districts', { ...look, view: 'overlap' })['fill-color'], indicatorColor({ ...look, view: 'overlap' }));
+    // Nothing hatched in the overlap view.
+    assert.deepEqual(hatchFilter({ ...look, view: 'overlap' }), ['==', ['get', 'id'], '\u0000none']);
+  });
+
+  it('have their source and layers in the public style', () => {
+    const s = style(PUBLIC_LAYERS, { current: 'indicators_municipalities' });
+    assert.equal(s.sources.indicators_municipalities.promoteId, 'id');
+    const fill = s.layers.find((l) => l.id === 'indicators_municipalities-fill');
+    assert.equal(fill.layout.visibility, 'visible');
+    assert.equal(s.layers.find((l) => l.id === 'hexagons-fill').layout.visibility, 'none');
   });
 });
