@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/geo/zones"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -41,6 +42,9 @@ func Run(ctx context.Context, db *pgxpool.Pool, periods []abitare.Period) ([]Sum
 	}
 	defer lock.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('abitare:aggregate'))`) //nolint:errcheck // released with the session anyway
 
+	if _, err := zones.AddMissingCells(ctx, db); err != nil {
+		return nil, err
+	}
 	if err := prepare(ctx, db); err != nil {
 		return nil, err
 	}

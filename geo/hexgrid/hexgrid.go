@@ -4,10 +4,10 @@ package hexgrid
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 	"github.com/uber/h3-go/v4"
 )
 
@@ -47,30 +47,38 @@ func LineageOf(c h3.Cell) (Lineage, error) {
 	return Lineage{Cell10: c, Cell9: c.Parent(9), Cell8: c.Parent(8), Cell7: c.Parent(7)}, nil
 }
 
-// Cover returns the resolution-res cells whose polygon intersects the area, sorted.
+// Cover returns the resolution-res cells that intersect the area, sorted.
 //
 // H3's polygon fill keeps only cells whose centre is inside, which would leave records near the
-// boundary without a cell; so the fill is widened by one ring and cut back by intersection.
+// boundary without a cell; so every cell the boundary crosses is added too: the cells of points
+// along each edge, closer together than a tenth of a cell's edge (a thin part of a polygon may
+// hold no cell centre, nor any vertex of a cell), and the cells of the vertices.
 func Cover(area orb.MultiPolygon, res int) []h3.Cell {
 	seen := make(map[h3.Cell]bool)
+	// In degrees of latitude (a degree of longitude is shorter, so the step only gets finer).
+	step := h3.HexagonEdgeLengthAvgM(res) / 10 / 111_320
 	for _, poly := range area {
 		for _, c := range h3.PolygonToCells(geoPolygon(poly), res) {
-			for _, n := range c.GridDisk(1) {
-				seen[n] = true
-			}
+			seen[c] = true
 		}
-		// Thin parts of a polygon may hold no cell centre at all: add the cells of its vertices.
 		for _, ring := range poly {
-			for _, p := range ring {
+			for i, p := range ring {
 				seen[Cell(p, res)] = true
+				if i+1 == len(ring) {
+					continue
+				}
+				q := ring[i+1]
+				n := int(math.Ceil(math.Hypot(q[0]-p[0], q[1]-p[1]) / step))
+				for k := 1; k < n; k++ {
+					f := float64(k) / float64(n)
+					seen[Cell(orb.Point{p[0] + f*(q[0]-p[0]), p[1] + f*(q[1]-p[1])}, res)] = true
+				}
 			}
 		}
 	}
 	cells := make([]h3.Cell, 0, len(seen))
 	for c := range seen {
-		if intersects(Polygon(c), area) {
-			cells = append(cells, c)
-		}
+		cells = append(cells, c)
 	}
 	slices.Sort(cells)
 	return cells
@@ -104,25 +112,4 @@ func geoPolygon(p orb.Polygon) h3.GeoPolygon {
 		gp.Holes = append(gp.Holes, loop(hole))
 	}
 	return gp
-}
-
-// intersects reports whether a convex cell polygon and an area overlap: a vertex of either
-// inside the other, which for hexagons against zones of much larger size is exact enough.
-func intersects(cell orb.Polygon, area orb.MultiPolygon) bool {
-	if !cell.Bound().Intersects(area.Bound()) {
-		return false
-	}
-	for _, p := range cell[0] {
-		if planar.MultiPolygonContains(area, p) {
-			return true
-		}
-	}
-	for _, poly := range area {
-		for _, p := range poly[0] {
-			if planar.PolygonContains(cell, p) {
-				return true
-			}
-		}
-	}
-	return false
 }

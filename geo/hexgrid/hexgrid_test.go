@@ -81,3 +81,37 @@ func TestResolutionForZoomIsMonotonic(t *testing.T) {
 		prev = r
 	}
 }
+
+// TestCoverHoldsThinParts: at resolution 10, every point of Modena near its boundary (where a
+// thin part of the polygon can hold no cell centre, nor border one) falls in a cell of the cover;
+// the point is one the demo placed a record at, whose cell an earlier cover missed.
+func TestCoverHoldsThinParts(t *testing.T) {
+	area, err := modena.Boundary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[uint64]bool{}
+	for _, c := range Cover(area, FinestResolution) {
+		in[uint64(c)] = true
+	}
+	seen := orb.Point{10.893053, 44.740282}
+	if !planar.MultiPolygonContains(area, seen) {
+		t.Fatalf("%v is not inside Modena", seen)
+	}
+	checked := 0
+	for x := seen[0] - 0.01; x <= seen[0]+0.01; x += 0.0002 {
+		for y := seen[1] - 0.01; y <= seen[1]+0.01; y += 0.0002 {
+			p := orb.Point{x, y}
+			if !planar.MultiPolygonContains(area, p) {
+				continue
+			}
+			checked++
+			if c := Cell(p, FinestResolution); !in[uint64(c)] {
+				t.Fatalf("point %v inside Modena falls in cell %s, missing from the cover", p, c)
+			}
+		}
+	}
+	if checked < 200 {
+		t.Fatalf("only %d points checked", checked)
+	}
+}

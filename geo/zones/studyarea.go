@@ -179,3 +179,43 @@ func LoadModenaDistricts(ctx context.Context, db *pgxpool.Pool) (DistrictsSummar
 	}
 	return sum, nil
 }
+
+// AddMissingCells adds to h3_cells and h3_lineage the resolution-10 cells that hold an event
+// or a resident but lie outside the stored cover (the corner of a cell that the boundary barely
+// crosses, or a cover stored by an older version), with their ancestors, so that every placed
+// record rolls up to every resolution. It returns how many cells it added.
+func AddMissingCells(ctx context.Context, db *pgxpool.Pool) (int, error) {
+	rows, err := db.Query(ctx, `
+		SELECT DISTINCT c FROM (SELECT h3_cell AS c FROM events UNION ALL SELECT h3_cell FROM residents) x
+		WHERE c IS NOT NULL AND NOT EXISTS (SELECT 1 FROM h3_lineage l WHERE l.cell10 = x.c)`)
+	if err != nil {
+		return 0, fmt.Errorf("find cells outside the cover: %w", err)
+	}
+	missing, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(missing) == 0 {
+		return 0, err
+	}
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		for _, m := range missing {
+			l, err := hexgrid.LineageOf(h3.Cell(m))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO h3_lineage (cell10, cell9, cell8, cell7) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+				int64(l.Cell10), int64(l.Cell9), int64(l.Cell8), int64(l.Cell7)); err != nil {
+				return fmt.Errorf("add the lineage of %s: %w", l.Cell10, err)
+			}
+			for _, c := range []h3.Cell{l.Cell10, l.Cell9, l.Cell8, l.Cell7} {
+				if _, err := tx.Exec(ctx, `INSERT INTO h3_cells (cell, resolution, geom) VALUES ($1, $2, ST_GeomFromWKB($3, 4326)) ON CONFLICT DO NOTHING`,
+					int64(c), int16(c.Resolution()), wkbOf(hexgrid.Polygon(c))); err != nil {
+					return fmt.Errorf("add cell %s: %w", c, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("add cells outside the cover: %w", err)
+	}
+	return len(missing), nil
+}
