@@ -128,5 +128,12 @@ func runAddresses(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "address register: %d civic numbers on %d streets (municipalities %v)\n", sum.Points, sum.Streets, sum.Municipalities)
+	if len(sum.Skipped) > 0 {
+		n := 0
+		for _, k := range sum.Skipped {
+			n += k
+		}
+		fmt.Fprintf(env.stdout, "%d civic numbers skipped: %d comuni outside the territory\n", n, len(sum.Skipped))
+	}
 	return nil
 }

@@ -215,9 +215,9 @@ func (s Selection) Apply(ms []Municipality) ([]Municipality, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
+	want, missing := map[string]bool{}, map[string]bool{}
 	for _, c := range s.Municipalities {
-		want[c] = true
+		want[c], missing[c] = true, true
 	}
 	var out []Municipality
 	for _, m := range ms {
@@ -227,16 +227,16 @@ func (s Selection) Apply(ms []Municipality) ([]Municipality, error) {
 		case len(want) > 0 && !want[m.Code]:
 		default:
 			out = append(out, m)
-			delete(want, m.Code)
+			delete(missing, m.Code)
 		}
 	}
-	if len(want) > 0 {
-		missing := make([]string, 0, len(want))
-		for c := range want {
-			missing = append(missing, c)
+	if len(missing) > 0 {
+		codes := make([]string, 0, len(missing))
+		for c := range missing {
+			codes = append(codes, c)
 		}
-		sort.Strings(missing)
-		return nil, fmt.Errorf("municipalities %s are not in the file", strings.Join(missing, ", "))
+		sort.Strings(codes)
+		return nil, fmt.Errorf("municipalities %s are not in the file", strings.Join(codes, ", "))
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("the selection (%s) matches no municipality of the file", s)

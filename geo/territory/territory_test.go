@@ -73,6 +73,10 @@ func TestReadFileTakesISTATLayoutAndCRS(t *testing.T) {
 	if err != nil || len(got) != 2 || got[0].Code != "036005" || got[1].Code != "036023" {
 		t.Fatalf("province 036: %v %v", got, err)
 	}
+	// A list takes those comuni and no other, whichever order the file has them in.
+	if got, err := (Selection{Municipalities: []string{"036023"}}).Apply(f.Municipalities); err != nil || len(got) != 1 || got[0].Code != "036023" {
+		t.Fatalf("municipalities 036023: %v %v", got, err)
+	}
 	if _, err := (Selection{Municipalities: []string{"036023", "099999"}}).Apply(f.Municipalities); err == nil || !strings.Contains(err.Error(), "099999") {
 		t.Fatalf("a missing municipality: %v", err)
 	}

@@ -41,12 +41,16 @@ type entry struct {
 	number                                                      geocode.HouseNumber
 	postcode                                                    string
 	point                                                       orb.Point
+	outside                                                     bool // of a comune outside the territory: skipped
 }
 
 // Summary says what Load stored.
 type Summary struct {
 	Points, Streets int
 	Municipalities  []string // sorted
+	// Skipped counts the civic numbers of comuni outside the territory (a national or regional
+	// register loaded for a smaller territory), by comune.
+	Skipped map[string]int
 }
 
 var istatCode = regexp.MustCompile(`^[0-9]{6}$`)
@@ -59,12 +63,25 @@ func Load(ctx context.Context, db *pgxpool.Pool, path string, area *ingest.Study
 	if err != nil {
 		return Summary{}, err
 	}
+	skipped := map[string]int{}
+	kept := entries[:0]
+	for _, e := range entries {
+		if e.outside {
+			skipped[e.municipality]++
+			continue
+		}
+		kept = append(kept, e)
+	}
+	if len(kept) == 0 {
+		return Summary{}, fmt.Errorf("%s: no civic number of the territory's comuni (%d of other comuni)", filepath.Base(path), len(entries))
+	}
 	var sum Summary
 	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var err error
-		sum, err = store(ctx, tx, entries)
+		sum, err = store(ctx, tx, kept)
 		return err
 	})
+	sum.Skipped = skipped
 	if err != nil {
 		return Summary{}, fmt.Errorf("store address register: %w", err)
 	}
@@ -97,6 +114,9 @@ func parse(r ingest.Row, name string, area *ingest.StudyArea) (entry, []ingest.P
 	}
 	if !istatCode.MatchString(e.municipality) {
 		fail(colMunicipality, fmt.Sprintf("%q is not a six-digit ISTAT code", e.municipality))
+	} else if _, in := area.Comune(e.municipality); area.Comuni() > 0 && in == ingest.ComuneOutside {
+		e.outside = true
+		return e, nil
 	}
 	if e.streetCode == "" {
 		fail(colStreetCode, "missing street code")

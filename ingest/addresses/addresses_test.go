@@ -409,3 +409,31 @@ func samePtr(a, b *string) bool { return deref(a) == deref(b) }
 
 // near compares coordinates to well under a centimetre.
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// TestLoadSkipsComuniOutsideTheTerritory: a register of two comuni loaded for a territory of one
+// stores that comune's civic numbers and counts the other's, as sections are skipped.
+func TestLoadSkipsComuniOutsideTheTerritory(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	_, err := db.Pool.Exec(ctx, `INSERT INTO municipalities (code, name, province_code, geom)
+		VALUES ('036023', 'Modena', '036', ST_Multi(ST_MakeEnvelope(10.85, 44.60, 11.00, 44.70, 4326)))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	territory, err := ingest.LoadStudyArea(ctx, db.Pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := addresses.Load(ctx, db.Pool, write(t, file(register)), territory, tabular.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(sum.Municipalities, ",") != "036023" || sum.Skipped["036022"] == 0 || len(sum.Skipped) != 1 {
+		t.Fatalf("summary %+v: want 036023 stored and 036022 skipped", sum)
+	}
+	var other int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM address_points WHERE municipality_code <> '036023'`).Scan(&other)
+	if other != 0 {
+		t.Fatalf("%d civic numbers of another comune stored", other)
+	}
+}
