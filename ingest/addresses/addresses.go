@@ -93,6 +93,9 @@ func read(path string, area *ingest.StudyArea, opt tabular.Options) ([]entry, er
 	seen := map[string]int{}
 	return ingest.ReadAll(path, name, opt, required, func(r ingest.Row) (entry, []ingest.Problem) {
 		e, errs := parse(r, name, area)
+		if e.outside {
+			return e, nil
+		}
 		key := e.municipality + "|" + e.streetKey + "|" + strconv.Itoa(e.number.Number) + "|" + e.number.Suffix
 		if first, dup := seen[key]; dup && len(errs) == 0 {
 			errs = append(errs, ingest.Problem{File: name, Line: r.Line(), Field: colNumber, Reason: fmt.Sprintf("repeats the address of line %d", first)})
