@@ -424,8 +424,8 @@ func TestLoadSkipsComuniOutsideTheTerritory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := point{"036022", "9", "VIA", "EMILIA", "3", "", "41100", 10.95, 44.65}
-	twice := []point{other, other, {"036022", "9", "VIA", "EMILIA", "5", "", "41100", 10.95, 44.65}}
+	elsewhere := point{"036022", "9", "VIA", "EMILIA", "3", "", "41100", 10.95, 44.65}
+	twice := []point{elsewhere, elsewhere, {"036022", "9", "VIA", "EMILIA", "5", "", "41100", 10.95, 44.65}}
 	sum, err := addresses.Load(ctx, db.Pool, write(t, file(append(register, twice...))), territory, tabular.Options{})
 	if err != nil {
 		t.Fatal(err)
