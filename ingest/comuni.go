@@ -19,6 +19,9 @@ import (
 type comuni struct {
 	codes []string          // six-digit ISTAT codes, sorted
 	byKey map[string]string // code, cadastral code or normalised name -> ISTAT code
+	// others are the comuni the territory's boundary file named outside the territory, by the
+	// same keys (table known_comuni).
+	others map[string]string
 }
 
 // Comune is how a record's comune of residence matched the territory.
@@ -26,7 +29,7 @@ type Comune int
 
 const (
 	ComuneInside  Comune = iota // a comune of the territory
-	ComuneOutside               // a well-formed code of a comune the territory lacks
+	ComuneOutside               // a comune the territory lacks: named in its boundary file, or a well-formed code
 	ComuneUnknown               // no comune of the territory goes by that name
 )
 
@@ -40,7 +43,7 @@ func readComuni(ctx context.Context, db *pgxpool.Pool) (comuni, error) {
 	if err != nil {
 		return comuni{}, fmt.Errorf("read the territory's comuni: %w", err)
 	}
-	c := comuni{byKey: map[string]string{}}
+	c := comuni{byKey: map[string]string{}, others: map[string]string{}}
 	var code, name, cadastral string
 	_, err = pgx.ForEachRow(rows, []any{&code, &name, &cadastral}, func() error {
 		c.add(code, name, cadastral)
@@ -48,6 +51,22 @@ func readComuni(ctx context.Context, db *pgxpool.Pool) (comuni, error) {
 	})
 	if err != nil {
 		return comuni{}, fmt.Errorf("read the territory's comuni: %w", err)
+	}
+	rows, err = db.Query(ctx, `SELECT code, name, coalesce(cadastral_code, '') FROM known_comuni
+		WHERE code NOT IN (SELECT code FROM municipalities) ORDER BY code`)
+	if err != nil {
+		return comuni{}, fmt.Errorf("read the known comuni: %w", err)
+	}
+	_, err = pgx.ForEachRow(rows, []any{&code, &name, &cadastral}, func() error {
+		c.others[code] = code
+		if cadastral != "" {
+			c.others[strings.ToUpper(cadastral)] = code
+		}
+		c.others[comuneName(name)] = code
+		return nil
+	})
+	if err != nil {
+		return comuni{}, fmt.Errorf("read the known comuni: %w", err)
 	}
 	return c, nil
 }
@@ -95,6 +114,12 @@ func (a *StudyArea) Comune(text string) (string, Comune) {
 	}
 	if code, ok := a.comuni.byKey[comuneName(text)]; ok {
 		return code, ComuneInside
+	}
+	if code, ok := a.comuni.others[t]; ok {
+		return code, ComuneOutside
+	}
+	if code, ok := a.comuni.others[comuneName(text)]; ok {
+		return code, ComuneOutside
 	}
 	if istatCodeText.MatchString(t) || cadastralText.MatchString(t) {
 		return t, ComuneOutside

@@ -14,13 +14,15 @@ import (
 // TestRecordsAreGeocodedWithinTheirComune: the same street and number in Modena and in Carpi;
 // records without coordinates land on their own comune's point whichever way they write the
 // comune (ISTAT code, code as a number, cadastral code, name), a comune outside the territory
-// is counted and not placed, and an unknown name is a located error.
+// (by code, or by the name the boundary file gave it) is counted and not placed, and an unknown
+// name is a located error.
 func TestRecordsAreGeocodedWithinTheirComune(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	_, err := f.db.Pool.Exec(ctx, `UPDATE municipalities SET cadastral_code = 'F257' WHERE code = '036023';
 		INSERT INTO municipalities (code, name, province_code, region_code, cadastral_code, geom) VALUES
-		('036005', 'Carpi', '036', '08', 'B819', ST_Multi(ST_MakeEnvelope(10.85, 44.75, 10.92, 44.82, 4326)))`)
+		('036005', 'Carpi', '036', '08', 'B819', ST_Multi(ST_MakeEnvelope(10.85, 44.75, 10.92, 44.82, 4326)));
+		INSERT INTO known_comuni (code, name, cadastral_code) VALUES ('036040', 'Sassuolo', 'I462')`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,12 +39,12 @@ func TestRecordsAreGeocodedWithinTheirComune(t *testing.T) {
 	row := func(i int, comune string) string {
 		return code(i) + "\tISCRIZIONE_CPI\t2025-02-01\tATTIVA\tVia Roma\t1\t" + comune + "\n"
 	}
-	file := head + row(1, "036023") + row(2, "36005") + row(3, "B819") + row(4, "Modena") + row(5, "CARPI") + row(6, "037006")
+	file := head + row(1, "036023") + row(2, "36005") + row(3, "B819") + row(4, "Modena") + row(5, "CARPI") + row(6, "037006") + row(9, "Sassuolo")
 	res, err := f.loader.Load(ctx, work, []string{f.write(t, "lavoro.tsv", file)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res[0].RowsGeocoded != 5 || res[0].RowsOutOfArea != 1 || res[0].RowsUnlocated != 0 || res[0].RowsAccepted != 6 {
+	if res[0].RowsGeocoded != 5 || res[0].RowsOutOfArea != 2 || res[0].RowsUnlocated != 0 || res[0].RowsAccepted != 7 {
 		t.Fatalf("placed %+v", res[0])
 	}
 	rows, err := f.db.Pool.Query(ctx, `SELECT e.location_quality, coalesce(ST_X(e.geom), 0), coalesce(ST_Y(e.geom), 0)
@@ -65,7 +67,7 @@ func TestRecordsAreGeocodedWithinTheirComune(t *testing.T) {
 		}
 		got = append(got, q)
 	}
-	want := "address_exact@modena address_exact@carpi address_exact@carpi address_exact@modena address_exact@carpi out_of_area"
+	want := "address_exact@modena address_exact@carpi address_exact@carpi address_exact@modena address_exact@carpi out_of_area out_of_area"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("events placed\n got %s\nwant %s", strings.Join(got, " "), want)
 	}

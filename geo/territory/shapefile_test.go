@@ -63,6 +63,7 @@ func TestLoadISTATShapefile(t *testing.T) {
 	if f.Municipalities[0].Name != "Città di prova" {
 		t.Fatalf("the Latin-1 name came out as %q", f.Municipalities[0].Name)
 	}
+	f.Known = f.Municipalities
 	if f.Municipalities, err = (Selection{Province: "036"}).Apply(f.Municipalities); err != nil || len(f.Municipalities) != 3 {
 		t.Fatalf("province 036: %d, %v", len(f.Municipalities), err)
 	}
@@ -70,6 +71,11 @@ func TestLoadISTATShapefile(t *testing.T) {
 	ctx := context.Background()
 	if _, err := Store(ctx, db.Pool, f, nil); err != nil {
 		t.Fatal(err)
+	}
+	var known, inside int
+	db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM known_comuni), (SELECT count(*) FROM municipalities)`).Scan(&known, &inside)
+	if known != 4 || inside != 3 {
+		t.Fatalf("%d comuni known and %d in the territory, want the file's 4 and the province's 3", known, inside)
 	}
 	for _, c := range comuni[:3] {
 		var km2 float64

@@ -49,6 +49,9 @@ func Store(ctx context.Context, db *pgxpool.Pool, f File, log *slog.Logger) (Sum
 		if err := upsert(ctx, tx); err != nil {
 			return err
 		}
+		if err := storeKnown(ctx, tx, f); err != nil {
+			return err
+		}
 		if err := tx.QueryRow(ctx, `SELECT count(*), count(DISTINCT province_code), count(DISTINCT region_code),
 			coalesce(sum(ST_Area(geom::geography)) / 1e6, 0) FROM municipalities`).Scan(&sum.Municipalities, &sum.Provinces, &sum.Regions, &sum.AreaKm2); err != nil {
 			return fmt.Errorf("summarise territory: %w", err)
@@ -173,6 +176,31 @@ func upsert(ctx context.Context, tx pgx.Tx) error {
 			province_name = EXCLUDED.province_name, region_name = EXCLUDED.region_name`)
 	if err != nil {
 		return fmt.Errorf("store municipalities: %w", err)
+	}
+	return nil
+}
+
+// storeKnown replaces the list of comuni partner records may name (see File.Known).
+func storeKnown(ctx context.Context, tx pgx.Tx, f File) error {
+	known := f.Known
+	if known == nil {
+		known = f.Municipalities
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM known_comuni`); err != nil {
+		return fmt.Errorf("store known comuni: %w", err)
+	}
+	rows := make([][]any, len(known))
+	for i, m := range known {
+		rows[i] = []any{m.Code, m.Name, nullIfEmpty(m.CadastralCode)}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"known_comuni"}, []string{"code", "name", "cadastral_code"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("store known comuni: %w", err)
+	}
+	// The territory's own are known whatever the file said.
+	_, err := tx.Exec(ctx, `INSERT INTO known_comuni (code, name, cadastral_code) SELECT code, name, cadastral_code FROM municipalities
+		ON CONFLICT (code) DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("store known comuni: %w", err)
 	}
 	return nil
 }

@@ -49,6 +49,10 @@ type File struct {
 	Name           string
 	SRID           int
 	Municipalities []Municipality
+	// Known are every comune the file names, selected or not (nil: the Municipalities): Store
+	// keeps their codes and names, so that partner records of a comune outside the territory
+	// are told from a misspelt one.
+	Known []Municipality
 }
 
 // fieldNames lists, for each attribute, the names files use for it (upper case), the first
