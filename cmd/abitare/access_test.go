@@ -258,18 +258,21 @@ func truncate(b []byte) string {
 // checkLayersByRole asks every layer any catalog has, as every role.
 func checkLayersByRole(t *testing.T, base string, users map[auth.Role]testUser) {
 	catalogs := map[auth.Role][]string{}
-	all := map[string]bool{}
+	all := map[string]int{} // layer -> a zoom it has tiles at: 13, or its deepest below that
 	for _, role := range auth.Roles {
 		_, body, _ := request(t, "GET", base+"/tiles/catalog.json", users[role], "")
 		var cat struct {
-			Layers []struct{ ID string } `json:"layers"`
+			Layers []struct {
+				ID      string
+				MaxZoom int `json:"maxzoom"`
+			} `json:"layers"`
 		}
 		if err := json.Unmarshal(body, &cat); err != nil {
 			t.Fatalf("catalog as %s: %v", role, err)
 		}
 		for _, l := range cat.Layers {
 			catalogs[role] = append(catalogs[role], l.ID)
-			all[l.ID] = true
+			all[l.ID] = min(13, l.MaxZoom)
 		}
 	}
 	for _, role := range auth.Roles {
@@ -278,8 +281,8 @@ func checkLayersByRole(t *testing.T, base string, users map[auth.Role]testUser) 
 			t.Errorf("catalog of %s: hotspots offered %v", role, hasHotspots)
 		}
 	}
-	tile := maptile.At(orb.Point{10.925, 44.646}, 13)
-	for layer := range all {
+	for layer, z := range all {
+		tile := maptile.At(orb.Point{10.925, 44.646}, maptile.Zoom(z))
 		for _, role := range auth.Roles {
 			status, body, hdr := request(t, "GET", fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt", base, layer, tile.Z, tile.X, tile.Y), users[role], "")
 			inCatalog := slices.Contains(catalogs[role], layer)
