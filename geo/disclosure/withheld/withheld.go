@@ -32,12 +32,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/abitare/abitare/geo/disclosure/secondary"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 )
 
 // OverlapGeographies are the geographies whose combinations of domains (area_overlap) restricted
@@ -100,21 +103,42 @@ func Store(ctx context.Context, db *pgxpool.Pool, threshold int) (Summary, error
 	if _, err := tx.Exec(ctx, `DELETE FROM withheld_figures`); err != nil {
 		return sum, fmt.Errorf("clear withheld figures: %w", err)
 	}
-	for _, period := range periods {
-		t, err := readPeriod(ctx, tx, period)
-		if err != nil {
-			return sum, err
-		}
-		p := t.problem(threshold, geo)
-		res, err := secondary.Protect(p)
-		if err != nil {
-			return sum, fmt.Errorf("period %s: %w", period, t.named(p, err))
-		}
-		if err := t.store(ctx, tx, res, threshold); err != nil {
-			return sum, fmt.Errorf("period %s: %w", period, err)
-		}
-		res.Withheld = nil
-		sum.Periods[period] = res
+	// Periods are protected each on its own, one per core at a time: the exact attacker's
+	// solves and the choice of what to release are mostly single-threaded. The transaction
+	// serves one query at a time.
+	var txMu sync.Mutex
+	results := make([]secondary.Result, len(periods))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, period := range periods {
+		g.Go(func() error {
+			txMu.Lock()
+			t, err := readPeriod(gctx, tx, period)
+			txMu.Unlock()
+			if err != nil {
+				return err
+			}
+			p := t.problem(threshold, geo)
+			res, err := secondary.Protect(p)
+			if err != nil {
+				return fmt.Errorf("period %s: %w", period, t.named(p, err))
+			}
+			txMu.Lock()
+			err = t.store(gctx, tx, res, threshold)
+			txMu.Unlock()
+			if err != nil {
+				return fmt.Errorf("period %s: %w", period, err)
+			}
+			res.Withheld = nil
+			results[i] = res
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return sum, err
+	}
+	for i, period := range periods {
+		sum.Periods[period] = results[i]
 	}
 	params, _ := json.Marshal(map[string]any{"threshold": threshold, "method": "small counts withheld; secondary suppression (geo/disclosure/secondary)", "periods": sum.Periods})
 	if err := tx.QueryRow(ctx, `INSERT INTO analysis_runs (kind, period, parameters) VALUES ('withheld', $1, $2) RETURNING id`,
