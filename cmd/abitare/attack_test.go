@@ -88,7 +88,7 @@ func attackPublication(t *testing.T, db *testdb.DB, pub publicData, overlap map[
 	}
 	truth := readTruth(t, db)
 	eqs := buildEquations(t, db, pub, truth, periods)
-	eqs = append(eqs, overlapEquations(overlap, cityOf(t, pub), periods)...)
+	eqs = append(eqs, overlapEquations(overlap, pub, periods)...)
 	eqs = validEquations(t, eqs, truth)
 
 	// The attack on the real publication: intervals from perturbed counts, |noise| <= D.
@@ -353,6 +353,8 @@ func buildEquations(t *testing.T, db *testdb.DB, pub publicData, truth map[qkey]
 	}
 	// Geometry is public: the attacker can compute these containments too.
 	sectionsInOMI := within(`SELECT omi_zone, id FROM census_sections WHERE omi_zone IS NOT NULL`)
+	sectionsInComune := within(`SELECT municipality_code, id FROM census_sections`)
+	districtsInComune := within(`SELECT DISTINCT municipality_code, omi_zone FROM census_sections WHERE omi_zone IS NOT NULL`)
 	cellsInSection := within(`SELECT s.id, c.h3_index FROM census_sections s JOIN h3_cells c ON c.resolution = 10 AND ST_Within(c.geom, s.geom)`)
 	sectionsInCell := map[int]map[string][]string{}
 	for _, r := range []int{7, 8} {
@@ -413,14 +415,42 @@ func buildEquations(t *testing.T, db *testdb.DB, pub publicData, truth map[qkey]
 					addWithRest(q(fmt.Sprintf("h3_%d", r), cell), parts)
 				}
 			}
-			for _, g := range []string{"h3_7", "section", "omi"} {
+			if len(areas["municipality"]) == 1 {
+				for _, g := range []string{"h3_7", "section", "omi"} {
+					var parts []qkey
+					for _, a := range areas[g] {
+						parts = append(parts, q(g, a))
+					}
+					addWithRest(q("municipality", areas["municipality"][0]), parts)
+				}
+				continue
+			}
+			// A territory of several comuni: each comune holds its sections and districts, and
+			// the territory (published nowhere but in the overlap answer) holds its comuni and
+			// its H3 7 cells.
+			for _, m := range areas["municipality"] {
+				for _, g := range []struct {
+					geography string
+					parts     []string
+				}{{"section", sectionsInComune[m]}, {"omi", districtsInComune[m]}} {
+					var parts []qkey
+					for _, a := range g.parts {
+						parts = append(parts, q(g.geography, a))
+					}
+					addWithRest(q("municipality", m), parts)
+				}
+			}
+			whole := territoryKey(period, ind)
+			truth[whole] = 0
+			for _, m := range areas["municipality"] {
+				truth[whole] += truth[q("municipality", m)]
+			}
+			for _, g := range []string{"h3_7", "municipality"} {
 				var parts []qkey
 				for _, a := range areas[g] {
 					parts = append(parts, q(g, a))
 				}
-				for _, city := range areas["municipality"] {
-					addWithRest(q("municipality", city), parts)
-				}
+				addWithRest(whole, parts)
 			}
 		}
 	}
@@ -465,9 +495,11 @@ func validEquations(t *testing.T, eqs []equation, truth map[qkey]int) []equation
 	return out
 }
 
-// overlapEquations: the city's people in a domain are the sum of the combinations holding it;
-// those in two or more domains, of the combinations of two or more.
-func overlapEquations(overlap map[qkey]int, city string, periods []string) []equation {
+// overlapEquations: the study area's people in a domain (its one comune's, or the territory's)
+// are the sum of the combinations holding it; those in two or more domains, of the combinations
+// of two or more.
+func overlapEquations(overlap map[qkey]int, pub publicData, periods []string) []equation {
+	comuni := studyComuni(pub)
 	var eqs []equation
 	for _, period := range periods {
 		for _, ind := range abitare.Indicators {
@@ -481,24 +513,31 @@ func overlapEquations(overlap map[qkey]int, city string, periods []string) []equ
 					parts = append(parts, k)
 				}
 			}
-			eqs = append(eqs, equation{whole: qkey{"municipality", city, period, ind}, parts: parts})
+			whole := territoryKey(period, ind)
+			if len(comuni) == 1 {
+				whole = qkey{"municipality", comuni[0], period, ind}
+			}
+			eqs = append(eqs, equation{whole: whole, parts: parts})
 		}
 	}
 	return eqs
 }
 
-// cityOf is the study area's one municipality.
-func cityOf(t *testing.T, pub publicData) string {
-	var cities []string
+// studyComuni are the study area's municipalities with published figures.
+func studyComuni(pub publicData) []string {
+	var comuni []string
 	for k := range pub {
 		if k.geography == "municipality" && k.period == "2025" && k.indicator == "poverty" {
-			cities = append(cities, k.area)
+			comuni = append(comuni, k.area)
 		}
 	}
-	if len(cities) != 1 {
-		t.Fatalf("the demo has %d municipalities, want 1", len(cities))
-	}
-	return cities[0]
+	sort.Strings(comuni)
+	return comuni
+}
+
+// territoryKey is the hidden total of a territory of several comuni.
+func territoryKey(period, indicator string) qkey {
+	return qkey{"territory", "all", period, indicator}
 }
 
 func initialIntervals(pub publicData, overlap map[qkey]int, of func(int) interval) map[qkey]interval {
