@@ -5,7 +5,7 @@
 // Italian and English, another domain); compare shows three areas and the city from
 // /api/compare with a chart; the area profile's report links answer 200 (XLSX content type, the
 // printable page naming the area); the bivariate view draws its 3×3 legend with break values.
-// Optional: ABITARE_E2E_AREAS=omi:B3,C7,C8 (the compared areas).
+// Optional: ABITARE_E2E_AREAS=omi:036023/B3,036023/C7,036023/C8 (the compared areas; district ids carry their comune).
 import { launchChromium } from './browser.mjs';
 
 const [baseURL, shotPath] = process.argv.slice(2);
@@ -15,7 +15,7 @@ if (!baseURL || !USER || !PASSWORD) {
   console.error('usage: ABITARE_E2E_USER=… ABITARE_E2E_PASSWORD=… node e2e/desk.mjs <baseURL> [screenshot.png]');
   process.exit(2);
 }
-const [geo, idList] = (process.env.ABITARE_E2E_AREAS || 'omi:B3,C7,C8').split(':');
+const [geo, idList] = (process.env.ABITARE_E2E_AREAS || 'omi:036023/B3,036023/C7,036023/C8').split(/:(.*)/);
 const IDS = idList.split(',');
 const TIMEOUT = 20_000;
 // Optional: a housing_office account and a section with people in need, for the targeting list.
