@@ -3,9 +3,7 @@ package lpaudit
 import (
 	"cmp"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // Blocking is what holds one target's range in, and what releases it.
@@ -100,24 +98,12 @@ func Blockers(m Model, targets []Target, need int, cost func(v int) float64) ([]
 		order = append(order, c)
 	}
 	slices.SortFunc(order, func(p, q int) int { return cmp.Or(cmp.Compare(len(rowsIn[q]), len(rowsIn[p])), cmp.Compare(p, q)) })
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(order)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			onThread(func() {
-				for c := range next {
-					g.block(c, targets, units[c], need, cost, out)
-				}
-			})
-		}()
-	}
-	for _, c := range order {
-		next <- c
-	}
-	close(next)
-	wg.Wait()
+	onThreads(len(order), func() func(int) {
+		return func(k int) {
+			c := order[k]
+			g.block(c, targets, units[c], need, cost, out)
+		}
+	})
 	return out, nil
 }
 

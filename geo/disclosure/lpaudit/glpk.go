@@ -124,6 +124,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -135,6 +136,31 @@ func onThread(f func()) {
 	defer C.glp_free_env()
 	C.glp_term_out(C.GLP_OFF)
 	f()
+}
+
+// onThreads calls work(k) for every k in 0..n-1 on up to GOMAXPROCS goroutines, each locked to
+// an OS thread on which it may use GLPK (onThread); start makes a goroutine's work function, with
+// any state of its own. It returns when every k is done.
+func onThreads(n int, start func() func(k int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			onThread(func() {
+				work := start()
+				for k := range next {
+					work(k)
+				}
+			})
+		}()
+	}
+	for k := range n {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
 }
 
 // lp is one GLPK problem; columns and rows are numbered from 0 here (from 1 in GLPK).

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // Ranges returns, for each target, the range of values the attacker can give it: the least
@@ -84,25 +82,10 @@ func Ranges(m Model, targets []Target, need int) ([]Range, error) {
 		return cmp.Compare(p, q)
 	})
 	errs := make([]error, len(order))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(order)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			onThread(func() {
-				w := a.newWorker()
-				for u := range next {
-					errs[u] = w.unit(order[u], units[order[u]])
-				}
-			})
-		}()
-	}
-	for u := range order {
-		next <- u
-	}
-	close(next)
-	wg.Wait()
+	onThreads(len(order), func() func(int) {
+		w := a.newWorker()
+		return func(u int) { errs[u] = w.unit(order[u], units[order[u]]) }
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
