@@ -6,11 +6,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 
+	"github.com/abitare/abitare/ingest/field"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"golang.org/x/text/unicode/norm"
 )
 
 // comuni are the municipalities of the territory, found by what partner files write for a
@@ -83,24 +82,7 @@ func (c *comuni) add(code, name, cadastral string) {
 // comuneName normalises a comune's name: upper case, accents and apostrophes dropped, any run
 // of other characters one space ("Città" and "CITTA'" match, so do "Reggio nell'Emilia" and
 // "REGGIO NELL EMILIA").
-func comuneName(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, " ")) {
-		switch {
-		case unicode.Is(unicode.Mn, r): // a combining accent: drop it
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(unicode.ToUpper(r))
-		default:
-			space = true
-		}
-	}
-	return b.String()
-}
+func comuneName(s string) string { return field.Fold(s, ' ') }
 
 // Comune matches what a record gives as its comune of residence.
 func (a *StudyArea) Comune(text string) (string, Comune) {

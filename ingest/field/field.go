@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Date parses dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd.
@@ -83,4 +86,26 @@ func Coordinate(s string) (float64, error) {
 		return 0, fmt.Errorf("%q is not a coordinate (want 44,646512)", s)
 	}
 	return v, nil
+}
+
+// Fold writes a name for matching: in capitals, accents dropped, each run of characters other
+// than letters and digits as one sep, none at either end. With '_' it makes column names
+// ("Cod. Fiscale" -> COD_FISCALE), with ' ' comuni's names ("Città" and "CITTA'" -> CITTA).
+func Fold(s string, sep byte) string {
+	var b strings.Builder
+	pending := false
+	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, " ")) {
+		switch {
+		case unicode.Is(unicode.Mn, r): // a combining accent: drop it
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if pending && b.Len() > 0 {
+				b.WriteByte(sep)
+			}
+			pending = false
+			b.WriteRune(unicode.ToUpper(r))
+		default:
+			pending = true
+		}
+	}
+	return b.String()
 }

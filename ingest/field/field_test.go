@@ -71,3 +71,21 @@ func FuzzCoordinate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { _, _ = Coordinate(s) })
 }
+
+func TestFold(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		sep  byte
+		want string
+	}{
+		{" Cod. Fiscale ", '_', "COD_FISCALE"},
+		{"Gravità", '_', "GRAVITA"},
+		{"CITTA'", ' ', "CITTA"},
+		{"Reggio nell'Emilia", ' ', "REGGIO NELL EMILIA"},
+		{"\xff--", ' ', ""},
+	} {
+		if got := Fold(c.in, c.sep); got != c.want {
+			t.Errorf("Fold(%q, %q) = %q, want %q", c.in, c.sep, got, c.want)
+		}
+	}
+}

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/abitare/abitare"
-	"golang.org/x/text/unicode/norm"
+	"github.com/abitare/abitare/ingest/field"
 )
 
 // Domains of need (the vocabulary's, named here for the tables below).
@@ -92,22 +91,7 @@ var Aliases = map[string]string{
 // NormaliseHeader turns a header cell into its canonical column name: "Cod. Fiscale" and
 // "CODICE_FISCALE" both become CODICE_FISCALE; "Gravità" becomes GRAVITA.
 func NormaliseHeader(h string) string {
-	var b strings.Builder
-	underscore := false
-	for _, r := range norm.NFD.String(strings.ToValidUTF8(strings.TrimSpace(h), " ")) {
-		switch {
-		case unicode.Is(unicode.Mn, r): // a combining accent: drop it
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if underscore && b.Len() > 0 {
-				b.WriteByte('_')
-			}
-			underscore = false
-			b.WriteRune(unicode.ToUpper(r))
-		default:
-			underscore = true
-		}
-	}
-	name := b.String()
+	name := field.Fold(h, '_')
 	if canonical, ok := Aliases[name]; ok {
 		return canonical
 	}
