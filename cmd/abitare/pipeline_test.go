@@ -244,6 +244,11 @@ func readRecords(t *testing.T, path string) []map[string]string {
 			t.Fatal(err)
 		}
 	}
+	return byHeader(rows)
+}
+
+// byHeader turns rows under a header row into maps keyed by header.
+func byHeader(rows [][]string) []map[string]string {
 	out := make([]map[string]string, 0, len(rows))
 	for _, row := range rows[1:] {
 		m := map[string]string{}

@@ -197,15 +197,5 @@ func readAgencyExport(t *testing.T, path string) []map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []map[string]string
-	for _, row := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			if i < len(row) {
-				m[h] = row[i]
-			}
-		}
-		out = append(out, m)
-	}
-	return out
+	return byHeader(rows)
 }
