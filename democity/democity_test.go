@@ -27,35 +27,41 @@ import (
 
 var testCfg = Config{Seed: 42, Residents: 20000, Year: 2025}
 
-var (
-	genOnce sync.Once
-	genDir  string
-	genSum  Summary
-	genErr  error
-)
+// generation is one Generate shared by the tests that read its files, made on first use.
+type generation struct {
+	cfg    Config
+	prefix string // of the temporary directory
+	once   sync.Once
+	dir    string
+	sum    Summary
+	err    error
+}
 
-// generated returns the directory of a shared generation with testCfg.
-func generated(t *testing.T) (string, Summary) {
+func (g *generation) files(t *testing.T) (string, Summary) {
 	t.Helper()
-	genOnce.Do(func() {
-		genDir, genErr = os.MkdirTemp("", "abitare-synthetic-")
-		if genErr == nil {
-			genSum, genErr = Generate(testCfg, genDir)
+	g.once.Do(func() {
+		g.dir, g.err = os.MkdirTemp("", g.prefix)
+		if g.err == nil {
+			g.sum, g.err = Generate(g.cfg, g.dir)
 		}
 	})
-	if genErr != nil {
-		t.Fatalf("Generate: %v", genErr)
+	if g.err != nil {
+		t.Fatalf("Generate: %v", g.err)
 	}
-	return genDir, genSum
+	return g.dir, g.sum
 }
+
+var cityGeneration = &generation{cfg: testCfg, prefix: "abitare-synthetic-"}
+
+// generated returns the directory of a shared generation with testCfg.
+func generated(t *testing.T) (string, Summary) { return cityGeneration.files(t) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if genDir != "" {
-		os.RemoveAll(genDir)
-	}
-	if provDir != "" {
-		os.RemoveAll(provDir)
+	for _, g := range []*generation{cityGeneration, provinceGeneration} {
+		if g.dir != "" {
+			os.RemoveAll(g.dir)
+		}
 	}
 	os.Exit(code)
 }

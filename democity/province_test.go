@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/abitare/abitare/democity/province"
@@ -22,26 +21,9 @@ import (
 // provCfg is the province at 2% of its 2011 population (about 13,700 residents).
 var provCfg = Config{Seed: 3, Province: true, Scale: 0.02}
 
-var (
-	provOnce sync.Once
-	provDir  string
-	provSum  Summary
-	provErr  error
-)
+var provinceGeneration = &generation{cfg: provCfg, prefix: "abitare-province-"}
 
-func provinceGenerated(t *testing.T) (string, Summary) {
-	t.Helper()
-	provOnce.Do(func() {
-		provDir, provErr = os.MkdirTemp("", "abitare-province-")
-		if provErr == nil {
-			provSum, provErr = Generate(provCfg, provDir)
-		}
-	})
-	if provErr != nil {
-		t.Fatalf("Generate: %v", provErr)
-	}
-	return provDir, provSum
-}
+func provinceGenerated(t *testing.T) (string, Summary) { return provinceGeneration.files(t) }
 
 func withComune(fs fileSpec) fileSpec {
 	sep := ";COMUNE"
