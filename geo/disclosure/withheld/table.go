@@ -225,9 +225,7 @@ func (t *periodTable) withRemainder(c containment, figure string) (secondary.Equ
 	if rest < 0 {
 		return secondary.Equation{}, false
 	}
-	if rest == 0 && c.whole.geography == territoryArea.geography {
-		// Every person placed in the territory is in one of its comuni and one of its cells:
-		// no remainder, and an attacker knows it.
+	if rest == 0 && c.exhaustive {
 		return secondary.Equation{Whole: w, Parts: parts}, true
 	}
 	remainder := figureKey{c.whole.geography, c.whole.area + " remainder of " + c.parts[0].geography, figure}

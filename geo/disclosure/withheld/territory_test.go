@@ -18,8 +18,8 @@ func TestSeveralComuniLinkTheirPartitions(t *testing.T) {
 		geo := geometry{sectionDistrict: map[string]string{}, severalComuni: several}
 		if several {
 			geo.within = []containment{
-				{whole: territoryArea, parts: []figureKey{{"municipality", "036005", ""}, {"municipality", "036023", ""}}},
-				{whole: territoryArea, parts: []figureKey{{"h3_7", "871ea2000ffffff", ""}}},
+				{whole: territoryArea, parts: []figureKey{{"municipality", "036005", ""}, {"municipality", "036023", ""}}, exhaustive: true},
+				{whole: territoryArea, parts: []figureKey{{"h3_7", "871ea2000ffffff", ""}}, exhaustive: true},
 			}
 		}
 		p := tab.problem(5, geo)

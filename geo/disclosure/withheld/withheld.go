@@ -191,6 +191,9 @@ var territoryArea = figureKey{"territory", "all", ""}
 type containment struct {
 	whole figureKey // figure left empty
 	parts []figureKey
+	// exhaustive: every person of the whole is in one of the parts, and an attacker knows it,
+	// so a zero remainder is no unknown (the territory and its comuni, or its H3 cells).
+	exhaustive bool
 }
 
 // studyMunicipality is the municipality with figures, when there is exactly one.
@@ -219,7 +222,7 @@ func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
 	add := func(wholeGeo, whole, partGeo, part string) {
 		key := group{wholeGeo + "/" + whole, partGeo}
 		if groups[key] == nil {
-			groups[key] = &containment{whole: figureKey{wholeGeo, whole, ""}}
+			groups[key] = &containment{whole: figureKey{wholeGeo, whole, ""}, exhaustive: wholeGeo == territoryArea.geography}
 			order = append(order, key)
 		}
 		groups[key].parts = append(groups[key].parts, figureKey{partGeo, part, ""})
