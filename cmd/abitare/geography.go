@@ -181,9 +181,8 @@ territory in one transaction. The CRS comes from the .prj (GeoJSON: its crs, els
 	if err != nil {
 		return err
 	}
-	f.Known = f.Municipalities
-	if f.Municipalities, err = sel.Apply(f.Municipalities); err != nil {
-		return fmt.Errorf("%s: %w", positional[1], err)
+	if f, err = sel.Select(f); err != nil {
+		return err
 	}
 	db, err := openDB(ctx, *dbURL)
 	if err != nil {

@@ -63,8 +63,7 @@ func TestLoadISTATShapefile(t *testing.T) {
 	if f.Municipalities[0].Name != "Città di prova" {
 		t.Fatalf("the Latin-1 name came out as %q", f.Municipalities[0].Name)
 	}
-	f.Known = f.Municipalities
-	if f.Municipalities, err = (Selection{Province: "036"}).Apply(f.Municipalities); err != nil || len(f.Municipalities) != 3 {
+	if f, err = (Selection{Province: "036"}).Select(f); err != nil || len(f.Municipalities) != 3 {
 		t.Fatalf("province 036: %d, %v", len(f.Municipalities), err)
 	}
 	db := testdb.New(t)

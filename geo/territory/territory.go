@@ -14,7 +14,7 @@
 //	if err != nil {
 //		return err // names the file, the record and the field
 //	}
-//	f.Municipalities, err = territory.Selection{Province: "036"}.Apply(f.Municipalities)
+//	f, err = territory.Selection{Province: "036"}.Select(f)
 //	if err != nil {
 //		return err
 //	}
@@ -247,6 +247,19 @@ func (s Selection) Apply(ms []Municipality) ([]Municipality, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out, nil
+}
+
+// Select narrows the file to the selected comuni, keeping every comune it names as Known.
+func (s Selection) Select(f File) (File, error) {
+	selected, err := s.Apply(f.Municipalities)
+	if err != nil {
+		return File{}, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	if f.Known == nil {
+		f.Known = f.Municipalities
+	}
+	f.Municipalities = selected
+	return f, nil
 }
 
 func (s Selection) String() string {
