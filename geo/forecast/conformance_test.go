@@ -109,6 +109,9 @@ out("@lower%[5]d", f$lower); out("@upper%[5]d", f$upper)
 	}
 	r := runR(t, rs, script.String())
 	if _, missing := r["@noforecast"]; missing {
+		if os.Getenv("ABITARE_TEST_REQUIRE_R") == "1" {
+			t.Fatal("R cannot load the forecast package (install r-cran-forecast), and ABITARE_TEST_REQUIRE_R=1")
+		}
 		t.Skip("skipping the conformance with forecast::ets: R cannot load the forecast package (install r-cran-forecast)")
 	}
 	for i, c := range cases {
