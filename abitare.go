@@ -63,8 +63,10 @@ var HotspotIndicators = []string{Poverty, Housing, Health, MultiDomain}
 var BivariatePairs = [][2]string{{Poverty, Health}, {Poverty, Housing}, {Housing, Health}}
 
 // Geographies figures are aggregated to, finest H3 last among the hexagons: H3 resolutions 7 to
-// 10, census sections, OMI districts, the municipality.
-var Geographies = []string{"h3_7", "h3_8", "h3_9", "h3_10", "section", "omi", "municipality"}
+// 10, census sections, districts (OMI zones, or the comune itself), municipalities, and the
+// province and region when the territory spans several comuni or provinces (a territory of
+// one comune has no areas of those two).
+var Geographies = []string{"h3_7", "h3_8", "h3_9", "h3_10", "section", "omi", "municipality", "province", "region"}
 
 // ParseGeography checks a geography's name.
 func ParseGeography(s string) (string, error) {

@@ -54,6 +54,9 @@ func writeData(ctx context.Context, db *pgxpool.Pool, dir string, r release) err
 		if err != nil {
 			return err
 		}
+		if len(figs) == 0 {
+			continue // a province or region where the territory is one comune or province
+		}
 		if err := writeCSV(filepath.Join(dir, "data", g+".csv"), r.ID, g, figs); err != nil {
 			return err
 		}
@@ -124,6 +127,8 @@ var outlineSQL = map[string]string{
 	"section":      `SELECT id, ST_AsBinary(ST_ForcePolygonCCW(geom)) FROM census_sections`,
 	"omi":          `SELECT code, ST_AsBinary(ST_ForcePolygonCCW(geom)) FROM omi_zones`,
 	"municipality": `SELECT code, ST_AsBinary(ST_ForcePolygonCCW(geom)) FROM municipalities`,
+	"province":     `SELECT code, ST_AsBinary(ST_ForcePolygonCCW(geom)) FROM territory_areas WHERE geography = 'province'`,
+	"region":       `SELECT code, ST_AsBinary(ST_ForcePolygonCCW(geom)) FROM territory_areas WHERE geography = 'region'`,
 }
 
 func outlineQuery(geography string) string {

@@ -10,8 +10,8 @@ func dictionaryCSV() string {
 	rows := [][4]string{
 		{"column", "type", "descrizione", "description"},
 		{"release", "integer", "numero del rilascio che ha pubblicato il dato", "number of the release that published the figure"},
-		{"geography", "text", "geografia: h3_7..h3_10 (esagoni H3), section (sezione di censimento), omi (zona OMI), municipality (comune)", "geography: h3_7..h3_10 (H3 hexagons), section (census section), omi (OMI district), municipality"},
-		{"id", "text", "codice dell'area: indice H3, codice ISTAT della sezione, codice della zona OMI o codice ISTAT del comune", "area code: H3 index, ISTAT section code, OMI zone code or ISTAT municipality code"},
+		{"geography", "text", "geografia: h3_7..h3_10 (esagoni H3), section (sezione di censimento), omi (zona OMI), municipality (comune), province (provincia), region (regione)", "geography: h3_7..h3_10 (H3 hexagons), section (census section), omi (OMI district), municipality, province, region"},
+		{"id", "text", "codice dell'area: indice H3, codice ISTAT della sezione, codice della zona OMI, codice ISTAT del comune, della provincia o della regione", "area code: H3 index, ISTAT section code, OMI zone code, ISTAT code of the municipality, province or region"},
 		{"period", "text", "anno (2025) o trimestre (2025-Q1)", "year (2025) or quarter (2025-Q1)"},
 		{"indicator", "text", "dominio di bisogno: poverty, housing, health, work, education; multi_domain: due o più domini", "domain of need: poverty, housing, health, work, education; multi_domain: two or more domains"},
 		{"people", "integer", "persone con il bisogno, protette con il metodo cell-key (mai tra 1 e la soglia meno uno); vuoto se soppresso", "people with the need, protected by the cell-key method (never between 1 and the threshold minus one); empty when suppressed"},

@@ -39,6 +39,8 @@ var geographyNames = map[string][2]string{
 	"section":       {"Sezione di censimento", "Census section"},
 	"omi":           {"Zona OMI", "OMI zone"},
 	"municipality":  {"Comune", "Municipality"},
+	"province":      {"Provincia", "Province"},
+	"region":        {"Regione", "Region"},
 	CustomGeography: {"Area personalizzata", "Custom area"},
 }
 
@@ -46,6 +48,7 @@ var geographyNames = map[string][2]string{
 var geographyPlural = map[string][2]string{
 	"h3_7": {"esagoni", "hexagons"}, "h3_8": {"esagoni", "hexagons"}, "h3_9": {"esagoni", "hexagons"}, "h3_10": {"esagoni", "hexagons"},
 	"section": {"sezioni", "sections"}, "omi": {"zone OMI", "OMI zones"}, "municipality": {"comuni", "municipalities"},
+	"province": {"province", "provinces"}, "region": {"regioni", "regions"},
 	CustomGeography: {"aree personalizzate", "custom areas"},
 }
 

@@ -141,6 +141,8 @@ const (
 	// polygons need no finer tiles (MapLibre overzooms them), and a territory of 330 comuni
 	// would otherwise cut thousands of tiles that add nothing.
 	municipalityArchiveZoom = 12
+	// levelArchiveZoom is the same for provinces and regions, larger still.
+	levelArchiveZoom = 10
 )
 
 const publicNote = " Published figures: counts perturbed by the cell-key method (never 1 to threshold-1), rates from the protected counts, health only by district; see /api/releases."
@@ -160,6 +162,12 @@ func buildCatalog() []Layer {
 	districts.MinZoom, districts.Attribution = DistrictMinZoom, attrDistricts
 	municipalities := figureLayer("indicators_municipalities", "Indicatori per comune", "Indicators per municipality", publicMunicipalities(), nil)
 	municipalities.MinZoom, municipalities.MaxZoom = 0, municipalityArchiveZoom
+	provinces := figureLayer("indicators_provinces", "Indicatori per provincia", "Indicators per province",
+		publicLevel("province", "Published figures per province, when the territory spans several comuni."), nil)
+	regions := figureLayer("indicators_regions", "Indicatori per regione", "Indicators per region",
+		publicLevel("region", "Published figures per region, when the territory spans several provinces."), nil)
+	provinces.MinZoom, provinces.MaxZoom = 0, levelArchiveZoom
+	regions.MinZoom, regions.MaxZoom = 0, levelArchiveZoom
 	out := []Layer{
 		figureLayer("hexagons", "Esagoni H3: classi di sovrapposizione dei bisogni", "H3 hexagons: overlap classes of needs",
 			publicHexagons("Published figures per H3 cell; the zoom picks the resolution (7-10)."),
@@ -176,6 +184,8 @@ func buildCatalog() []Layer {
 		figureLayer("hotspots_sections", "Aree calde e fredde (sezioni)", "Hot and cold spots (census sections)", nil, hotspotSections()),
 		districts,
 		municipalities,
+		provinces,
+		regions,
 		{
 			ID: "omi_zones", Title: map[string]string{"it": "Zone OMI (mercato immobiliare)", "en": "OMI housing-market zones"},
 			MinZoom: DistrictMinZoom, MaxZoom: MaxArchiveZoom, Attribution: attrOMI, Public: omiZones(),

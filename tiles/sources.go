@@ -396,6 +396,19 @@ func publicMunicipalities() *Source {
 	}
 }
 
+// publicLevel is public figures per province or region (territory_areas), for a territory
+// that spans several comuni or provinces; empty otherwise.
+func publicLevel(geography, description string) *Source {
+	fields := withFields(publicFields(), "name", "String")
+	return &Source{
+		Description: description,
+		Fields:      fields, order: "id",
+		features: `SELECT a.geom, ` + everyZoom + `, a.code AS id, a.name, ` + pivotColumns(fields, "id", "name") + `
+	FROM territory_areas a JOIN ` + publicPivot(`f.geography = '`+geography+`'`) + ` f ON f.area_id = a.code
+	WHERE a.geography = '` + geography + `'`,
+	}
+}
+
 // ---- public geography ----
 
 func omiZones() *Source {

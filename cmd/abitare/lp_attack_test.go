@@ -197,7 +197,7 @@ func readLinkedTables(t *testing.T, db *testdb.DB, period string) *linkedTable {
 			lt.add(linkedKey{g, a, "two_plus"}, two, false)
 			lt.add(linkedKey{g, a, "all_three"}, three, false)
 		})
-	read(`SELECT geography, area_id, combination, people, 0 FROM area_overlap WHERE period = $1 AND geography IN ('omi', 'municipality')`,
+	read(`SELECT geography, area_id, combination, people, 0 FROM area_overlap WHERE period = $1 AND geography IN ('omi', 'municipality', 'province', 'region')`,
 		func(g, a, c string, n, _ int) { lt.add(linkedKey{g, a, "overlap:" + c}, n, false) })
 	var needs []string
 	for _, n := range aggregate.Needs {
@@ -231,22 +231,26 @@ func readLinkedTables(t *testing.T, db *testdb.DB, period string) *linkedTable {
 	return lt
 }
 
-// relateAreas: H3 nesting, sections in districts, the municipality against each partition.
+// relateAreas: H3 nesting, sections in districts, each comune against its sections and its
+// districts, a province as the sum of its comuni and a region of its provinces; with one comune,
+// the comune against the H3 7 cells too; with several, the territory's total (unknown) as the
+// sum of its H3 7 cells and at least the sum of its comuni.
 func (lt *linkedTable) relateAreas(t *testing.T, db *testdb.DB, figures map[string]bool) {
 	t.Helper()
-	zoneOf := map[string]string{}
-	rows, err := db.Pool.Query(context.Background(), `SELECT id, coalesce(omi_zone, '') FROM census_sections`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s, z string
-	if _, err := pgx.ForEachRow(rows, []any{&s, &z}, func() error { zoneOf[s] = z; return nil }); err != nil {
-		t.Fatal(err)
-	}
+	zoneOf, comuneOf := map[string]string{}, map[string]string{}
+	lt.readPairs(t, db, `SELECT id, coalesce(omi_zone, '') FROM census_sections`, func(s, z string) { zoneOf[s] = z })
+	lt.readPairs(t, db, `SELECT id, coalesce(municipality_code, '') FROM census_sections`, func(s, m string) { comuneOf["section "+s] = m })
+	lt.readPairs(t, db, `SELECT code, coalesce(municipality_code, '') FROM omi_zones`, func(z, m string) { comuneOf["omi "+z] = m })
+	parentOf := map[string]string{} // "municipality 036023" -> "province 036", "province 036" -> "region 08"
+	lt.readPairs(t, db, `SELECT municipality_code, province FROM municipality_levels WHERE province IS NOT NULL`,
+		func(m, p string) { parentOf["municipality "+m] = "province " + p })
+	lt.readPairs(t, db, `SELECT DISTINCT province, region FROM municipality_levels WHERE region IS NOT NULL`,
+		func(p, r string) { parentOf["province "+p] = "region " + r })
 	type group struct{ geography, area, figure string }
 	children := map[group][]int{}
-	partitions := map[string][]int{} // "geography figure" -> areas of one partition
-	municipality := map[string]int{}
+	partitions := map[string][]int{} // "geography figure comune" -> areas of one partition of a comune
+	h3Seven := map[string][]int{}    // figure -> H3 7 cells
+	comuni := map[string][]int{}     // figure -> municipalities
 	for i, k := range append([]linkedKey(nil), lt.keys...) {
 		if lt.hidden[i] || !figures[k.figure] {
 			continue
@@ -261,26 +265,77 @@ func (lt *linkedTable) relateAreas(t *testing.T, db *testdb.DB, figures map[stri
 			parent := h3.Cell(c).Parent(res - 1)
 			g := group{fmt.Sprintf("h3_%d", res-1), strconv.FormatUint(uint64(parent), 16), k.figure}
 			children[g] = append(children[g], i)
-		case "section":
-			if zone := zoneOf[k.area]; zone != "" {
+		case "section", "omi":
+			if zone := zoneOf[k.area]; k.geography == "section" && zone != "" {
 				g := group{"omi", zone, k.figure}
 				children[g] = append(children[g], i)
 			}
-			partitions["section "+k.figure] = append(partitions["section "+k.figure], i)
-		case "h3_7", "omi":
-			partitions[k.geography+" "+k.figure] = append(partitions[k.geography+" "+k.figure], i)
-		case "municipality":
-			municipality[k.figure] = i
+			if m := comuneOf[k.geography+" "+k.area]; m != "" {
+				name := k.geography + " " + k.figure + " " + m
+				partitions[name] = append(partitions[name], i)
+			}
+		case "h3_7":
+			h3Seven[k.figure] = append(h3Seven[k.figure], i)
+		case "municipality", "province":
+			if k.geography == "municipality" {
+				comuni[k.figure] = append(comuni[k.figure], i)
+			}
+			if parent, ok := parentOf[k.geography+" "+k.area]; ok {
+				geography, area, _ := strings.Cut(parent, " ")
+				g := group{geography, area, k.figure}
+				children[g] = append(children[g], i)
+			}
 		}
 	}
 	for g, parts := range children {
 		lt.relate(lt.cell(g.geography, g.area, g.figure), parts)
 	}
 	for name, parts := range partitions {
-		geography, figure, _ := strings.Cut(name, " ")
-		if m, ok := municipality[figure]; ok {
-			lt.atLeast(m, parts, geography)
+		geography, rest, _ := strings.Cut(name, " ")
+		figure, comune, _ := strings.Cut(rest, " ")
+		lt.atLeast(lt.cell("municipality", comune, figure), parts, geography)
+	}
+	for figure, list := range comuni {
+		if len(list) == 1 {
+			lt.atLeast(list[0], h3Seven[figure], "h3_7")
+			continue
 		}
+		sum := func(parts []int) (n int) {
+			for _, p := range parts {
+				n += lt.values[p]
+			}
+			return n
+		}
+		total := lt.add(linkedKey{"territory", "all", figure}, max(sum(list), sum(h3Seven[figure])), true)
+		lt.atLeastOrExactly(total, h3Seven[figure], "h3_7")
+		lt.atLeastOrExactly(total, list, "municipality")
+	}
+}
+
+// atLeastOrExactly is atLeast, but a whole its parts add up to exactly is their sum: the
+// attacker knows every person of the territory is in one of its H3 7 cells, and in a comune.
+func (lt *linkedTable) atLeastOrExactly(whole int, parts []int, name string) {
+	rest := lt.values[whole]
+	for _, p := range parts {
+		rest -= lt.values[p]
+	}
+	if rest == 0 {
+		lt.relate(whole, parts)
+		return
+	}
+	lt.atLeast(whole, parts, name)
+}
+
+// readPairs reads two text columns.
+func (lt *linkedTable) readPairs(t *testing.T, db *testdb.DB, sql string, each func(a, b string)) {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b string
+	if _, err := pgx.ForEachRow(rows, []any{&a, &b}, func() error { each(a, b); return nil }); err != nil {
+		t.Fatal(err)
 	}
 }
 

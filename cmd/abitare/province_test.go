@@ -66,6 +66,7 @@ func TestProvincePipeline(t *testing.T) {
 	anon := httptest.NewServer(srv.Handler())
 	defer anon.Close()
 	t.Run("every comune is published", func(t *testing.T) { checkEveryComunePublished(t, anon.URL, db) })
+	t.Run("the province is a level of the map", func(t *testing.T) { checkProvinceLevel(t, anon.URL, db) })
 	t.Run("every route and layer as every role", func(t *testing.T) { checkRoleMatrix(t, anon.URL, srv, users, db) })
 	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
 	t.Run("planner outputs resist differencing", func(t *testing.T) { checkPlannerDifferencing(t, anon.URL, db, users) })
@@ -198,4 +199,43 @@ func readAgencyExport(t *testing.T, path string) []map[string]string {
 		t.Fatal(err)
 	}
 	return byHeader(rows)
+}
+
+// checkProvinceLevel: a territory of several comuni of one province has the province as a level
+// (the sum of its comuni, published with its name) and no region.
+func checkProvinceLevel(t *testing.T, base string, db *testdb.DB) {
+	var mismatched, provinces int
+	if err := db.Pool.QueryRow(context.Background(), `
+		WITH m AS (SELECT l.province, i.indicator, sum(i.people) AS people FROM area_indicators i
+		           JOIN municipality_levels l ON l.municipality_code = i.area_id
+		           WHERE i.geography = 'municipality' AND i.period = '2025' GROUP BY 1, 2)
+		SELECT count(*) FILTER (WHERE p.people IS DISTINCT FROM m.people), count(DISTINCT p.area_id)
+		FROM area_indicators p FULL JOIN m ON m.province = p.area_id AND m.indicator = p.indicator
+		WHERE p.geography = 'province' AND p.period = '2025'`).Scan(&mismatched, &provinces); err != nil {
+		t.Fatal(err)
+	}
+	if provinces != 1 || mismatched != 0 {
+		t.Fatalf("province figures: %d provinces, %d indicators differ from the sum of their comuni; want 1 and 0", provinces, mismatched)
+	}
+	var open struct {
+		Figures []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"figures"`
+	}
+	if err := json.Unmarshal(get(t, base+"/api/open/province?period=2025"), &open); err != nil {
+		t.Fatal(err)
+	}
+	if len(open.Figures) == 0 || open.Figures[0].ID != "036" {
+		t.Fatalf("public province figures: %+v, want the province 036", open.Figures)
+	}
+	if body := get(t, base+"/api/open/region?period=2025"); strings.Contains(string(body), `"id"`) {
+		t.Fatalf("a territory of one province publishes region figures: %s", truncate(body))
+	}
+	var tj struct {
+		Bounds [4]float64 `json:"bounds"`
+	}
+	if err := json.Unmarshal(get(t, base+"/tiles/indicators_provinces.json"), &tj); err != nil {
+		t.Fatalf("TileJSON of the provinces' layer: %v", err)
+	}
 }

@@ -289,12 +289,17 @@ UNION ALL SELECT 'h3_8', to_hex(g.cell8), sum(p.residents) FROM h3_population p 
 UNION ALL SELECT 'h3_7', to_hex(g.cell7), sum(p.residents) FROM h3_population p JOIN h3_lineage g ON g.cell10 = p.cell GROUP BY g.cell7
 UNION ALL SELECT 'section', id, residents FROM census_sections
 UNION ALL SELECT 'omi', omi_zone, sum(residents) FROM census_sections WHERE omi_zone IS NOT NULL GROUP BY omi_zone
-UNION ALL SELECT 'municipality', municipality_code, sum(residents) FROM census_sections GROUP BY municipality_code;`
+UNION ALL SELECT 'municipality', municipality_code, sum(residents) FROM census_sections GROUP BY municipality_code
+UNION ALL SELECT 'province', l.province, sum(s.residents) FROM census_sections s JOIN municipality_levels l USING (municipality_code)
+	WHERE l.province IS NOT NULL GROUP BY l.province
+UNION ALL SELECT 'region', l.region, sum(s.residents) FROM census_sections s JOIN municipality_levels l USING (municipality_code)
+	WHERE l.region IS NOT NULL GROUP BY l.region;`
 
 // areaKeys are the geographies a placed person counts in, with the expression of the area id.
 var areaKeys = []struct{ geography, key string }{
 	{"h3_10", "to_hex(cell10)"}, {"h3_9", "to_hex(cell9)"}, {"h3_8", "to_hex(cell8)"}, {"h3_7", "to_hex(cell7)"},
-	{"section", "section_id"}, {"omi", "omi_zone"}, {"municipality", "municipality"},
+	{"section", "section_id"}, {"omi", "omi_zone"}, {"municipality", "pp.municipality"},
+	{"province", "l.province"}, {"region", "l.region"},
 }
 
 // byArea groups period_people by every geography at once (one scan, GROUPING SETS), with
@@ -309,7 +314,7 @@ func byArea(aggregates string, extra ...string) string {
 		keys = append(keys, k)
 	}
 	return fmt.Sprintf(`SELECT CASE %s END AS geography, coalesce(%s) AS area_id, %s
-FROM (SELECT %s, * FROM period_people) pp
+FROM (SELECT %s, pp.* FROM period_people pp LEFT JOIN municipality_levels l ON l.municipality_code = pp.municipality) pp
 GROUP BY GROUPING SETS (%s)
 HAVING coalesce(%s) IS NOT NULL`, strings.Join(cases, " "), strings.Join(keys, ", "), aggregates,
 		strings.Join(cols, ", "), strings.Join(sets, ", "), strings.Join(keys, ", "))

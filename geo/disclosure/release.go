@@ -63,7 +63,7 @@ const DefaultMinResidents = 100
 
 // DefaultHealthGeographies: OMI zones are the city's districts here; census sections and H3
 // cells are finer.
-var DefaultHealthGeographies = []string{"omi", "municipality"}
+var DefaultHealthGeographies = []string{"omi", "municipality", "province", "region"}
 
 // Manifest is the record of one publication.
 type Manifest struct {

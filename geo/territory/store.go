@@ -177,6 +177,15 @@ func upsert(ctx context.Context, tx pgx.Tx) error {
 	if err != nil {
 		return fmt.Errorf("store municipalities: %w", err)
 	}
+	return RefreshLevels(ctx, tx)
+}
+
+// RefreshLevels recomputes the provinces and regions of the map (territory_areas) from the
+// municipalities stored; whoever changes municipalities calls it in the same transaction.
+func RefreshLevels(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `REFRESH MATERIALIZED VIEW territory_areas`); err != nil {
+		return fmt.Errorf("refresh provinces and regions: %w", err)
+	}
 	return nil
 }
 

@@ -65,6 +65,10 @@ func storeMunicipality(ctx context.Context, tx pgx.Tx, code, name string, geom o
 	if err != nil {
 		return fmt.Errorf("store municipality %s: %w", code, err)
 	}
+	// Provinces and regions of the map follow the municipalities (as territory.RefreshLevels).
+	if _, err := tx.Exec(ctx, `REFRESH MATERIALIZED VIEW territory_areas`); err != nil {
+		return fmt.Errorf("refresh provinces and regions: %w", err)
+	}
 	return nil
 }
 

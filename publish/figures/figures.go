@@ -137,6 +137,8 @@ func (r Reader) indicators(ctx context.Context, geography, period string) ([]pro
 var nameSQL = map[string]string{
 	"omi":          `SELECT code, description FROM omi_zones`,
 	"municipality": `SELECT code, name FROM municipalities`,
+	"province":     `SELECT code, name FROM territory_areas WHERE geography = 'province'`,
+	"region":       `SELECT code, name FROM territory_areas WHERE geography = 'region'`,
 }
 
 // Names are the names of a geography's areas by id; none for hexagons and census sections.

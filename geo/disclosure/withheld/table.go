@@ -158,7 +158,7 @@ func (t *periodTable) problem(threshold int, geo geometry) secondary.Problem {
 	p.Values, p.Hidden, p.Equations = t.values, t.hidden, equations
 	p.Costly = make([]bool, len(t.keys))
 	for i, k := range t.keys {
-		p.Costly[i] = k.geography == "municipality"
+		p.Costly[i] = k.geography == "municipality" || k.geography == "province" || k.geography == "region"
 	}
 	return p
 }

@@ -44,10 +44,10 @@ import (
 )
 
 // OverlapGeographies are the geographies whose combinations of domains (area_overlap) restricted
-// roles see: districts and the municipality. A hexagon's or a section's 31 combinations are a
+// roles see: districts, municipalities, provinces and regions. A hexagon's or a section's 31 combinations are a
 // cross-tabulation too fine to show: most of its cells are small, and protecting them would
 // withhold most of the map's counts. (The public sees the municipality's only.)
-var OverlapGeographies = []string{"omi", "municipality"}
+var OverlapGeographies = []string{"omi", "municipality", "province", "region"}
 
 // Figure names, as stored in withheld_figures.figure.
 const (
@@ -185,6 +185,10 @@ type geometry struct {
 	severalComuni bool
 }
 
+// exhaustiveWholes are the geographies whose every person is in one of their parts: the
+// territory, a province (its comuni) and a region (its provinces).
+var exhaustiveWholes = map[string]bool{territoryArea.geography: true, "province": true, "region": true}
+
 // territoryArea is the hidden count of the whole territory of several comuni.
 var territoryArea = figureKey{"territory", "all", ""}
 
@@ -222,7 +226,7 @@ func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
 	add := func(wholeGeo, whole, partGeo, part string) {
 		key := group{wholeGeo + "/" + whole, partGeo}
 		if groups[key] == nil {
-			groups[key] = &containment{whole: figureKey{wholeGeo, whole, ""}, exhaustive: wholeGeo == territoryArea.geography}
+			groups[key] = &containment{whole: figureKey{wholeGeo, whole, ""}, exhaustive: exhaustiveWholes[wholeGeo]}
 			order = append(order, key)
 		}
 		groups[key].parts = append(groups[key].parts, figureKey{partGeo, part, ""})
@@ -241,6 +245,10 @@ func readGeometry(ctx context.Context, tx pgx.Tx) (geometry, error) {
 		// (which municipal boundaries cut).
 		{`SELECT 'all', area_id FROM (SELECT DISTINCT area_id FROM area_indicators WHERE geography = 'municipality') m
 			WHERE (SELECT count(DISTINCT area_id) FROM area_indicators WHERE geography = 'municipality') > 1 ORDER BY 2`, "territory", "municipality"},
+		// Provinces and regions of the map (a territory of several comuni or provinces) are
+		// the sums of their comuni and provinces.
+		{`SELECT province, municipality_code FROM municipality_levels WHERE province IS NOT NULL ORDER BY 1, 2`, "province", "municipality"},
+		{`SELECT DISTINCT region, province FROM municipality_levels WHERE region IS NOT NULL ORDER BY 1, 2`, "region", "province"},
 		{`SELECT 'all', h3_index FROM h3_cells WHERE resolution = 7
 			AND (SELECT count(DISTINCT area_id) FROM area_indicators WHERE geography = 'municipality') > 1 ORDER BY 2`, "territory", "h3_7"},
 	}
