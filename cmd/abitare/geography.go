@@ -153,13 +153,16 @@ func runTerritory(ctx context.Context, env *environment, args []string) error {
 	region := fs.String("region", "", "keep the municipalities of this region (two digits, e.g. 08)")
 	province := fs.String("province", "", "keep the municipalities of this province (three digits, e.g. 036)")
 	list := fs.String("municipalities", "", "keep these municipalities (comma-separated six-digit ISTAT codes)")
+	layer := fs.String("layer", "", "the layer to read of a GeoPackage or zip that holds several (a table name, or the .shp's name)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), `Usage: abitare territory load [flags] FILE
 
 Stores the municipalities of the study area from ISTAT's boundary file ("Confini delle unità
 amministrative a fini statistici": a zipped shapefile ComDDMMYYYY_g_WGS84.zip with COD_REG,
-COD_PROV, COD_UTS, PRO_COM, PRO_COM_T, COMUNE) or GeoJSON with the same fields, replacing the
-territory in one transaction. The CRS comes from the .prj (GeoJSON: its crs, else WGS 84).`)
+COD_PROV, COD_UTS, PRO_COM, PRO_COM_T, COMUNE), or a GeoPackage (.gpkg, as ogr2ogr -f GPKG
+writes it) or GeoJSON with the same fields, replacing the territory in one transaction. The CRS
+comes from the .prj (GeoPackage: the layer's gpkg_spatial_ref_sys row; GeoJSON: its crs, else
+WGS 84) and PostGIS reprojects. A file with several layers needs --layer.`)
 		fs.PrintDefaults()
 	}
 	positional, err := parseInterspersed(fs, args)
@@ -168,7 +171,7 @@ territory in one transaction. The CRS comes from the .prj (GeoJSON: its crs, els
 	}
 	if len(positional) != 2 || positional[0] != "load" {
 		fs.Usage()
-		return fmt.Errorf("want: abitare territory load FILE [--region RR | --province PPP | --municipalities CODES]")
+		return fmt.Errorf("want: abitare territory load FILE [--layer NAME] [--region RR | --province PPP | --municipalities CODES]")
 	}
 	sel := territory.Selection{Region: *region, Province: *province}
 	if *list != "" {
@@ -177,7 +180,7 @@ territory in one transaction. The CRS comes from the .prj (GeoJSON: its crs, els
 	if err := sel.Validate(); err != nil {
 		return err
 	}
-	f, err := territory.ReadFile(positional[1])
+	f, err := territory.ReadLayer(positional[1], *layer)
 	if err != nil {
 		return err
 	}

@@ -11,24 +11,36 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/abitare/abitare/ingest/gpkg"
 	"github.com/abitare/abitare/ingest/shapefile"
 	"github.com/twpayne/go-geom/encoding/geojson"
 )
 
-// ReadFile reads a boundary file: a zipped shapefile (or the .shp beside its .dbf and .prj) or
-// GeoJSON. Errors name the file and the record.
-func ReadFile(path string) (File, error) {
+// ReadFile reads a boundary file: a zipped shapefile (or the .shp beside its .dbf and .prj),
+// a GeoPackage or GeoJSON. Errors name the file and the record.
+func ReadFile(path string) (File, error) { return ReadLayer(path, "") }
+
+// ReadLayer reads one layer of a boundary file that holds several: a feature table of a
+// GeoPackage, or a shapefile of a zip (as ISTAT's Limiti01012024_g.zip holds comuni, provinces
+// and regions), by name; "" takes the file's only one. GeoJSON and a .shp have no layers.
+func ReadLayer(path, layer string) (File, error) {
 	var (
 		f   File
 		err error
 	)
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	ext := strings.ToLower(filepath.Ext(path))
+	if layer != "" && ext != ".zip" && ext != ".gpkg" {
+		return File{}, fmt.Errorf("%s: a layer (%s) names a table of a GeoPackage or a shapefile of a zip: this %s file has none", path, layer, ext)
+	}
+	switch ext {
 	case ".zip", ".shp":
-		f, err = readShapefile(path)
+		f, err = readShapefile(path, layer)
+	case ".gpkg":
+		f, err = readGeoPackage(path, layer)
 	case ".geojson", ".json":
 		f, err = readGeoJSON(path)
 	default:
-		return File{}, fmt.Errorf("%s: unknown format %q: want a zipped shapefile (.zip), a .shp or GeoJSON", path, ext)
+		return File{}, fmt.Errorf("%s: unknown format %q: want a zipped shapefile (.zip), a .shp, a GeoPackage (.gpkg) or GeoJSON", path, ext)
 	}
 	if err != nil {
 		return File{}, err
@@ -40,8 +52,16 @@ func ReadFile(path string) (File, error) {
 	return f, checkUnique(f.Municipalities, path)
 }
 
-func readShapefile(path string) (File, error) {
-	r, err := shapefile.Open(path)
+func readShapefile(path, layer string) (File, error) {
+	var (
+		r   *shapefile.Reader
+		err error
+	)
+	if layer != "" {
+		r, err = shapefile.OpenIn(path, layer)
+	} else {
+		r, err = shapefile.Open(path)
+	}
 	if err != nil {
 		return File{}, err
 	}
@@ -60,6 +80,36 @@ func readShapefile(path string) (File, error) {
 			attrs[strings.ToUpper(k)] = v
 		}
 		m, err := municipalityOf(attrs, feat.Geometry, fmt.Sprintf("%s: record %d", filepath.Base(path), feat.Record))
+		if err != nil {
+			return File{}, err
+		}
+		f.Municipalities = append(f.Municipalities, m)
+	}
+}
+
+// readGeoPackage reads a feature layer of a GeoPackage as ogr2ogr -f GPKG writes ISTAT's
+// shapefile: the same fields, as SQLite's types (COD_REG an INTEGER, PRO_COM_T TEXT), in the
+// CRS of the layer's gpkg_spatial_ref_sys row.
+func readGeoPackage(path, layer string) (File, error) {
+	r, err := gpkg.OpenLayer(path, layer)
+	if err != nil {
+		return File{}, err
+	}
+	defer r.Close()
+	f := File{SRID: r.SRID()}
+	for {
+		feat, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return f, nil
+		}
+		if err != nil {
+			return File{}, err
+		}
+		attrs := attributes{}
+		for k, v := range feat.Attributes {
+			attrs[strings.ToUpper(k)] = propertyText(v)
+		}
+		m, err := municipalityOf(attrs, feat.Geometry, fmt.Sprintf("%s: layer %s: fid %d", filepath.Base(path), r.Layer(), feat.FID))
 		if err != nil {
 			return File{}, err
 		}
@@ -115,14 +165,18 @@ func readGeoJSON(path string) (File, error) {
 	return f, nil
 }
 
-// propertyText writes a GeoJSON property as the text a shapefile would hold: numbers without
-// exponent (36023, not 3.6023e+04).
+// propertyText writes a GeoJSON property or a GeoPackage value as the text a shapefile would
+// hold: numbers without exponent (36023, not 3.6023e+04).
 func propertyText(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
 	case string:
 		return v
+	case []byte:
+		return string(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case bool:

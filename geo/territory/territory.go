@@ -4,9 +4,11 @@
 // ISTAT publishes the boundaries of every comune in "Confini delle unità amministrative a fini
 // statistici" as a zipped shapefile (ComDDMMYYYY_g_WGS84.shp, EPSG:32632) with the fields
 // COD_REG, COD_PROV, COD_UTS, PRO_COM, PRO_COM_T, COMUNE and CC_UTS. ReadFile takes that file,
-// or GeoJSON with the same fields (or the names openpolis uses: com_istat_code, name,
-// prov_istat_code, reg_istat_code, com_catasto_code), keeps the geometry in the file's CRS and
-// says which it is; Store reprojects in PostGIS.
+// or a GeoPackage (ogr2ogr -f GPKG of it, read by ingest/gpkg) or GeoJSON with the same fields
+// (or the names openpolis uses: com_istat_code, name, prov_istat_code, reg_istat_code,
+// com_catasto_code), keeps the geometry in the file's CRS and says which it is (the .prj, the
+// layer's gpkg_spatial_ref_sys row, the GeoJSON crs); Store reprojects in PostGIS. ReadLayer
+// picks one layer of a GeoPackage or zip that holds several.
 //
 // Usage:
 //

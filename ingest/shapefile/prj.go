@@ -45,6 +45,12 @@ var crsNames = map[string]int{
 	"gcs_rdn2008":   6706,
 }
 
+// EPSGOfWKT returns the EPSG code of a CRS given as WKT (1 or 2), as the reader takes it from a
+// .prj: the top-level AUTHORITY["EPSG",n] or ID["EPSG",n] when there is one, else the name of
+// the PROJCS or GEOGCS among the systems Italian data come in. A GeoPackage's
+// gpkg_spatial_ref_sys definition is read the same way (ingest/gpkg).
+func EPSGOfWKT(text string) (int, error) { return parsePRJ(text) }
+
 // parsePRJ reads the EPSG code of a .prj: the top-level authority when
 // there is one, else the top-level name.
 func parsePRJ(text string) (int, error) {
