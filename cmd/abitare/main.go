@@ -38,6 +38,7 @@ var commands = []command{
 	{"batches", "list loaded files, or roll one back: abitare batches [rollback ID]", runBatches},
 	{"linkage", "report how people link across sources and how records were placed", runLinkage},
 	{"aggregate", "compute the area figures per period and geography", runAggregate},
+	{"trends", "build the quarterly history of every area and its emerging hot and cold spots (after aggregate)", runTrends},
 	{"release", "publish the protected figures for the public, with their manifest", runRelease},
 	{"publish", "write the open-data bundle of every release as static files: abitare publish DIR", runPublish},
 	{"tiles", "list, render or extract the vector-tile archives: abitare tiles list | render | extract DIR", runTiles},

@@ -95,7 +95,7 @@ func analyseGeography(ctx context.Context, tx pgx.Tx, geography, period string, 
 	if err != nil || len(areas.ids) < 3 {
 		return err
 	}
-	w, err := weightsFor(ctx, tx, geography, areas.ids)
+	w, err := Weights(ctx, tx, geography, areas.ids)
 	if err != nil {
 		return err
 	}
@@ -204,10 +204,12 @@ func readAreas(ctx context.Context, tx pgx.Tx, geography, period string) (areaSe
 	return s, rows.Err()
 }
 
-// weightsFor builds row-standardised weights: H3 neighbours for cells, queen contiguity (a
-// shared point, with a 1 cm tolerance for slivers between zones) for sections.
-func weightsFor(ctx context.Context, tx pgx.Tx, geography string, ids []string) (stats.Weights, error) {
-	if geography != "section" {
+// Weights builds the row-standardised weights of a geography's areas (ids, in that order): H3
+// neighbours for cells, queen contiguity (a shared point, with a 1 cm tolerance for slivers
+// between zones) for sections and districts. Trends (geo/foresight) use the same.
+func Weights(ctx context.Context, tx Querier, geography string, ids []string) (stats.Weights, error) {
+	table, ok := polygonTables[geography]
+	if !ok {
 		cells := make([]uint64, len(ids))
 		for i, id := range ids {
 			c, err := strconv.ParseUint(id, 16, 64)
@@ -222,10 +224,10 @@ func weightsFor(ctx context.Context, tx pgx.Tx, geography string, ids []string) 
 	for i, id := range ids {
 		index[id] = i
 	}
-	rows, err := tx.Query(ctx, `
-		SELECT a.id, b.id FROM census_sections a
-		JOIN census_sections b ON a.id < b.id AND ST_DWithin(a.geom, b.geom, 1e-7) -- about 1 cm
-		WHERE a.id = ANY($1) AND b.id = ANY($1)`, ids)
+	rows, err := tx.Query(ctx, fmt.Sprintf(`
+		SELECT a.%[2]s, b.%[2]s FROM %[1]s a
+		JOIN %[1]s b ON a.%[2]s < b.%[2]s AND ST_DWithin(a.geom, b.geom, 1e-7) -- about 1 cm
+		WHERE a.%[2]s = ANY($1) AND b.%[2]s = ANY($1)`, table.name, table.id), ids)
 	if err != nil {
 		return stats.Weights{}, err
 	}
@@ -240,6 +242,17 @@ func weightsFor(ctx context.Context, tx pgx.Tx, geography string, ids []string) 
 		lists[index[b]] = append(lists[index[b]], index[a])
 	}
 	return stats.FromNeighbors(lists), rows.Err()
+}
+
+// polygonTables are the geographies whose neighbours are found by contiguity: table and id.
+var polygonTables = map[string]struct{ name, id string }{
+	"section": {"census_sections", "id"},
+	"omi":     {"omi_zones", "code"},
+}
+
+// Querier is a pool or a transaction.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 func store(ctx context.Context, tx pgx.Tx, geography, period, analysis string, ids []string, res stats.LISAResult, sum *Summary) error {

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/abitare/abitare/geo/foresight"
+	"github.com/abitare/abitare/geo/history"
+)
+
+// runTrends builds the quarterly history of every area and its emerging hot and cold spots
+// (run it after aggregate, which counts the residents of the H3 cells).
+func runTrends(ctx context.Context, env *environment, args []string) error {
+	fs, dbURL := env.flagSet("trends")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	h, err := history.Build(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(h.Quarters) == 0 {
+		return fmt.Errorf("trends: no events: ingest some files first")
+	}
+	fmt.Fprintf(env.stdout, "history: %d quarters (%s to %s), %d areas, %d counts (%s)\n", len(h.Quarters),
+		h.Quarters[0], h.Quarters[len(h.Quarters)-1], h.Areas, h.Rows, h.Elapsed.Round(1e6))
+	sum, err := foresight.RunTrends(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "emerging hot and cold spots (run %d, %d quarters):\n", sum.RunID, sum.Quarters)
+	for _, key := range slices.Sorted(func(yield func(string) bool) {
+		for k := range sum.Categories {
+			if !strings.HasSuffix(k, " no_pattern") && !yield(k) {
+				return
+			}
+		}
+	}) {
+		fmt.Fprintf(env.stdout, "  %s: %d\n", key, sum.Categories[key])
+	}
+	return nil
+}
