@@ -121,7 +121,30 @@ func municipalityOf(a attributes, g geom.T, where string) (Municipality, error) 
 	if m.Geometry, err = multiPolygon(g); err != nil {
 		return m, fmt.Errorf("%s (%s %s): %w", where, code, m.Name, err)
 	}
+	if m.RegionName == "" {
+		m.RegionName = regionNames[m.RegionCode]
+	}
+	if m.ProvinceName == "" {
+		m.ProvinceName = provinceNames[m.ProvinceCode]
+	}
 	return m, nil
+}
+
+// regionNames are ISTAT's regions by COD_REG: ISTAT's boundary file of comuni carries codes
+// only, and the map names the region it shows.
+var regionNames = map[string]string{
+	"01": "Piemonte", "02": "Valle d'Aosta/Vallée d'Aoste", "03": "Lombardia", "04": "Trentino-Alto Adige/Südtirol",
+	"05": "Veneto", "06": "Friuli-Venezia Giulia", "07": "Liguria", "08": "Emilia-Romagna", "09": "Toscana",
+	"10": "Umbria", "11": "Marche", "12": "Lazio", "13": "Abruzzo", "14": "Molise", "15": "Campania", "16": "Puglia",
+	"17": "Basilicata", "18": "Calabria", "19": "Sicilia", "20": "Sardegna",
+}
+
+// provinceNames are the provinces (COD_PROV) of Emilia-Romagna, whose names the bundled data
+// carries (democity/province/data); elsewhere a file without DEN_UTS names a province by its
+// code, and a province's boundary file (or the name field) gives the name.
+var provinceNames = map[string]string{
+	"033": "Piacenza", "034": "Parma", "035": "Reggio nell'Emilia", "036": "Modena", "037": "Bologna",
+	"038": "Ferrara", "039": "Ravenna", "040": "Forlì-Cesena", "099": "Rimini",
 }
 
 // municipalityCode is PRO_COM_T (six digits as text) or, without it, PRO_COM (a number,
