@@ -16,7 +16,7 @@ import (
 var CompositeDomains = abitare.CompositeDomains
 
 // CompositeGeographies are the areas the indices are computed for.
-var CompositeGeographies = []string{"section", "h3_9", "h3_8", "omi"}
+var CompositeGeographies = []string{"section", "h3_9", "h3_8", "omi", "municipality"}
 
 // DefaultIMDWeights weight the domains of the IMD-style index, in the order of
 // CompositeDomains; like the English IMD, income (poverty) and employment (work) weigh most.
@@ -41,8 +41,11 @@ func storeComposite(ctx context.Context, tx pgx.Tx, p abitare.Period, weights []
 	}
 	for _, g := range CompositeGeographies {
 		ids, inputs, err := compositeInputs(ctx, tx, g, p.Label)
-		if err != nil || len(ids) < 2 {
+		if err != nil {
 			return err
+		}
+		if len(ids) < 2 {
+			continue // nothing to compare: a territory of one comune
 		}
 		ampi := stats.AdjustedMazziottaPareto(inputs, true)
 		imd := stats.IMDStyle(inputs, weights)

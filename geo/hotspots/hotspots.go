@@ -21,10 +21,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Geographies analysed: H3 cells at resolutions 8 to 10 (the 6 neighbours) and census sections
-// (queen contiguity). Resolution-10 cells hold a dozen residents each: their rates are
+// Geographies analysed: H3 cells at resolutions 8 to 10 (the 6 neighbours), census sections
+// and, in a territory of several comuni, the comuni (queen contiguity; a territory of fewer than
+// three has nothing to analyse). Resolution-10 cells hold a dozen residents each: their rates are
 // standardised by empirical Bayes before any statistic sees them.
-var Geographies = []string{"h3_10", "h3_9", "h3_8", "section"}
+var Geographies = []string{"h3_10", "h3_9", "h3_8", "section", "municipality"}
 
 // Indicators analysed one by one, and the pairs of the bivariate form (x at the area against
 // the neighbours' y: not a local correlation).
@@ -246,8 +247,9 @@ func Weights(ctx context.Context, tx Querier, geography string, ids []string) (s
 
 // polygonTables are the geographies whose neighbours are found by contiguity: table and id.
 var polygonTables = map[string]struct{ name, id string }{
-	"section": {"census_sections", "id"},
-	"omi":     {"omi_zones", "code"},
+	"section":      {"census_sections", "id"},
+	"omi":          {"omi_zones", "code"},
+	"municipality": {"municipalities", "code"},
 }
 
 // Querier is a pool or a transaction.
