@@ -85,6 +85,9 @@ async function main() {
   if (!legacy && anon.session.role !== 'public') throw new Error(`anonymous session has role "${anon.session.role}", want "public"`);
   const restricted = anon.layers.includes('hotspots'); // restricted catalog (legacy servers only)
   if (!legacy && restricted) throw new Error(`the anonymous catalog lists hotspots: ${anon.layers.join(', ')}`);
+  // A city has no provinces nor regions: their (empty) layers are neither drawn nor offered.
+  const levels = anon.layers.filter((l) => l === 'indicators_provinces' || l === 'indicators_regions');
+  if (levels.length) throw new Error(`a city's map offers the layers ${levels.join(', ')}`);
 
   // 2. Italian legend
   const lang0 = await page.evaluate(() => document.documentElement.lang);

@@ -12,17 +12,29 @@ export const MEASURES = ['rate', 'eb'];
 // Published figures per municipality: a geography of the indicator views, and what any view
 // but the hotspots' shows when zoomed out below its own layer (zoomedSource).
 export const MUNICIPALITY_SOURCE = 'indicators_municipalities';
+// Published figures per province and per region: levels like the municipality, which a
+// territory has only when it spans several comuni (a province) or several provinces (a region).
+export const PROVINCE_SOURCE = 'indicators_provinces';
+export const REGION_SOURCE = 'indicators_regions';
+// The administrative levels of the map, finest first, and the tile layer of each.
+export const LEVELS = ['municipality', 'province', 'region'];
+export const LEVEL_SOURCES = { municipality: MUNICIPALITY_SOURCE, province: PROVINCE_SOURCE, region: REGION_SOURCE };
+const LEVEL_LAYERS = Object.values(LEVEL_SOURCES);
+const FIGURE_UNITS = {
+  hexagons: 'indicators',
+  sections: 'indicators_sections',
+  districts: 'indicators_districts',
+  municipalities: MUNICIPALITY_SOURCE,
+  provinces: PROVINCE_SOURCE,
+  regions: REGION_SOURCE,
+};
 export const SOURCES = {
   overlap: { hexagons: 'hexagons', sections: 'sections', adaptive: 'adaptive' },
-  indicator: {
-    hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts', municipalities: MUNICIPALITY_SOURCE,
-  },
+  indicator: { ...FIGURE_UNITS },
   hotspot: { hexagons: 'hotspots', sections: 'hotspots_sections' },
-  bivariate: {
-    hexagons: 'indicators', sections: 'indicators_sections', districts: 'indicators_districts', municipalities: MUNICIPALITY_SOURCE,
-  },
+  bivariate: { ...FIGURE_UNITS },
 };
-export const UNIT_NAMES = ['hexagons', 'sections', 'adaptive', 'districts', 'municipalities'];
+export const UNIT_NAMES = ['hexagons', 'sections', 'adaptive', 'districts', 'municipalities', 'provinces', 'regions'];
 // Published (protected) figures per OMI zone: the finest level with public health figures.
 export const DISTRICT_SOURCE = 'indicators_districts';
 export const ALL_SOURCES = [...new Set(Object.values(SOURCES).flatMap((s) => Object.values(s)))];
@@ -92,40 +104,109 @@ export function normalizeViewUnit({ view, unit }, available) {
   return { view: v, unit: u };
 }
 
-// Kind of area a source draws: H3 hexagons, census sections, OMI zones or municipalities.
+// The geography of the areas a source draws: section, omi, municipality, province or region;
+// '' for the hexagons (whose geography is their resolution's, h3_7 to h3_10).
+export function geographyOfSource(src) {
+  const s = String(src ?? '');
+  if (s.includes('sections')) return 'section';
+  if (s === DISTRICT_SOURCE) return 'omi';
+  return LEVELS.find((l) => LEVEL_SOURCES[l] === s) || '';
+}
+
+// The tile layer that draws a geography whatever the view: the districts' and the levels'
+// (the hexagons and sections have one per view); '' for the others.
+export function sourceOfGeography(g) {
+  if (g === 'omi') return DISTRICT_SOURCE;
+  return LEVEL_SOURCES[g] || '';
+}
+
+// Kind of area a source draws: H3 hexagons, census sections, OMI zones, municipalities,
+// provinces or regions.
 export function kindOfSource(src) {
-  if (src.includes('sections')) return 'section';
-  if (src === DISTRICT_SOURCE) return 'omi';
-  if (src === MUNICIPALITY_SOURCE) return 'municipality';
-  return 'h3';
+  return geographyOfSource(src) || 'h3';
 }
 
 export function kindOfGeography(g) {
-  return g === 'section' || g === 'omi' || g === 'municipality' ? g : 'h3';
+  return g === 'section' || g === 'omi' || LEVELS.includes(g) ? g : 'h3';
 }
 
+// Whether a source draws one of the administrative levels (municipality, province, region).
+export const isLevelSource = (src) => LEVEL_LAYERS.includes(src);
+
 // The zoom from which a source is drawn: its TileJSON's minzoom (tileSources: layer ->
-// TileJSON), else FINE_MIN_ZOOM for the fine layers and 0 for the municipalities.
+// TileJSON), else FINE_MIN_ZOOM for the fine layers and 0 for the levels.
 export function sourceMinZoom(src, tileSources = {}) {
   const z = Number(tileSources?.[src]?.minzoom);
   if (Number.isFinite(z)) return z;
-  return src === MUNICIPALITY_SOURCE ? 0 : FINE_MIN_ZOOM;
+  return isLevelSource(src) ? 0 : FINE_MIN_ZOOM;
 }
 
-// The source drawn for the view's source src at zoom: the municipalities when the map is zoomed
-// out below src's own zooms (a province or a region seen whole, where hexagons would be specks),
-// unless the view is the hotspots' (computed on hexagons and sections only) or the catalog has
-// no municipality layer; else src itself.
-export function zoomedSource(src, { zoom, view, available, tileSources }) {
-  if (src === MUNICIPALITY_SOURCE || view === 'hotspot' || !available?.has(MUNICIPALITY_SOURCE)) return src;
-  if (typeof zoom !== 'number' || !Number.isFinite(zoom)) return src;
-  return zoom < sourceMinZoom(src, tileSources) ? MUNICIPALITY_SOURCE : src;
+// How many areas a territory (parseTerritory) has of each level, as the server's
+// territory_areas makes them (migration 00025): {municipality, province, region}, 0 when the
+// level is not one of the map's. Provinces exist when the territory spans several comuni,
+// regions when it spans several provinces; a comune's ISTAT code starts with its province's.
+// Regions are counted from the territory's kind (territory.Describe names comuni of one region
+// after it, and counts those of several): 1 for a region, at least 2 for "municipalities" of
+// more than a few comuni (2 then), else 1. Unknown territory: one municipality.
+export function territoryLevels(territory) {
+  const comuni = Array.isArray(territory?.municipalities) ? territory.municipalities : [];
+  if (comuni.length < 2) return { municipality: 1, province: 0, region: 0 };
+  const provinces = new Set(comuni.map((m) => String(m.code).slice(0, 3))).size;
+  let region = 0;
+  if (provinces > 1) region = territory.kind === 'municipalities' && comuni.length > 3 ? 2 : 1;
+  return { municipality: comuni.length, province: provinces, region };
 }
 
-// How a source is painted in a view: the municipalities take the view's paint (overlap class or
+// The layers of a catalog without the levels the territory has no areas of: the catalog lists
+// the province and region layers always, empty for a territory of one comune or one province.
+export function withTerritoryLevels(layers, territory) {
+  const levels = territoryLevels(territory);
+  return new Set([...layers].filter((id) => !['province', 'region'].some((l) => id === LEVEL_SOURCES[l] && !levels[l])));
+}
+
+// The zooms below which a level stands in for a finer layer: regions below 7 (Emilia-Romagna
+// fits a screen at about zoom 7), provinces below 8 (a province about 9, so that at 8 the
+// comuni, some 20 pixels wide, are drawn); the comuni below the fine layers' own zoom
+// (FINE_MIN_ZOOM), as for a single province.
+export const LEVEL_BELOW = { region: 7, province: 8 };
+
+// The source drawn for the view's source src at zoom: when the map is zoomed out below src's own
+// zooms (a province or a region seen whole, where hexagons would be specks), the coarsest level
+// whose zooms include it (LEVEL_BELOW) and which has several areas, fewer than the level below
+// (two comuni of two provinces are drawn as comuni), else the municipalities; src itself when
+// it is a level (chosen, it is drawn at every zoom), in the hotspots' view (computed on hexagons
+// and sections only) or when the catalog has no such layer.
+// levels: territoryLevels of the territory (none: the municipalities only).
+export function zoomedSource(src, {
+  zoom, view, available, tileSources, levels,
+}) {
+  if (isLevelSource(src) || view === 'hotspot' || !available) return src;
+  if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom >= sourceMinZoom(src, tileSources)) return src;
+  const n = (l) => levels?.[l] ?? 0;
+  const standsIn = { region: n('region') > 1 && n('region') < n('province'), province: n('province') > 1 && n('province') < n('municipality') };
+  for (const l of ['region', 'province']) {
+    if (standsIn[l] && zoom < LEVEL_BELOW[l] && available.has(LEVEL_SOURCES[l])) return LEVEL_SOURCES[l];
+  }
+  return available.has(MUNICIPALITY_SOURCE) ? MUNICIPALITY_SOURCE : src;
+}
+
+// The zooms a map flies to to show an area of a geography ({min, max}; min: the map's lowest
+// for the levels): an H3 resolution between the zooms that draw it, a district from 10, a
+// section from 13; a comune up to 12, a province up to 10, a region up to 8.
+export function zoomRange(geography, mapMinZoom = 0) {
+  const g = String(geography ?? '');
+  const level = { municipality: 12, province: 10, region: 8 }[g];
+  if (level !== undefined) return { min: Math.min(mapMinZoom, level), max: level };
+  const res = g.startsWith('h3_') ? Number(g.slice(3)) : null;
+  const max = res === null ? 15 : ({ 7: 10.9, 8: 12.9, 9: 13.9, 10: 16 })[res] ?? 15;
+  const min = g === 'omi' ? 10 : res === null ? 13 : ({ 7: 9, 8: 11, 9: 13, 10: 14 })[res] ?? 9;
+  return { min, max };
+}
+
+// How a source is painted in a view: the levels take the view's paint (overlap class or
 // indicator), every other source its own view's.
 export function paintViewOf(src, view) {
-  if (src === MUNICIPALITY_SOURCE) return view === 'overlap' ? 'overlap' : 'indicator';
+  if (isLevelSource(src)) return view === 'overlap' ? 'overlap' : 'indicator';
   return viewOfSource(src);
 }
 
@@ -172,8 +253,9 @@ export function minZoomFor(box, width = 1024, height = 768) {
   return Math.max(0, Math.min(9, Math.floor(Math.min(zx, zy)) - 1));
 }
 
-// The layers of a catalog answer, and each one's TileJSON when the catalog carries it (then the
-// map needs no request per layer before its first tiles); null when it lists no layer.
+// The layers of a catalog answer (without the levels its territory has no areas of), and each
+// one's TileJSON when the catalog carries it (then the map needs no request per layer before
+// its first tiles); null when it lists no layer.
 export function parseCatalog(cat) {
   const sources = {};
   const list = [];
@@ -184,5 +266,7 @@ export function parseCatalog(cat) {
     list.push(id);
     if (l.source && Array.isArray(l.source.tiles)) sources[id] = l.source;
   }
-  return list.length ? { layers: new Set(list), sources, territory: parseTerritory(cat?.territory) } : null;
+  if (!list.length) return null;
+  const territory = parseTerritory(cat?.territory);
+  return { layers: withTerritoryLevels(list, territory), sources, territory };
 }

@@ -1,6 +1,6 @@
 // The controls card: static strings, the view, unit and measure switches, the selects and the
 // "only by district" hint.
-import { DISTRICT_SOURCE, MUNICIPALITY_SOURCE, SOURCES } from './catalog.js';
+import { DISTRICT_SOURCE, SOURCES } from './catalog.js';
 import { $ } from './html.js';
 import { t, tf } from './i18n.js';
 import { analysisLabel } from './labels.js';
@@ -69,8 +69,11 @@ export function renderControls() {
   }
   $('#layer-adaptive-label').hidden = state.view !== 'overlap';
   $('#layer-districts-label').hidden = state.view !== 'indicator' || !state.available.has(DISTRICT_SOURCE);
-  const municipalities = $('#layer-municipalities-label');
-  if (municipalities) municipalities.hidden = !['indicator', 'bivariate'].includes(state.view) || !state.available.has(MUNICIPALITY_SOURCE);
+  // The levels (comuni, provinces, regions): in the views of figures, when the territory has them.
+  for (const unit of ['municipalities', 'provinces', 'regions']) {
+    const label = $(`#layer-${unit}-label`);
+    if (label) label.hidden = !['indicator', 'bivariate'].includes(state.view) || !state.available.has(SOURCES.indicator[unit]);
+  }
   $('#indicator-options').hidden = state.view !== 'indicator';
   $('#hotspot-options').hidden = state.view !== 'hotspot';
   $('#ranking-button').hidden = !allowed(PERM.aggregates);

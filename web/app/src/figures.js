@@ -8,7 +8,9 @@
 //        areas: {"<id>": {name, residents, figures: [[...], ...]}}}
 // Figures are in the order of indicators; the columns say where people, rate and status are.
 
-export const FIGURE_GEOGRAPHIES = ['h3_7', 'h3_8', 'h3_9', 'h3_10', 'section', 'omi', 'municipality'];
+// The province and the region have figures files when the territory spans several comuni or
+// several provinces (publish writes figures/province/<period>.json only then).
+export const FIGURE_GEOGRAPHIES = ['h3_7', 'h3_8', 'h3_9', 'h3_10', 'section', 'omi', 'municipality', 'province', 'region'];
 export const HEX_GEOGRAPHIES = ['h3_7', 'h3_8', 'h3_9', 'h3_10'];
 
 // Statuses whose rate may be shown and compared.
@@ -135,6 +137,8 @@ export function geographiesOfSource(src) {
   if (src.includes('sections')) return ['section'];
   if (src === 'indicators_districts') return ['omi'];
   if (src === 'indicators_municipalities') return ['municipality'];
+  if (src === 'indicators_provinces') return ['province'];
+  if (src === 'indicators_regions') return ['region'];
   if (src === 'adaptive') return [];
   return HEX_GEOGRAPHIES;
 }

@@ -6,19 +6,20 @@ import {
   $, L, LF, countCell, int, isPublishedFeature, rate, rateCell, swatch, unstableMark,
 } from './html.js';
 import { t } from './i18n.js';
-import { analysisLabel, areaCode, clusterLabel } from './labels.js';
+import {
+  analysisLabel, areaCode, areaKind, clusterLabel, namedGeography,
+} from './labels.js';
 import { state } from './state.js';
 import { mapsInfo } from './maps-info.js';
 import { analyses, indicators, mapDomains } from './vocabulary.js';
 
 function areaHead(src, p) {
   const kindOf = kindOfSource(src);
-  const kinds = { section: 'section', omi: 'district', municipality: 'municipality' };
-  const kind = kinds[kindOf] || (src === 'adaptive' ? 'hexagon_adaptive' : 'hexagon');
+  const kind = kindOf === 'h3' ? (src === 'adaptive' ? 'hexagon_adaptive' : 'hexagon') : areaKind(kindOf);
   const id = has(p, 'id') ? esc(areaCode(kindOf === 'omi' ? 'omi' : '', p.id)) : L('not_available');
   let head = `<p class="area-id"><span class="area-kind">${L(kind)}</span> <code>${id}</code>`;
   if (kindOf === 'h3' && has(p, 'resolution')) head += ` <span class="area-res">(${L('resolution')} ${int(num(p, 'resolution') ?? 0)})</span>`;
-  if ((kindOf === 'omi' || kindOf === 'municipality') && has(p, 'name')) head += ` <span class="area-name">${esc(p.name)}</span>`;
+  if (namedGeography(kindOf) && has(p, 'name')) head += ` <span class="area-name">${esc(p.name)}</span>`;
   head += '</p>';
   if (kindOf === 'section' && truthy(p.synthetic)) head += `<p class="note synthetic">${L('synthetic_note')}</p>`;
   return head;

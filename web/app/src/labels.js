@@ -65,9 +65,18 @@ export function geographyLabel(lang, geography) {
   return tf(lang, 'ranking_geo_h3', { res: String(geography).replace(/^h3_/, '') });
 }
 
-// The kind of area a profile shows (hexagon, section, district, municipality).
+// The kind of area a profile shows (hexagon, section, district, municipality, province, region):
+// the key of its name in the string tables.
 export function areaKind(geography) {
-  return { section: 'section', omi: 'district', municipality: 'municipality' }[geography] || 'hexagon';
+  return {
+    section: 'section', omi: 'district', municipality: 'municipality', province: 'province', region: 'region',
+  }[geography] || 'hexagon';
+}
+
+// Whether the areas of a geography carry a name worth showing next to their code: the
+// districts and the levels (comuni, provinces, regions).
+export function namedGeography(geography) {
+  return ['omi', 'municipality', 'province', 'region'].includes(geography);
 }
 
 // Names of the territory's comuni by ISTAT code (setComuni, from the gazetteer): a district's

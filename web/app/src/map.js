@@ -7,7 +7,7 @@ import {
 import { CREDENTIALS, tileJSONURL } from './api.js';
 import { withBasemap } from './basemap-layer.js';
 import {
-  ALL_SOURCES, SOURCES, kindOfGeography, kindOfSource, layerIds, minZoomFor, territoryName, withArea,
+  ALL_SOURCES, SOURCES, kindOfGeography, kindOfSource, layerIds, minZoomFor, territoryName, withArea, zoomRange,
 } from './catalog.js';
 import { DEFAULT_BREAKS, classValues, mostlySuppressed, quintileBreaks } from './classify.js';
 import { zeroClasses } from './classes.js';
@@ -64,7 +64,7 @@ export function createMap(container, box, on) {
   // After a new style (login, logout) the outlines start hidden: show them again.
   map.on('style.load', () => { highlightSelected(); showHover(); });
   map.on('idle', () => { onIdle(); on.idle(); });
-  // Below the chosen layer's zooms the municipalities are drawn (state.currentSource).
+  // Below the chosen layer's zooms a level (regions, provinces, comuni) is drawn (state.currentSource).
   const trackZoom = () => {
     const z = Math.floor(map.getZoom());
     if (z !== state.mapZoom) update({ mapZoom: z });
@@ -309,11 +309,10 @@ export function findArea(geography, id, srcs) {
   return { bbox, name, source };
 }
 
-// Fly to bbox, within the zoom range that shows the geography (an H3 resolution's zooms).
+// Fly to bbox, within the zoom range that shows the geography (an H3 resolution's zooms, a
+// level's: catalog.js zoomRange).
 export function flyToArea(geography, bbox) {
-  const res = geography.startsWith('h3_') ? Number(geography.slice(3)) : null;
-  const maxZoom = geography === 'municipality' ? 12 : res === null ? 15 : ({ 7: 10.9, 8: 12.9, 9: 13.9, 10: 16 })[res] ?? 15;
-  const minZoom = geography === 'municipality' ? map.getMinZoom() : geography === 'omi' ? 10 : res === null ? 13 : ({ 7: 9, 8: 11, 9: 13, 10: 14 })[res] ?? 9;
+  const { min: minZoom, max: maxZoom } = zoomRange(geography, map.getMinZoom());
   const cam = map.cameraForBounds(bbox, { padding: smallScreen() ? 30 : 80, maxZoom });
   const zoom = Math.max(minZoom, Math.min(maxZoom, cam?.zoom ?? map.getZoom()));
   const center = cam?.center ?? [(bbox[0][0] + bbox[1][0]) / 2, (bbox[0][1] + bbox[1][1]) / 2];

@@ -1,6 +1,6 @@
 // The area profile panel: GET /api/areas/{geography}/{id}, for the area clicked, ranked or
 // named in the URL. The public gets published figures; other roles restricted ones.
-import { DISTRICT_SOURCE, MUNICIPALITY_SOURCE } from './catalog.js';
+import { DISTRICT_SOURCE, geographyOfSource } from './catalog.js';
 import { apiURL, errorText, fetchData } from './api.js';
 import { clusterColor } from './classify.js';
 import { esc, fmtP, fmtRate, fmtSigned, has, num } from './format.js';
@@ -25,11 +25,7 @@ let returnFocus = null;
 
 // The area of a map feature (hit: {source, props}) as a profile selection.
 export function selectionOf({ source, props }) {
-  let geography;
-  if (source.includes('sections')) geography = 'section';
-  else if (source === DISTRICT_SOURCE) geography = 'omi';
-  else if (source === MUNICIPALITY_SOURCE) geography = 'municipality';
-  else geography = `h3_${num(props, 'resolution') ?? currentHexRes()}`;
+  const geography = geographyOfSource(source) || `h3_${num(props, 'resolution') ?? currentHexRes()}`;
   return { geography, id: String(props.id), source, period: props.period, name: has(props, 'name') ? String(props.name) : undefined };
 }
 

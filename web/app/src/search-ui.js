@@ -2,9 +2,7 @@
 // gazetteer, read on the box's first focus. Choosing a result moves the map there (an address:
 // zoom 16 and a marker; a zone or a section: its bounds) and opens the area's profile.
 import { Marker } from 'maplibre-gl';
-import {
-  DISTRICT_SOURCE, MUNICIPALITY_SOURCE, SOURCES, layerIds,
-} from './catalog.js';
+import { SOURCES, layerIds, sourceOfGeography } from './catalog.js';
 import { loadGazetteer } from './gazetteer.js';
 import { t, tf } from './i18n.js';
 import { map } from './map.js';
@@ -186,7 +184,7 @@ function choose(r) {
   }
   const area = resultArea(r);
   if (area) {
-    const fixed = { omi: DISTRICT_SOURCE, municipality: MUNICIPALITY_SOURCE }[area.geography];
+    const fixed = sourceOfGeography(area.geography);
     const source = fixed || (currentSource().includes('sections') ? currentSource() : SOURCES.overlap.sections);
     openProfile({ ...area, source, ...periodOf() }, { focus: false });
     return;

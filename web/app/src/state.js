@@ -2,7 +2,8 @@
 // keeps the view valid, writes the URL hash and runs what was registered for the keys the
 // patch sets: renderers first (DOM and map), then effects (requests, recomputations).
 import {
-  DISTRICT_SOURCE, MUNICIPALITY_SOURCE, PUBLIC_LAYERS, RESTRICTED_LAYERS, normalizeViewUnit, sourceFor, viewAvailable, zoomedSource,
+  DISTRICT_SOURCE, PUBLIC_LAYERS, RESTRICTED_LAYERS, isLevelSource, normalizeViewUnit, sourceFor, territoryLevels, viewAvailable,
+  zoomedSource,
 } from './catalog.js';
 import { DEFAULT_BREAKS } from './classify.js';
 import { fieldOffered } from './map-fields.js';
@@ -60,7 +61,7 @@ export const state = {
   // null until read or when unknown.
   territory: null,
   // The map's zoom, whole (map.js sets it when it crosses a whole zoom): below the zooms of the
-  // chosen layer the municipalities are drawn instead (currentSource).
+  // chosen layer the regions, provinces or municipalities are drawn instead (currentSource).
   mapZoom: null,
   session: ANONYMOUS, // GET /api/session
   // The server's vocabulary (indicators, domains, needs, analyses), read with the session; empty
@@ -149,10 +150,11 @@ export function syncHash() {
   window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, { ...urlParams(state), ...exploreParams(state), ...mapsParams(state) })}`);
 }
 
-// The source drawn now: the view's and unit's, or the municipalities when zoomed out below it.
+// The source drawn now: the view's and unit's, or a level (the regions, provinces or
+// municipalities of the territory) when zoomed out below it.
 export function currentSource() {
   return zoomedSource(sourceFor(state.view, state.unit), {
-    zoom: state.mapZoom, view: state.view, available: state.available, tileSources: state.tileSources,
+    zoom: state.mapZoom, view: state.view, available: state.available, tileSources: state.tileSources, levels: territoryLevels(state.territory),
   });
 }
 
@@ -167,7 +169,7 @@ export function viewOffered(view) {
 // Whether the tiles of src carry the published (protected) figures rather than the restricted
 // ones: no EB rate, interval, trend or unstable flag, and a status per indicator.
 export function publishedSource(src) {
-  return src === DISTRICT_SOURCE || src === MUNICIPALITY_SOURCE || !allowed(PERM.aggregates);
+  return src === DISTRICT_SOURCE || isLevelSource(src) || !allowed(PERM.aggregates);
 }
 
 // The measure actually drawn: the EB rate only where the tiles have it (restricted figures).

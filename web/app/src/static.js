@@ -6,7 +6,9 @@ import { ANONYMOUS } from './session.js';
 import {
   archiveURL, headerBounds, isStaticSite, pickRelease, pmtilesSourceURL, releaseChoices, releaseLayers, siteVocabulary,
 } from './site.js';
-import { parseTerritory } from './catalog.js';
+import {
+  MUNICIPALITY_SOURCE, isLevelSource, parseTerritory, withTerritoryLevels,
+} from './catalog.js';
 
 async function getJSON(url) {
   const res = await fetch(url, { cache: 'no-cache', headers: { Accept: 'application/json' } });
@@ -47,7 +49,9 @@ export async function readStaticBoot(site) {
     protocol = new Protocol();
     addProtocol('pmtiles', protocol.tile);
   }
-  const layers = await Promise.all(releaseLayers(release).map(async (id) => {
+  // The province and region archives of a territory without such areas are empty: not read.
+  const territory = parseTerritory(site.territory);
+  const layers = await Promise.all([...withTerritoryLevels(releaseLayers(release), territory)].map(async (id) => {
     const url = archiveURL(base, release, id);
     const archive = new PMTiles(url);
     protocol.add(archive);
@@ -62,6 +66,8 @@ export async function readStaticBoot(site) {
     }
     return [id, { url: pmtilesSourceURL(url), bounds, minzoom }];
   }));
+  // A level whose archive has no header to read (an empty layer) is left out too.
+  const present = layers.filter(([id, s]) => !isLevelSource(id) || id === MUNICIPALITY_SOURCE || s.bounds);
   let manifest = null;
   try {
     manifest = await getJSON(new URL(`${release.path.replace(/\/+$/, '')}/manifest.json`, base));
@@ -70,8 +76,8 @@ export async function readStaticBoot(site) {
     session: ANONYMOUS,
     vocabulary,
     error,
-    catalog: layers.length ? {
-      layers: new Set(layers.map(([id]) => id)), sources: Object.fromEntries(layers), territory: parseTerritory(site.territory),
+    catalog: present.length ? {
+      layers: new Set(present.map(([id]) => id)), sources: Object.fromEntries(present), territory,
     } : null,
     // path: where the release's files are (figures/...); choices: every release of the bundle.
     release: {

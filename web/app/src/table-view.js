@@ -2,7 +2,7 @@
 // on screen, with the current indicator's figures for the period shown (from the figures
 // files; the tile properties while a file is missing), sortable, as CSV; a row's button opens
 // the area's profile and flies the map to it. Refreshed when the map stops moving.
-import { layerIds } from './catalog.js';
+import { geographyOfSource, layerIds } from './catalog.js';
 import { esc, fmtRate, fmtSigned, has, num } from './format.js';
 import { isQuarter } from './figures.js';
 import { $, L, LF, int } from './html.js';
@@ -79,10 +79,7 @@ function drawnAreas() {
     const p = f.properties;
     if (!has(p, 'id') || seen.has(String(p.id))) continue;
     seen.add(String(p.id));
-    let geography;
-    if (src.includes('sections')) geography = 'section';
-    else if (src === 'indicators_districts') geography = 'omi';
-    else geography = `h3_${num(p, 'resolution') ?? currentHexRes()}`;
+    const geography = geographyOfSource(src) || `h3_${num(p, 'resolution') ?? currentHexRes()}`;
     out.push({
       geography,
       id: String(p.id),

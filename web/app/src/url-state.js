@@ -26,7 +26,7 @@ export function hashParams(hash) {
 // The area a URL names (area=geography:id), or null.
 export function parseArea(value) {
   const v = String(value ?? '');
-  if (!/^(h3_(7|8|9|10)|section|omi|municipality):./.test(v)) return null;
+  if (!/^(h3_(7|8|9|10)|section|omi|municipality|province|region):./.test(v)) return null;
   const i = v.indexOf(':');
   return { geography: v.slice(0, i), id: v.slice(i + 1) };
 }

@@ -121,7 +121,17 @@ describe('where the figures are', () => {
     assert.deepEqual(geographiesOfSource('indicators_sections'), ['section']);
     assert.deepEqual(geographiesOfSource('indicators_municipalities'), ['municipality']);
     assert.deepEqual(geographiesOfSource('indicators_districts'), ['omi']);
+    assert.deepEqual(geographiesOfSource('indicators_provinces'), ['province']);
+    assert.deepEqual(geographiesOfSource('indicators_regions'), ['region']);
     assert.deepEqual(geographiesOfSource('adaptive'), []);
+  });
+
+  it('reads the figures files of the provinces and regions (a territory of several comuni or provinces)', () => {
+    const f = parseFigures({ ...FILE, geography: 'province', areas: { '036': { name: 'Modena', residents: 686000, figures: FILE.city.figures } } });
+    assert.equal(f.geography, 'province');
+    assert.equal(f.areas.get('036').name, 'Modena');
+    assert.equal(parseFigures({ ...FILE, geography: 'region', areas: {} }).geography, 'region');
+    assert.deepEqual(staticFiguresPath('releases/r2', 'province', '2025'), 'releases/r2/figures/province/2025.json');
   });
 
   it('fetches a file once, and answers null for a missing one', async () => {

@@ -4,8 +4,8 @@ import {
   DEFAULT_LANG, LANGS, LOCALES, STRINGS, normalizeLang, t, tf,
 } from '../src/i18n.js';
 import {
-  analysisLabel, analysisNote, areaKind, bivariatePair, clusterLabel, combinationLabel, geographyLabel, needLabel, roleLabel,
-  statusLabel,
+  analysisLabel, analysisNote, areaKind, bivariatePair, clusterLabel, combinationLabel, geographyLabel, namedGeography, needLabel,
+  roleLabel, statusLabel,
 } from '../src/labels.js';
 import { parseVocabulary, setVocabulary } from '../src/vocabulary.js';
 import { SESSION_ANSWER, VOCABULARY } from './vocabulary-answer.mjs';
@@ -126,5 +126,21 @@ describe('labels', () => {
     assert.equal(geographyLabel('it', 'section'), 'sezioni di censimento');
     assert.equal(areaKind('omi'), 'district');
     assert.equal(areaKind('h3_8'), 'hexagon');
+  });
+
+  it('names the levels of a territory in both languages: kinds of area and layers', () => {
+    const kinds = { municipality: ['Comune', 'Municipality'], province: ['Provincia', 'Province'], region: ['Regione', 'Region'] };
+    for (const [g, [it_, en]] of Object.entries(kinds)) {
+      assert.equal(areaKind(g), g);
+      assert.equal(t('it', areaKind(g)), it_);
+      assert.equal(t('en', areaKind(g)), en);
+      assert.ok(namedGeography(g), g);
+    }
+    assert.equal(t('it', 'layer_provinces'), 'Province');
+    assert.equal(t('en', 'layer_provinces'), 'Provinces');
+    assert.equal(t('it', 'layer_regions'), 'Regioni');
+    assert.equal(t('en', 'layer_regions'), 'Regions');
+    assert.ok(namedGeography('omi'));
+    assert.ok(!namedGeography('section') && !namedGeography('h3_9'));
   });
 });

@@ -82,6 +82,8 @@ describe('parseArea', () => {
     assert.deepEqual(parseArea('h3_8:881ea63ad3fffff'), { geography: 'h3_8', id: '881ea63ad3fffff' });
     assert.deepEqual(parseArea('omi:D1'), { geography: 'omi', id: 'D1' });
     assert.deepEqual(parseArea('municipality:036023'), { geography: 'municipality', id: '036023' });
+    assert.deepEqual(parseArea('province:036'), { geography: 'province', id: '036' });
+    assert.deepEqual(parseArea('region:08'), { geography: 'region', id: '08' });
   });
 
   it('keeps colons inside the id', () => {
@@ -89,7 +91,7 @@ describe('parseArea', () => {
   });
 
   it('refuses unknown geographies, H3 resolutions outside 7..10, and empty ids', () => {
-    for (const v of ['h3_6:abc', 'h3_11:abc', 'region:1', 'section:', 'section', '', null, undefined]) {
+    for (const v of ['h3_6:abc', 'h3_11:abc', 'state:1', 'provinces:036', 'region:', 'section:', 'section', '', null, undefined]) {
       assert.equal(parseArea(v), null, String(v));
     }
   });
