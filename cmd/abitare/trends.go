@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,6 +33,11 @@ func runTrends(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(env.stdout, "history: %d quarters (%s to %s), %d areas, %d counts (%s)\n", len(h.Quarters),
 		h.Quarters[0], h.Quarters[len(h.Quarters)-1], h.Areas, h.Rows, h.Elapsed.Round(1e6))
 	sum, err := foresight.RunTrends(ctx, db)
+	if errors.Is(err, foresight.ErrShortHistory) {
+		// A young observatory: the history is kept and grows; trends come with the tenth quarter.
+		fmt.Fprintf(env.stdout, "no emerging hot spots yet: %v\n", err)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package foresight
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -18,6 +19,9 @@ import (
 
 // TrendGeographies are the geographies of emerging hot spots: H3 8 and 9, sections, districts.
 var TrendGeographies = []string{"h3_8", "h3_9", "section", "omi"}
+
+// ErrShortHistory: the history is too short for emerging hot spots (trends.MinTimeSteps).
+var ErrShortHistory = errors.New("history too short")
 
 // TrendSummary reports a run of RunTrends.
 type TrendSummary struct {
@@ -46,8 +50,8 @@ func RunTrends(ctx context.Context, db *pgxpool.Pool) (TrendSummary, error) {
 			return err
 		}
 		if len(quarters) < trends.MinTimeSteps {
-			return abitare.Errorf(abitare.Invalid, "trends need at least %d quarters of history, the events span %d (%s)",
-				trends.MinTimeSteps, len(quarters), span(quarters))
+			return fmt.Errorf("%w: trends need at least %d quarters of history, the events span %d (%s)",
+				ErrShortHistory, trends.MinTimeSteps, len(quarters), span(quarters))
 		}
 		sum.Quarters = len(quarters)
 		params, _ := json.Marshal(map[string]any{
