@@ -61,8 +61,10 @@ export function createMap(container, box, on) {
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
   setAttribution();
   map.on('error', on.error);
-  // After a new style (login, logout) the outlines start hidden: show them again.
-  map.on('style.load', () => { highlightSelected(); showHover(); });
+  // After a new style (login, logout) the outlines start hidden: show them again. The first
+  // style was made before the map had a zoom: below the chosen layer's zooms, the level that
+  // stands in for it is shown now.
+  map.on('style.load', () => { applyVisibility(); highlightSelected(); showHover(); });
   map.on('idle', () => { onIdle(); on.idle(); });
   // Below the chosen layer's zooms a level (regions, provinces, comuni) is drawn (state.currentSource).
   const trackZoom = () => {
