@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/abitare/abitare/ingest/pseudonym"
 	"github.com/abitare/abitare/migrations/testdb"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geo"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -66,6 +68,7 @@ func TestProvincePipeline(t *testing.T) {
 	anon := httptest.NewServer(srv.Handler())
 	defer anon.Close()
 	t.Run("every comune is published", func(t *testing.T) { checkEveryComunePublished(t, anon.URL, db) })
+	t.Run("the province's figures are its comuni's", func(t *testing.T) { checkProvinceFigures(t, anon.URL, db) })
 	t.Run("the province is a level of the map", func(t *testing.T) { checkProvinceLevel(t, anon.URL, db) })
 	t.Run("every route and layer as every role", func(t *testing.T) { checkRoleMatrix(t, anon.URL, srv, users, db) })
 	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
@@ -109,6 +112,67 @@ func checkEveryComunePublished(t *testing.T, base string, db *testdb.DB) {
 	}
 	if tj.Bounds[0] > w || tj.Bounds[1] > s || tj.Bounds[2] < e || tj.Bounds[3] < n {
 		t.Fatalf("TileJSON bounds %v do not cover the province [%f %f %f %f]", tj.Bounds, w, s, e, n)
+	}
+}
+
+// checkProvinceLevel: four comuni of one province make the province a level of the map like the
+// municipality (its public figures, its tile layer with its name, its profile), and no region.
+func checkProvinceLevel(t *testing.T, base string, db *testdb.DB) {
+	ids := func(geography string) map[string]bool {
+		var open struct {
+			Figures []struct {
+				ID string `json:"id"`
+			} `json:"figures"`
+		}
+		if err := json.Unmarshal(get(t, base+"/api/open/"+geography+"?period=2025"), &open); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, f := range open.Figures {
+			out[f.ID] = true
+		}
+		return out
+	}
+	if got := ids("province"); len(got) != 1 || !got["036"] {
+		t.Fatalf("public province figures name %v, want the territory's one province 036", got)
+	}
+	if got := ids("region"); len(got) != 0 {
+		t.Fatalf("public region figures name %v, want none: the territory is one province", got)
+	}
+	named := 0
+	for _, tile := range cityTiles(t, db)(8) {
+		status, body, _ := request(t, "GET", fmt.Sprintf("%s/tiles/indicators_provinces/8/%d/%d.mvt", base, tile.X, tile.Y), testUser{}, "")
+		if status == http.StatusNoContent {
+			continue
+		}
+		if status != http.StatusOK {
+			t.Fatalf("province tile 8/%d/%d: %d %s", tile.X, tile.Y, status, truncate(body))
+		}
+		layers, err := mvt.Unmarshal(body)
+		if err != nil {
+			t.Fatalf("province tile 8/%d/%d: %v", tile.X, tile.Y, err)
+		}
+		for _, l := range layers {
+			for _, f := range l.Features {
+				if l.Name != "indicators_provinces" || f.Properties["id"] != "036" || f.Properties["name"] != "Modena" {
+					t.Fatalf("province tile 8/%d/%d: layer %s, feature %v", tile.X, tile.Y, l.Name, f.Properties)
+				}
+				named++
+			}
+		}
+	}
+	if named == 0 {
+		t.Fatal("no feature of province 036 in the indicators_provinces tiles over the territory")
+	}
+	var profile struct {
+		Geography, ID string
+		Indicators    []struct{ Status string }
+	}
+	if err := json.Unmarshal(get(t, base+"/api/areas/province/036?period=2025"), &profile); err != nil {
+		t.Fatal(err)
+	}
+	if profile.Geography != "province" || profile.ID != "036" || len(profile.Indicators) == 0 {
+		t.Fatalf("profile of province 036: %+v", profile)
 	}
 }
 
@@ -201,9 +265,9 @@ func readAgencyExport(t *testing.T, path string) []map[string]string {
 	return byHeader(rows)
 }
 
-// checkProvinceLevel: a territory of several comuni of one province has the province as a level
+// checkProvinceFigures: a territory of several comuni of one province has the province as a level
 // (the sum of its comuni, published with its name) and no region.
-func checkProvinceLevel(t *testing.T, base string, db *testdb.DB) {
+func checkProvinceFigures(t *testing.T, base string, db *testdb.DB) {
 	var mismatched, provinces int
 	if err := db.Pool.QueryRow(context.Background(), `
 		WITH m AS (SELECT l.province, i.indicator, sum(i.people) AS people FROM area_indicators i
