@@ -265,8 +265,8 @@ func readAgencyExport(t *testing.T, path string) []map[string]string {
 	return byHeader(rows)
 }
 
-// checkProvinceFigures: a territory of several comuni of one province has the province as a level
-// (the sum of its comuni, published with its name) and no region.
+// checkProvinceFigures: the province's restricted figures are the sums of its comuni's; hotspots
+// and composite indices cover the comuni; the province is published by code, no region is.
 func checkProvinceFigures(t *testing.T, base string, db *testdb.DB) {
 	var mismatched, provinces int
 	if err := db.Pool.QueryRow(context.Background(), `
@@ -280,6 +280,32 @@ func checkProvinceFigures(t *testing.T, base string, db *testdb.DB) {
 	}
 	if provinces != 1 || mismatched != 0 {
 		t.Fatalf("province figures: %d provinces, %d indicators differ from the sum of their comuni; want 1 and 0", provinces, mismatched)
+	}
+	// The areas compared are set against the territory: its province, published as such.
+	var compared struct {
+		City struct {
+			Geography  string `json:"geography"`
+			ID         string `json:"id"`
+			Indicators []struct {
+				Status string `json:"status"`
+			} `json:"indicators"`
+		} `json:"city"`
+	}
+	if err := json.Unmarshal(get(t, base+"/api/compare?geography=municipality&ids=036005&period=2025"), &compared); err != nil {
+		t.Fatal(err)
+	}
+	if compared.City.Geography != "province" || compared.City.ID != "036" || len(compared.City.Indicators) == 0 ||
+		compared.City.Indicators[0].Status != "protected" {
+		t.Fatalf("compared against %+v, want the province 036's published figures", compared.City)
+	}
+	var hotspotComuni, compositeComuni int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT
+		(SELECT count(DISTINCT area_id) FROM hotspots WHERE geography = 'municipality' AND period = '2025'),
+		(SELECT count(*) FROM area_composite WHERE geography = 'municipality' AND period = '2025')`).Scan(&hotspotComuni, &compositeComuni); err != nil {
+		t.Fatal(err)
+	}
+	if hotspotComuni != 4 || compositeComuni != 4 {
+		t.Fatalf("hotspots of %d comuni and composite indices of %d, want the 4 comuni's", hotspotComuni, compositeComuni)
 	}
 	var open struct {
 		Figures []struct {

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -98,11 +99,11 @@ func (r *Reader) Compare(ctx context.Context, geography string, ids []string, pe
 		}
 		c.Areas = append(c.Areas, ComparedArea{Area: a, Ranks: ranks[id]})
 	}
-	city, err := r.cityID(ctx, "area_indicators")
+	level, city, err := r.cityID(ctx, "area_indicators")
 	if err != nil {
 		return c, err
 	}
-	c.City, err = r.Area(ctx, municipality, city, period)
+	c.City, err = r.Area(ctx, level, city, period)
 	return c, err
 }
 
@@ -124,27 +125,33 @@ func (r *Reader) PublishedCompare(ctx context.Context, geography string, ids []s
 		}
 		c.Areas = append(c.Areas, PublishedComparedArea{PublishedArea: a, Ranks: ranks[id]})
 	}
-	city, err := r.cityID(ctx, "public_indicators")
+	level, city, err := r.cityID(ctx, "public_indicators")
 	if err != nil {
 		return c, err
 	}
-	if c.City, err = r.PublishedArea(ctx, municipality, city, period); err != nil {
+	if c.City, err = r.PublishedArea(ctx, level, city, period); err != nil {
 		return c, err
 	}
 	c.Release = c.City.Release
 	return c, nil
 }
 
-// cityID is the municipality's code in a table of figures.
-func (r *Reader) cityID(ctx context.Context, table string) (string, error) {
-	var id *string
-	if err := r.DB.QueryRow(ctx, `SELECT min(area_id) FROM `+table+` WHERE geography = $1`, municipality).Scan(&id); err != nil {
-		return "", fmt.Errorf("read the city's code: %w", err)
+// cityID is the area the compared areas are set against, in a table of figures: the whole
+// territory, as its one region or its one province when it spans several comuni, else its
+// municipality (the lowest code, where several comuni have no province in common).
+func (r *Reader) cityID(ctx context.Context, table string) (geography, id string, err error) {
+	var g, a *string
+	err = r.DB.QueryRow(ctx, `SELECT geography, min(area_id) FROM `+table+`
+		WHERE geography IN ('region', 'province', 'municipality') GROUP BY geography
+		ORDER BY CASE WHEN count(DISTINCT area_id) = 1 THEN array_position(ARRAY['region', 'province', 'municipality'], geography)
+		              ELSE 10 + (geography <> 'municipality')::int END LIMIT 1`).Scan(&g, &a)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && a == nil) {
+		return "", "", fmt.Errorf("%w: no figures for the city in %s", ErrNotFound, table)
 	}
-	if id == nil {
-		return "", fmt.Errorf("%w: no figures for the city in %s", ErrNotFound, table)
+	if err != nil {
+		return "", "", fmt.Errorf("read the city's code: %w", err)
 	}
-	return *id, nil
+	return *g, *a, nil
 }
 
 // ranks places the areas among the shown ones of their geography by empirical-Bayes rate, as

@@ -103,17 +103,31 @@ func (r Reader) Read(ctx context.Context, geography, period string) (File, error
 	if len(figs) == 0 {
 		return File{}, abitare.Errorf(abitare.NotFound, "period %q: nothing published for geography %s", period, geography)
 	}
-	city := figs
-	if geography != CityGeography {
-		if city, err = r.indicators(ctx, CityGeography, period); err != nil {
-			return File{}, err
-		}
+	city, err := r.territory(ctx, period)
+	if err != nil {
+		return File{}, err
 	}
 	names, err := Names(ctx, r.DB, geography)
 	if err != nil {
 		return File{}, err
 	}
 	return Build(geography, period, figs, city, names)
+}
+
+// territory reads the published figures of the whole territory: its one region's or its one
+// province's, published as such, when the territory spans several comuni; else its comuni's,
+// which Build sums.
+func (r Reader) territory(ctx context.Context, period string) ([]profile.PublishedIndicator, error) {
+	for _, level := range []string{"region", "province"} {
+		figs, err := r.indicators(ctx, level, period)
+		if err != nil {
+			return nil, err
+		}
+		if len(byArea(figs)) == 1 {
+			return figs, nil
+		}
+	}
+	return r.indicators(ctx, CityGeography, period)
 }
 
 // indicators reads the published figures, sorted by area and indicator.
