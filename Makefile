@@ -50,7 +50,8 @@ demo-load: build .abitare-demo-key
 	$(BIN) ingest --source employment_agency $(DEMO_DIR)/agenzia_lavoro.csv; \
 	$(BIN) ingest --source injury_insurer $(DEMO_DIR)/inail_infortuni.xlsx; \
 	$(BIN) linkage; \
-	$(BIN) aggregate; \
+	$(BIN) aggregate --period latest; \
+	$(BIN) trends; \
 	$(BIN) release; \
 	.ci/demo-users $(BIN)
 
@@ -80,7 +81,8 @@ demo-province-load: build .abitare-demo-key
 	step $(BIN) ingest --source employment_agency $(PROVINCE_DIR)/agenzia_lavoro.csv; \
 	step $(BIN) ingest --source injury_insurer $(PROVINCE_DIR)/inail_infortuni.xlsx; \
 	step $(BIN) linkage; \
-	step $(BIN) aggregate; \
+	step $(BIN) aggregate --period latest --permutations 199; \
+	step $(BIN) trends; \
 	step $(BIN) release; \
 	step .ci/demo-users $(BIN) .abitare-demo-users-province
 

@@ -18,7 +18,7 @@ import (
 
 func runAggregate(ctx context.Context, env *environment, args []string) error {
 	fs, dbURL := env.flagSet("aggregate")
-	periodFlag := fs.String("period", "", "period: a year such as 2025 (with its quarters) or a quarter such as 2025-Q2 (default: every period with events)")
+	periodFlag := fs.String("period", "", "period: a year such as 2025 (with its quarters), a quarter such as 2025-Q2, or latest (the latest year with events; default: every period with events)")
 	permutations := fs.Int("permutations", 999, "hotspots: conditional permutations per area")
 	seed := fs.Uint64("seed", 1, "hotspots: random seed (results are reproducible for a seed)")
 	fdr := fs.Float64("fdr", 0.05, "hotspots: Benjamini-Hochberg false-discovery rate")
@@ -33,11 +33,15 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	}
 	defer db.Close()
 	var periods []abitare.Period
-	if *periodFlag != "" {
-		if periods, err = abitare.ParsePeriod(*periodFlag); err != nil {
-			return err
-		}
-	} else if periods, err = aggregate.Periods(ctx, db); err != nil {
+	switch *periodFlag {
+	case "":
+		periods, err = aggregate.Periods(ctx, db)
+	case "latest":
+		periods, err = latestYear(ctx, db)
+	default:
+		periods, err = abitare.ParsePeriod(*periodFlag)
+	}
+	if err != nil {
 		return err
 	}
 	if len(periods) == 0 {
@@ -96,4 +100,20 @@ func storeWithheld(ctx context.Context, env *environment, db *pgxpool.Pool, thre
 	}
 	fmt.Fprintf(env.stdout, "withheld figures stored (run %d, threshold %d, %s)\n", sum.RunID, threshold, sum.Elapsed.Round(time.Millisecond))
 	return nil
+}
+
+// latestYear is the latest year with events and its quarters with events: what a monthly run
+// recomputes while the earlier years' figures stand (trends read the whole history).
+func latestYear(ctx context.Context, db *pgxpool.Pool) ([]abitare.Period, error) {
+	all, err := aggregate.Periods(ctx, db)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	var out []abitare.Period
+	for _, p := range all {
+		if p.Start.Year() == all[len(all)-1].Start.Year() {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
