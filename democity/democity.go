@@ -1,9 +1,11 @@
 // Package democity generates the synthetic Modena ("demo city") whose files the ingest pipeline
 // reads: stand-in census sections (from democity/tessellate), an address register (stradario), a
-// population register and one year of agency files from the five sources of ingest/source
-// (social services, housing office, health authority, employment agency, injury insurer) in the
-// layouts of docs/sources/. `abitare demo` writes them; `abitare sections`, `addresses`,
-// `population` and `ingest` load them as they would a partner's delivery.
+// population register and the agency files of the five sources of ingest/source (social
+// services, housing office, health authority, employment agency, injury insurer) in the layouts
+// of docs/sources/: one year, or with Config.HistoryYears that many years before it too, with
+// need that moves over time as planted in dynamics.go and recorded in dynamics.json.
+// `abitare demo` writes them; `abitare sections`, `addresses`, `population` and `ingest` load
+// them as they would a partner's delivery.
 //
 // The generator is neither ingest nor geography, so it lives apart: democity may import
 // ingest/... and geo/... packages, never the reverse (geo/aggregate's external benchmark test,
@@ -22,9 +24,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
+	"sync"
 
 	"github.com/abitare/abitare/democity/tessellate"
 	"github.com/abitare/abitare/geo/modena"
+	"github.com/paulmach/orb"
 )
 
 // File names written by Generate.
@@ -51,11 +56,15 @@ const (
 	streamEvents     = 0xe7e175
 )
 
-// Config parameterises the demo city. Zero fields take the defaults.
+// Config parameterises the demo city. Zero fields take the defaults, except HistoryYears.
 type Config struct {
 	Seed      uint64
 	Residents int // default 185000
-	Year      int // year of the agency events, default 2025
+	Year      int // last year of the agency events and year of the register, default 2025
+	// HistoryYears is the number of years before Year the agency files also cover, with the
+	// dynamics of dynamics.go (at most MaxHistoryYears). 0 writes Year alone, exactly as before
+	// history was added; the command's default is DefaultHistoryYears.
+	HistoryYears int
 	// Province builds the province of Modena instead of the city (see provincedemo.go):
 	// Residents is then ignored and each comune has its 2011 population times Scale.
 	Province bool
@@ -96,14 +105,21 @@ type Summary struct {
 	Streets        int
 	Civics         int
 	TemporaryCodes int        // persons known to the health authority by an STP or ENI code
-	Files          []FileRows // in writing order; sezioni.geojson counts features
-	Kinds          []KindRows // rows per kind, in the order of BaseVolumes
+	Quarters       int        // quarters the agency files cover
+	Files          []FileRows // in writing order; sezioni.geojson counts features, dynamics.json effects
+	Kinds          []KindRows // rows per kind over all years, in the order of BaseVolumes
 }
 
 // Generate builds the demo city for cfg and writes its files into outDir (created if
 // missing).
 func Generate(cfg Config, outDir string) (Summary, error) {
 	cfg = cfg.withDefaults()
+	if cfg.HistoryYears < 0 || cfg.HistoryYears > MaxHistoryYears {
+		return Summary{}, fmt.Errorf("synthetic: history of %d years, want 0-%d", cfg.HistoryYears, MaxHistoryYears)
+	}
+	if y := cfg.Year - cfg.HistoryYears; cfg.HistoryYears > 0 && y < 2000 {
+		return Summary{}, fmt.Errorf("synthetic: history from %d, want 2000 or later", y)
+	}
 	var c *city
 	var err error
 	if cfg.Province {
@@ -122,7 +138,7 @@ func Generate(cfg Config, outDir string) (Summary, error) {
 		return Summary{}, fmt.Errorf("synthetic: %w", err)
 	}
 	sum := Summary{Residents: len(c.people), Households: len(c.hh), Sections: len(c.sections),
-		Streets: len(c.reg.streets), Civics: len(c.reg.civics)}
+		Streets: len(c.reg.streets), Civics: len(c.reg.civics), Quarters: 4 * (cfg.HistoryYears + 1)}
 	if err := writeAll(c, cfg, outDir, &sum); err != nil {
 		return Summary{}, fmt.Errorf("synthetic: %w", err)
 	}
@@ -138,17 +154,8 @@ func buildFor(cfg Config) (*city, error) {
 	if cfg.Year < 1900 || cfg.Year > 2100 {
 		return nil, fmt.Errorf("synthetic: year %d out of range 1900-2100", cfg.Year)
 	}
-	zones, err := modena.OMIZones()
+	zones, boundary, err := fittedZones()
 	if err != nil {
-		return nil, fmt.Errorf("synthetic: %w", err)
-	}
-	boundary, err := modena.Boundary()
-	if err != nil {
-		return nil, fmt.Errorf("synthetic: %w", err)
-	}
-	// The published OMI zones overlap a little and stray from ISTAT's boundary: made into a
-	// partition of the comune, their sections tile it.
-	if zones, err = tessellate.Fit(zones, boundary); err != nil {
 		return nil, fmt.Errorf("synthetic: %w", err)
 	}
 	secs, err := tessellate.Sections(zones, cfg.Residents, cfg.Seed)
@@ -160,6 +167,41 @@ func buildFor(cfg Config) (*city, error) {
 		return nil, fmt.Errorf("synthetic: %w", err)
 	}
 	return c, nil
+}
+
+// fitZones makes Modena's published OMI zones, which overlap a little and stray from ISTAT's
+// boundary, into a partition of the comune, so that their sections tile it. It takes most of a
+// city's generation time and depends on nothing but the bundled data, so it runs once per process
+// (fittedZones hands out copies).
+var fitZones = sync.OnceValues(func() (fitted, error) {
+	zones, err := modena.OMIZones()
+	if err != nil {
+		return fitted{}, err
+	}
+	boundary, err := modena.Boundary()
+	if err != nil {
+		return fitted{}, err
+	}
+	zones, err = tessellate.Fit(zones, boundary)
+	return fitted{zones, boundary}, err
+})
+
+type fitted struct {
+	zones    []modena.OMIZone
+	boundary orb.MultiPolygon
+}
+
+// fittedZones returns a copy of the fitted zones and the boundary.
+func fittedZones() ([]modena.OMIZone, orb.MultiPolygon, error) {
+	f, err := fitZones()
+	if err != nil {
+		return nil, nil, err
+	}
+	zones := slices.Clone(f.zones)
+	for i := range zones {
+		zones[i].Geometry = zones[i].Geometry.Clone()
+	}
+	return zones, f.boundary.Clone(), nil
 }
 
 // writeAll writes the files and fills the row counts of sum.
@@ -210,5 +252,9 @@ func writeAll(c *city, cfg Config, outDir string, sum *Summary) error {
 		}
 	}
 	n, err = writeINAIL(c, ev.injuries, outDir)
-	return add(FileINAIL, n, err)
+	if err := add(FileINAIL, n, err); err != nil {
+		return err
+	}
+	n, err = writeDynamics(ev.plan, cfg, outDir)
+	return add(FileDynamics, n, err)
 }

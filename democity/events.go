@@ -94,6 +94,8 @@ const (
 	iseeEconomic = 9360.0
 	iseeRent     = 17154.0
 	iseeERP      = 17154.0
+	// emergency housing has no ceiling of its own, but does not go to the well-off
+	iseeEmergency = 60000.0
 )
 
 // selection temperature: keys are score*selectBeta + Gumbel noise.
@@ -233,6 +235,76 @@ func topN(rng *rand.Rand, n int, score func(i int) float64, count int) []int {
 	sel := idx[:min(n, len(idx))]
 	slices.Sort(sel)
 	return sel
+}
+
+// topNBoost selects like topN, then raises each eligible unit's key by boost(i) (the log of the
+// factor on its odds): the units selected are those whose raised key reaches the n-th largest
+// key of the draw without boosts, so a unit with no boost is selected exactly when topN would
+// select it, and the number selected grows or shrinks with the boosts. A nil boost is topN.
+//
+// It also returns each selected unit's intensity λ = exp(score*selectBeta − threshold): with
+// Gumbel noise, a unit whose odds are multiplied by m is selected with probability
+// 1 − exp(−m λ), which saturates where λ is large (see quarterWeight). Without a boost, or when
+// every eligible unit is selected, the intensities are nil.
+func topNBoost(rng *rand.Rand, n int, score func(i int) float64, boost func(i int) float64, count int) ([]int, []float64) {
+	if boost == nil {
+		return topN(rng, n, score, count), nil
+	}
+	keys := make([]float64, count)
+	base := make([]float64, count)
+	idx := make([]int, 0, count)
+	for i := range keys {
+		s := score(i)
+		base[i] = s * selectBeta
+		keys[i] = base[i] + gumbel(rng)
+		if s > notEligible/2 {
+			idx = append(idx, i)
+		}
+	}
+	if n <= 0 {
+		return nil, nil
+	}
+	if n >= len(idx) {
+		return idx, nil
+	}
+	// the n-th largest key (sorting the keys alone is much faster than topN's sort of indices)
+	eligibleKeys := make([]float64, len(idx))
+	for k, i := range idx {
+		eligibleKeys[k] = keys[i]
+	}
+	slices.Sort(eligibleKeys)
+	threshold := eligibleKeys[len(eligibleKeys)-n]
+	var sel []int
+	var lambda []float64
+	for _, i := range idx {
+		if keys[i]+boost(i) >= threshold {
+			sel = append(sel, i)
+			lambda = append(lambda, math.Exp(base[i]-threshold))
+		}
+	}
+	return sel, lambda
+}
+
+// intensity is lambda[k], or 0 (no saturation) when lambda is nil.
+func intensity(lambda []float64, k int) float64 {
+	if lambda == nil {
+		return 0
+	}
+	return lambda[k]
+}
+
+// quarterWeight is how much more likely a unit of intensity λ is to be selected in a quarter of
+// multiplier m than in one of multiplier 0: (1 − exp(−m λ)) / λ, which is m when λ is small
+// (rare events: the rate follows the multiplier) and flattens towards 1/λ where the unit would be
+// selected anyway. λ = 0 means small.
+func quarterWeight(m, lambda float64) float64 {
+	switch {
+	case lambda <= 0 || m*lambda < 1e-9:
+		return m
+	case math.IsInf(lambda, 1) || lambda > 1e12:
+		return 1
+	}
+	return -math.Expm1(-m*lambda) / lambda
 }
 
 func gumbel(rng *rand.Rand) float64 {

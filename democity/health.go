@@ -34,11 +34,12 @@ var healthKinds = []struct {
 	{KindDipendenze, 0.20, 0.30},
 }
 
-// healthAuthority draws the health authority's records: first the people with temporary codes
-// (foreign residents already seen in other files, and people in no other file), then residents
-// by fiscal code up to each kind's volume.
-func (g *gen) healthAuthority() {
+// temporaryCodes chooses the people the health authority knows by temporary codes, the same in
+// every year: foreign residents already seen in other files (adults in every year of the
+// files), and people in no other file.
+func (g *gen) temporaryCodes() {
 	c, rng, r := g.c, g.rng, g.r
+	history := g.last - g.year
 	nTemp := scaledVolume(BaseTemporaryPersons, g.residents)
 	nNonRes := scaledVolume(BaseTemporaryNonResidents, g.residents)
 	nRes := max(0, nTemp-nNonRes)
@@ -46,7 +47,7 @@ func (g *gen) healthAuthority() {
 	foreignAdult := func(cit citizenship) func(int) float64 {
 		return func(i int) float64 {
 			p := c.people[i]
-			if c.hh[p.hh].cit != cit || p.age < 18 || p.age > 64 || g.seen[i] == 0 {
+			if c.hh[p.hh].cit != cit || int(p.age)-history < 18 || p.age > 64 || g.seen[i] == 0 {
 				return notEligible
 			}
 			return r.latent[p.hh]
@@ -88,29 +89,35 @@ func (g *gen) healthAuthority() {
 		}
 		g.ev.temporary = append(g.ev.temporary, temporaryPerson{code: code(prefix), resident: -1, hh: hi})
 	}
+}
+
+// healthAuthority draws the health authority's records of the year: first the rows of the
+// people with temporary codes, then residents by fiscal code up to each kind's volume.
+func (g *gen) healthAuthority() {
+	c, rng, r := g.c, g.rng, g.r
 	tempRows := map[string]int{}
 	for _, tp := range g.ev.temporary {
 		first := g.drawHealthKind(-1)
-		g.healthRow(tp.code, -1, tp.hh, healthKinds[first].kind, healthKinds[first].pDischarge)
+		g.healthRow(tp.code, -1, tp.hh, healthKinds[first].kind, healthKinds[first].pDischarge, 0)
 		tempRows[healthKinds[first].kind]++
 		if rng.Float64() < temporarySecondRow {
 			second := g.drawHealthKind(first)
-			g.healthRow(tp.code, -1, tp.hh, healthKinds[second].kind, healthKinds[second].pDischarge)
+			g.healthRow(tp.code, -1, tp.hh, healthKinds[second].kind, healthKinds[second].pDischarge, 0)
 			tempRows[healthKinds[second].kind]++
 		}
 	}
 	for _, hk := range healthKinds {
 		kind := hk.kind
-		sel := topN(rng, max(0, g.volume(kind)-tempRows[kind]), func(i int) float64 {
-			if g.temporary[i] {
+		sel, lam := topNBoost(rng, max(0, g.volume(kind)-tempRows[kind]), func(i int) float64 {
+			age := g.age(i)
+			if g.temporary[i] || age < 0 {
 				return notEligible
 			}
-			p := c.people[i]
-			return r.health[i] + healthAge(kind, int(p.age), p.female)
-		}, len(c.people))
-		for _, pi := range sel {
+			return r.health[i] + healthAge(kind, age, c.people[i].female)
+		}, g.personBoost(kind), len(c.people))
+		for k, pi := range sel {
 			p := c.people[pi]
-			g.healthRow(p.cf, pi, int(p.hh), kind, hk.pDischarge)
+			g.healthRow(p.cf, pi, int(p.hh), kind, hk.pDischarge, intensity(lam, k))
 		}
 	}
 }
@@ -133,9 +140,10 @@ func (g *gen) drawHealthKind(not int) int {
 	}
 }
 
-// healthRow adds a health-authority row; pi is the person's index when id is a fiscal code.
-func (g *gen) healthRow(id string, pi, hi int, kind string, pDischarge float64) {
-	start := dayIn(g.rng, g.year)
+// healthRow adds a health-authority row; pi is the person's index when id is a fiscal code, lambda
+// the person's intensity in the year's selection (0 for none).
+func (g *gen) healthRow(id string, pi, hi int, kind string, pDischarge, lambda float64) {
+	start := g.dateFor(kind, hi, lambda)
 	end := ""
 	if g.rng.Float64() < pDischarge {
 		if d, ok := after(g.rng, start, 30, 300); ok {

@@ -37,10 +37,11 @@ func (g *gen) injuriesOfYear() {
 	c, rng, r := g.c, g.rng, g.r
 	inf := topN(rng, g.volume(KindInfortunio), func(i int) float64 {
 		p := c.people[i]
-		if p.age < 18 || p.age > 66 {
+		age := g.age(i)
+		if age < 18 || age > 66 {
 			return notEligible
 		}
-		s := r.injury[i] - math.Abs(float64(p.age)-40)/25
+		s := r.injury[i] - math.Abs(float64(age)-40)/25
 		if !p.female {
 			s += 0.9
 		}
@@ -54,14 +55,15 @@ func (g *gen) injuriesOfYear() {
 		case u < 0.25:
 			sev, days = gravitaGrave, int(lognormalDays(rng, 60, 0.5, 30, 180))
 		}
-		g.addInjury(injury{date: dayIn(rng, g.year), person: pi, kind: KindInfortunio, severity: sev, days: days})
+		g.addInjury(injury{date: g.dateFor(KindInfortunio, int(c.people[pi].hh), 0), person: pi, kind: KindInfortunio, severity: sev, days: days})
 	}
 	mp := topN(rng, g.volume(KindMalattiaProf), func(i int) float64 {
 		p := c.people[i]
-		if p.age < 40 || p.age > 70 {
+		age := g.age(i)
+		if age < 40 || age > 70 {
 			return notEligible
 		}
-		s := 0.75*r.injury[i] + (float64(p.age)-50)/10
+		s := 0.75*r.injury[i] + (float64(age)-50)/10
 		if !p.female {
 			s += 0.8
 		}
@@ -79,7 +81,7 @@ func (g *gen) injuriesOfYear() {
 		if rng.Float64() < 0.6 {
 			days = int(lognormalDays(rng, 30, 1, 1, 365))
 		}
-		g.addInjury(injury{date: dayIn(rng, g.year), person: pi, kind: KindMalattiaProf, severity: sev, days: days})
+		g.addInjury(injury{date: g.dateFor(KindMalattiaProf, int(c.people[pi].hh), 0), person: pi, kind: KindMalattiaProf, severity: sev, days: days})
 	}
 }
 
@@ -89,8 +91,9 @@ func (g *gen) addInjury(in injury) {
 	g.rows[in.kind]++
 }
 
-// fatalInjuries turns a few injuries of people named in no other file (and with no other
-// injury) into fatal ones, dated in December so that nobody has an event after their death.
+// fatalInjuries turns a few injuries of the last year, of people named in no other file (and
+// with no other injury, in any year), into fatal ones, dated in December so that nobody has an
+// event after their death.
 func (g *gen) fatalInjuries() {
 	n := scaledVolume(baseMortali, g.residents)
 	rows := map[int]int{}
@@ -99,7 +102,8 @@ func (g *gen) fatalInjuries() {
 	}
 	sel := topN(g.rng, n, func(k int) float64 {
 		in := g.ev.injuries[k]
-		if in.kind != KindInfortunio || g.seen[in.person] != inInjury || rows[in.person] != 1 || g.temporary[in.person] {
+		if in.kind != KindInfortunio || g.seen[in.person] != inInjury || rows[in.person] != 1 || g.temporary[in.person] ||
+			in.date.Year() != g.year {
 			return notEligible
 		}
 		return 0

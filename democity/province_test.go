@@ -19,7 +19,7 @@ import (
 )
 
 // provCfg is the province at 2% of its 2011 population (about 13,700 residents).
-var provCfg = Config{Seed: 3, Province: true, Scale: 0.02}
+var provCfg = Config{Seed: 3, Province: true, Scale: 0.02, HistoryYears: DefaultHistoryYears}
 
 var provinceGeneration = &generation{cfg: provCfg, prefix: "abitare-province-"}
 
@@ -209,7 +209,7 @@ func TestProvinceFiles(t *testing.T) {
 		t.Errorf("no record in another comune than the person's register address")
 	}
 	t.Logf("records in another comune than the register's: %d", elsewhere)
-	checkSourceContract(t, register, files, func(t *testing.T, cap string) {
+	checkSourceContract(t, provCfg.withDefaults(), register, files, func(t *testing.T, cap string) {
 		if n, err := strconv.Atoi(cap); err != nil || n < 41011 || n > 41126 {
 			t.Fatalf("CAP %q", cap)
 		}

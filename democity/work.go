@@ -13,29 +13,30 @@ import (
 // support (who must register); training; and job placements of some registered people.
 func (g *gen) employment() {
 	c, rng, r := g.c, g.rng, g.r
-	registered := topN(rng, g.volume(KindIscrizioneCPI), func(i int) float64 {
+	registered, lam := topNBoost(rng, g.volume(KindIscrizioneCPI), func(i int) float64 {
 		p := c.people[i]
-		if p.age < 16 || p.age > 64 {
+		age := g.age(i)
+		if age < 16 || age > 64 {
 			return notEligible
 		}
 		s := r.work[i]
 		switch {
-		case p.age < 18:
+		case age < 18:
 			s -= 1.5
-		case p.age < 30:
+		case age < 30:
 			s += 0.3
-		case p.age >= 55:
+		case age >= 55:
 			s -= 0.3
 		}
-		if g.econ[int(p.hh)] && int(g.referent[p.hh]) == i && p.age < 60 {
+		if g.econ[int(p.hh)] && int(g.referent[p.hh]) == i && age < 60 {
 			s += 1.5
 		}
 		return s
-	}, len(c.people))
+	}, g.personBoost(KindIscrizioneCPI), len(c.people))
 	regDate := make([]time.Time, len(registered))
 	isRegistered := make(map[int]int, len(registered))
 	for k, pi := range registered {
-		regDate[k] = dayIn(rng, g.year)
+		regDate[k] = g.dateFor(KindIscrizioneCPI, int(c.people[pi].hh), intensity(lam, k))
 		isRegistered[pi] = k
 	}
 	placed := topN(rng, g.volume(KindInserimento), func(k int) float64 {
@@ -64,21 +65,21 @@ func (g *gen) employment() {
 		g.workRow(pi, KindIscrizioneCPI, regDate[k], status)
 	}
 	training := topN(rng, g.volume(KindFormazione), func(i int) float64 {
-		p := c.people[i]
-		if p.age < 16 || p.age > 64 {
+		age := g.age(i)
+		if age < 16 || age > 64 {
 			return notEligible
 		}
 		s := r.work[i]
 		if _, ok := isRegistered[i]; ok {
 			s += 1.5
 		}
-		if p.age < 30 {
+		if age < 30 {
 			s += 0.6
 		}
 		return s
 	}, len(c.people))
 	for _, pi := range training {
-		date := dayIn(rng, g.year)
+		date := g.dateFor(KindFormazione, int(c.people[pi].hh), 0)
 		if k, ok := isRegistered[pi]; ok {
 			if d, ok := after(rng, regDate[k], 0, 120); ok {
 				date = d
