@@ -46,6 +46,10 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/runs/{id}", agg, s.run},
 		{"POST", "/api/custom-area", agg, s.customArea},
 		{"POST", "/api/custom-area/report", agg, s.customAreaReport},
+		{"GET", "/api/trends/{geography}", agg, s.trends},
+		{"GET", "/api/forecasts/{geography}", agg, s.forecasts},
+		{"GET", "/api/lead-lag", agg, s.leadLag},
+		{"GET", "/api/watchlist", agg, s.watchlist},
 
 		{"GET", "/api/targeting", people, s.targeting},
 		{"GET", "/api/people/{pseudonym}/timeline", people, s.timeline},

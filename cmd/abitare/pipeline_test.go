@@ -102,6 +102,7 @@ func TestDemoPipeline(t *testing.T) {
 		c.must("ingest", "--quiet", "--source", f.source, filepath.Join(dir, f.file))
 	}
 	c.must("aggregate", "--period", "2025", "--permutations", "199")
+	c.must("trends")
 
 	people := readDemoPeople(t, dir)
 	t.Run("no fiscal code in the database", func(t *testing.T) { checkNoFiscalCode(t, db, people) })

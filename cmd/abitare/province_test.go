@@ -60,6 +60,7 @@ func TestProvincePipeline(t *testing.T) {
 		t.Fatalf("%d records of comuni outside the territory counted (%v)", outOfArea, err)
 	}
 	step("aggregate", "--period", "2025", "--permutations", "99")
+	step("trends")
 	step("release")
 
 	t.Run("addresses are geocoded within their own comune", func(t *testing.T) { checkGeocodedWithinComune(t, db, dir) })
