@@ -2,6 +2,7 @@ package foresight
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,7 +44,61 @@ type ForecastAnswer struct {
 	Domain    string         `json:"domain"`
 	AsOf      string         `json:"as_of"`
 	Method    string         `json:"method"`
+	Backtest  Backtest       `json:"backtest"`
 	Areas     []AreaForecast `json:"areas"`
+}
+
+// Backtest is how the method was chosen: a rolling-origin backtest over the history up to
+// as_of only, of the candidates against last value.
+type Backtest struct {
+	// Method is the candidate chosen, "" when none beat last value with calibrated intervals:
+	// then every forecast is withheld.
+	Method    string  `json:"method"`
+	MASE      float64 `json:"mase,omitempty"`
+	Coverage  float64 `json:"coverage95,omitempty"`
+	NaiveMASE float64 `json:"naive_mase"`
+	Origins   string  `json:"origins"`
+}
+
+// Candidates are the methods the backtest chooses from: the shipped trend model, the same on
+// the last two years only (it follows a change of level sooner), damped exponential smoothing
+// and seasonal naive.
+var Candidates = []forecast.Method{
+	forecast.Shipped,
+	{Kind: forecast.KindGLM, Seasonal: true, Shrink: true, Window: 8},
+	forecast.DampedETS,
+	forecast.SeasonalNaive,
+}
+
+const noMethodReason = "no method beat last value with calibrated intervals in the backtest over the history up to as_of"
+
+// chooseMethod backtests the candidates on the panel (origins from the eighth quarter on) and
+// returns the best that beats last value; the shipped method, marked as not chosen, when none
+// does; and the shipped method alone when the history is too short to backtest.
+func chooseMethod(panel []forecast.Series, horizon int) (forecast.Method, Backtest, error) {
+	const minTrain = 8
+	n := panel[0].Len()
+	if n < minTrain+1 {
+		return forecast.Shipped, Backtest{Method: forecast.Shipped.Name(), Origins: "none: too short a history to backtest"}, nil
+	}
+	naive, err := forecast.Backtest(panel, forecast.Naive, horizon, minTrain)
+	if err != nil {
+		return forecast.Method{}, Backtest{}, err
+	}
+	b := Backtest{NaiveMASE: naive.MASE, Origins: fmt.Sprintf("quarters %d to %d of %d", minTrain, n-1, n)}
+	m, scores, err := forecast.Select(panel, Candidates, horizon, minTrain)
+	if errors.Is(err, forecast.ErrNoEligibleMethod) {
+		return forecast.Shipped, b, nil
+	}
+	if err != nil {
+		return forecast.Method{}, Backtest{}, err
+	}
+	for i, c := range Candidates {
+		if c == m {
+			b.Method, b.MASE, b.Coverage = m.Name(), scores[i].MASE, scores[i].Coverage95
+		}
+	}
+	return m, b, nil
 }
 
 // Forecasts forecasts the rate of a series in every area of a geography 1..horizon quarters
@@ -85,7 +140,11 @@ func Forecasts(ctx context.Context, db Querier, geography, series, asOf string, 
 			asOf, n, forecast.Shipped.MinLength())
 	}
 	panel := buildSeries(areas, districts, comuni, from)
-	fs, err := forecast.Shipped.ForecastPanel(panel, horizon)
+	method, backtest, err := chooseMethod(panel, horizon)
+	if err != nil {
+		return ForecastAnswer{}, fmt.Errorf("forecast %s %s: %w", geography, series, err)
+	}
+	fs, err := method.ForecastPanel(panel, horizon)
 	if err != nil {
 		return ForecastAnswer{}, fmt.Errorf("forecast %s %s: %w", geography, series, err)
 	}
@@ -93,7 +152,7 @@ func Forecasts(ctx context.Context, db Querier, geography, series, asOf string, 
 	if err != nil {
 		return ForecastAnswer{}, err
 	}
-	ans := ForecastAnswer{Geography: geography, Domain: series, AsOf: asOf, Method: forecast.Shipped.Name(), Areas: make([]AreaForecast, len(fs))}
+	ans := ForecastAnswer{Geography: geography, Domain: series, AsOf: asOf, Method: method.Name(), Backtest: backtest, Areas: make([]AreaForecast, len(fs))}
 	next := quartersAfter(asOf, horizon)
 	for i, f := range fs {
 		af := AreaForecast{ID: areas.ids[i]}
@@ -101,6 +160,9 @@ func Forecasts(ctx context.Context, db Querier, geography, series, asOf string, 
 			period := next[st.Ahead-1]
 			step := ForecastStep{Period: period, Rate: perThousand(st.Rate), Lo80: perThousand(st.Lo80), Hi80: perThousand(st.Hi80),
 				Lo95: perThousand(st.Lo95), Hi95: perThousand(st.Hi95), Withheld: st.Withheld, Reason: st.Reason}
+			if backtest.Method == "" {
+				step.Withheld, step.Reason = true, noMethodReason
+			}
 			if counts, ok := observed[period]; ok {
 				r := 1000 * float64(counts[areas.ids[i]]) / areas.residents[i]
 				step.Observed = &r
