@@ -1,9 +1,10 @@
 // What the observatory publishes and how the page draws it: views, measures, and
 // the tile layer behind each view and unit kind. Pure: no DOM, no MapLibre.
 
-// bivariate: two indicators on the indicator layers (bivariate.js); last, so that
-// viewOfSource names the indicator view for those layers.
-export const VIEWS = ['overlap', 'indicator', 'hotspot', 'bivariate'];
+// bivariate: two indicators on the indicator layers (bivariate.js); after the indicator view, so
+// that viewOfSource names the indicator view for those layers. trends: the emerging hot and
+// cold spots (foresight.js) on the hotspot layers and the districts; last, for the same reason.
+export const VIEWS = ['overlap', 'indicator', 'hotspot', 'bivariate', 'trends'];
 export const MEASURES = ['rate', 'eb'];
 // The indicators, domains, needs and analyses are the server's vocabulary (vocabulary.js, from
 // GET /api/session): no copy of them here.
@@ -33,6 +34,9 @@ export const SOURCES = {
   indicator: { ...FIGURE_UNITS },
   hotspot: { hexagons: 'hotspots', sections: 'hotspots_sections' },
   bivariate: { ...FIGURE_UNITS },
+  // Painted by the areas' ids from GET /api/trends (restricted): the H3 8 and 9 cells of the
+  // hotspot tiles, sections, districts.
+  trends: { hexagons: 'hotspots', sections: 'hotspots_sections', districts: 'indicators_districts' },
 };
 export const UNIT_NAMES = ['hexagons', 'sections', 'adaptive', 'districts', 'municipalities', 'provinces', 'regions'];
 // Published (protected) figures per OMI zone: the finest level with public health figures.
@@ -88,8 +92,12 @@ export function viewOfSource(src) {
   return VIEWS.find((v) => Object.values(SOURCES[v]).includes(src)) || 'overlap';
 }
 
+// The layers a view needs one of, when not any of its own: the trends view is restricted, and
+// only the restricted catalog has the hotspot layers (its districts layer is the public's).
+const VIEW_NEEDS = { trends: ['hotspots', 'hotspots_sections'] };
+
 export function viewAvailable(view, available) {
-  return Object.values(SOURCES[view] || {}).some((src) => available.has(src));
+  return (VIEW_NEEDS[view] || Object.values(SOURCES[view] || {})).some((src) => available.has(src));
 }
 
 // A view and unit kind the layers allow: the hotspot view needs the restricted catalog (else
@@ -174,13 +182,13 @@ export const LEVEL_BELOW = { region: 7, province: 8 };
 // zooms (a province or a region seen whole, where hexagons would be specks), the coarsest level
 // whose zooms include it (LEVEL_BELOW) and which has several areas, fewer than the level below
 // (two comuni of two provinces are drawn as comuni), else the municipalities; src itself when
-// it is a level (chosen, it is drawn at every zoom), in the hotspots' view (computed on hexagons
-// and sections only) or when the catalog has no such layer.
+// it is a level (chosen, it is drawn at every zoom), in the hotspots' and the trends' views
+// (computed on hexagons, sections and districts only) or when the catalog has no such layer.
 // levels: territoryLevels of the territory (none: the municipalities only).
 export function zoomedSource(src, {
   zoom, view, available, tileSources, levels,
 }) {
-  if (isLevelSource(src) || view === 'hotspot' || !available) return src;
+  if (isLevelSource(src) || view === 'hotspot' || view === 'trends' || !available) return src;
   if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom >= sourceMinZoom(src, tileSources)) return src;
   const n = (l) => levels?.[l] ?? 0;
   const standsIn = { region: n('region') > 1 && n('region') < n('province'), province: n('province') > 1 && n('province') < n('municipality') };
@@ -204,9 +212,10 @@ export function zoomRange(geography, mapMinZoom = 0) {
 }
 
 // How a source is painted in a view: the levels take the view's paint (overlap class or
-// indicator), every other source its own view's.
+// indicator), the trends view's layers the trends' paint, every other source its own view's.
 export function paintViewOf(src, view) {
   if (isLevelSource(src)) return view === 'overlap' ? 'overlap' : 'indicator';
+  if (view === 'trends' && Object.values(SOURCES.trends).includes(src)) return 'trends';
   return viewOfSource(src);
 }
 

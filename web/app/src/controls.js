@@ -68,7 +68,7 @@ export function renderControls() {
     r.disabled = !state.available.has(SOURCES[state.view][r.value] || SOURCES.overlap[r.value]);
   }
   $('#layer-adaptive-label').hidden = state.view !== 'overlap';
-  $('#layer-districts-label').hidden = state.view !== 'indicator' || !state.available.has(DISTRICT_SOURCE);
+  $('#layer-districts-label').hidden = !['indicator', 'trends'].includes(state.view) || !state.available.has(DISTRICT_SOURCE);
   // The levels (comuni, provinces, regions): in the views of figures, when the territory has them.
   for (const unit of ['municipalities', 'provinces', 'regions']) {
     const label = $(`#layer-${unit}-label`);

@@ -142,7 +142,8 @@ function renderLegendPeriod() {
   if (!notes) return;
   notes.querySelector('.legend-period')?.remove();
   const tiles = mapTilesPeriod();
-  if (!tiles) return;
+  // The trends view spans the quarters of the history; its legend says which.
+  if (!tiles || state.view === 'trends') return;
   const p = document.createElement('p');
   p.className = 'legend-note legend-period';
   const mapPeriod = state.view === 'indicator' ? shownPeriod() : tiles;

@@ -5,6 +5,7 @@ import explore from './strings/explore.js';
 import share from './strings/share.js';
 import desk from './strings/desk.js';
 import maps from './strings/maps.js';
+import foresight from './strings/foresight.js';
 import { territoryName, withArea } from './catalog.js';
 
 export const LANGS = ['it', 'en'];
@@ -459,7 +460,7 @@ export const STRINGS = {
   },
 };
 
-for (const part of [explore, share, desk, maps]) {
+for (const part of [explore, share, desk, maps, foresight]) {
   for (const lang of LANGS) Object.assign(STRINGS[lang], part[lang]);
 }
 

@@ -11,6 +11,7 @@ import {
 } from './labels.js';
 import { state } from './state.js';
 import { mapsInfo } from './maps-info.js';
+import { trendsInfo } from './trends-view.js';
 import { analyses, indicators, mapDomains } from './vocabulary.js';
 
 function areaHead(src, p) {
@@ -41,6 +42,7 @@ export function renderInfo() {
   let html = head;
   if (state.view === 'indicator' || state.view === 'bivariate') html += mapsInfo(p) + infoIndicator(p);
   else if (state.view === 'hotspot') html += infoHotspot(p);
+  else if (state.view === 'trends') html += trendsInfo(p);
   else html += infoOverlap(p);
   // A static site has no profile to open.
   if (!state.static) html += `<p class="hint click-hint">${L('click_hint')}</p>`;

@@ -5,6 +5,7 @@ import {
 import { classLegend } from './classes.js';
 import { fmtRate } from './format.js';
 import { bivariateLegend, fieldLegend } from './maps-legend.js';
+import { trendsLegend } from './trends-view.js';
 import { $, LF, releasesLink } from './html.js';
 import { t, tf } from './i18n.js';
 import { analysisLabel, analysisNote, clusterLabel, roleLabel } from './labels.js';
@@ -84,6 +85,7 @@ export function renderLegend() {
   else if (state.view === 'indicator' && effectiveField()) fieldLegend(state.lang, effectiveField());
   else if (state.view === 'indicator') indicatorLegend(state.lang, published);
   else if (state.view === 'bivariate') bivariateLegend(state.lang);
+  else if (state.view === 'trends') trendsLegend(state.lang);
   else hotspotLegend(state.lang);
 }
 

@@ -53,6 +53,10 @@ import { startCompare } from './compare.js';
 import { startMaps } from './maps-controls.js';
 import { startExposure } from './exposure.js';
 import { customAreaAPI, customAreaSelect, startCustomArea } from './custom-area.js';
+import { startTrendsView, trendsAPI } from './trends-view.js';
+import { forecastsAPI, startForecastFan } from './forecast-fan.js';
+import { startWatchlist, watchlistAPI } from './watchlist.js';
+import { startLeadLag } from './lead-lag.js';
 
 // What each state key redraws, in this order.
 renderOn(['lang', 'territory'], renderStaticStrings);
@@ -62,10 +66,10 @@ renderOn(['lang', 'view', 'unit', 'measure', 'indicator', 'session', 'available'
 renderOn(['lang', 'view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session', 'available', 'mapZoom'], renderLegend);
 renderOn(['lang', 'session', 'release'], renderProtection);
 renderOn(['lang', 'vocabulary', 'hovered', 'view', 'unit', 'indicator', 'analysis', 'available', 'mapZoom'], renderInfo);
-renderOn(['lang', 'vocabulary', 'selected', 'profile', 'indicator', 'session', 'available'], renderProfile);
+renderOn(['lang', 'vocabulary', 'selected', 'profile', 'indicator', 'session', 'available', 'forecastTick'], renderProfile);
 renderOn(['lang', 'vocabulary', 'selected', 'session', 'targeting'], renderTargeting);
 renderOn(['lang', 'rankingOpen', 'ranking', 'rankingNote', 'indicator', 'view', 'unit', 'selected'], renderRanking);
-renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare', 'exposureOpen', 'customAreaOpen'], layoutSide);
+renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare', 'exposureOpen', 'customAreaOpen', 'watchlistOpen', 'leadLagOpen'], layoutSide);
 renderOn(['lang', 'territory'], setAttribution);
 renderOn(['view', 'unit', 'available', 'mapZoom'], applyVisibility);
 renderOn(['view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 'session', 'mapZoom'], applyPaint);
@@ -79,7 +83,8 @@ effectOn(['indicator', 'unit', 'rankingOpen'], () => loadRanking());
 
 // Side column (profile, ranking) on the right; the hover card moves left of it.
 function layoutSide() {
-  document.body.classList.toggle('side-open', !!state.selected || state.rankingOpen || state.tableOpen || state.compare.length > 0 || !!state.exposureOpen || !!state.customAreaOpen);
+  document.body.classList.toggle('side-open', !!state.selected || state.rankingOpen || state.tableOpen || state.compare.length > 0 || !!state.exposureOpen
+    || !!state.customAreaOpen || !!state.watchlistOpen || !!state.leadLagOpen);
 }
 
 function setView(view) {
@@ -271,9 +276,14 @@ async function start() {
   startCompare();
   startExposure();
   startCustomArea();
+  startTrendsView();
+  startForecastFan();
+  startWatchlist();
+  startLeadLag();
   // For tests and debugging.
   window.abitare = {
     map, state, update, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession, customArea: customAreaAPI,
+    trends: trendsAPI, watchlist: watchlistAPI, forecasts: forecastsAPI,
   };
   publicMap(map);
   if (initialArea) openProfile({ ...initialArea, ...(state.period ? { period: state.period } : {}) }, { focus: false });

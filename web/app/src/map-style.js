@@ -6,7 +6,8 @@
 // breaks (4 numbers), analysis }; optional: classes (classes.js: zero class, ckmeans breaks; used
 // instead of breaks), field (a derived measure drawn instead of the indicator, map-fields.js),
 // view and bivariate ({x, y, eb, breaks} of the bivariate view, bivariate.js), period (another
-// period than the tiles', feature state) with periodMeasure ('rate'|'change') and changeBreaks.
+// period than the tiles', feature state) with periodMeasure ('rate'|'change') and changeBreaks,
+// trends (the trends view's id -> emerging hot spot category, foresight-data.js).
 import {
   ALL_SOURCES, BASE_LAYERS, LAYER_IDS, layerIds, paintViewOf, viewOfSource,
 } from './catalog.js';
@@ -16,6 +17,7 @@ import {
 import { classColorExpr } from './classes.js';
 import { bivariateColor, bivariateHatch } from './bivariate.js';
 import { CHANGE_RAMP, changeStops } from './change-map.js';
+import { trendsColorExpr, trendsOpacityExpr } from './foresight-data.js';
 
 export const HATCH = 'abitare-hatch';
 const BACKGROUND = '#f4f3ef';
@@ -105,7 +107,7 @@ export function hatchFilter({
   if (view === 'bivariate') return bivariate ? ['all', hasResidents, bivariateHatch(bivariate)] : NO_FEATURE;
   // A filter cannot read the features' state: no hatching for another period. The overlap
   // view hatches nothing (its municipalities are drawn from an indicator layer).
-  if (period || field || view === 'overlap') return NO_FEATURE;
+  if (period || field || view === 'overlap' || view === 'trends') return NO_FEATURE;
   return ['all', hasResidents, ['any', ['all', unstableExpr(indicator), ['has', indicator]], suppressedExpr(indicator)]];
 }
 
@@ -126,6 +128,7 @@ export function fillPaint(src, look) {
   const v = paintViewOf(src, look.view);
   if (v === 'indicator') return { 'fill-color': indicatorColor(look), 'fill-opacity': indicatorOpacity(look) };
   if (v === 'hotspot') return { 'fill-color': hotspotColor(look), 'fill-opacity': hotspotOpacity(look) };
+  if (v === 'trends') return { 'fill-color': trendsColorExpr(look.trends), 'fill-opacity': trendsOpacityExpr(look.trends) };
   return { 'fill-color': overlapColor, 'fill-opacity': ['case', hasResidents, FILL_OPACITY, 0.06] };
 }
 

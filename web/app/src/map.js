@@ -17,7 +17,7 @@ import { has, num } from './format.js';
 import { extendBBox, padBounds } from './bounds.js';
 import { t } from './i18n.js';
 import {
-  HATCH, buildStyle, fillPaint, hatchFilter, hatchImage, hotspotColor, hotspotOpacity,
+  HATCH, buildStyle, fillPaint, hatchFilter, hatchImage,
 } from './map-style.js';
 import {
   currentSource, effectiveField, effectiveMeasure, look, publishedSource, state, update,
@@ -138,7 +138,7 @@ function isShown(layer) {
 export function currentHexRes() {
   if (!map) return 8;
   const z = Math.floor(map.getZoom());
-  if (state.view === 'hotspot') return z <= 12 ? 8 : 9;
+  if (state.view === 'hotspot' || state.view === 'trends') return z <= 12 ? 8 : 9;
   const fill = layerIds((SOURCES[state.view] || SOURCES.indicator).hexagons).fill;
   if (state.unit !== 'adaptive' && isShown(fill)) {
     const c = map.getCanvas();
@@ -173,11 +173,13 @@ export function applyPaint() {
     map.setPaintProperty(id.fill, 'fill-opacity', paint['fill-opacity']);
     if (map.getLayer(id.hatch)) map.setFilter(id.hatch, hatchFilter(now));
   }
+  // The hotspot layers: the hotspot view's clusters, or the trends view's categories.
   for (const src of Object.values(SOURCES.hotspot)) {
     const id = layerIds(src);
     if (!map.getLayer(id.fill)) continue;
-    map.setPaintProperty(id.fill, 'fill-color', hotspotColor(now));
-    map.setPaintProperty(id.fill, 'fill-opacity', hotspotOpacity(now));
+    const paint = fillPaint(src, now);
+    map.setPaintProperty(id.fill, 'fill-color', paint['fill-color']);
+    map.setPaintProperty(id.fill, 'fill-opacity', paint['fill-opacity']);
   }
 }
 

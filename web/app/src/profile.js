@@ -19,6 +19,8 @@ import { compareButton } from './compare.js';
 import { reportLinks } from './report-links.js';
 import { measuresSection } from './profile-measures.js';
 import { analyses, indicators } from './vocabulary.js';
+import { forecastFor, forecastWithheld } from './forecast-fan.js';
+import { fanSVG } from './foresight-chart.js';
 
 let profileSeq = 0;
 let returnFocus = null;
@@ -110,17 +112,28 @@ function restrictedProfile(d, inds, sel) {
     + `<th scope="col" class="num">${L('rate_short')} <span class="small">[${L('ci95')}]</span></th><th scope="col" class="num">${L('eb_short')}</th>`
     + `<th scope="col" class="num"><abbr class="th-abbr" title="${L('change')}">${L('change_short')}</abbr></th><th scope="col">${L('quarters')}</th></tr></thead><tbody>`;
   let anyUnstable = false;
+  let anyFan = false;
+  const withheldFor = [];
   for (const i of inds) {
     const withheld = i.status === 'withheld';
     anyUnstable ||= !!i.unstable && !withheld;
     const people = withheld || i.people === null ? withheldSpan() : int(i.people);
     const q = (d.quarters || {})[i.indicator];
+    // The next quarters' forecast fan after the quarters (foresight: forecast-fan.js).
+    const steps = q && q.length ? forecastFor(sel, i.indicator, q) : null;
+    const fan = steps && steps.length ? fanSVG(state.lang, sparkSeries(q), steps, { gap: gapLabel }) : '';
+    anyFan ||= !!fan;
+    if (q && forecastWithheld(sel, i.indicator, q)) withheldFor.push(t(state.lang, i.indicator).toLowerCase());
     html += `<tr data-indicator="${esc(i.indicator)}"${currentRow(i.indicator)}><th scope="row">${L(i.indicator)}</th><td class="num">${people}</td>`
       + `<td class="num">${rateWithInterval(i, withheld)}</td><td class="num">${ebCell(i.eb_rate)}</td><td class="num">${trendCell(i)}</td>`
-      + `<td>${q && q.length ? sparkline(q) : naSpan()}</td></tr>`;
+      + `<td${fan ? ' class="has-fan"' : ''}>${fan || (q && q.length ? sparkline(q) : naSpan())}</td></tr>`;
   }
   html += '</tbody></table>';
   if (anyUnstable) html += `<p class="small muted">${L('profile_unstable_note')}</p>`;
+  if (anyFan || withheldFor.length) {
+    html += `<p class="small muted fan-note">${anyFan ? L('fs_fan_note') : ''}`
+      + `${withheldFor.length ? ` ${LF('fs_fan_withheld', { domains: withheldFor.join(', ') })}` : ''}</p>`;
+  }
   html += measuresSection(d, sel);
   if (!Array.isArray(d.overlap)) return html;
   html += overlapSection(d.overlap);
@@ -204,6 +217,15 @@ function trendCell(ind) {
   const [arrow, key] = c > 0 ? ['↑', 'trend_up'] : c < 0 ? ['↓', 'trend_down'] : ['→', 'trend_flat'];
   return `<span class="trend" title="${L(key)}"><span aria-hidden="true">${arrow}</span> ${esc(fmtSigned(state.lang, c))}</span>`;
 }
+
+// The rates of a quarters series as the fan takes them: null where withheld or not published.
+function sparkSeries(series) {
+  return series.map((q) => ({
+    ...q, rate: q.status === 'withheld' || q.status === 'suppressed' || q.rate === null || q.rate === undefined ? null : Number(q.rate),
+  }));
+}
+
+const gapLabel = (q) => t(state.lang, q.status === 'suppressed' ? 'not_published' : 'suppressed');
 
 // Rate per quarter as a small line; quarters without a published rate are dots on the axis.
 function sparkline(series) {

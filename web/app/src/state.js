@@ -18,6 +18,9 @@ import {
 import {
   MAPS_URL_KEYS, mapsChoices, mapsParam, mapsParams, readMapsUrl,
 } from './maps-url.js';
+import {
+  TRENDS_URL_KEYS, readTrendsUrl, trendsChoices, trendsParam, trendsParams,
+} from './foresight-data.js';
 
 function storageGet(key) {
   try { return window.localStorage.getItem(key); } catch { return null; }
@@ -34,6 +37,7 @@ const fromUrl = readUrlState(window.location.hash, stored);
 export const initialArea = fromUrl.area;
 const exploreFromUrl = readExploreUrl(window.location.hash);
 const mapsFromUrl = readMapsUrl(window.location.hash, stored);
+const trendsFromUrl = readTrendsUrl(window.location.hash, stored);
 
 export const state = {
   lang: fromUrl.lang,
@@ -84,6 +88,14 @@ export const state = {
   compare: exploreFromUrl.compare,
   tableOpen: false,
   figuresTick: 0,
+  // Foresight (trends-view.js, forecast-fan.js, watchlist.js, lead-lag.js; restricted aggregates): the trends view's domain and its categories
+  // as drawn ({key, lookup: id -> category} for the domain and the geographies loaded), the
+  // watchlist and lead-lag panels, and a counter bumped when forecasts for the profile arrive.
+  trendsDomain: trendsFromUrl.trendsDomain,
+  trends: null,
+  watchlistOpen: false,
+  leadLagOpen: false,
+  forecastTick: 0,
 };
 
 const renderers = [];
@@ -103,7 +115,7 @@ export function update(patch) {
   Object.assign(state, next);
   const changed = Object.keys(next);
   const touches = ({ keys }) => keys.some((k) => changed.includes(k));
-  if ([...URL_KEYS, ...EXPLORE_URL_KEYS, ...MAPS_URL_KEYS].some((k) => changed.includes(k))) syncHash();
+  if ([...URL_KEYS, ...EXPLORE_URL_KEYS, ...MAPS_URL_KEYS, ...TRENDS_URL_KEYS].some((k) => changed.includes(k))) syncHash();
   for (const r of renderers.filter(touches)) r.fn();
   for (const e of effects.filter(touches)) e.fn();
 }
@@ -116,7 +128,7 @@ export function renderAll() {
 // The user's choices (language, view, unit...): applied, and remembered for the next visit.
 export function choose(patch) {
   for (const [key, value] of Object.entries(patch)) {
-    const param = key === 'lang' ? 'lang' : URL_FIELDS.find((f) => f.key === key)?.param ?? mapsParam(key);
+    const param = key === 'lang' ? 'lang' : URL_FIELDS.find((f) => f.key === key)?.param ?? mapsParam(key) ?? trendsParam(key);
     if (param) storageSet(`abitare.${param}`, value);
   }
   update(patch);
@@ -141,13 +153,17 @@ function withVocabulary(patch) {
   for (const [k, v] of Object.entries(choices)) if (v !== state[k] || k in patch) out[k] = v;
   const maps = mapsChoices(vocabulary, { ...state, ...patch }, stored);
   for (const [k, v] of Object.entries(maps)) if (v !== state[k] || k in patch) out[k] = v;
+  const trends = trendsChoices(vocabulary, { ...state, ...patch }, stored);
+  for (const [k, v] of Object.entries(trends)) if (v !== state[k] || k in patch) out[k] = v;
   return out;
 }
 
 // Write the state into the hash, keeping MapLibre's map= parameter.
 export function syncHash() {
   const { pathname, search, hash } = window.location;
-  window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, { ...urlParams(state), ...exploreParams(state), ...mapsParams(state) })}`);
+  window.history.replaceState(window.history.state, '', `${pathname}${search}#${mergeHash(hash, {
+    ...urlParams(state), ...exploreParams(state), ...mapsParams(state), ...trendsParams(state),
+  })}`);
 }
 
 // The source drawn now: the view's and unit's, or a level (the regions, provinces or
@@ -213,6 +229,7 @@ export function look() {
     period: state.period,
     periodMeasure: effectivePeriodMeasure(),
     changeBreaks: state.changeBreaks?.values || null,
+    trends: state.view === 'trends' ? state.trends?.lookup || {} : null,
   };
 }
 

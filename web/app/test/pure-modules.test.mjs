@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 
-const PURE = ['basemap', 'bounds', 'catalog', 'classify', 'embed', 'errors', 'explore-url', 'figures', 'format', 'i18n', 'labels', 'map-style', 'search', 'session', 'share-link', 'site', 'table-data', 'url-state', 'vocabulary', 'classes', 'bivariate', 'map-fields', 'maps-url', 'custom-area-data', 'change-map'];
+const PURE = ['basemap', 'bounds', 'catalog', 'classify', 'embed', 'errors', 'explore-url', 'figures', 'format', 'i18n', 'labels', 'map-style', 'search', 'session', 'share-link', 'site', 'table-data', 'url-state', 'vocabulary', 'classes', 'bivariate', 'map-fields', 'maps-url', 'custom-area-data', 'change-map', 'foresight-data', 'foresight-chart'];
 
 describe('pure modules', () => {
   for (const name of PURE) {
