@@ -94,7 +94,7 @@ func TestDemoPipeline(t *testing.T) {
 	c := newCLI(t, db.URL)
 	dir := t.TempDir()
 	c.must("zones")
-	c.must("demo", "--seed", "7", "--out", dir)
+	c.must("demo", "--seed", "7", "--history-years", "2", "--out", dir) // 12 quarters: enough for trends (10)
 	c.must("sections", filepath.Join(dir, "sezioni.geojson"))
 	c.must("addresses", "load", filepath.Join(dir, "stradario_anncsu.csv"))
 	c.must("population", "load", filepath.Join(dir, "anagrafe.csv"))
@@ -787,6 +787,10 @@ func checkMapInBrowser(t *testing.T, db *testdb.DB, users map[auth.Role]testUser
 		"ABITARE_E2E_USER="+users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword,
 		"ABITARE_E2E_HOUSING_USER="+users[auth.HousingOffice].name, "ABITARE_E2E_HOUSING_PASSWORD="+testPassword,
 		"ABITARE_E2E_SECTION="+section)
+	// Foresight: the Trends view, the watchlist (XLSX), the profile's forecast fan and "what comes
+	// first" for the housing office; none of them for the public.
+	runNode(t, "e2e/foresight.mjs", []string{base}, 3*time.Minute,
+		"ABITARE_E2E_USER="+users[auth.HousingOffice].name, "ABITARE_E2E_PASSWORD="+testPassword, "ABITARE_E2E_REQUIRE_TRENDS=1")
 }
 
 // runBrowser runs a headless-chromium check of web/app (script, e.g. e2e/map.mjs) against url

@@ -45,7 +45,7 @@ func TestProvincePipeline(t *testing.T) {
 	}
 	step("territory", "load", provinceBoundaries, "--municipalities", provinceTestComuni)
 	step("zones", "--omi-only")
-	step("demo", "--province", "--scale", "0.03", "--seed", "11", "--out", dir)
+	step("demo", "--province", "--scale", "0.03", "--seed", "11", "--history-years", "2", "--out", dir)
 	if out := step("sections", filepath.Join(dir, "sezioni.geojson")); !strings.Contains(out, "skipped: their comuni are outside the territory (036001, ") {
 		t.Fatalf("the sections of the other 43 comuni were not skipped and counted: %s", out)
 	}
