@@ -24,7 +24,8 @@ func checkCustomArea(t *testing.T, base string, db *testdb.DB, users map[auth.Ro
 	// withheld units inside, those enter perturbed; see checkCustomAreaDifferencing).
 	rows, err := db.Pool.Query(ctx, `SELECT c.area_id FROM area_indicators c
 		WHERE c.geography = 'section' AND c.period = '2025' AND c.indicator = 'housing'
-		  AND NOT EXISTS (SELECT 1 FROM withheld_figures w WHERE w.geography = 'section' AND w.area_id = c.area_id AND w.period = '2025')
+		  AND NOT EXISTS (SELECT 1 FROM withheld_figures w WHERE w.geography = 'section' AND w.area_id = c.area_id AND w.period = '2025'
+		                  AND w.figure IN (SELECT DISTINCT indicator FROM area_indicators))
 		ORDER BY c.residents DESC, c.area_id LIMIT 3`)
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +37,9 @@ func checkCustomArea(t *testing.T, base string, db *testdb.DB, users map[auth.Ro
 		ids = append(ids, id)
 	}
 	rows.Close()
+	if len(ids) != 3 {
+		t.Fatalf("%d sections without a withheld indicator in 2025, want 3 to select", len(ids))
+	}
 	idsJSON, _ := json.Marshal(ids)
 	body := fmt.Sprintf(`{"period": "2025", "areas": {"geography": "section", "ids": %s}}`, idsJSON)
 
