@@ -153,7 +153,10 @@ func Forecasts(ctx context.Context, db Querier, geography, series, asOf string, 
 		return ForecastAnswer{}, err
 	}
 	ans := ForecastAnswer{Geography: geography, Domain: series, AsOf: asOf, Method: method.Name(), Backtest: backtest, Areas: make([]AreaForecast, len(fs))}
-	next := quartersAfter(asOf, horizon)
+	next, err := history.QuartersAfter(asOf, horizon)
+	if err != nil {
+		return ForecastAnswer{}, err
+	}
 	for i, f := range fs {
 		af := AreaForecast{ID: areas.ids[i]}
 		for _, st := range f.Steps {
@@ -231,28 +234,14 @@ func buildSeries(areas, districts, comuni panel, from int) []forecast.Series {
 	return out
 }
 
-// quartersAfter lists the h quarters after q.
-func quartersAfter(q string, h int) []string {
-	var out []string
-	y, n, _ := parseQuarter(q)
-	for range h {
-		if n++; n > 4 {
-			y, n = y+1, 1
-		}
-		out = append(out, fmt.Sprintf("%d-Q%d", y, n))
-	}
-	return out
-}
-
-func parseQuarter(q string) (year, quarter int, err error) {
-	_, err = fmt.Sscanf(q, "%d-Q%d", &year, &quarter)
-	return year, quarter, err
-}
-
 // observedAfter reads the counts of the quarters after asOf that the history holds.
 func observedAfter(ctx context.Context, db Querier, geography, series, asOf string, all []string, horizon int) (map[string]map[string]int, error) {
 	out := map[string]map[string]int{}
-	for _, q := range quartersAfter(asOf, horizon) {
+	after, err := history.QuartersAfter(asOf, horizon)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range after {
 		if slices.Contains(all, q) {
 			out[q] = map[string]int{}
 		}

@@ -188,7 +188,10 @@ func TestForecastsFromAPastQuarterBeatLastValue(t *testing.T) {
 		if ans.AsOf != asOf || len(ans.Areas) != len(city.cells) {
 			t.Fatalf("as of %s, %d areas", ans.AsOf, len(ans.Areas))
 		}
-		next := quartersAfter(asOf, 4)
+		next, err := history.QuartersAfter(asOf, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, a := range ans.Areas {
 			for i, st := range a.Steps {
 				if st.Period != next[i] {

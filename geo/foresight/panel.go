@@ -21,11 +21,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Querier is a pool or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// Querier is a pool or a transaction: what the history's readers take.
+type Querier = history.Querier
 
 // panel is the history of one geography and series: every area with residents, every quarter.
 type panel struct {

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abitare/abitare"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -108,29 +109,47 @@ func Quarters(ctx context.Context, db Querier) ([]string, error) {
 
 // QuarterRange lists the quarters from first to last ("2022-Q1" ... "2025-Q4").
 func QuarterRange(first, last string) ([]string, error) {
-	y, q, err := parseQuarter(first)
+	from, err := parseQuarter(first)
 	if err != nil {
 		return nil, err
 	}
-	ly, lq, err := parseQuarter(last)
+	to, err := parseQuarter(last)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for y < ly || (y == ly && q <= lq) {
-		out = append(out, fmt.Sprintf("%d-Q%d", y, q))
-		if q++; q > 4 {
-			y, q = y+1, 1
-		}
+	for p := from; !p.Start.After(to.Start); p = next(p) {
+		out = append(out, p.Label)
 	}
 	return out, nil
 }
 
-func parseQuarter(s string) (year, quarter int, err error) {
-	if _, err := fmt.Sscanf(s, "%d-Q%d", &year, &quarter); err != nil || quarter < 1 || quarter > 4 || len(s) != 7 {
-		return 0, 0, fmt.Errorf("quarter %q: want a quarter such as 2025-Q2", s)
+// QuartersAfter lists the h quarters after q ("2024-Q4", 2: "2025-Q1", "2025-Q2").
+func QuartersAfter(q string, h int) ([]string, error) {
+	p, err := parseQuarter(q)
+	if err != nil {
+		return nil, err
 	}
-	return year, quarter, nil
+	out := make([]string, h)
+	for i := range out {
+		p = next(p)
+		out[i] = p.Label
+	}
+	return out, nil
+}
+
+// parseQuarter reads one quarter with abitare.ParsePeriod, refusing a year.
+func parseQuarter(s string) (abitare.Period, error) {
+	ps, err := abitare.ParsePeriod(s)
+	if err != nil || len(ps) != 1 {
+		return abitare.Period{}, fmt.Errorf("quarter %q: want a quarter such as 2025-Q2", s)
+	}
+	return ps[0], nil
+}
+
+// next is the quarter after p.
+func next(p abitare.Period) abitare.Period {
+	return abitare.Quarter(p.End.Year(), int(p.End.Month()-1)/3+1)
 }
 
 // peopleSQL places each person in each quarter with events, with the series they are in.
