@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -53,11 +54,13 @@ type ForecastAnswer struct {
 type Backtest struct {
 	// Method is the candidate chosen, "" when none beat last value with calibrated intervals:
 	// then every forecast is withheld.
-	Method    string  `json:"method"`
-	MASE      float64 `json:"mase,omitempty"`
-	Coverage  float64 `json:"coverage95,omitempty"`
-	NaiveMASE float64 `json:"naive_mase"`
-	Origins   string  `json:"origins"`
+	Method   string  `json:"method"`
+	MASE     float64 `json:"mase,omitempty"`
+	Coverage float64 `json:"coverage95,omitempty"`
+	// NaiveMASE is last value's own score; absent when no area of the panel has the
+	// in-sample change that scales it (a territory of one or two areas, a flat history).
+	NaiveMASE *float64 `json:"naive_mase,omitempty"`
+	Origins   string   `json:"origins"`
 }
 
 // Candidates are the methods the backtest chooses from: the shipped trend model, the same on
@@ -85,7 +88,10 @@ func chooseMethod(panel []forecast.Series, horizon int) (forecast.Method, Backte
 	if err != nil {
 		return forecast.Method{}, Backtest{}, err
 	}
-	b := Backtest{NaiveMASE: naive.MASE, Origins: fmt.Sprintf("quarters %d to %d of %d", minTrain, n-1, n)}
+	b := Backtest{Origins: fmt.Sprintf("quarters %d to %d of %d", minTrain, n-1, n)}
+	if !math.IsNaN(naive.MASE) && !math.IsInf(naive.MASE, 0) {
+		b.NaiveMASE = &naive.MASE
+	}
 	m, scores, err := forecast.Select(panel, Candidates, horizon, minTrain)
 	if errors.Is(err, forecast.ErrNoEligibleMethod) {
 		return forecast.Shipped, b, nil

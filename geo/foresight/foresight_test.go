@@ -2,6 +2,7 @@ package foresight
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -239,5 +240,23 @@ func TestForecastsFromAPastQuarterBeatLastValue(t *testing.T) {
 	}
 	if _, err := Forecasts(ctx, db.Pool, "h3_9", "rent", "", 4); err == nil {
 		t.Error("an unknown domain was accepted")
+	}
+	// A territory of one comune whose health series never moves: last value has no in-sample
+	// change to be scaled by, and the answer must still be one a client can read.
+	for _, q := range city.quarters {
+		if _, err := db.Pool.Exec(ctx, `INSERT INTO area_history (geography, area_id, quarter, series, people)
+			VALUES ('municipality', '036023', $1, 'health', 50)`, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one, err := Forecasts(ctx, db.Pool, "municipality", "health", "", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := json.Marshal(one); err != nil {
+		t.Errorf("the forecasts of a one-comune territory do not encode: %v", err)
+	}
+	if len(one.Areas) != 1 || one.Areas[0].ID != "036023" {
+		t.Errorf("one-comune forecasts: %+v", one.Areas)
 	}
 }
