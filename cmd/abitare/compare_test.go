@@ -93,6 +93,11 @@ func checkCompare(t *testing.T, base string, db *testdb.DB, users map[auth.Role]
 	if status != http.StatusBadRequest || !strings.Contains(string(body), `"error"`) {
 		t.Fatalf("six areas: %d %s, want 400 with a JSON error", status, truncate(body))
 	}
+	// The city is the benchmark: its one comune is not compared with itself.
+	status, body, _ = request(t, "GET", base+"/api/compare?geography=municipality&ids=036023&period=2025", testUser{}, "")
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "benchmark") {
+		t.Fatalf("the city against itself: %d %s, want 400 naming the benchmark", status, truncate(body))
+	}
 }
 
 func byIndicatorOf(a profile.Area) map[string]profile.Indicator {

@@ -28,7 +28,9 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	dropDemoFixture()
+	os.Exit(code)
 }
 
 // checkKillDuringIngest: an ingest killed with SIGKILL while its rows stream into PostgreSQL

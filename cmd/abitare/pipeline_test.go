@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -87,88 +86,201 @@ func (c *cli) must(args ...string) string {
 	return out
 }
 
-// TestDemoPipeline runs the demo city through every command and checks what the map is served
-// against figures recomputed here from the agency files alone.
-func TestDemoPipeline(t *testing.T) {
-	db := testdb.New(t)
-	c := newCLI(t, db.URL)
-	dir := t.TempDir()
-	c.must("zones")
-	c.must("demo", "--seed", "7", "--history-years", "2", "--out", dir) // 12 quarters: enough for trends (10)
-	c.must("sections", filepath.Join(dir, "sezioni.geojson"))
-	c.must("addresses", "load", filepath.Join(dir, "stradario_anncsu.csv"))
-	c.must("population", "load", filepath.Join(dir, "anagrafe.csv"))
-	for _, f := range demoFiles {
-		c.must("ingest", "--quiet", "--source", f.source, filepath.Join(dir, f.file))
+// The tests of the demo city each take a copy of it run through every command of make demo
+// (demoCity) and check what is stored and served against figures recomputed here from the
+// agency files alone.
+
+func TestDemoNoFiscalCodeInTheDatabase(t *testing.T) {
+	d := demoCity(t)
+	checkNoFiscalCode(t, d.db, d.people)
+}
+
+func TestDemoLoadingAgainAddsNothing(t *testing.T) {
+	d := demoCity(t)
+	before := dbState(t, d.db)
+	out := d.c.must("ingest", "--quiet", "--source", "social_services", filepath.Join(d.dir, "servizi_sociali.csv"))
+	if !strings.Contains(out, "already loaded") || dbState(t, d.db) != before {
+		t.Fatalf("second load: %q", out)
 	}
-	c.must("aggregate", "--period", "2025", "--permutations", "199")
-	c.must("trends")
+	// Everything make demo runs can run again.
+	for _, args := range [][]string{
+		{"zones"}, {"sections", filepath.Join(d.dir, "sezioni.geojson")},
+		{"addresses", "load", filepath.Join(d.dir, "stradario_anncsu.csv")},
+		{"population", "load", filepath.Join(d.dir, "anagrafe.csv")},
+	} {
+		d.c.must(args...)
+	}
+	if out := d.c.must("population", "load", filepath.Join(d.dir, "anagrafe.csv")); !strings.Contains(out, "already loaded") {
+		t.Fatalf("second register load: %q", out)
+	}
+}
 
-	people := readDemoPeople(t, dir)
-	t.Run("no fiscal code in the database", func(t *testing.T) { checkNoFiscalCode(t, db, people) })
-	t.Run("loading again adds nothing", func(t *testing.T) {
-		before := dbState(t, db)
-		out := c.must("ingest", "--quiet", "--source", "social_services", filepath.Join(dir, "servizi_sociali.csv"))
-		if !strings.Contains(out, "already loaded") || dbState(t, db) != before {
-			t.Fatalf("second load: %q", out)
-		}
-		// Everything make demo runs can run again.
-		for _, args := range [][]string{
-			{"zones"}, {"sections", filepath.Join(dir, "sezioni.geojson")},
-			{"addresses", "load", filepath.Join(dir, "stradario_anncsu.csv")},
-			{"population", "load", filepath.Join(dir, "anagrafe.csv")},
-		} {
-			c.must(args...)
-		}
-		if out := c.must("population", "load", filepath.Join(dir, "anagrafe.csv")); !strings.Contains(out, "already loaded") {
-			t.Fatalf("second register load: %q", out)
-		}
-	})
-	t.Run("one bad row rejects the file", func(t *testing.T) { checkBadRowRejected(t, c, db, dir) })
-	t.Run("residents are preserved by interpolation", func(t *testing.T) { checkResidents(t, db) })
-	t.Run("geocoded addresses are where people live", func(t *testing.T) { checkGeocoding(t, db, dir) })
-	t.Run("Local Moran equals a GeoDa-style recomputation from the polygons", func(t *testing.T) { checkMoranConformance(t, db) })
+func TestDemoOneBadRowRejectsTheFile(t *testing.T) {
+	d := demoCity(t)
+	checkBadRowRejected(t, d.c, d.db, d.dir)
+}
 
-	c.must("release")
-	srv := openTestServer(t, db.URL)
-	users := addTestUsers(t, c)
-	// The checks of the figures read as a planner: the restricted, true aggregates.
-	ts := httptest.NewServer(asUser(srv.Handler(), users[auth.Planner]))
-	defer ts.Close()
-	t.Run("hexagon tile matches independent counts", func(t *testing.T) { checkHexagonTile(t, ts.URL, people) })
-	t.Run("tile errors", func(t *testing.T) { checkTileErrors(t, ts.URL) })
-	t.Run("area profile and ranking", func(t *testing.T) { checkAPI(t, ts.URL, people) })
-	t.Run("categories, rent burden, composite, coverage", func(t *testing.T) { checkAnalyses(t, ts.URL, db) })
-	anon := httptest.NewServer(srv.Handler())
-	defer anon.Close()
-	t.Run("every route and layer as every role", func(t *testing.T) { checkRoleMatrix(t, anon.URL, srv, users, db) })
-	t.Run("database roles enforce the same split", func(t *testing.T) { checkDatabaseRoles(t, db) })
-	t.Run("compare areas with the city", func(t *testing.T) { checkCompare(t, anon.URL, db, users) })
-	t.Run("categories of a district resist differencing", func(t *testing.T) { checkZoneCategories(t, anon.URL, db, users) })
-	t.Run("area report as workbook and page", func(t *testing.T) { checkAreaReport(t, anon.URL, db, users) })
-	t.Run("custom area", func(t *testing.T) { checkCustomArea(t, anon.URL, db, users) })
-	t.Run("custom areas resist averaging", func(t *testing.T) { checkCustomAreaAveraging(t, anon.URL, db, users) })
-	t.Run("public outputs resist differencing", func(t *testing.T) { checkDifferencing(t, anon.URL, db) })
-	t.Run("planner outputs resist differencing", func(t *testing.T) { checkPlannerDifferencing(t, anon.URL, db, users) })
-	t.Run("planner outputs resist an exact attacker", func(t *testing.T) { checkPlannerLinearProgramming(t, db) })
-	t.Run("audit trail records and verifies", func(t *testing.T) { checkAuditTrail(t, c, db, users) })
-	t.Run("tile archives equal on-the-fly tiles", func(t *testing.T) { checkArchivesMatchOnTheFly(t, db) })
-	t.Run("tile caching and versions", func(t *testing.T) { checkTileCaching(t, anon.URL, users) })
-	t.Run("restricted tiles audited per hour", func(t *testing.T) { checkRestrictedTilesAuditedPerHour(t, anon.URL, c, db) })
-	t.Run("HTTP hardening and metrics", func(t *testing.T) { checkHTTPHardening(t, anon.URL, users) })
-	t.Run("the audit trail cannot be dodged", func(t *testing.T) { checkAuditCannotBeDodged(t, anon.URL, db, users) })
-	t.Run("sessions rotate, end everywhere and when idle", func(t *testing.T) { checkSessionLifecycle(t, anon.URL, db, c) })
-	t.Run("a login flood gets five tries", func(t *testing.T) { checkLoginFlood(t, anon.URL, c) })
-	t.Run("no public traffic on a superuser's login", func(t *testing.T) { checkSuperuserRefused(t, db) })
-	t.Run("a login per role gains nothing from RESET ROLE", func(t *testing.T) { checkRoleLogins(t, db) })
-	t.Run("readiness follows the database", func(t *testing.T) { checkReadiness(t, db) })
-	t.Run("the reference reader reads the rendered archives", func(t *testing.T) { checkReferenceReaderReadsRenderedArchives(t, db) })
-	t.Run("tiles command lists and extracts", func(t *testing.T) { checkTilesCommand(t, c, anon.URL) })
-	t.Run("two releases served side by side", func(t *testing.T) { checkTwoReleases(t, anon.URL, c, db, srv, users) })
-	t.Run("open-data bundle of every release", func(t *testing.T) { checkPublishBundle(t, anon.URL, c, db, people) })
-	t.Run("reloaded sections move residents", func(t *testing.T) { checkSectionsReloadMovesResidents(t, db, c, dir) })
-	t.Run("an ingest killed mid-load leaves nothing", func(t *testing.T) { checkKillDuringIngest(t, db, c, dir) })
-	t.Run("map renders in chromium", func(t *testing.T) { checkMapInBrowser(t, db, users) })
+func TestDemoResidentsPreservedByInterpolation(t *testing.T) { checkResidents(t, demoCity(t).db) }
+
+func TestDemoGeocodedAddressesAreWherePeopleLive(t *testing.T) {
+	d := demoCity(t)
+	checkGeocoding(t, d.db, d.dir)
+}
+
+func TestDemoLocalMoranEqualsGeoDaStyleRecomputation(t *testing.T) {
+	checkMoranConformance(t, demoCity(t).db)
+}
+
+// The figures are checked as a planner reads them: the restricted, true aggregates.
+
+func TestDemoHexagonTileMatchesIndependentCounts(t *testing.T) {
+	d := demoCity(t)
+	checkHexagonTile(t, d.as(t, auth.Planner), d.people)
+}
+
+func TestDemoTileErrors(t *testing.T) {
+	d := demoCity(t)
+	checkTileErrors(t, d.as(t, auth.Planner))
+}
+
+func TestDemoAreaProfileAndRanking(t *testing.T) {
+	d := demoCity(t)
+	checkAPI(t, d.as(t, auth.Planner), d.people)
+}
+
+func TestDemoCategoriesRentBurdenCompositeCoverage(t *testing.T) {
+	d := demoCity(t)
+	checkAnalyses(t, d.as(t, auth.Planner), d.db)
+}
+
+func TestDemoEveryRouteAndLayerAsEveryRole(t *testing.T) {
+	d := demoCity(t)
+	checkRoleMatrix(t, d.anon, d.srv, d.users, d.db)
+}
+
+func TestDemoDatabaseRolesEnforceTheSameSplit(t *testing.T) { checkDatabaseRoles(t, demoCity(t).db) }
+
+func TestDemoCompareAreasWithTheCity(t *testing.T) {
+	d := demoCity(t)
+	checkCompare(t, d.anon, d.db, d.users)
+}
+
+func TestDemoCategoriesOfADistrictResistDifferencing(t *testing.T) {
+	d := demoCity(t)
+	checkZoneCategories(t, d.anon, d.db, d.users)
+}
+
+func TestDemoAreaReportAsWorkbookAndPage(t *testing.T) {
+	d := demoCity(t)
+	checkAreaReport(t, d.anon, d.db, d.users)
+}
+
+func TestDemoCustomArea(t *testing.T) {
+	d := demoCity(t)
+	checkCustomArea(t, d.anon, d.db, d.users)
+}
+
+func TestDemoCustomAreasResistAveraging(t *testing.T) {
+	d := demoCity(t)
+	checkCustomAreaAveraging(t, d.anon, d.db, d.users)
+}
+
+func TestDemoPublicOutputsResistDifferencing(t *testing.T) {
+	d := demoCity(t)
+	checkDifferencing(t, d.anon, d.db)
+}
+
+func TestDemoPlannerOutputsResistDifferencing(t *testing.T) {
+	d := demoCity(t)
+	checkPlannerDifferencing(t, d.anon, d.db, d.users)
+}
+
+func TestDemoPlannerOutputsResistAnExactAttacker(t *testing.T) {
+	checkPlannerLinearProgramming(t, demoCity(t).db)
+}
+
+func TestDemoAuditTrailRecordsAndVerifies(t *testing.T) {
+	d := demoCity(t)
+	checkAuditTrail(t, d.c, d.db, d.users)
+}
+
+func TestDemoTileArchivesEqualOnTheFlyTiles(t *testing.T) {
+	checkArchivesMatchOnTheFly(t, demoCity(t).db)
+}
+
+func TestDemoTileCachingAndVersions(t *testing.T) {
+	d := demoCity(t)
+	checkTileCaching(t, d.anon, d.users)
+}
+
+func TestDemoRestrictedTilesAuditedPerHour(t *testing.T) {
+	d := demoCity(t)
+	checkRestrictedTilesAuditedPerHour(t, d.anon, d.c, d.db)
+}
+
+func TestDemoHTTPHardeningAndMetrics(t *testing.T) {
+	d := demoCity(t)
+	checkHTTPHardening(t, d.anon, d.users)
+}
+
+func TestDemoAuditTrailCannotBeDodged(t *testing.T) {
+	d := demoCity(t)
+	checkAuditCannotBeDodged(t, d.anon, d.db, d.users)
+}
+
+func TestDemoSessionsRotateEndEverywhereAndWhenIdle(t *testing.T) {
+	d := demoCity(t)
+	checkSessionLifecycle(t, d.anon, d.db, d.c)
+}
+
+func TestDemoALoginFloodGetsFiveTries(t *testing.T) {
+	d := demoCity(t)
+	checkLoginFlood(t, d.anon, d.c)
+}
+
+func TestDemoNoPublicTrafficOnASuperusersLogin(t *testing.T) {
+	checkSuperuserRefused(t, demoCity(t).db)
+}
+
+func TestDemoALoginPerRoleGainsNothingFromResetRole(t *testing.T) { checkRoleLogins(t, demoCity(t).db) }
+
+func TestDemoReadinessFollowsTheDatabase(t *testing.T) { checkReadiness(t, demoCity(t).db) }
+
+func TestDemoReferenceReaderReadsTheRenderedArchives(t *testing.T) {
+	checkReferenceReaderReadsRenderedArchives(t, demoCity(t).db)
+}
+
+func TestDemoTilesCommandListsAndExtracts(t *testing.T) {
+	d := demoCity(t)
+	checkTilesCommand(t, d.c, d.anon)
+}
+
+func TestDemoTwoReleasesServedSideBySide(t *testing.T) {
+	d := demoCity(t)
+	checkTwoReleases(t, d.anon, d.c, d.db, d.srv, d.users)
+}
+
+func TestDemoOpenDataBundleOfEveryRelease(t *testing.T) {
+	d := demoCity(t)
+	checkPublishBundle(t, d.anon, d.c, d.db, d.people)
+}
+
+func TestDemoReloadedSectionsMoveResidents(t *testing.T) {
+	d := demoCity(t)
+	checkSectionsReloadMovesResidents(t, d.db, d.c, d.dir)
+}
+
+func TestDemoIngestKilledMidLoadLeavesNothing(t *testing.T) {
+	d := demoCity(t)
+	checkKillDuringIngest(t, d.db, d.c, d.dir)
+}
+
+func TestDemoMapRendersInChromium(t *testing.T) {
+	if os.Getenv("ABITARE_E2E") == "" {
+		t.Skip("ABITARE_E2E not set: browser test skipped (make test sets it)")
+	}
+	d := demoCity(t)
+	checkMapInBrowser(t, d.db, d.users)
 }
 
 // demoPerson is one person of the agency files: where their latest event was and their domains.
@@ -758,9 +870,6 @@ func checkResidents(t *testing.T, db *testdb.DB) {
 
 // checkMapInBrowser serves the map and lets headless Chromium load it (web/app/e2e/map.mjs).
 func checkMapInBrowser(t *testing.T, db *testdb.DB, users map[auth.Role]testUser) {
-	if os.Getenv("ABITARE_E2E") == "" {
-		t.Skip("ABITARE_E2E not set: browser test skipped (make test sets it)")
-	}
 	srv := openTestServer(t, db.URL)
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)

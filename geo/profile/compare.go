@@ -55,17 +55,13 @@ type PublishedComparison struct {
 	City       PublishedArea           `json:"city"`
 }
 
-// checkCompared checks the period and the areas asked for: 1 to MaxCompared distinct codes of a geography
-// other than the municipality (the city is always the benchmark).
+// checkCompared checks the period and the areas asked for: 1 to MaxCompared distinct codes of a geography.
 func checkCompared(geography string, ids []string, period string) error {
 	if err := checkGeography(geography); err != nil {
 		return err
 	}
 	if _, err := abitare.ParsePeriod(period); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadRequest, err)
-	}
-	if geography == municipality {
-		return fmt.Errorf("%w: geography %q: the city is the benchmark of every comparison; compare its parts", ErrBadRequest, geography)
 	}
 	if len(ids) == 0 || len(ids) > MaxCompared {
 		return fmt.Errorf("%w: ids: %d area codes, want 1 to %d separated by commas", ErrBadRequest, len(ids), MaxCompared)
@@ -88,6 +84,13 @@ func (r *Reader) Compare(ctx context.Context, geography string, ids []string, pe
 	if err := checkCompared(geography, ids, period); err != nil {
 		return c, err
 	}
+	level, city, err := r.cityID(ctx, "area_indicators")
+	if err != nil {
+		return c, err
+	}
+	if err := checkBelowBenchmark(geography, level, city); err != nil {
+		return c, err
+	}
 	ranks, err := r.ranks(ctx, geography, ids, period)
 	if err != nil {
 		return c, err
@@ -99,10 +102,6 @@ func (r *Reader) Compare(ctx context.Context, geography string, ids []string, pe
 		}
 		c.Areas = append(c.Areas, ComparedArea{Area: a, Ranks: ranks[id]})
 	}
-	level, city, err := r.cityID(ctx, "area_indicators")
-	if err != nil {
-		return c, err
-	}
 	c.City, err = r.Area(ctx, level, city, period)
 	return c, err
 }
@@ -112,6 +111,13 @@ func (r *Reader) Compare(ctx context.Context, geography string, ids []string, pe
 func (r *Reader) PublishedCompare(ctx context.Context, geography string, ids []string, period string) (PublishedComparison, error) {
 	c := PublishedComparison{Geography: geography, Period: period, Protection: protectionNote}
 	if err := checkCompared(geography, ids, period); err != nil {
+		return c, err
+	}
+	level, city, err := r.cityID(ctx, "public_indicators")
+	if err != nil {
+		return c, err
+	}
+	if err := checkBelowBenchmark(geography, level, city); err != nil {
 		return c, err
 	}
 	ranks, err := r.publishedRanks(ctx, geography, ids, period)
@@ -125,15 +131,25 @@ func (r *Reader) PublishedCompare(ctx context.Context, geography string, ids []s
 		}
 		c.Areas = append(c.Areas, PublishedComparedArea{PublishedArea: a, Ranks: ranks[id]})
 	}
-	level, city, err := r.cityID(ctx, "public_indicators")
-	if err != nil {
-		return c, err
-	}
 	if c.City, err = r.PublishedArea(ctx, level, city, period); err != nil {
 		return c, err
 	}
 	c.Release = c.City.Release
 	return c, nil
+}
+
+// benchmarkLevels are the geographies a benchmark can be, from the top.
+var benchmarkLevels = []string{"region", "province", municipality}
+
+// checkBelowBenchmark refuses to compare areas of the benchmark's geography or of one above it:
+// the territory is the benchmark of every comparison, so only its parts are compared.
+func checkBelowBenchmark(geography, level, id string) error {
+	at, top := slices.Index(benchmarkLevels, geography), slices.Index(benchmarkLevels, level)
+	if at >= 0 && at <= top {
+		return fmt.Errorf("%w: geography %q: the territory (%s %s) is the benchmark of every comparison; compare its parts",
+			ErrBadRequest, geography, level, id)
+	}
+	return nil
 }
 
 // cityID is the area the compared areas are set against, in a table of figures: the whole
