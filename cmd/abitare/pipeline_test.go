@@ -91,11 +91,13 @@ func (c *cli) must(args ...string) string {
 // agency files alone.
 
 func TestDemoNoFiscalCodeInTheDatabase(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkNoFiscalCode(t, d.db, d.people)
 }
 
 func TestDemoLoadingAgainAddsNothing(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	before := dbState(t, d.db)
 	out := d.c.must("ingest", "--quiet", "--source", "social_services", filepath.Join(d.dir, "servizi_sociali.csv"))
@@ -116,171 +118,266 @@ func TestDemoLoadingAgainAddsNothing(t *testing.T) {
 }
 
 func TestDemoOneBadRowRejectsTheFile(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkBadRowRejected(t, d.c, d.db, d.dir)
 }
 
-func TestDemoResidentsPreservedByInterpolation(t *testing.T) { checkResidents(t, demoCity(t).db) }
+func TestDemoResidentsPreservedByInterpolation(t *testing.T) {
+	t.Parallel()
+	checkResidents(t, demoCity(t).db)
+}
 
 func TestDemoGeocodedAddressesAreWherePeopleLive(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkGeocoding(t, d.db, d.dir)
 }
 
 func TestDemoLocalMoranEqualsGeoDaStyleRecomputation(t *testing.T) {
+	t.Parallel()
 	checkMoranConformance(t, demoCity(t).db)
 }
 
 // The figures are checked as a planner reads them: the restricted, true aggregates.
 
 func TestDemoHexagonTileMatchesIndependentCounts(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkHexagonTile(t, d.as(t, auth.Planner), d.people)
 }
 
 func TestDemoTileErrors(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkTileErrors(t, d.as(t, auth.Planner))
 }
 
 func TestDemoAreaProfileAndRanking(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkAPI(t, d.as(t, auth.Planner), d.people)
 }
 
 func TestDemoCategoriesRentBurdenCompositeCoverage(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkAnalyses(t, d.as(t, auth.Planner), d.db)
 }
 
 func TestDemoEveryRouteAndLayerAsEveryRole(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkRoleMatrix(t, d.anon, d.srv, d.users, d.db)
 }
 
-func TestDemoDatabaseRolesEnforceTheSameSplit(t *testing.T) { checkDatabaseRoles(t, demoCity(t).db) }
+func TestDemoDatabaseRolesEnforceTheSameSplit(t *testing.T) {
+	t.Parallel()
+	checkDatabaseRoles(t, demoCity(t).db)
+}
 
 func TestDemoCompareAreasWithTheCity(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkCompare(t, d.anon, d.db, d.users)
 }
 
 func TestDemoCategoriesOfADistrictResistDifferencing(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkZoneCategories(t, d.anon, d.db, d.users)
 }
 
 func TestDemoAreaReportAsWorkbookAndPage(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkAreaReport(t, d.anon, d.db, d.users)
 }
 
 func TestDemoCustomArea(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkCustomArea(t, d.anon, d.db, d.users)
 }
 
 func TestDemoCustomAreasResistAveraging(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkCustomAreaAveraging(t, d.anon, d.db, d.users)
 }
 
 func TestDemoPublicOutputsResistDifferencing(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkDifferencing(t, d.anon, d.db)
 }
 
 func TestDemoPlannerOutputsResistDifferencing(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkPlannerDifferencing(t, d.anon, d.db, d.users)
 }
 
 func TestDemoPlannerOutputsResistAnExactAttacker(t *testing.T) {
+	t.Parallel()
 	checkPlannerLinearProgramming(t, demoCity(t).db)
 }
 
 func TestDemoAuditTrailRecordsAndVerifies(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkAuditTrail(t, d.c, d.db, d.users)
 }
 
 func TestDemoTileArchivesEqualOnTheFlyTiles(t *testing.T) {
+	t.Parallel()
 	checkArchivesMatchOnTheFly(t, demoCity(t).db)
 }
 
 func TestDemoTileCachingAndVersions(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkTileCaching(t, d.anon, d.users)
 }
 
 func TestDemoRestrictedTilesAuditedPerHour(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkRestrictedTilesAuditedPerHour(t, d.anon, d.c, d.db)
 }
 
 func TestDemoHTTPHardeningAndMetrics(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkHTTPHardening(t, d.anon, d.users)
 }
 
 func TestDemoAuditTrailCannotBeDodged(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkAuditCannotBeDodged(t, d.anon, d.db, d.users)
 }
 
 func TestDemoSessionsRotateEndEverywhereAndWhenIdle(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkSessionLifecycle(t, d.anon, d.db, d.c)
 }
 
 func TestDemoALoginFloodGetsFiveTries(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkLoginFlood(t, d.anon, d.c)
 }
 
 func TestDemoNoPublicTrafficOnASuperusersLogin(t *testing.T) {
+	t.Parallel()
 	checkSuperuserRefused(t, demoCity(t).db)
 }
 
-func TestDemoALoginPerRoleGainsNothingFromResetRole(t *testing.T) { checkRoleLogins(t, demoCity(t).db) }
+func TestDemoALoginPerRoleGainsNothingFromResetRole(t *testing.T) {
+	t.Parallel()
+	checkRoleLogins(t, demoCity(t).db)
+}
 
-func TestDemoReadinessFollowsTheDatabase(t *testing.T) { checkReadiness(t, demoCity(t).db) }
+func TestDemoReadinessFollowsTheDatabase(t *testing.T) {
+	t.Parallel()
+	checkReadiness(t, demoCity(t).db)
+}
 
 func TestDemoReferenceReaderReadsTheRenderedArchives(t *testing.T) {
+	t.Parallel()
 	checkReferenceReaderReadsRenderedArchives(t, demoCity(t).db)
 }
 
 func TestDemoTilesCommandListsAndExtracts(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkTilesCommand(t, d.c, d.anon)
 }
 
 func TestDemoTwoReleasesServedSideBySide(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkTwoReleases(t, d.anon, d.c, d.db, d.srv, d.users)
 }
 
 func TestDemoOpenDataBundleOfEveryRelease(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkPublishBundle(t, d.anon, d.c, d.db, d.people)
 }
 
 func TestDemoReloadedSectionsMoveResidents(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkSectionsReloadMovesResidents(t, d.db, d.c, d.dir)
 }
 
 func TestDemoIngestKilledMidLoadLeavesNothing(t *testing.T) {
+	t.Parallel()
 	d := demoCity(t)
 	checkKillDuringIngest(t, d.db, d.c, d.dir)
 }
 
+// The browser journeys share nothing: each has its own copy of the city and its own server.
+
 func TestDemoMapRendersInChromium(t *testing.T) {
+	d, base := demoInBrowser(t)
+	shot := runBrowser(t, "e2e/map.mjs", base+"/", "map.png", 3*time.Minute,
+		"ABITARE_E2E_USER="+d.users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword)
+	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
+		t.Fatalf("no screenshot at %s", shot)
+	}
+}
+
+// Search, share, print sheet, embed and frame guard, mobile layout.
+func TestDemoPublicJourneys(t *testing.T) {
+	_, base := demoInBrowser(t)
+	runNode(t, "e2e/public.mjs", []string{base}, 3*time.Minute)
+}
+
+// No serious or critical WCAG 2.1 A/AA violation on the map and the embed.
+func TestDemoAccessibility(t *testing.T) {
+	_, base := demoInBrowser(t)
+	runNode(t, "e2e/a11y.mjs", []string{base + "/", base + "/embed"}, 3*time.Minute, "ABITARE_A11Y_OPEN=1")
+}
+
+// The planner's and the housing office's desk: most exposed, compare, bivariate map, reports,
+// the targeting list's filters and export.
+func TestDemoDeskJourneys(t *testing.T) {
+	d, base := demoInBrowser(t)
+	var section string
+	if err := d.db.Pool.QueryRow(context.Background(), `SELECT area_id FROM area_indicators WHERE geography = 'section'
+		AND period = '2025' AND indicator = 'housing' ORDER BY people DESC LIMIT 1`).Scan(&section); err != nil {
+		t.Fatal(err)
+	}
+	runNode(t, "e2e/desk.mjs", []string{base}, 3*time.Minute,
+		"ABITARE_E2E_USER="+d.users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword,
+		"ABITARE_E2E_HOUSING_USER="+d.users[auth.HousingOffice].name, "ABITARE_E2E_HOUSING_PASSWORD="+testPassword,
+		"ABITARE_E2E_SECTION="+section)
+}
+
+// Foresight: the Trends view, the watchlist (XLSX), the profile's forecast fan and "what comes
+// first" for the housing office; none of them for the public.
+func TestDemoForesightJourneys(t *testing.T) {
+	d, base := demoInBrowser(t)
+	runNode(t, "e2e/foresight.mjs", []string{base}, 3*time.Minute,
+		"ABITARE_E2E_USER="+d.users[auth.HousingOffice].name, "ABITARE_E2E_PASSWORD="+testPassword, "ABITARE_E2E_REQUIRE_TRENDS=1")
+}
+
+// demoInBrowser gives a browser journey a copy of the demo city served on a real address.
+func demoInBrowser(t *testing.T) (*demo, string) {
 	if os.Getenv("ABITARE_E2E") == "" {
 		t.Skip("ABITARE_E2E not set: browser test skipped (make test sets it)")
 	}
+	t.Parallel()
 	d := demoCity(t)
-	checkMapInBrowser(t, d.db, d.users)
+	if err := d.srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.srv.Close(context.Background()) })
+	return d, "http://" + d.srv.Addr()
 }
 
 // demoPerson is one person of the agency files: where their latest event was and their domains.
@@ -869,39 +966,6 @@ func checkResidents(t *testing.T, db *testdb.DB) {
 }
 
 // checkMapInBrowser serves the map and lets headless Chromium load it (web/app/e2e/map.mjs).
-func checkMapInBrowser(t *testing.T, db *testdb.DB, users map[auth.Role]testUser) {
-	srv := openTestServer(t, db.URL)
-	if err := srv.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close(context.Background())
-	shot := runBrowser(t, "e2e/map.mjs", "http://"+srv.Addr()+"/", "map.png", 3*time.Minute,
-		"ABITARE_E2E_USER="+users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword)
-	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
-		t.Fatalf("no screenshot at %s", shot)
-	}
-	base := "http://" + srv.Addr()
-	// Search, share, print sheet, embed and frame guard, mobile layout.
-	runNode(t, "e2e/public.mjs", []string{base}, 3*time.Minute)
-	// No serious or critical WCAG 2.1 A/AA violation on the map and the embed.
-	runNode(t, "e2e/a11y.mjs", []string{base + "/", base + "/embed"}, 3*time.Minute, "ABITARE_A11Y_OPEN=1")
-	// The planner's and the housing office's desk: most exposed, compare, bivariate map, reports,
-	// the targeting list's filters and export.
-	var section string
-	if err := db.Pool.QueryRow(context.Background(), `SELECT area_id FROM area_indicators WHERE geography = 'section'
-		AND period = '2025' AND indicator = 'housing' ORDER BY people DESC LIMIT 1`).Scan(&section); err != nil {
-		t.Fatal(err)
-	}
-	runNode(t, "e2e/desk.mjs", []string{base}, 3*time.Minute,
-		"ABITARE_E2E_USER="+users[auth.Planner].name, "ABITARE_E2E_PASSWORD="+testPassword,
-		"ABITARE_E2E_HOUSING_USER="+users[auth.HousingOffice].name, "ABITARE_E2E_HOUSING_PASSWORD="+testPassword,
-		"ABITARE_E2E_SECTION="+section)
-	// Foresight: the Trends view, the watchlist (XLSX), the profile's forecast fan and "what comes
-	// first" for the housing office; none of them for the public.
-	runNode(t, "e2e/foresight.mjs", []string{base}, 3*time.Minute,
-		"ABITARE_E2E_USER="+users[auth.HousingOffice].name, "ABITARE_E2E_PASSWORD="+testPassword, "ABITARE_E2E_REQUIRE_TRENDS=1")
-}
-
 // runBrowser runs a headless-chromium check of web/app (script, e.g. e2e/map.mjs) against url
 // with extra environment, and returns the path of its screenshot in test-output/.
 func runBrowser(t *testing.T, script, url, screenshot string, timeout time.Duration, env ...string) string {
