@@ -19,10 +19,10 @@ web/app/node_modules/.package-lock.json: web/app/package-lock.json
 	.ci/ensure-tools
 	cd web/app && npm ci --no-audit --no-fund
 
-web/ui/dist/index.html: web/app/node_modules/.package-lock.json $(WEB_SRC)
+ui/dist/index.html: web/app/node_modules/.package-lock.json $(WEB_SRC)
 	cd web/app && npm run build
 
-web: web/ui/dist/index.html
+web: ui/dist/index.html
 
 build: web
 	@.ci/ensure-tools
@@ -126,4 +126,4 @@ bench-tiles: build
 	@DATABASE_URL="$$(.ci/devdb)" .ci/bench-tiles
 
 clean:
-	rm -rf bin $(DEMO_DIR) $(PROVINCE_DIR) test-output web/ui/dist/*.js web/ui/dist/*.css web/ui/dist/*.html
+	rm -rf bin $(DEMO_DIR) $(PROVINCE_DIR) test-output ui/dist/*.js ui/dist/*.css ui/dist/*.html

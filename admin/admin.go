@@ -7,9 +7,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/profile"
-	"github.com/abitare/abitare/web/audit"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 

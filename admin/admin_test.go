@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/admin"
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/audit"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 func TestAdministratorReads(t *testing.T) {

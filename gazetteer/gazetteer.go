@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -88,13 +89,8 @@ type Place struct {
 	BBox   [4]float64 `json:"bbox"`
 }
 
-// Querier is a database connection or pool.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 // Build reads the gazetteer from the database.
-func Build(ctx context.Context, db Querier) (*Gazetteer, error) {
+func Build(ctx context.Context, db postgres.Querier) (*Gazetteer, error) {
 	g := &Gazetteer{}
 	var err error
 	if g.Streets, err = streets(ctx, db); err != nil {
@@ -114,7 +110,7 @@ func Build(ctx context.Context, db Querier) (*Gazetteer, error) {
 
 // streets reads the civic numbers street by street. A street is keyed by its municipality and
 // register key, so that two towns' streets of the same name stay apart.
-func streets(ctx context.Context, db Querier) ([]Street, error) {
+func streets(ctx context.Context, db postgres.Querier) ([]Street, error) {
 	rows, err := db.Query(ctx, `SELECT p.municipality_code, p.street_key, s.street_type || ' ' || s.name,
 			CASE WHEN (SELECT count(*) FROM municipalities) > 1 THEN coalesce(m.name, '') ELSE '' END,
 			p.house_number, p.suffix, ST_X(p.geom), ST_Y(p.geom)
@@ -158,7 +154,7 @@ func civic(number int, suffix string) string {
 const placeColumns = `ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)),
 	ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)`
 
-func places(ctx context.Context, db Querier, what, query string) ([]Place, error) {
+func places(ctx context.Context, db postgres.Querier, what, query string) ([]Place, error) {
 	rows, err := db.Query(ctx, query+` ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("gazetteer: read the %s: %w", what, err)

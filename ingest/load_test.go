@@ -18,7 +18,7 @@ import (
 	"github.com/abitare/abitare/ingest/geocode"
 	"github.com/abitare/abitare/ingest/pseudonym"
 	"github.com/abitare/abitare/ingest/source"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/paulmach/orb"
 )
 

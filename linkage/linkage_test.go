@@ -7,7 +7,7 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/linkage"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 func TestKeyFingerprintAndReport(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/abitare/abitare/web/ui"
+	"github.com/abitare/abitare/ui"
 )
 
 // The bundle's pages refuse to be framed, except the embed page, which any site may frame; the

@@ -51,7 +51,7 @@ import (
 
 	"github.com/abitare/abitare/geo/territory"
 	"github.com/abitare/abitare/publish/dcat"
-	"github.com/abitare/abitare/web/ui"
+	"github.com/abitare/abitare/ui"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 

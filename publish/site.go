@@ -11,7 +11,7 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/territory"
-	"github.com/abitare/abitare/web/ui"
+	"github.com/abitare/abitare/ui"
 )
 
 // SiteFile is the file next to the page that tells the map it is served as a static site:

@@ -11,7 +11,7 @@ import (
 
 	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/geo/territory"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/publish/dcat"
 )
 

@@ -12,20 +12,13 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/aggregate"
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
-
-// Querier is what the reads need of a database connection (a *pgxpool.Pool, a pgx.Tx).
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-}
 
 // Reader reads person-level records through a role's connections.
 type Reader struct {
-	DB Querier
+	DB postgres.Querier
 }
 
 // PersonLength is the length of a pseudonym (the keyed hash of an identifier), in bytes.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/records"
 )
 

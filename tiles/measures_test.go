@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 // The restricted section layer carries the composite indices and the coverage shares, and

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/web/audit"
+	"github.com/abitare/abitare/audit"
 )
 
 // The administrator's views (users, tokens, the audit trail, full release manifests) and the

@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/admin"
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/linkage"
+	"github.com/abitare/abitare/postgres"
 	"github.com/abitare/abitare/records"
 	"github.com/abitare/abitare/tiles"
-	"github.com/abitare/abitare/web/audit"
-	"github.com/abitare/abitare/web/auth"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -34,7 +34,7 @@ type Backend struct {
 	Linkage LinkageReader // the linkage officer's views (package linkage)
 	// Trail is where the audit entries of this role's requests are appended; nil: DB. Tests
 	// set it to a fake so that handlers run without a database.
-	Trail audit.Querier
+	Trail postgres.Querier
 }
 
 // RecordReader reads person-level records.
@@ -60,7 +60,7 @@ type LinkageReader interface {
 }
 
 // trail is where the audit entries of the backend's requests go.
-func (b *Backend) trail() audit.Querier {
+func (b *Backend) trail() postgres.Querier {
 	if b.Trail != nil {
 		return b.Trail
 	}
@@ -141,7 +141,7 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 		if u := opt.RoleDatabaseURLs[role]; u != "" {
 			url = u
 		}
-		pool, err := OpenRolePool(ctx, url, role, opt.MaxConnsPerRole)
+		pool, err := postgres.OpenRole(ctx, url, role, opt.MaxConnsPerRole)
 		if err != nil {
 			out.Close()
 			return nil, err
@@ -214,31 +214,4 @@ func audienceOf(role auth.Role) tiles.Audience {
 		return tiles.Restricted
 	}
 	return tiles.Public
-}
-
-// OpenRolePool opens connections that run as the role's PostgreSQL role.
-func OpenRolePool(ctx context.Context, url string, role auth.Role, maxConns int32) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return nil, fmt.Errorf("database URL: %w", err)
-	}
-	cfg.MaxConns = maxConns
-	// No query of a request may run away with a connection, nor a transaction sit open.
-	setRole := "SET ROLE " + pgx.Identifier{role.DatabaseRole()}.Sanitize() +
-		"; SET statement_timeout = '30s'; SET idle_in_transaction_session_timeout = '60s'"
-	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
-		if _, err := conn.Exec(ctx, setRole); err != nil {
-			return fmt.Errorf("switch to database role %s (run abitare migrate): %w", role.DatabaseRole(), err)
-		}
-		return nil
-	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("connect as %s: %w", role, err)
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("connect as %s: %w", role, err)
-	}
-	return pool, nil
 }

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/customarea"
 	"github.com/abitare/abitare/report"
-	"github.com/abitare/abitare/web/auth"
 )
 
 // maxCustomAreaBody is the largest body POST /api/custom-area reads: 2,000 vertices of

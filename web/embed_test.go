@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/gazetteer"
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -172,7 +172,7 @@ func TestFiguresAndGazetteerRoutes(t *testing.T) {
 		if strings.Contains(path, "h3_99") {
 			param = "geography"
 		}
-		if rec.Code != auth.StatusOf(code) || e["code"] != string(code) || !strings.Contains(e["error"], param) {
+		if rec.Code != statusOf(code) || e["code"] != string(code) || !strings.Contains(e["error"], param) {
 			t.Errorf("%s: %d %s, want %s naming the %s", path, rec.Code, rec.Body, code, param)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/web/auth"
 )
 
 // fail answers an error in the one JSON shape of the API, {"error": ..., "code": ...}, with the
@@ -22,7 +21,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.logger.LogAttrs(r.Context(), level, "request failed", slog.String("path", r.URL.Path),
 		slog.String("request_id", infoOf(r).id), slog.String("code", string(kind)), slog.String("err", err.Error()))
-	auth.Deny(w, auth.StatusOf(kind), abitare.MessageOf(err))
+	writeError(w, statusOf(kind), abitare.MessageOf(err))
 }
 
 // invalid is a bad request, told to the user as it is.

@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/gazetteer"
 	"github.com/abitare/abitare/publish/figures"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
 )
 

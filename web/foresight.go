@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/foresight"
 	"github.com/abitare/abitare/report"
-	"github.com/abitare/abitare/web/auth"
 )
 
 // Trends, forecasts, the lagged association and the watchlist are restricted (ReadAggregates):

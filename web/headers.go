@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
 )
 
 // contentSecurityPolicy lets the map page run its own script, MapLibre's worker and the tiles,
@@ -110,18 +110,18 @@ func sameOriginWrites(next http.Handler) http.Handler {
 			return
 		}
 		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-			auth.Deny(w, http.StatusForbidden, "cross-site request refused")
+			writeError(w, http.StatusForbidden, "cross-site request refused")
 			return
 		}
 		if origin := r.Header.Get("Origin"); origin != "" {
 			if u, err := url.Parse(origin); err != nil || u.Host != r.Host {
-				auth.Deny(w, http.StatusForbidden, "cross-origin request refused")
+				writeError(w, http.StatusForbidden, "cross-origin request refused")
 				return
 			}
 		}
 		if r.ContentLength != 0 || r.Method == http.MethodPost {
 			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-				auth.Deny(w, http.StatusUnsupportedMediaType, "send the request body as application/json")
+				writeError(w, http.StatusUnsupportedMediaType, "send the request body as application/json")
 				return
 			}
 		}

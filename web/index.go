@@ -7,8 +7,8 @@ import (
 	"net/http"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/web/auth"
-	"github.com/abitare/abitare/web/ui"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/ui"
 )
 
 // index serves the map page with what its first view needs inlined (bootPage).

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
@@ -152,7 +152,7 @@ func (c ingestCollector) Collect(ch chan<- prometheus.Metric) {
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	ip, err := netip.ParseAddr(clientOf(r))
 	if err != nil || !(ip.IsLoopback() || inPrefixes(s.cfg.MetricsFrom, ip)) {
-		auth.Deny(w, http.StatusForbidden, "metrics are served to the monitoring network only (--metrics-from)")
+		writeError(w, http.StatusForbidden, "metrics are served to the monitoring network only (--metrics-from)")
 		return
 	}
 	s.metrics.handler.ServeHTTP(w, r)
@@ -166,11 +166,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.users.DB.Ping(ctx); err != nil {
-		auth.Deny(w, http.StatusServiceUnavailable, "database unreachable")
+		writeError(w, http.StatusServiceUnavailable, "database unreachable")
 		return
 	}
 	if s.backends[auth.Public].Tiles.Latest() == nil {
-		auth.Deny(w, http.StatusServiceUnavailable, "no public tiles loaded yet")
+		writeError(w, http.StatusServiceUnavailable, "no public tiles loaded yet")
 		return
 	}
 	writeJSON(w, map[string]string{"status": "ready"})

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/records"
 	"github.com/abitare/abitare/report"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
 )
 

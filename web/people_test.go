@@ -15,11 +15,11 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/linkage"
 	"github.com/abitare/abitare/records"
-	"github.com/abitare/abitare/web/audit"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
 )
 
 // publicCache keeps the answers given to anonymous visitors. They show only the figures of the

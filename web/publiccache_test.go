@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
 )
 
 func TestPublicCacheAnswersAnonymousRequestsOncePerRelease(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
 	"golang.org/x/time/rate"
 )
 

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/abitare/abitare/web/auth"
 )
 
 // checkRequestText refuses (400) a request whose path or query parameters are not UTF-8 text,
@@ -17,7 +15,7 @@ import (
 func checkRequestText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if problem := requestTextProblem(r); problem != "" {
-			auth.Deny(w, http.StatusBadRequest, problem)
+			writeError(w, http.StatusBadRequest, problem)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -91,7 +89,7 @@ func (s *Server) embedded(next http.Handler) http.Handler {
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			auth.Deny(w, http.StatusMethodNotAllowed, "the embed only reads: GET or HEAD")
+			writeError(w, http.StatusMethodNotAllowed, "the embed only reads: GET or HEAD")
 			return
 		}
 		r = r.Clone(context.WithValue(r.Context(), embeddedKey{}, true))

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
 )
 
 // A NUL byte or bytes that are not UTF-8, in a query parameter or the path, are a bad request

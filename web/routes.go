@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
 )
 
 // Route is one route of the API or the tiles, with the permission it needs. Routes whose

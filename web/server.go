@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/abitare/abitare/web/auth"
-	"github.com/abitare/abitare/web/ui"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/ui"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 )
@@ -113,10 +113,10 @@ func (s *Server) Router() chi.Router {
 	r.Use(s.track, middleware.Recoverer, checkRequestText)
 	routes := s.Routes()
 	r.Group(func(r chi.Router) {
-		r.Use(nosniff, s.users.Identify(s.fail), noteUser)
+		r.Use(nosniff, identify(s.users, s.fail), noteUser)
 		for _, rt := range routes {
 			if isTileRoute(rt) {
-				r.With(auth.Require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
+				r.With(require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
 			}
 		}
 	})
@@ -129,10 +129,10 @@ func (s *Server) Router() chi.Router {
 			r.Handle("/open/*", siteHandler(s.cfg.Site))
 		}
 		r.Group(func(r chi.Router) {
-			r.Use(sameOriginWrites, s.users.Identify(s.fail), noteUser, varyByCredentials, noStoreForUsers, s.public.middleware)
+			r.Use(sameOriginWrites, identify(s.users, s.fail), noteUser, varyByCredentials, noStoreForUsers, s.public.middleware)
 			for _, rt := range routes {
 				if !isTileRoute(rt) {
-					r.With(auth.Require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
+					r.With(require(rt.Permission)).Method(rt.Method, rt.Pattern, rt.handler)
 				}
 			}
 		})

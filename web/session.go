@@ -11,8 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/abitare/abitare/web/audit"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/auth"
 )
 
 // whoami tells the web app who is logged in and what the role may do.
@@ -31,14 +31,14 @@ type credentials struct {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var c credentials
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&c); err != nil || c.Username == "" || !isText(c.Username) {
-		auth.Deny(w, http.StatusBadRequest, `send {"username": ..., "password": ...} as JSON`)
+		writeError(w, http.StatusBadRequest, `send {"username": ..., "password": ...} as JSON`)
 		return
 	}
 	name, client := strings.ToLower(c.Username), clientOf(r)
 	if !s.logins.allow(client) {
 		s.logger.Warn("login rate limited", "username", name, "client", client)
 		w.Header().Set("Retry-After", "2")
-		auth.Deny(w, http.StatusTooManyRequests, "too many logins: try again in a moment")
+		writeError(w, http.StatusTooManyRequests, "too many logins: try again in a moment")
 		return
 	}
 	// A failure is counted before the password is checked, so that simultaneous tries cannot
@@ -47,14 +47,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		s.logger.Warn("login locked", "username", name, "client", client)
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.throttle.Window.Seconds())))
-		auth.Deny(w, http.StatusTooManyRequests, "too many wrong passwords: try again later")
+		writeError(w, http.StatusTooManyRequests, "too many wrong passwords: try again later")
 		return
 	}
 	release, ok := s.logins.acquire(r.Context())
 	if !ok {
 		reservation.Succeeded() // not a failure: the password was never checked
 		w.Header().Set("Retry-After", "1")
-		auth.Deny(w, http.StatusServiceUnavailable, "the server is busy checking passwords: try again in a moment")
+		writeError(w, http.StatusServiceUnavailable, "the server is busy checking passwords: try again in a moment")
 		return
 	}
 	u, secret, err := s.users.Login(r.Context(), c.Username, c.Password)
@@ -62,7 +62,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, auth.ErrBadCredentials) {
 		reservation.Failed()
 		s.logger.Warn("login refused", "username", name, "client", client)
-		auth.Deny(w, http.StatusUnauthorized, "wrong user name or password")
+		writeError(w, http.StatusUnauthorized, "wrong user name or password")
 		return
 	} else if err != nil {
 		reservation.Succeeded()
@@ -76,7 +76,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A new session each login; one the browser brought along ends (no session fixation).
-	if old, ok := auth.SessionSecret(r); ok {
+	if old, ok := sessionSecret(r); ok {
 		if err := s.users.Logout(r.Context(), old); err != nil {
 			s.fail(w, r, err)
 			return
@@ -90,7 +90,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 // logout ends the session, or with ?everywhere=true every session of its user (a lost laptop).
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if secret, ok := auth.SessionSecret(r); ok {
+	if secret, ok := sessionSecret(r); ok {
 		end := s.users.Logout
 		if r.URL.Query().Get("everywhere") == "true" {
 			end = s.users.LogoutEverywhere
@@ -204,12 +204,12 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, action, target s
 // recordWithin is record for a target of up to maxLength bytes (a custom area's whole selection).
 func (s *Server) recordWithin(w http.ResponseWriter, r *http.Request, action, target string, maxLength int) bool {
 	if problem := checkTarget(target, maxLength); problem != "" {
-		auth.Deny(w, http.StatusBadRequest, problem)
+		writeError(w, http.StatusBadRequest, problem)
 		return false
 	}
 	stated := purpose(r)
 	if problem := checkPurpose(stated); stated != "" && problem != "" {
-		auth.Deny(w, http.StatusBadRequest, problem)
+		writeError(w, http.StatusBadRequest, problem)
 		return false
 	}
 	p := auth.FromContext(r.Context())
@@ -218,7 +218,7 @@ func (s *Server) recordWithin(w http.ResponseWriter, r *http.Request, action, ta
 	s.metrics.audited("api", err)
 	if err != nil {
 		s.logger.Error("audit trail not written: access refused", "err", err, "action", action)
-		auth.Deny(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
+		writeError(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
 		return false
 	}
 	return true
@@ -227,7 +227,7 @@ func (s *Server) recordWithin(w http.ResponseWriter, r *http.Request, action, ta
 // requirePurpose refuses a request without a valid stated purpose.
 func requirePurpose(w http.ResponseWriter, r *http.Request) bool {
 	if problem := checkPurpose(purpose(r)); problem != "" {
-		auth.Deny(w, http.StatusBadRequest, problem)
+		writeError(w, http.StatusBadRequest, problem)
 		return false
 	}
 	return true

@@ -5,8 +5,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/abitare/abitare/web/audit"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres"
 )
 
 // tileAudit records restricted tile reads once per user, layer, tileset and hour rather than
@@ -34,7 +35,7 @@ type tileAuditEntry struct {
 }
 
 // record makes sure the access is in the audit trail, appending through db when it is not.
-func (a *tileAudit) record(ctx context.Context, db audit.Querier, p auth.Principal, client, layer, version string) error {
+func (a *tileAudit) record(ctx context.Context, db postgres.Querier, p auth.Principal, client, layer, version string) error {
 	now := a.clock()
 	key := tileAuditKey{user: p.Actor(), role: string(p.Role), layer: layer, version: version, hour: now.Unix() / 3600}
 	v, _ := a.seen.LoadOrStore(key, &tileAuditEntry{})

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )

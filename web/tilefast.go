@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/tiles"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/prometheus/client_golang/prometheus"
 )
 

@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/territory"
 	"github.com/abitare/abitare/tiles"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -149,7 +149,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, version strin
 	case served.Tileset.Audience == tiles.Restricted:
 		if err := s.tileAudit.record(r.Context(), s.backend(r).DB, auth.FromContext(r.Context()), clientOf(r), layer, served.Version); err != nil {
 			s.logger.Error("audit trail not written: tiles refused", "err", err, "layer", layer)
-			auth.Deny(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
+			writeError(w, http.StatusServiceUnavailable, "the access cannot be recorded, so it is refused")
 			return
 		}
 		caching = hdrPrivately
@@ -195,7 +195,7 @@ func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile) (status 
 	} else {
 		plain, err := gunzip(body)
 		if err != nil {
-			auth.Deny(w, http.StatusInternalServerError, "corrupt tile")
+			writeError(w, http.StatusInternalServerError, "corrupt tile")
 			return http.StatusInternalServerError
 		}
 		body = plain
@@ -267,7 +267,7 @@ func (s *Server) servedTileset(w http.ResponseWriter, r *http.Request, version, 
 		return served, true
 	case errors.Is(err, tiles.ErrNotRendered):
 		w.Header().Set("Retry-After", "30")
-		auth.Deny(w, http.StatusServiceUnavailable, "no tiles yet: run abitare aggregate and abitare release")
+		writeError(w, http.StatusServiceUnavailable, "no tiles yet: run abitare aggregate and abitare release")
 	case errors.Is(err, tiles.ErrUnknownVersion):
 		s.tileLayerError(w, r, err)
 	default:
@@ -281,12 +281,12 @@ func (s *Server) servedTileset(w http.ResponseWriter, r *http.Request, version, 
 func (s *Server) tileLayerError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, tiles.ErrUnknownLayer) && !restricted(r) {
 		if _, ok := tiles.Find(tiles.Restricted, chi.URLParam(r, "layer")); ok {
-			auth.Allowed(w, r, auth.ReadAggregates)
+			allowed(w, r, auth.ReadAggregates)
 			return
 		}
 	}
 	if errors.Is(err, tiles.ErrUnknownVersion) {
-		auth.Deny(w, http.StatusNotFound, err.Error())
+		writeError(w, http.StatusNotFound, err.Error())
 		return
 	}
 	s.fail(w, r, err)

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/web"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"

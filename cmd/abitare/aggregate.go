@@ -12,6 +12,7 @@ import (
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/geo/disclosure/withheld"
 	"github.com/abitare/abitare/geo/hotspots"
+	"github.com/abitare/abitare/postgres"
 	"github.com/abitare/abitare/tiles"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -27,7 +28,7 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

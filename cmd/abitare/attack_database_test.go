@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 

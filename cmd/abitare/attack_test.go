@@ -40,7 +40,7 @@ import (
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/hexgrid"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"

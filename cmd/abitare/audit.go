@@ -10,7 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/abitare/abitare/web/audit"
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/postgres"
 )
 
 func runAudit(ctx context.Context, env *environment, args []string) error {
@@ -55,7 +56,7 @@ func runAudit(ctx context.Context, env *environment, args []string) error {
 		}
 		from = t
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

@@ -50,9 +50,9 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 const (

@@ -9,6 +9,7 @@ import (
 
 	"github.com/abitare/abitare/ingest"
 	"github.com/abitare/abitare/ingest/addresses"
+	"github.com/abitare/abitare/postgres"
 )
 
 func runBatches(ctx context.Context, env *environment, args []string) error {
@@ -20,7 +21,7 @@ func runBatches(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func runLinkage(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

@@ -21,10 +21,10 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/gazetteer"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/publish"
 	figfile "github.com/abitare/abitare/publish/figures"
-	"github.com/abitare/abitare/web/ui"
+	"github.com/abitare/abitare/ui"
 )
 
 // checkBundleFigures: every release has a figures file per geography and period, listed with

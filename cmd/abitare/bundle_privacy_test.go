@@ -23,7 +23,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/tiles/pmtiles"
 )
 

@@ -15,10 +15,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/disclosure/secondary"
 	"github.com/abitare/abitare/geo/profile"
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 type categoriesAnswer struct {

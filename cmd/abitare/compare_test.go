@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/profile"
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/xuri/excelize/v2"
 )
 

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/customarea"
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 // checkCustomArea: POST /api/custom-area gives a planner protected figures for three sections,

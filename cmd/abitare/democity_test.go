@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/web"
-	"github.com/abitare/abitare/web/auth"
 )
 
 // demoFixture is the demo city run once through the commands of make demo (zones to release,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 // abitare districts load replaces Modena's bundled OMI zones with a GeoPOI KML export, ids

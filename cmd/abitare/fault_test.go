@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 // TestMain lets a test run the command itself in a child process (ABITARE_TEST_MAIN_ARGS, a

@@ -16,6 +16,7 @@ import (
 	"github.com/abitare/abitare/geo/zones"
 	"github.com/abitare/abitare/ingest/census"
 	"github.com/abitare/abitare/migrations"
+	"github.com/abitare/abitare/postgres"
 )
 
 func runMigrate(ctx context.Context, env *environment, args []string) error {
@@ -40,7 +41,7 @@ func runZones(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -91,7 +92,7 @@ comune.`)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -187,7 +188,7 @@ WGS 84) and PostGIS reprojects. A file with several layers needs --layer.`)
 	if f, err = sel.Select(f); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -238,7 +239,7 @@ placed in them again. Every comune without districts is its own district.`)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/abitare/abitare/ingest/idise"
+	"github.com/abitare/abitare/postgres"
 )
 
 // runIDISE loads ISTAT's IDISE for the census sections and compares it with the AMPI.
@@ -23,7 +24,7 @@ func runIDISE(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("want: abitare idise load FILE")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

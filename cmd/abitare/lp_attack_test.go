@@ -35,7 +35,7 @@ import (
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/aggregate"
 	"github.com/abitare/abitare/geo/disclosure/lpaudit"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5"
 	"github.com/uber/h3-go/v4"
 )

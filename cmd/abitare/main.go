@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/abitare/abitare/ingest"
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -107,25 +108,10 @@ func (env *environment) flagSet(name string) (*flag.FlagSet, *string) {
 	return fs, dbURL
 }
 
-func openDB(ctx context.Context, url string) (*pgxpool.Pool, error) {
-	if url == "" {
-		return nil, errors.New("no database: set DATABASE_URL or --database-url (make demo starts a local one)")
-	}
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		return nil, fmt.Errorf("database URL: %w", err)
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
-	}
-	return pool, nil
-}
-
 // openStudyArea opens the database and reads the study area, for the commands that place
 // records in it. The caller closes the pool.
 func openStudyArea(ctx context.Context, url string) (*pgxpool.Pool, *ingest.StudyArea, error) {
-	db, err := openDB(ctx, url)
+	db, err := postgres.Open(ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/web"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/paulmach/orb/maptile"
 )
 

@@ -21,10 +21,10 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/disclosure/secondary"
 	"github.com/abitare/abitare/geo/hexgrid"
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/paulmach/orb/encoding/mvt"
 )
 

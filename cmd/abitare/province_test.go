@@ -16,7 +16,7 @@ import (
 	"github.com/abitare/abitare/ingest/field"
 	"github.com/abitare/abitare/ingest/geocode"
 	"github.com/abitare/abitare/ingest/pseudonym"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geo"
@@ -33,6 +33,7 @@ const provinceBoundaries = "../../democity/province/data/istat_comuni_provincia_
 const provinceTestComuni = "036023,036005,036044,036027"
 
 func TestProvincePipeline(t *testing.T) {
+	t.Parallel() // alongside the demo city's tests, on a database of its own
 	db := testdb.New(t)
 	c := newCLI(t, db.URL)
 	dir := t.TempDir()

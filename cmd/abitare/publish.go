@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres"
 	"github.com/abitare/abitare/publish"
 	"github.com/abitare/abitare/publish/dcat"
-	"github.com/abitare/abitare/web"
-	"github.com/abitare/abitare/web/auth"
-	"github.com/abitare/abitare/web/ui"
+	"github.com/abitare/abitare/ui"
 )
 
 // runPublish writes the open-data bundle of every release kept, reading as the public role:
@@ -33,7 +33,7 @@ func runPublish(ctx context.Context, env *environment, args []string) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: abitare publish [--base-url URL] [--license ID] [--basemap-style URL] --publisher NAME --publisher-ipa CODE --publisher-email ADDRESS --publisher-url URL DIR")
 	}
-	pool, err := web.OpenRolePool(ctx, *dbURL, auth.Public, 4)
+	pool, err := postgres.OpenRole(ctx, *dbURL, auth.Public, 4)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/publish"
 	"github.com/abitare/abitare/tiles/pmtiles"
 	"github.com/paulmach/orb"

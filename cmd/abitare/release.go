@@ -7,10 +7,11 @@ import (
 	"io"
 	"sort"
 
+	"github.com/abitare/abitare/audit"
 	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
+	"github.com/abitare/abitare/postgres"
 	"github.com/abitare/abitare/tiles"
-	"github.com/abitare/abitare/web/audit"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -26,7 +27,7 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

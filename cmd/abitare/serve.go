@@ -9,10 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/geo/disclosure/withheld"
+	"github.com/abitare/abitare/postgres"
+	"github.com/abitare/abitare/ui"
 	"github.com/abitare/abitare/web"
-	"github.com/abitare/abitare/web/auth"
-	"github.com/abitare/abitare/web/ui"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -85,7 +86,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 // openServer connects the server's own pool (credentials, audit of logins) and one pool per
 // role, and wires the server; closeAll closes them.
 func openServer(ctx context.Context, cfg web.Config, opt web.BackendOptions, logger *slog.Logger) (*web.Server, func(), error) {
-	db, err := openDB(ctx, opt.DatabaseURL)
+	db, err := postgres.Open(ctx, opt.DatabaseURL)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/web/ui"
+	"github.com/abitare/abitare/ui"
 )
 
 // checkStaticSite: the bundle is a static site. Served by a plain file server (net/http's,

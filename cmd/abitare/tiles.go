@@ -11,10 +11,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres"
 	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/tiles/pmtiles"
-	"github.com/abitare/abitare/web"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -48,7 +48,7 @@ func runTiles(ctx context.Context, env *environment, args []string) error {
 	if run == nil || (sub == "extract") != (len(rest) == 1) || (sub != "extract" && len(rest) != 0) {
 		return errors.New(usage)
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func renderTileset(ctx context.Context, env *environment, dbURL string, db *pgxp
 	if a == tiles.Restricted {
 		role = auth.Planner
 	}
-	pool, err := web.OpenRolePool(ctx, dbURL, role, 4)
+	pool, err := postgres.OpenRole(ctx, dbURL, role, 4)
 	if err != nil {
 		return nil, err
 	}

@@ -19,11 +19,12 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/tiles/pmtiles"
 	"github.com/abitare/abitare/web"
-	"github.com/abitare/abitare/web/auth"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
@@ -41,7 +42,7 @@ func checkArchivesMatchOnTheFly(t *testing.T, db *testdb.DB) {
 		audience tiles.Audience
 		role     auth.Role
 	}{{tiles.Public, auth.Public}, {tiles.Restricted, auth.Planner}} {
-		pool, err := web.OpenRolePool(ctx, db.URL, c.role, 2)
+		pool, err := postgres.OpenRole(ctx, db.URL, c.role, 2)
 		if err != nil {
 			t.Fatal(err)
 		}

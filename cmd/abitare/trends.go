@@ -9,6 +9,7 @@ import (
 
 	"github.com/abitare/abitare/geo/foresight"
 	"github.com/abitare/abitare/geo/history"
+	"github.com/abitare/abitare/postgres"
 )
 
 // runTrends builds the quarterly history of every area and its emerging hot and cold spots
@@ -18,7 +19,7 @@ func runTrends(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/abitare/abitare/web/audit"
-	"github.com/abitare/abitare/web/auth"
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/postgres"
 )
 
 const usersUsage = `abitare users: manage accounts and API tokens
@@ -40,7 +41,7 @@ func runUsers(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return errors.New("users: say what to do")
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := postgres.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

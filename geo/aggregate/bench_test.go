@@ -15,7 +15,7 @@ import (
 	"github.com/abitare/abitare/geo/hotspots"
 	"github.com/abitare/abitare/geo/modena"
 	"github.com/abitare/abitare/geo/zones"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/abitare/abitare/tiles"
 )
 

@@ -18,7 +18,7 @@ import (
 // The audit trail records the whole of every custom-area query (docs/privacy.md, "Custom
 // areas"): its geography and every id, or a polygon's GeoJSON, with the period and a digest, so
 // that the data-protection officer can see two selections that differ by one unit
-// (web/audit.CustomAreas reads them back).
+// (audit.CustomAreas reads them back).
 
 // AuditSelection is a custom-area query as the audit trail records it: the target of the
 // entry, as JSON with its keys in this order.

@@ -12,7 +12,7 @@ import (
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/geo/stats"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"

@@ -8,7 +8,7 @@ import (
 
 	"github.com/abitare/abitare/geo/disclosure"
 	"github.com/abitare/abitare/geo/disclosure/cellkey"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 // seed writes true counts for sections and OMI zones: every value 0..40 for each indicator,

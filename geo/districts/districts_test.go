@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare/geo/zones"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5"
 )
 

@@ -11,6 +11,7 @@ import (
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/forecast"
 	"github.com/abitare/abitare/geo/history"
+	"github.com/abitare/abitare/postgres"
 )
 
 // ForecastGeographies are the geographies forecast: as the trends', and the municipality.
@@ -111,7 +112,7 @@ func chooseMethod(panel []forecast.Series, horizon int) (forecast.Method, Backte
 // after asOf (the history's last quarter when ""), from the history up to asOf only: a past
 // quarter gives forecasts anyone can score against what followed. Areas are shrunk toward
 // their district's trend, districts toward the territory's (forecast.Shipped).
-func Forecasts(ctx context.Context, db Querier, geography, series, asOf string, horizon int) (ForecastAnswer, error) {
+func Forecasts(ctx context.Context, db postgres.Querier, geography, series, asOf string, horizon int) (ForecastAnswer, error) {
 	if !slices.Contains(ForecastGeographies, geography) {
 		return ForecastAnswer{}, abitare.Errorf(abitare.Invalid, "geography %q: forecasts are made for %v", geography, ForecastGeographies)
 	}
@@ -241,7 +242,7 @@ func buildSeries(areas, districts, comuni panel, from int) []forecast.Series {
 }
 
 // observedAfter reads the counts of the quarters after asOf that the history holds.
-func observedAfter(ctx context.Context, db Querier, geography, series, asOf string, all []string, horizon int) (map[string]map[string]int, error) {
+func observedAfter(ctx context.Context, db postgres.Querier, geography, series, asOf string, all []string, horizon int) (map[string]map[string]int, error) {
 	out := map[string]map[string]int{}
 	after, err := history.QuartersAfter(asOf, horizon)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/abitare/abitare/geo/history"
 	"github.com/abitare/abitare/geo/trends"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5"
 	"github.com/uber/h3-go/v4"
 )

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/postgres"
 )
 
 // LeadLagGeographies are the levels the lagged association is measured at: districts, where
@@ -50,7 +51,7 @@ type LeadLagAnswer struct {
 // rates per 1,000 residents, each area's standardised (so that large areas do not dominate
 // and only the timing counts); a territory with a single area of the level pools its quarters
 // alone.
-func LeadLag(ctx context.Context, db Querier, geography string) (LeadLagAnswer, error) {
+func LeadLag(ctx context.Context, db postgres.Querier, geography string) (LeadLagAnswer, error) {
 	if !slices.Contains(LeadLagGeographies, geography) {
 		return LeadLagAnswer{}, abitare.Errorf(abitare.Invalid, "geography %q: the lagged association is measured for %v", geography, LeadLagGeographies)
 	}

@@ -18,11 +18,9 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/history"
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
 )
-
-// Querier is a pool or a transaction: what the history's readers take.
-type Querier = history.Querier
 
 // panel is the history of one geography and series: every area with residents, every quarter.
 type panel struct {
@@ -35,7 +33,7 @@ type panel struct {
 }
 
 // readPanel reads a geography's history of one series up to the quarter asOf (all when "").
-func readPanel(ctx context.Context, db Querier, geography, series, asOf string) (panel, error) {
+func readPanel(ctx context.Context, db postgres.Querier, geography, series, asOf string) (panel, error) {
 	p := panel{geography: geography}
 	quarters, err := history.Quarters(ctx, db)
 	if err != nil {

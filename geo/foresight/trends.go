@@ -13,6 +13,7 @@ import (
 	"github.com/abitare/abitare/geo/hotspots"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/abitare/abitare/geo/trends"
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -181,7 +182,7 @@ type Trend struct {
 }
 
 // ReadTrends reads the stored analysis of a geography and domain, by area id.
-func ReadTrends(ctx context.Context, db Querier, geography, domain string) ([]Trend, error) {
+func ReadTrends(ctx context.Context, db postgres.Querier, geography, domain string) ([]Trend, error) {
 	if !slices.Contains(TrendGeographies, geography) {
 		return nil, abitare.Errorf(abitare.Invalid, "geography %q: trends are computed for %v", geography, TrendGeographies)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/abitare/abitare/geo/trends"
+	"github.com/abitare/abitare/postgres"
 )
 
 // WatchItem is an area the housing office and planners should look at, and why.
@@ -30,7 +31,7 @@ var watchedCategories = []trends.Category{trends.NewHotSpot, trends.Intensifying
 // Watchlist lists the areas of a trend geography with a significant rising trend, a new,
 // consecutive or intensifying hot spot, or a next-quarter forecast above level (per 1,000;
 // 0 leaves that test out), most urgent first: most reasons, then the strongest trend.
-func Watchlist(ctx context.Context, db Querier, geography, domain string, level float64) ([]WatchItem, error) {
+func Watchlist(ctx context.Context, db postgres.Querier, geography, domain string, level float64) ([]WatchItem, error) {
 	list, err := ReadTrends(ctx, db, geography, domain)
 	if err != nil {
 		return nil, err

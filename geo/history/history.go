@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -88,15 +89,9 @@ func Build(ctx context.Context, db *pgxpool.Pool) (Summary, error) {
 	return sum, nil
 }
 
-// Querier is what the readers need: a pool or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 // Quarters lists the history's quarters, from the first with events to the last, with none
 // missing (a quarter without events is a quarter of zeros, not a gap).
-func Quarters(ctx context.Context, db Querier) ([]string, error) {
+func Quarters(ctx context.Context, db postgres.Querier) ([]string, error) {
 	var first, last *string
 	if err := db.QueryRow(ctx, `SELECT min(quarter), max(quarter) FROM area_history`).Scan(&first, &last); err != nil {
 		return nil, fmt.Errorf("history quarters: %w", err)

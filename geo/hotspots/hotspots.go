@@ -17,6 +17,7 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/stats"
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -208,7 +209,7 @@ func readAreas(ctx context.Context, tx pgx.Tx, geography, period string) (areaSe
 // Weights builds the row-standardised weights of a geography's areas (ids, in that order): H3
 // neighbours for cells, queen contiguity (a shared point, with a 1 cm tolerance for slivers
 // between zones) for sections and districts. Trends (geo/foresight) use the same.
-func Weights(ctx context.Context, tx Querier, geography string, ids []string) (stats.Weights, error) {
+func Weights(ctx context.Context, tx postgres.Querier, geography string, ids []string) (stats.Weights, error) {
 	table, ok := polygonTables[geography]
 	if !ok {
 		cells := make([]uint64, len(ids))
@@ -250,11 +251,6 @@ var polygonTables = map[string]struct{ name, id string }{
 	"section":      {"census_sections", "id"},
 	"omi":          {"omi_zones", "code"},
 	"municipality": {"municipalities", "code"},
-}
-
-// Querier is a pool or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 func store(ctx context.Context, tx pgx.Tx, geography, period, analysis string, ids []string, res stats.LISAResult, sum *Summary) error {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/geo/hotspots"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/profile"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 // fixture stores an area's indicators for 2025 and 2024 and marks figures withheld.

@@ -6,13 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
 )
-
-// Querier is what Describe reads the territory through: a pool, a connection or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
 
 // Kinds of territory, as Description.Kind says them.
 const (
@@ -55,7 +51,7 @@ type Description struct {
 }
 
 // Describe names the territory stored in db.
-func Describe(ctx context.Context, db Querier) (Description, error) {
+func Describe(ctx context.Context, db postgres.Querier) (Description, error) {
 	rows, err := db.Query(ctx, `SELECT code, name, coalesce(province_code, substr(code, 1, 3)), coalesce(province_name, ''),
 			coalesce(region_code, ''), coalesce(region_name, ''),
 			ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 // TestDescribeNamesTheTerritory: one comune by its name, two listed, more of one province after

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	pub "github.com/abitare/abitare/publish/gpkg"
 	"github.com/twpayne/go-geom"
 )

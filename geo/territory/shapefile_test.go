@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare/ingest/shapefile"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/twpayne/go-geom"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 // utmSquare is a square of side km kilometres in UTM zone 32N (EPSG:32632) with its south-west

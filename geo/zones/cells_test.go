@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare/geo/hexgrid"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/paulmach/orb"
 )
 

@@ -15,7 +15,7 @@ import (
 	"github.com/abitare/abitare/ingest/addresses"
 	"github.com/abitare/abitare/ingest/geocode"
 	"github.com/abitare/abitare/ingest/tabular"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 )

@@ -10,7 +10,7 @@ import (
 
 	"github.com/abitare/abitare/ingest/idise"
 	"github.com/abitare/abitare/ingest/tabular"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 func TestSpearman(t *testing.T) {

@@ -18,7 +18,7 @@ import (
 	"github.com/abitare/abitare/ingest/codicefiscale"
 	"github.com/abitare/abitare/ingest/population"
 	"github.com/abitare/abitare/ingest/pseudonym"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/uber/h3-go/v4"
 )

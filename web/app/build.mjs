@@ -1,4 +1,4 @@
-// Bundles the map page into ../ui/dist (embedded by the Go package web/ui).
+// Bundles the map page into ../../ui/dist (embedded by the Go package ui).
 // Output names are fixed: index.html, embed.html (the same page for framing in other sites),
 // accessibility.html (the accessibility statement), app.js, app.css and worker.js (MapLibre's
 // web worker).
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', 'ui', 'dist');
+const dist = join(here, '..', '..', 'ui', 'dist');
 const require = createRequire(import.meta.url);
 
 await mkdir(dist, { recursive: true });

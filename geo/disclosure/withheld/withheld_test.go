@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare/geo/disclosure/withheld"
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/uber/h3-go/v4"
 )
 

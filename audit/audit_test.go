@@ -6,11 +6,12 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/audit"
+	"github.com/abitare/abitare/audit"
+	"github.com/abitare/abitare/postgres"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
-func appendN(t *testing.T, db audit.Querier, n int) {
+func appendN(t *testing.T, db postgres.Querier, n int) {
 	t.Helper()
 	for i := range n {
 		_, err := audit.Append(context.Background(), db, audit.Event{Actor: "ada", Role: "housing_office",

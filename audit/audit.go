@@ -16,16 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
-
-// Querier is what the package needs of a pool, connection or transaction.
-type Querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
 
 // Event is one access to restricted data.
 type Event struct {
@@ -52,7 +45,7 @@ const Retention = "6 months"
 
 // Append writes an event to the log and returns its sequence number. Callers append before
 // they answer, and refuse to answer when the log cannot be written.
-func Append(ctx context.Context, db Querier, e Event) (int64, error) {
+func Append(ctx context.Context, db postgres.Querier, e Event) (int64, error) {
 	var seq int64
 	err := db.QueryRow(ctx, `SELECT audit_append($1, $2, $3, $4, $5, $6, $7)`, e.Actor, e.Role, e.Action, e.Target, e.Purpose,
 		nullIfEmpty(e.Client), nullIfZero(e.TokenID)).Scan(&seq)
@@ -85,7 +78,7 @@ type Filter struct {
 }
 
 // List returns entries, newest first.
-func List(ctx context.Context, db Querier, f Filter) ([]Entry, error) {
+func List(ctx context.Context, db postgres.Querier, f Filter) ([]Entry, error) {
 	if f.Limit <= 0 {
 		f.Limit = 1000
 	}
@@ -156,7 +149,7 @@ type Anchor struct {
 }
 
 // Head returns the newest entry as an anchor (seq 0 when the log is empty).
-func Head(ctx context.Context, db Querier) (Anchor, error) {
+func Head(ctx context.Context, db postgres.Querier) (Anchor, error) {
 	var a Anchor
 	var hash []byte
 	err := db.QueryRow(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&a.Seq, &hash)
@@ -174,7 +167,7 @@ func Head(ctx context.Context, db Querier) (Anchor, error) {
 // have the anchored hash. The oldest remaining entry is
 // the anchor: entries older than the retention period may have been removed, so its previous
 // hash is taken as given unless it is the first entry ever written.
-func Verify(ctx context.Context, db Querier, anchors ...Anchor) (Report, error) {
+func Verify(ctx context.Context, db postgres.Querier, anchors ...Anchor) (Report, error) {
 	rows, err := db.Query(ctx, `SELECT seq, at, actor, role, action, target, purpose, coalesce(client, ''), coalesce(token_id, 0),
 		prev_hash, hash FROM audit_log ORDER BY seq`)
 	if err != nil {

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/abitare/abitare/audit"
 	"github.com/abitare/abitare/geo/customarea"
 	"github.com/abitare/abitare/geo/hexgrid"
-	"github.com/abitare/abitare/migrations/testdb"
-	"github.com/abitare/abitare/web/audit"
+	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/uber/h3-go/v4"

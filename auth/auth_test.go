@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/abitare/abitare/migrations/testdb"
+	"github.com/abitare/abitare/postgres/testdb"
 )
 
 func TestPasswordHash(t *testing.T) {

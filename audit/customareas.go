@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/geo/customarea"
+	"github.com/abitare/abitare/postgres"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -92,7 +93,7 @@ const (
 // CustomAreas reads the actor's custom-area entries since the time (zero: all) and reports the
 // pairs of their selections that differ by one or two units. Polygons are compared as the H3 10
 // cells whose centre they contain, which is how they are answered.
-func CustomAreas(ctx context.Context, db Querier, actor string, since time.Time) (CustomAreaReport, error) {
+func CustomAreas(ctx context.Context, db postgres.Querier, actor string, since time.Time) (CustomAreaReport, error) {
 	if actor == "" {
 		return CustomAreaReport{}, errors.New("custom-area report: name the user")
 	}
