@@ -188,3 +188,35 @@ func TestClientAndTokenAreChained(t *testing.T) {
 		t.Fatalf("a changed client address was not caught: %+v %v", rep, err)
 	}
 }
+
+// An entry must name its client and token: no user role may append through the older
+// five-argument form, which names neither; the seven-argument one stays open to them.
+func TestUserRolesAppendOnlyWithClientAndToken(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	for _, role := range []string{"abitare_planner", "abitare_linkage_officer", "abitare_administrator"} {
+		tx, err := db.Pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(ctx, "SET LOCAL ROLE "+role); err != nil {
+			t.Fatal(err)
+		}
+		_, err = tx.Exec(ctx, `SELECT audit_append('ada', 'planner', 'timeline', 'person:ab', 'case 42')`)
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("%s appended through the five-argument form: %v", role, err)
+		}
+		_ = tx.Rollback(ctx)
+		tx, err = db.Pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(ctx, "SET LOCAL ROLE "+role); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(ctx, `SELECT audit_append('ada', 'planner', 'timeline', 'person:ab', 'case 42', '127.0.0.1', NULL)`); err != nil {
+			t.Errorf("%s cannot append with client and token: %v", role, err)
+		}
+		_ = tx.Rollback(ctx)
+	}
+}

@@ -48,6 +48,9 @@ func OpenRole(ctx context.Context, url string, role auth.Role, maxConns int32) (
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
 	cfg.MaxConns = maxConns
+	// A role's queries are a request's or a tile layer's: short, where compiling them with JIT
+	// costs more than it saves.
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	// No query of a request may run away with a connection, nor a transaction sit open.
 	setRole := "SET ROLE " + pgx.Identifier{role.DatabaseRole()}.Sanitize() +
 		"; SET statement_timeout = '30s'; SET idle_in_transaction_session_timeout = '60s'"

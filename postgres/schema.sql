@@ -1026,9 +1026,6 @@ ALTER TABLE ONLY public.tilesets
 GRANT USAGE ON SCHEMA public TO abitare_public;
 
 REVOKE ALL ON FUNCTION public.audit_append(p_actor text, p_role text, p_action text, p_target text, p_purpose text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.audit_append(p_actor text, p_role text, p_action text, p_target text, p_purpose text) TO abitare_planner;
-GRANT ALL ON FUNCTION public.audit_append(p_actor text, p_role text, p_action text, p_target text, p_purpose text) TO abitare_linkage_officer;
-GRANT ALL ON FUNCTION public.audit_append(p_actor text, p_role text, p_action text, p_target text, p_purpose text) TO abitare_administrator;
 
 REVOKE ALL ON FUNCTION public.audit_append(p_actor text, p_role text, p_action text, p_target text, p_purpose text, p_client text, p_token_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.audit_append(p_actor text, p_role text, p_action text, p_target text, p_purpose text, p_client text, p_token_id bigint) TO abitare_planner;
