@@ -17,6 +17,7 @@ var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap
 	"indicator": indicatorName,
 	"status":    statusName,
 	"combo":     combinationName,
+	"need":      needName,
 	"num": func(lang string, v *float64) string {
 		if v == nil {
 			return "–"

@@ -144,7 +144,22 @@ var categoryNames = map[string][2]string{
 	"citizenship:italian": {"Cittadinanza italiana", "Italian citizens"}, "citizenship:eu": {"Cittadinanza UE", "EU citizens"},
 	"citizenship:non_eu": {"Cittadinanza extra UE", "Non-EU citizens"},
 	"disability:yes":     {"Con disabilità", "With a disability"}, "disability:no": {"Senza disabilità", "Without a disability"},
+	// The register's household types (abitare.HouseholdTypes), as the categories view lowers them.
+	"household_type:unipersonale":       {"Persona sola", "One person"},
+	"household_type:coppia_senza_figli": {"Coppia senza figli", "Couple without children"},
+	"household_type:coppia_con_figli":   {"Coppia con figli", "Couple with children"},
+	"household_type:monogenitore":       {"Un genitore con figli", "Single parent"},
+	"household_type:altro":              {"Altra famiglia", "Other household"},
 }
+
+// needNames name the signals of need that call for help (abitare.Needs).
+var needNames = map[string][2]string{
+	"eviction": {"Sfratto", "Eviction"}, "disability": {"Disabilità", "Disability"},
+	"mental_health": {"Salute mentale", "Mental health"}, "job_seeker": {"In cerca di lavoro", "Job seeker"},
+}
+
+// needName names a need; an unknown one stays as it is.
+func needName(lang, need string) string { return fromTable(needNames, lang, need) }
 
 func dimensionName(lang, d string) string { return fromTable(dimensionNames, lang, d) }
 

@@ -278,3 +278,30 @@ func TestDistrictReportSaysWhoIsMostExposed(t *testing.T) {
 		t.Fatalf("public report: %v, exposed %v, asked %v", err, pub.Exposed, src.asked)
 	}
 }
+
+// The English report names household types and needs in English, the Italian one in Italian:
+// never the register's or the database's codes.
+func TestReportNamesCategoriesAndNeedsInItsLanguage(t *testing.T) {
+	rep := sample()
+	rep.Geography, rep.ID = "omi", "B1"
+	rep.Exposed = []profile.CategoryRisk{{Dimension: "household_type", Category: "monogenitore", Residents: 300, People: iptr(12), RR: f64(2.1), Status: "published"}}
+	rep.Coverage = []profile.Coverage{{Need: "job_seeker", People: iptr(40), WithoutHelp: iptr(10), Status: "published"}}
+	want := map[string][]string{"en": {"Single parent", "Job seeker"}, "it": {"Un genitore con figli", "In cerca di lavoro"}}
+	for _, lang := range Langs {
+		var buf bytes.Buffer
+		if err := WriteHTML(&buf, rep, lang); err != nil {
+			t.Fatal(err)
+		}
+		page := buf.String()
+		for _, w := range want[lang] {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s report lacks %q", lang, w)
+			}
+		}
+		for _, code := range []string{">monogenitore", ">job_seeker"} {
+			if strings.Contains(page, code) {
+				t.Errorf("%s report shows the code %q", lang, code)
+			}
+		}
+	}
+}

@@ -83,7 +83,7 @@ func WriteTargetingXLSX(w io.Writer, l TargetingList, lang string) error {
 	req := [][]any{
 		{tword(lang, "request"), ""},
 		{word(lang, "area"), geographyName(lang, l.Geography) + " " + l.ID},
-		{tword(lang, "need"), l.Need},
+		{tword(lang, "need"), needName(lang, l.Need)},
 		{word(lang, "period"), l.Period},
 		{tword(lang, "without"), yesNo(lang, l.WithoutHelp)},
 		{tword(lang, "household"), household},

@@ -169,7 +169,7 @@ func metadataRows(rep Report, lang string) [][]any {
 		rows = append(rows, []any{"IDISE (ISTAT)", rep.IDISE.Value})
 	}
 	for _, c := range rep.Coverage {
-		rows = append(rows, []any{word(lang, "coverage") + ": " + c.Need, fmt.Sprintf("%v / %v", value(c.WithoutHelp), value(c.People))})
+		rows = append(rows, []any{word(lang, "coverage") + ": " + needName(lang, c.Need), fmt.Sprintf("%v / %v", value(c.WithoutHelp), value(c.People))})
 	}
 	return rows
 }
