@@ -51,7 +51,7 @@ func checkBundleReadByReferenceTools(t *testing.T, rel string) {
 		t.Fatalf("ogrinfo reads %s features of omi.geojson, the file has %d:\n%s", m, len(fc.Features), out)
 	}
 
-	script, _ := filepath.Abs("../../web/app/test/pmtiles-read.mjs")
+	script, _ := filepath.Abs("../../web/app/test-helpers/pmtiles-read.mjs")
 	archives, _ := filepath.Glob(filepath.Join(rel, "tiles", "*.pmtiles"))
 	if len(archives) == 0 {
 		t.Fatal("the release has no tile archive")

@@ -395,7 +395,7 @@ func checkTilesCommand(t *testing.T, c *cli, base string) {
 // rendered public indicators archive as Go stored it, and its metadata names the layer.
 func checkReferenceReaderReadsRenderedArchives(t *testing.T, db *testdb.DB) {
 	node, err := exec.LookPath("node")
-	script, _ := filepath.Abs("../../web/app/test/pmtiles-read.mjs")
+	script, _ := filepath.Abs("../../web/app/test-helpers/pmtiles-read.mjs")
 	if _, serr := os.Stat("../../web/app/node_modules/pmtiles"); err != nil || serr != nil {
 		if os.Getenv("ABITARE_E2E") != "" {
 			t.Fatalf("node or web/app/node_modules/pmtiles missing (run make web): %v %v", err, serr)

@@ -23,7 +23,7 @@ import (
 
 // TestReferenceReader writes archives and reads them back with protomaps'
 // npm package pmtiles, the reference reader that the map uses, under
-// Node.js (web/app/test/pmtiles-read.mjs). Header, metadata and the bytes of
+// Node.js (web/app/test-helpers/pmtiles-read.mjs). Header, metadata and the bytes of
 // every tile must be what Go wrote. Without node or web/app/node_modules the
 // test skips, unless ABITARE_E2E=1 (CI), where it fails.
 func TestReferenceReader(t *testing.T) {
@@ -70,7 +70,7 @@ func referenceReader(t *testing.T) (node, script string) {
 	if _, err := os.Stat(filepath.Join(app, "node_modules", "pmtiles", "package.json")); err != nil {
 		missing("web/app/node_modules/pmtiles not installed (cd web/app && npm ci)")
 	}
-	return node, filepath.Join(app, "test", "pmtiles-read.mjs")
+	return node, filepath.Join(app, "test-helpers", "pmtiles-read.mjs")
 }
 
 func repoRoot() (string, error) {

@@ -200,7 +200,7 @@ describe('desk API addresses', () => {
 
   it('names each of the server\'s household types in both languages', async () => {
     const { t } = await import('../src/i18n.js');
-    const { VOCABULARY } = await import('./vocabulary-answer.mjs');
+    const { VOCABULARY } = await import('../test-helpers/vocabulary-answer.mjs');
     const householdTypes = VOCABULARY.household_types;
     assert.ok(householdTypes?.length, 'the recorded vocabulary has household types');
     for (const h of householdTypes) {

@@ -8,7 +8,7 @@ import {
   roleLabel, statusLabel,
 } from '../src/labels.js';
 import { parseVocabulary, setVocabulary } from '../src/vocabulary.js';
-import { SESSION_ANSWER, VOCABULARY } from './vocabulary-answer.mjs';
+import { SESSION_ANSWER, VOCABULARY } from '../test-helpers/vocabulary-answer.mjs';
 
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -12,7 +12,7 @@ import {
   fieldColor, hatchFilter, indicatorColor, indicatorOpacity,
 } from '../src/map-style.js';
 import { parseVocabulary } from '../src/vocabulary.js';
-import { SESSION_ANSWER } from './vocabulary-answer.mjs';
+import { SESSION_ANSWER } from '../test-helpers/vocabulary-answer.mjs';
 
 const vocab = parseVocabulary(SESSION_ANSWER).vocabulary;
 

@@ -4,7 +4,7 @@ import {
   ANONYMOUS, PERM, can, parseSession, sessionOrAnonymous,
 } from '../src/session.js';
 import { EMPTY_VOCABULARY } from '../src/vocabulary.js';
-import { SESSION_ANSWER, VOCABULARY } from './vocabulary-answer.mjs';
+import { SESSION_ANSWER, VOCABULARY } from '../test-helpers/vocabulary-answer.mjs';
 
 describe('parseSession', () => {
   it('reads a session answer', () => {

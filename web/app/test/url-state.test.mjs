@@ -4,7 +4,7 @@ import {
   URL_KEYS, mergeHash, parseArea, readUrlState, urlParams, vocabularyChoices,
 } from '../src/url-state.js';
 import { EMPTY_VOCABULARY, parseVocabulary } from '../src/vocabulary.js';
-import { SESSION_ANSWER } from './vocabulary-answer.mjs';
+import { SESSION_ANSWER } from '../test-helpers/vocabulary-answer.mjs';
 
 const DEFAULTS = {
   lang: 'it', view: 'overlap', unit: 'hexagons', indicator: 'multi_domain', measure: 'rate', analysis: 'moran_multi_domain', area: null,

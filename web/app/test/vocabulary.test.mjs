@@ -4,7 +4,7 @@ import {
   EMPTY_VOCABULARY, analyses, analysesOf, bivariatePairs, domains, hotspotIndicators, indicators, mapDomains, needs,
   parseVocabulary, setVocabulary, validChoice, vocabulary,
 } from '../src/vocabulary.js';
-import { SESSION_ANSWER, VOCABULARY } from './vocabulary-answer.mjs';
+import { SESSION_ANSWER, VOCABULARY } from '../test-helpers/vocabulary-answer.mjs';
 
 const ANALYSES = [
   'moran_poverty', 'moran_housing', 'moran_health', 'moran_multi_domain',

@@ -1,7 +1,7 @@
 // Reads a PMTiles archive with protomaps' reference reader (npm pmtiles) and
 // prints what it finds as JSON, for tiles/pmtiles' interop test:
 //
-//   node web/app/test/pmtiles-read.mjs ARCHIVE [PROBES]
+//   node web/app/test-helpers/pmtiles-read.mjs ARCHIVE [PROBES]
 //
 // {header, metadata, tiles, probes}: tiles lists "z/x/y sha256" for every
 // tile the directories address (walked with the library's own directory
