@@ -124,7 +124,8 @@ func load(ctx context.Context, db *pgxpool.Pool, a Audience, s stored) (*Tileset
 // currentKey is what the audience's tiles should render now: the latest release, or the latest
 // analysis run.
 func currentKey(ctx context.Context, db *pgxpool.Pool, a Audience) (int64, error) {
-	sql := `SELECT coalesce(max(id), 0) FROM analysis_runs`
+	// Trends runs (geo/foresight) feed no layer: a new one must not make the planner's tiles stale.
+	sql := `SELECT coalesce(max(id), 0) FROM analysis_runs WHERE kind <> 'trends'`
 	if a == Public {
 		sql = `SELECT coalesce(max(id), 0) FROM public_releases`
 	}

@@ -99,8 +99,6 @@ func buildDemoFixture(t *testing.T) *demoFixture {
 	step("aggregate", "--period", "2025", "--permutations", "199")
 	step("trends")
 	step("release")
-	// The planner's tiles of this run, which a server would otherwise render on each copy.
-	step("tiles", "render", "--audience", "restricted")
 	fx := &demoFixture{template: tp, dir: dir, people: readDemoPeople(t, dir), users: addTestUsers(t, c)}
 	built = true
 	return fx

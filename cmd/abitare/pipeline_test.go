@@ -117,6 +117,20 @@ func TestDemoLoadingAgainAddsNothing(t *testing.T) {
 	}
 }
 
+// make demo's steps leave every tileset the server needs rendered: a trends run after the
+// aggregation does not make the planner's tiles stale, so serving renders nothing at start.
+func TestDemoServingRendersNothing(t *testing.T) {
+	t.Parallel()
+	d := demoCity(t) // its server has opened
+	var created int
+	if err := d.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM tilesets WHERE created_by = 'server'`).Scan(&created); err != nil {
+		t.Fatal(err)
+	}
+	if created != 0 {
+		t.Errorf("the server rendered %d tilesets at start", created)
+	}
+}
+
 func TestDemoOneBadRowRejectsTheFile(t *testing.T) {
 	t.Parallel()
 	d := demoCity(t)
