@@ -1,62 +1,62 @@
 // Abitare map front end: MapLibre GL JS over our own vector tiles, no basemap.
 //
-// Modules: state.js holds the state and update(patch); this file says which renderer and
+// Modules in rooms: model/state.js holds the state and update(patch); this file says which renderer and
 // effect follows which state key, wires the DOM events and starts the page. Pure modules
 // (catalog, session, url-state, format, classify, labels, bounds, map-style, i18n) have unit
-// tests in test/.
+// tests in test/. Rooms: model/, i18n/, map/, panels/, public/, desk/, foresight/ (README.md).
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 // First: the embed mode, and its query moved into the hash the state reads.
 import {
   EMBED, canSelect, frameBlocked, initPublic, loadBasemap, publicBoot, publicMap, rememberBasemap,
-} from './public.js';
+} from './public/public.js';
 import {
   readCatalog, readRelease, readSession, readTileJSON, setReleasesURL, setUnauthorizedHandler, takeBoot,
-} from './api.js';
+} from './model/api.js';
 import {
   closeLogin, logout, openLogin, reloadForSession, renderAuth, sessionExpired, sessionReloading, submitLogin,
-} from './auth.js';
-import { studyBounds, tileJSONBounds } from './bounds.js';
+} from './panels/auth.js';
+import { studyBounds, tileJSONBounds } from './map/bounds.js';
 import {
   LAYER_IDS, MEASURES, SOURCES, UNIT_NAMES, VIEWS, parseCatalog,
-} from './catalog.js';
+} from './model/catalog.js';
 import {
   renderControls, renderSelects, renderStaticStrings, showError,
-} from './controls.js';
-import { $ } from './html.js';
-import { normalizeLang, setArea } from './i18n.js';
-import { renderInfo } from './info.js';
-import { renderLegend, renderProtection } from './legend.js';
+} from './panels/controls.js';
+import { $ } from './panels/html.js';
+import { normalizeLang, setArea } from './i18n/i18n.js';
+import { renderInfo } from './map/info.js';
+import { renderLegend, renderProtection } from './map/legend.js';
 import {
   applyPaint, applyVisibility, createMap, highlightSelected, map, setAttribution, showHover, updateBivariateBreaks, updateBreaks,
   updateSuppressedHint,
-} from './map.js';
+} from './map/map.js';
 import {
   closeProfile, openProfile, renderProfile, selectionOf,
-} from './profile.js';
+} from './panels/profile.js';
 import {
   closeRanking, goToArea, loadRanking, openRanking, renderRanking,
-} from './ranking.js';
-import { sessionOrAnonymous } from './session.js';
-import { isStaticSite } from './site.js';
-import { readSite, readStaticBoot } from './static.js';
+} from './panels/ranking.js';
+import { sessionOrAnonymous } from './model/session.js';
+import { isStaticSite } from './public/site.js';
+import { readSite, readStaticBoot } from './public/static.js';
 import {
   choose, effectOn, fallbackLayers, initialArea, renderAll, renderOn, state, syncHash, update, viewOffered,
-} from './state.js';
+} from './model/state.js';
 import {
   loadTargeting, loadTimeline, renderTargeting, setTargetingPref, setTargetingFilter,
-} from './targeting.js';
-import { analyses, indicators } from './vocabulary.js';
-import { startExplore } from './explore.js';
-import { startTable } from './table-view.js';
-import { startCompare } from './compare.js';
-import { startMaps } from './maps-controls.js';
-import { startExposure } from './exposure.js';
-import { customAreaAPI, customAreaSelect, startCustomArea } from './custom-area.js';
-import { startTrendsView, trendsAPI } from './trends-view.js';
-import { forecastsAPI, startForecastFan } from './forecast-fan.js';
-import { startWatchlist, watchlistAPI } from './watchlist.js';
-import { startLeadLag } from './lead-lag.js';
+} from './desk/targeting.js';
+import { analyses, indicators } from './model/vocabulary.js';
+import { startExplore } from './desk/explore.js';
+import { startTable } from './desk/table-view.js';
+import { startCompare } from './desk/compare.js';
+import { startMaps } from './map/maps-controls.js';
+import { startExposure } from './desk/exposure.js';
+import { customAreaAPI, customAreaSelect, startCustomArea } from './desk/custom-area.js';
+import { startTrendsView, trendsAPI } from './foresight/trends-view.js';
+import { forecastsAPI, startForecastFan } from './foresight/forecast-fan.js';
+import { startWatchlist, watchlistAPI } from './foresight/watchlist.js';
+import { startLeadLag } from './foresight/lead-lag.js';
 
 // What each state key redraws, in this order.
 renderOn(['lang', 'territory'], renderStaticStrings);

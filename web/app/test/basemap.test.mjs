@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   BASEMAP_PREFIX, basemapParts, basemapURL, mergeBasemap,
-} from '../src/basemap.js';
-import { buildStyle } from '../src/map-style.js';
-import { PUBLIC_LAYERS } from '../src/catalog.js';
+} from '../src/map/basemap.js';
+import { buildStyle } from '../src/map/map-style.js';
+import { PUBLIC_LAYERS } from '../src/model/catalog.js';
 
 const BASE = {
   version: 8,

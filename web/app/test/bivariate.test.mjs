@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import {
   BIVARIATE_COLORS, bivariateBreaks, bivariateCellOf, bivariateCells, bivariateColor, bivariateHatch, tertileBreaks,
   tertileLabels, tertileOf,
-} from '../src/bivariate.js';
-import { NODATA_COLOR, WITHHELD_COLOR } from '../src/classify.js';
+} from '../src/map/bivariate.js';
+import { NODATA_COLOR, WITHHELD_COLOR } from '../src/map/classify.js';
 
 const fmt = (v) => String(v);
 

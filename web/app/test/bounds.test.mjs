@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   extendBBox, padBounds, studyBounds, tileJSONBounds, unionBounds,
-} from '../src/bounds.js';
+} from '../src/map/bounds.js';
 
 const MODENA = [10.781955, 44.56348, 11.01095, 44.742293];
 

@@ -5,7 +5,7 @@ import {
   isLevelSource, kindOfGeography, kindOfSource, layerIds, minZoomFor, normalizeViewUnit, paintViewOf, parseCatalog, parseTerritory,
   sourceFor, sourceMinZoom, sourceOfGeography, territoryLevels, territoryName, validPurpose, viewAvailable, viewOfSource, withArea,
   withTerritoryLevels, zoomRange, zoomedSource,
-} from '../src/catalog.js';
+} from '../src/model/catalog.js';
 
 const publicLayers = new Set(PUBLIC_LAYERS);
 const restricted = new Set(RESTRICTED_LAYERS);

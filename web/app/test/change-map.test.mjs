@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CHANGE_RAMP, DEFAULT_CHANGE_BREAKS, changeBreaks, changeClass, changeLegendClasses, changeStops, quantile,
-} from '../src/change-map.js';
-import { periodMeasureOf } from '../src/explore-url.js';
-import { NODATA_COLOR } from '../src/classify.js';
-import { changeColor, indicatorColor } from '../src/map-style.js';
+} from '../src/map/change-map.js';
+import { periodMeasureOf } from '../src/model/explore-url.js';
+import { NODATA_COLOR } from '../src/map/classify.js';
+import { changeColor, indicatorColor } from '../src/map/map-style.js';
 
 describe('change breaks', () => {
   it('quantile interpolates between ranks', () => {

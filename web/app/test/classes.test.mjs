@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   ZERO_COLOR, ckmeans, classColorExpr, classLegend, classOf, rampColors, zeroClasses,
-} from '../src/classes.js';
-import { RAMP } from '../src/classify.js';
+} from '../src/map/classes.js';
+import { RAMP } from '../src/map/classify.js';
 
 const fmt = (v) => String(Math.round(v * 10) / 10);
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import {
   CLUSTER_COLORS, GI_COLORS, RAMP, breakLabels, classValues, clusterColor, isSuppressed, legendClusterCodes,
   mostlySuppressed, quintileBreaks,
-} from '../src/classify.js';
-import { fmtRate } from '../src/format.js';
+} from '../src/map/classify.js';
+import { fmtRate } from '../src/i18n/format.js';
 
 const range = (n, f = (i) => i) => Array.from({ length: n }, (_, i) => f(i));
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import {
   CUSTOM_GEOGRAPHIES, EMPTY_SELECTION, MAX_AREAS, customAreaReportURL, outlineFeature, parseResult, polygonOf, removeArea,
   requestBody, toggleArea,
-} from '../src/custom-area-data.js';
+} from '../src/desk/custom-area-data.js';
 
 describe('toggleArea', () => {
   it('adds, then removes an area', () => {

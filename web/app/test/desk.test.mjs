@@ -5,13 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import {
   categoryLabel, categorySentence, categoryWho, domainPredicate, exposureReading, fmtRR, splitCategories,
-} from '../src/desk-text.js';
+} from '../src/desk/desk-text.js';
 import {
   LOG_TICKS, compareChartSVG, exposureChartSVG, linearAxis, linearScale, logScale, rrAxis,
-} from '../src/desk-chart.js';
+} from '../src/desk/desk-chart.js';
 import {
   categoriesURL, compareURL, comparedByGeography, reportURL, targetingURL,
-} from '../src/desk-urls.js';
+} from '../src/desk/desk-urls.js';
 
 const cat = (dimension, category, rr, lo, hi, extra = {}) => ({
   dimension, category, residents: 1000, people: 40, rate: 40, ci_low: 30, ci_high: 50, relative_risk: rr, rr_low: lo, rr_high: hi, status: 'published', ...extra,
@@ -36,9 +36,9 @@ const FIXTURE = {
 describe('desk pure modules', () => {
   for (const name of ['desk-text', 'desk-chart', 'desk-urls']) {
     it(`${name}.js imports only pure modules and uses no DOM`, async () => {
-      const src = await readFile(new URL(`../src/${name}.js`, import.meta.url), 'utf8');
+      const src = await readFile(new URL(`../src/desk/${name}.js`, import.meta.url), 'utf8');
       const imports = [...src.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
-      for (const from of imports) assert.ok(['./i18n.js', './format.js', './desk-text.js'].includes(from), `${name}.js imports ${from}`);
+      for (const from of imports) assert.ok(['../i18n/i18n.js', '../i18n/format.js', './desk-text.js'].includes(from), `${name}.js imports ${from}`);
       const code = src.replace(/(^|\s)\/\/.*$/gm, '$1');
       assert.doesNotMatch(code, /\b(document|window|localStorage|navigator|fetch)\b/);
     });
@@ -199,7 +199,7 @@ describe('desk API addresses', () => {
   });
 
   it('names each of the server\'s household types in both languages', async () => {
-    const { t } = await import('../src/i18n.js');
+    const { t } = await import('../src/i18n/i18n.js');
     const { VOCABULARY } = await import('../test-helpers/vocabulary-answer.mjs');
     const householdTypes = VOCABULARY.household_types;
     assert.ok(householdTypes?.length, 'the recorded vocabulary has household types');

@@ -2,8 +2,8 @@
 // name when the territory has several; found in the search by that code.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { areaCode, districtParts, setComuni } from '../src/labels.js';
-import { buildIndex, search } from '../src/search.js';
+import { areaCode, districtParts, setComuni } from '../src/i18n/labels.js';
+import { buildIndex, search } from '../src/public/search.js';
 
 describe('district ids', () => {
   it('splits an id into comune and zone', () => {

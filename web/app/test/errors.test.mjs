@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseErrorBody, parseErrorCode } from '../src/errors.js';
+import { parseErrorBody, parseErrorCode } from '../src/model/errors.js';
 
 describe('parseErrorBody', () => {
   it('shows the "error" message of the JSON every API failure answers', () => {

@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import {
   changeBetween, figureOf, figuresCache, geographiesOfSource, isQuarter, parseFigures, previousPeriod, sortPeriods,
   staticFiguresPath, tilesPeriod,
-} from '../src/figures.js';
+} from '../src/desk/figures.js';
 import {
   MAX_COMPARE, addCompared, compareParam, exploreParams, parseCompare, readExploreUrl, removeCompared,
-} from '../src/explore-url.js';
-import { nextSort, sortRows, tableRows, toCSV } from '../src/table-data.js';
+} from '../src/model/explore-url.js';
+import { nextSort, sortRows, tableRows, toCSV } from '../src/desk/table-data.js';
 
 export const FILE = {
   geography: 'h3_9',
@@ -236,7 +236,7 @@ describe('table rows', () => {
 });
 
 describe('releaseChoices', async () => {
-  const { releaseChoices } = await import('../src/site.js');
+  const { releaseChoices } = await import('../src/public/site.js');
   it('lists the bundle\'s releases, newest first', () => {
     const index = { latest: 2, releases: [{ id: 1, path: 'releases/r1' }, { id: 3, path: 'releases/r3' }, { id: 2, path: 'releases/r2' }, { id: 'x', path: 'y' }, { id: 4 }] };
     assert.deepEqual(releaseChoices(index), [{ id: 3, latest: false }, { id: 2, latest: true }, { id: 1, latest: false }]);

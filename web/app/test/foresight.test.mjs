@@ -10,15 +10,15 @@ import {
   h3Resolution, lagsBySignal, leadLagURL, legendEntries, nextQuarter, nextSort, parseLevel, parseTrends, readTrendsUrl,
   sortWatchlist, strongestLead, trendGeography, trendsChoices, trendsColorExpr, trendsLookup, trendsOpacityExpr,
   trendsParams, trendsURL, watchlistURL,
-} from '../src/foresight-data.js';
+} from '../src/foresight/foresight-data.js';
 import {
   fanLabel, fanSVG, lagAxis, lagChartSVG, zSparkSVG,
-} from '../src/foresight-chart.js';
-import { STRINGS, t } from '../src/i18n.js';
+} from '../src/foresight/foresight-chart.js';
+import { STRINGS, t } from '../src/i18n/i18n.js';
 import {
   SOURCES, normalizeViewUnit, paintViewOf, viewAvailable, zoomedSource, PUBLIC_LAYERS, RESTRICTED_LAYERS,
-} from '../src/catalog.js';
-import { fillPaint, hatchFilter } from '../src/map-style.js';
+} from '../src/model/catalog.js';
+import { fillPaint, hatchFilter } from '../src/map/map-style.js';
 
 const base = new URL('https://example.org/api/');
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   dateOnly, esc, fmtAmount, fmtInt, fmtP, fmtRate, fmtSigned, has, num, shortPseudonym, truthy,
-} from '../src/format.js';
+} from '../src/i18n/format.js';
 
 describe('number formatting', () => {
   it('groups thousands the Italian and the English way', () => {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   DEFAULT_LANG, LANGS, LOCALES, STRINGS, normalizeLang, t, tf,
-} from '../src/i18n.js';
+} from '../src/i18n/i18n.js';
 import {
   analysisLabel, analysisNote, areaKind, bivariatePair, clusterLabel, combinationLabel, geographyLabel, namedGeography, needLabel,
   roleLabel, statusLabel,
-} from '../src/labels.js';
-import { parseVocabulary, setVocabulary } from '../src/vocabulary.js';
+} from '../src/i18n/labels.js';
+import { parseVocabulary, setVocabulary } from '../src/model/vocabulary.js';
 import { SESSION_ANSWER, VOCABULARY } from '../test-helpers/vocabulary-answer.mjs';
 
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

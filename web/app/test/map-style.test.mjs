@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PUBLIC_LAYERS, RESTRICTED_LAYERS } from '../src/catalog.js';
-import { GI_COLORS, NODATA_COLOR, RAMP } from '../src/classify.js';
+import { PUBLIC_LAYERS, RESTRICTED_LAYERS } from '../src/model/catalog.js';
+import { GI_COLORS, NODATA_COLOR, RAMP } from '../src/map/classify.js';
 import {
   HATCH, buildStyle, fillPaint, hatchFilter, hatchImage, hotspotColor, indicatorColor, periodColor,
-} from '../src/map-style.js';
+} from '../src/map/map-style.js';
 
 const look = { indicator: 'health', measure: 'rate', breaks: [10, 20, 30, 40], analysis: 'moran_health' };
 const tileJSONURL = (layer) => `https://example.org/tiles/${layer}.json`;

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   fieldDisplay, fieldKind, fieldOffered, fieldValues, fieldsOnSource, isRentField, mapFields, needOf, rentOfZone, rentStates, tileFields,
-} from '../src/map-fields.js';
+} from '../src/map/map-fields.js';
 import {
   MAPS_URL_KEYS, mapsChoices, mapsParam, mapsParams, readMapsUrl,
-} from '../src/maps-url.js';
-import { zeroClasses } from '../src/classes.js';
-import { WITHHELD_COLOR } from '../src/classify.js';
+} from '../src/model/maps-url.js';
+import { zeroClasses } from '../src/map/classes.js';
+import { WITHHELD_COLOR } from '../src/map/classify.js';
 import {
   fieldColor, hatchFilter, indicatorColor, indicatorOpacity,
-} from '../src/map-style.js';
-import { parseVocabulary } from '../src/vocabulary.js';
+} from '../src/map/map-style.js';
+import { parseVocabulary } from '../src/model/vocabulary.js';
 import { SESSION_ANSWER } from '../test-helpers/vocabulary-answer.mjs';
 
 const vocab = parseVocabulary(SESSION_ANSWER).vocabulary;

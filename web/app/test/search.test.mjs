@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   buildIndex, displayName, findNumber, nameScore, normalize, normalizeNumber, parseQuery, resultArea, resultBounds, search, streetNumber, tokens,
-} from '../src/search.js';
+} from '../src/public/search.js';
 
 const GAZETTEER = {
   streets: [

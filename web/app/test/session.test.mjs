@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   ANONYMOUS, PERM, can, parseSession, sessionOrAnonymous,
-} from '../src/session.js';
-import { EMPTY_VOCABULARY } from '../src/vocabulary.js';
+} from '../src/model/session.js';
+import { EMPTY_VOCABULARY } from '../src/model/vocabulary.js';
 import { SESSION_ANSWER, VOCABULARY } from '../test-helpers/vocabulary-answer.mjs';
 
 describe('parseSession', () => {

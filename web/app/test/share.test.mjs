@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   appFolder, appURL, embedOptions, hashWithQuery, isEmbedPage,
-} from '../src/embed.js';
+} from '../src/public/embed.js';
 import {
   embedBase, embedHash, embedURL, escapeAttr, iframeSnippet, sizeValue,
-} from '../src/share-link.js';
+} from '../src/public/share-link.js';
 
 describe('isEmbedPage', () => {
   it('reads the meta', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   archiveURL, headerBounds, isStaticSite, pickRelease, pmtilesSourceURL, releaseLayers, siteVocabulary,
-} from '../src/site.js';
-import { buildStyle } from '../src/map-style.js';
+} from '../src/public/site.js';
+import { buildStyle } from '../src/map/map-style.js';
 
 const index = {
   releases: [

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   URL_KEYS, mergeHash, parseArea, readUrlState, urlParams, vocabularyChoices,
-} from '../src/url-state.js';
-import { EMPTY_VOCABULARY, parseVocabulary } from '../src/vocabulary.js';
+} from '../src/model/url-state.js';
+import { EMPTY_VOCABULARY, parseVocabulary } from '../src/model/vocabulary.js';
 import { SESSION_ANSWER } from '../test-helpers/vocabulary-answer.mjs';
 
 const DEFAULTS = {

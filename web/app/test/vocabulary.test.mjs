@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import {
   EMPTY_VOCABULARY, analyses, analysesOf, bivariatePairs, domains, hotspotIndicators, indicators, mapDomains, needs,
   parseVocabulary, setVocabulary, validChoice, vocabulary,
-} from '../src/vocabulary.js';
+} from '../src/model/vocabulary.js';
 import { SESSION_ANSWER, VOCABULARY } from '../test-helpers/vocabulary-answer.mjs';
 
 const ANALYSES = [

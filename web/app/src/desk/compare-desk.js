@@ -3,13 +3,13 @@
 // intervals, EB rate, change, rank "r of n", overlap shares and composite indices where the
 // answer has them, and a chart per indicator (desk-chart.js). compare.js calls
 // plannerCompareHTML and falls back to its own table when it returns null.
-import { apiURL, errorText, fetchData } from './api.js';
-import { esc, fmtRate, fmtSigned } from './format.js';
-import { L, LF } from './html.js';
-import { LOCALES, t, tf } from './i18n.js';
-import { areaCode, areaKind } from './labels.js';
-import { state, update } from './state.js';
-import { domains, indicators } from './vocabulary.js';
+import { apiURL, errorText, fetchData } from '../model/api.js';
+import { esc, fmtRate, fmtSigned } from '../i18n/format.js';
+import { L, LF } from '../panels/html.js';
+import { LOCALES, t, tf } from '../i18n/i18n.js';
+import { areaCode, areaKind } from '../i18n/labels.js';
+import { state, update } from '../model/state.js';
+import { domains, indicators } from '../model/vocabulary.js';
 import { compareChartLabel, compareChartSVG } from './desk-chart.js';
 import { comparedByGeography, compareURL } from './desk-urls.js';
 

@@ -2,18 +2,18 @@
 // the city, one row per indicator: the published rate, people and status of the period shown,
 // from the figures files. A logged-in planner (live mode, restricted aggregates) sees the
 // areas' figures of /api/areas instead, with their 95% intervals.
-import { apiURL, fetchData } from './api.js';
-import { esc, fmtInt, fmtRate } from './format.js';
-import { addCompared, removeCompared, MAX_COMPARE } from './explore-url.js';
+import { apiURL, fetchData } from '../model/api.js';
+import { esc, fmtInt, fmtRate } from '../i18n/format.js';
+import { addCompared, removeCompared, MAX_COMPARE } from '../model/explore-url.js';
 import { isPublishable } from './figures.js';
-import { $, L, LF } from './html.js';
-import { t, tf } from './i18n.js';
-import { areaCode, areaKind, statusLabel } from './labels.js';
-import { PERM } from './session.js';
+import { $, L, LF } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { areaCode, areaKind, statusLabel } from '../i18n/labels.js';
+import { PERM } from '../model/session.js';
 import {
   allowed, renderOn, state, update,
-} from './state.js';
-import { indicators } from './vocabulary.js';
+} from '../model/state.js';
+import { indicators } from '../model/vocabulary.js';
 import { plannerCompareHTML } from './compare-desk.js';
 import {
   loadFigures, loadedFigures, periodLabel, shownPeriod,

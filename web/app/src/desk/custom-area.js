@@ -7,18 +7,18 @@
 // the protected figures, the protection note and the outline the server returns; the report
 // buttons post to /api/custom-area/report and download the workbook or open the printable page.
 // The pure parts are in custom-area-data.js.
-import { CREDENTIALS, apiURL, errorText, fetchData } from './api.js';
-import { kindOfGeography, kindOfSource } from './catalog.js';
-import { EMBED } from './embed-boot.js';
-import { esc, fmtInt, fmtRate } from './format.js';
-import { $, L, LF } from './html.js';
-import { t, tf } from './i18n.js';
-import { areaCode, areaKind, statusLabel } from './labels.js';
-import { map } from './map.js';
-import { PERM } from './session.js';
+import { CREDENTIALS, apiURL, errorText, fetchData } from '../model/api.js';
+import { kindOfGeography, kindOfSource } from '../model/catalog.js';
+import { EMBED } from '../public/embed-boot.js';
+import { esc, fmtInt, fmtRate } from '../i18n/format.js';
+import { $, L, LF } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { areaCode, areaKind, statusLabel } from '../i18n/labels.js';
+import { map } from '../map/map.js';
+import { PERM } from '../model/session.js';
 import {
   allowed, currentSource, effectOn, renderOn, state, update,
-} from './state.js';
+} from '../model/state.js';
 import {
   EMPTY_SELECTION, MAX_AREAS, customAreaReportURL, parseResult, polygonOf, removeArea, requestBody, toggleArea,
 } from './custom-area-data.js';

@@ -1,8 +1,8 @@
 // Scales and inline SVG charts of the desk views: the relative risks of "who is most exposed"
 // (dot and whisker, log scale, 1 marked) and the planners' compare (each area's rate with its
 // interval, the city's as a line). Pure: strings only, no DOM.
-import { esc, fmtRate } from './format.js';
-import { t, tf } from './i18n.js';
+import { esc, fmtRate } from '../i18n/format.js';
+import { t, tf } from '../i18n/i18n.js';
 import { categoryLabel, fmtRR } from './desk-text.js';
 
 // Ticks of a log axis of relative risks.

@@ -1,6 +1,6 @@
 // The words of the planners' "who is most exposed" view: category names, and a plain-language
 // reading of the top relative risks made from the figures of GET /api/categories. Pure: no DOM.
-import { LOCALES, t, tf } from './i18n.js';
+import { LOCALES, t, tf } from '../i18n/i18n.js';
 
 // The string for key, or null when no language has one.
 function known(lang, key) {

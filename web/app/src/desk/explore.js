@@ -3,23 +3,23 @@
 // painted with another period than the tiles' (feature state from the figures files).
 // The table view (table-view.js), the static profile (static-profile.js) and the compare panel
 // (compare.js) read the figures through loadFigures.
-import { CREDENTIALS, apiURL } from './api.js';
-import { NODATA_COLOR, quintileBreaks } from './classify.js';
-import { changeBreaks, changeLegendClasses } from './change-map.js';
+import { CREDENTIALS, apiURL } from '../model/api.js';
+import { NODATA_COLOR, quintileBreaks } from '../map/classify.js';
+import { changeBreaks, changeLegendClasses } from '../map/change-map.js';
 import {
   changeBetween, figureOf, figuresCache, geographiesOfSource, isPublishable, isQuarter, previousPeriod, sortPeriods,
   staticFiguresPath, tilesPeriod,
 } from './figures.js';
-import { fmtSigned } from './format.js';
-import { $ } from './html.js';
-import { t, tf } from './i18n.js';
-import { legendItem, renderLegend, setLegend } from './legend.js';
+import { fmtSigned } from '../i18n/format.js';
+import { $ } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { legendItem, renderLegend, setLegend } from '../map/legend.js';
 import {
   applyPaint, currentHexRes, map, updateBreaks,
-} from './map.js';
+} from '../map/map.js';
 import {
   choose, currentSource, effectOn, effectivePeriodMeasure, renderOn, state, update,
-} from './state.js';
+} from '../model/state.js';
 import './explore.css';
 
 function figuresURL(geography, period) {

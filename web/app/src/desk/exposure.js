@@ -4,22 +4,22 @@
 // figures in a table (the chart's text alternative), the withheld categories listed apart, and a
 // plain-language reading of the top ones (desk-text.js). An area selector asks for the whole
 // city or one OMI zone (geography=omi&id=, zones from the gazetteer).
-import { apiURL, errorText, fetchData } from './api.js';
-import { esc, fmtInt, fmtRate } from './format.js';
-import { $, L, LF } from './html.js';
-import { t, tf } from './i18n.js';
-import { PERM } from './session.js';
+import { apiURL, errorText, fetchData } from '../model/api.js';
+import { esc, fmtInt, fmtRate } from '../i18n/format.js';
+import { $, L, LF } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { PERM } from '../model/session.js';
 import {
   allowed, renderOn, state, update,
-} from './state.js';
-import { indicators } from './vocabulary.js';
+} from '../model/state.js';
+import { indicators } from '../model/vocabulary.js';
 import {
   categoryLabel, dimensionLabel, exposureReading, fmtRR, splitCategories,
 } from './desk-text.js';
 import { exposureChartSVG } from './desk-chart.js';
 import { categoriesURL } from './desk-urls.js';
-import { loadGazetteer } from './gazetteer.js';
-import { areaCode } from './labels.js';
+import { loadGazetteer } from '../public/gazetteer.js';
+import { areaCode } from '../i18n/labels.js';
 import './desk.css';
 
 const answers = new Map(); // "domain|period|zone" -> {loading} | {data} | {error}

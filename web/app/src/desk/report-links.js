@@ -1,10 +1,10 @@
 // The area profile's report downloads (live site only; the static site has no /api): the
 // workbook and the printable page of GET /api/areas/{geography}/{id}/report. The server answers
 // each role with what it may read: the public gets the published figures from the same route.
-import { apiURL } from './api.js';
-import { esc } from './format.js';
-import { L } from './html.js';
-import { state } from './state.js';
+import { apiURL } from '../model/api.js';
+import { esc } from '../i18n/format.js';
+import { L } from '../panels/html.js';
+import { state } from '../model/state.js';
 import { reportURL } from './desk-urls.js';
 
 export function reportLinks(sel) {

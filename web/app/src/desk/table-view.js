@@ -2,17 +2,17 @@
 // on screen, with the current indicator's figures for the period shown (from the figures
 // files; the tile properties while a file is missing), sortable, as CSV; a row's button opens
 // the area's profile and flies the map to it. Refreshed when the map stops moving.
-import { geographyOfSource, layerIds } from './catalog.js';
-import { esc, fmtRate, fmtSigned, has, num } from './format.js';
+import { geographyOfSource, layerIds } from '../model/catalog.js';
+import { esc, fmtRate, fmtSigned, has, num } from '../i18n/format.js';
 import { isQuarter } from './figures.js';
-import { $, L, LF, int } from './html.js';
-import { t, tf } from './i18n.js';
-import { statusLabel } from './labels.js';
-import { currentHexRes, findArea, flyToArea, map } from './map.js';
-import { openProfile } from './profile.js';
+import { $, L, LF, int } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { statusLabel } from '../i18n/labels.js';
+import { currentHexRes, findArea, flyToArea, map } from '../map/map.js';
+import { openProfile } from '../panels/profile.js';
 import {
   currentSource, renderOn, state, update,
-} from './state.js';
+} from '../model/state.js';
 import { nextSort, sortRows, tableRows, toCSV } from './table-data.js';
 import {
   loadFigures, loadedFigures, periodLabel, previousOfShown, shownPeriod,

@@ -2,13 +2,13 @@
 // (without social-services help, household type of the population register), the household
 // column, the list's filters stated, and the XLSX export of the same list (format=xlsx, audited
 // by the server as an export with the same purpose).
-import { apiURL } from './api.js';
-import { esc } from './format.js';
-import { L } from './html.js';
-import { t } from './i18n.js';
-import { state } from './state.js';
+import { apiURL } from '../model/api.js';
+import { esc } from '../i18n/format.js';
+import { L } from '../panels/html.js';
+import { t } from '../i18n/i18n.js';
+import { state } from '../model/state.js';
 import { targetingURL } from './desk-urls.js';
-import { householdTypes } from './vocabulary.js';
+import { householdTypes } from '../model/vocabulary.js';
 
 export function householdLabel(lang, type) {
   if (!type) return '';

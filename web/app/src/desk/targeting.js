@@ -1,14 +1,14 @@
 // The targeting list of the housing office, in the area profile: /api/targeting for the area
 // and a need, with a stated purpose; /api/people/{p}/timeline for a person of the list.
-import { apiURL, errorText, fetchData } from './api.js';
-import { MIN_PURPOSE, validPurpose } from './catalog.js';
-import { dateOnly, esc, fmtAmount, fmtInt, shortPseudonym } from './format.js';
-import { $, L, LF } from './html.js';
-import { t } from './i18n.js';
-import { needLabel } from './labels.js';
-import { PERM } from './session.js';
-import { allowed, state, update } from './state.js';
-import { domains, needs } from './vocabulary.js';
+import { apiURL, errorText, fetchData } from '../model/api.js';
+import { MIN_PURPOSE, validPurpose } from '../model/catalog.js';
+import { dateOnly, esc, fmtAmount, fmtInt, shortPseudonym } from '../i18n/format.js';
+import { $, L, LF } from '../panels/html.js';
+import { t } from '../i18n/i18n.js';
+import { needLabel } from '../i18n/labels.js';
+import { PERM } from '../model/session.js';
+import { allowed, state, update } from '../model/state.js';
+import { domains, needs } from '../model/vocabulary.js';
 import {
   householdLabel, targetingFilterFields, targetingFilterParams, targetingTools,
 } from './targeting-desk.js';

@@ -4,10 +4,10 @@
 // (so that a past year's profile shows the forecasts made then, with what followed). The answer
 // covers every area of the geography: it is kept, per geography, domain and quarter, for the
 // next areas opened. The profile is redrawn when an answer arrives (state.forecastTick).
-import { apiURL, fetchData } from './api.js';
-import { PERM } from './session.js';
-import { allowed, effectOn, state, update } from './state.js';
-import { domains } from './vocabulary.js';
+import { apiURL, fetchData } from '../model/api.js';
+import { PERM } from '../model/session.js';
+import { allowed, effectOn, state, update } from '../model/state.js';
+import { domains } from '../model/vocabulary.js';
 import {
   FORECAST_GEOGRAPHIES, asOfOf, drawnSteps, forecastsByArea, forecastsURL,
 } from './foresight-data.js';

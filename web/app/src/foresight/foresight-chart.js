@@ -2,8 +2,8 @@
 // 95% bands), a small line of an area's Gi* z-scores, and the lead-lag chart (r by lag with
 // intervals). Each has its text alternative (aria-label and title) in the user's language; the
 // lead-lag figures are also in a table. Pure: strings only, no DOM.
-import { esc, fmtP, fmtRate } from './format.js';
-import { t, tf } from './i18n.js';
+import { esc, fmtP, fmtRate } from '../i18n/format.js';
+import { t, tf } from '../i18n/i18n.js';
 import { drawnSteps, fanGeometry } from './foresight-data.js';
 
 const f1 = (n) => n.toFixed(1);

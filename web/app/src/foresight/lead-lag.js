@@ -4,12 +4,12 @@
 // interval (GET /api/lead-lag): a reading per signal, a dot-and-whisker chart per signal, the
 // same figures in a table, and the caution that this is association, not cause, in the page's
 // language (the server's own English text in English).
-import { apiURL, errorText, fetchData } from './api.js';
-import { esc, fmtInt, fmtP } from './format.js';
-import { $, L, LF } from './html.js';
-import { t, tf } from './i18n.js';
-import { PERM } from './session.js';
-import { allowed, renderOn, state, update } from './state.js';
+import { apiURL, errorText, fetchData } from '../model/api.js';
+import { esc, fmtInt, fmtP } from '../i18n/format.js';
+import { $, L, LF } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { PERM } from '../model/session.js';
+import { allowed, renderOn, state, update } from '../model/state.js';
 import {
   LEAD_LAG_GEOGRAPHIES, lagsBySignal, leadLagURL, strongestLead,
 } from './foresight-data.js';

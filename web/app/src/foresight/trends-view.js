@@ -4,17 +4,17 @@
 // (foresight-data.js), with its domain select, a short explanation and a link to the
 // categories' definition; its legend (categories side by side, hot in reds, cold in blues) and
 // its hover card (category, Mann-Kendall z and p, the z-scores by quarter).
-import { apiURL, errorText, fetchData } from './api.js';
-import { esc, fmtP, has, num } from './format.js';
-import { $, L, LF } from './html.js';
-import { t, tf } from './i18n.js';
-import { legendItem, renderLegend, setLegend } from './legend.js';
-import { applyPaint } from './map.js';
-import { PERM } from './session.js';
+import { apiURL, errorText, fetchData } from '../model/api.js';
+import { esc, fmtP, has, num } from '../i18n/format.js';
+import { $, L, LF } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { legendItem, renderLegend, setLegend } from '../map/legend.js';
+import { applyPaint } from '../map/map.js';
+import { PERM } from '../model/session.js';
 import {
   allowed, choose, effectOn, renderOn, state, update,
-} from './state.js';
-import { domains } from './vocabulary.js';
+} from '../model/state.js';
+import { domains } from '../model/vocabulary.js';
 import {
   EHSA_DOCS_URL, NO_PATTERN, TREND_OPACITY, categoryColor, categoryCounts, categoryKey, legendEntries, parseTrends,
   trendGeography, trendsLookup, trendsURL,

@@ -4,20 +4,20 @@
 // (GET /api/watchlist; audited by the server), in a table sortable by each column; a row's area
 // flies the map to it and opens its profile; the same list as an XLSX workbook in the page's
 // language (format=xlsx&lang=...).
-import { apiURL, errorText, fetchData } from './api.js';
-import { DISTRICT_SOURCE, SOURCES } from './catalog.js';
-import { esc, fmtP, fmtRate, fmtSigned } from './format.js';
-import { $, L, LF } from './html.js';
-import { t, tf } from './i18n.js';
-import { areaCode } from './labels.js';
-import { findArea, flyToArea, map } from './map.js';
-import { openProfile } from './profile.js';
-import { loadGazetteer } from './gazetteer.js';
-import { PERM } from './session.js';
+import { apiURL, errorText, fetchData } from '../model/api.js';
+import { DISTRICT_SOURCE, SOURCES } from '../model/catalog.js';
+import { esc, fmtP, fmtRate, fmtSigned } from '../i18n/format.js';
+import { $, L, LF } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { areaCode } from '../i18n/labels.js';
+import { findArea, flyToArea, map } from '../map/map.js';
+import { openProfile } from '../panels/profile.js';
+import { loadGazetteer } from '../public/gazetteer.js';
+import { PERM } from '../model/session.js';
 import {
   allowed, choose, renderOn, state, update,
-} from './state.js';
-import { domains } from './vocabulary.js';
+} from '../model/state.js';
+import { domains } from '../model/vocabulary.js';
 import {
   NO_PATTERN, TREND_GEOGRAPHIES, WATCH_SORTS, categoryColor, categoryKey, h3Parent, h3Resolution, nextSort, parseLevel,
   sortWatchlist, watchlistURL,

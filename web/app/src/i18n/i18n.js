@@ -6,7 +6,7 @@ import share from './strings/share.js';
 import desk from './strings/desk.js';
 import maps from './strings/maps.js';
 import foresight from './strings/foresight.js';
-import { territoryName, withArea } from './catalog.js';
+import { territoryName, withArea } from '../model/catalog.js';
 
 export const LANGS = ['it', 'en'];
 export const DEFAULT_LANG = 'it';

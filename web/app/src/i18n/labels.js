@@ -1,6 +1,6 @@
 // Names of analyses, clusters, roles, needs and geographies in the user's language. Pure: no DOM.
 import { t, tf } from './i18n.js';
-import { bivariatePairs, domains } from './vocabulary.js';
+import { bivariatePairs, domains } from '../model/vocabulary.js';
 
 // The string for key, or fallback when no language has one.
 function known(lang, key, fallback) {

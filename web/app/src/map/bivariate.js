@@ -1,7 +1,7 @@
 // The bivariate view: two indicators on one map, each cut in tertiles of the areas drawn, and a
 // 3×3 colour matrix. Pure: no DOM, no MapLibre.
 import { NODATA_COLOR, WITHHELD_COLOR } from './classify.js';
-import { has, num, truthy } from './format.js';
+import { has, num, truthy } from '../i18n/format.js';
 
 // Joshua Stevens' purple–blue–teal bivariate scheme (colour-blind safe), BIVARIATE_COLORS[y][x]:
 // x (first indicator) runs light grey → teal, y (second) light grey → purple, both high: dark blue.

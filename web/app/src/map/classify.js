@@ -1,6 +1,6 @@
 // Classes and colours of the legend and the map: overlap classes, quintile breaks of the
 // indicator rates, hotspot clusters. Pure: no DOM, no MapLibre.
-import { has, num, truthy } from './format.js';
+import { has, num, truthy } from '../i18n/format.js';
 
 // Sequential, colour-blind-safe (magma-like, monotonic lightness): 0 light .. 3 dark.
 export const OVERLAP_COLORS = ['#e7e1ef', '#fdbf86', '#d3436e', '#4a1079'];

@@ -1,18 +1,18 @@
 // The hover card: the figures of the area under the pointer, from the tile properties.
-import { DISTRICT_SOURCE, kindOfSource } from './catalog.js';
+import { DISTRICT_SOURCE, kindOfSource } from '../model/catalog.js';
 import { OVERLAP_COLORS, clusterColor, isSuppressed } from './classify.js';
-import { esc, has, num, truthy } from './format.js';
+import { esc, has, num, truthy } from '../i18n/format.js';
 import {
   $, L, LF, countCell, int, isPublishedFeature, rate, rateCell, swatch, unstableMark,
-} from './html.js';
-import { t } from './i18n.js';
+} from '../panels/html.js';
+import { t } from '../i18n/i18n.js';
 import {
   analysisLabel, areaCode, areaKind, clusterLabel, namedGeography,
-} from './labels.js';
-import { state } from './state.js';
+} from '../i18n/labels.js';
+import { state } from '../model/state.js';
 import { mapsInfo } from './maps-info.js';
-import { trendsInfo } from './trends-view.js';
-import { analyses, indicators, mapDomains } from './vocabulary.js';
+import { trendsInfo } from '../foresight/trends-view.js';
+import { analyses, indicators, mapDomains } from '../model/vocabulary.js';
 
 function areaHead(src, p) {
   const kindOf = kindOfSource(src);

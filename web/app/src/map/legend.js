@@ -3,16 +3,16 @@ import {
   NODATA_COLOR, OVERLAP_COLORS, RAMP, WITHHELD_COLOR, FILL_OPACITY, breakLabels, clusterColor, legendClusterCodes,
 } from './classify.js';
 import { classLegend } from './classes.js';
-import { fmtRate } from './format.js';
+import { fmtRate } from '../i18n/format.js';
 import { bivariateLegend, fieldLegend } from './maps-legend.js';
-import { trendsLegend } from './trends-view.js';
-import { $, LF, releasesLink } from './html.js';
-import { t, tf } from './i18n.js';
-import { analysisLabel, analysisNote, clusterLabel, roleLabel } from './labels.js';
-import { PERM } from './session.js';
+import { trendsLegend } from '../foresight/trends-view.js';
+import { $, LF, releasesLink } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
+import { analysisLabel, analysisNote, clusterLabel, roleLabel } from '../i18n/labels.js';
+import { PERM } from '../model/session.js';
 import {
   allowed, currentBreaks, currentSource, effectiveField, effectiveMeasure, publishedSource, state,
-} from './state.js';
+} from '../model/state.js';
 
 export function legendItem(color, label, { opacity = FILL_OPACITY, className = '', data = {} } = {}) {
   const li = document.createElement('li');

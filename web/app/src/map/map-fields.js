@@ -3,7 +3,7 @@
 // of hexagons and sections carry (tiles/measures.go, withheld with their inputs); and the rent
 // burden per OMI zone (GET /api/rent-burden, withheld zones without figures), drawn on the
 // district layer through the features' state (rent-layer.js). Pure.
-import { has, num } from './format.js';
+import { has, num } from '../i18n/format.js';
 
 export const COMPOSITE_FIELDS = ['ampi', 'imd'];
 const UNHELPED = 'unhelped_';

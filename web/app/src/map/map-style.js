@@ -10,14 +10,14 @@
 // trends (the trends view's id -> emerging hot spot category, foresight-data.js).
 import {
   ALL_SOURCES, BASE_LAYERS, LAYER_IDS, layerIds, paintViewOf, viewOfSource,
-} from './catalog.js';
+} from '../model/catalog.js';
 import {
   FILL_OPACITY, NODATA_COLOR, OVERLAP_COLORS, RAMP, UNSTABLE_OPACITY, WITHHELD_COLOR, clusterColors,
 } from './classify.js';
 import { classColorExpr } from './classes.js';
 import { bivariateColor, bivariateHatch } from './bivariate.js';
 import { CHANGE_RAMP, changeStops } from './change-map.js';
-import { trendsColorExpr, trendsOpacityExpr } from './foresight-data.js';
+import { trendsColorExpr, trendsOpacityExpr } from '../foresight/foresight-data.js';
 
 export const HATCH = 'abitare-hatch';
 const BACKGROUND = '#f4f3ef';

@@ -4,24 +4,24 @@
 import {
   Map as MapLibreMap, AttributionControl, NavigationControl, ScaleControl, setWorkerUrl,
 } from 'maplibre-gl';
-import { CREDENTIALS, tileJSONURL } from './api.js';
+import { CREDENTIALS, tileJSONURL } from '../model/api.js';
 import { withBasemap } from './basemap-layer.js';
 import {
   ALL_SOURCES, SOURCES, kindOfGeography, kindOfSource, layerIds, minZoomFor, territoryName, withArea, zoomRange,
-} from './catalog.js';
+} from '../model/catalog.js';
 import { DEFAULT_BREAKS, classValues, mostlySuppressed, quintileBreaks } from './classify.js';
 import { zeroClasses } from './classes.js';
 import { bivariateBreaks } from './bivariate.js';
 import { fieldValues } from './map-fields.js';
-import { has, num } from './format.js';
+import { has, num } from '../i18n/format.js';
 import { extendBBox, padBounds } from './bounds.js';
-import { t } from './i18n.js';
+import { t } from '../i18n/i18n.js';
 import {
   HATCH, buildStyle, fillPaint, hatchFilter, hatchImage,
 } from './map-style.js';
 import {
   currentSource, effectiveField, effectiveMeasure, look, publishedSource, state, update,
-} from './state.js';
+} from '../model/state.js';
 
 // MapLibre's worker is shipped next to app.js by build.mjs.
 setWorkerUrl(new URL('worker.js', import.meta.url).href);

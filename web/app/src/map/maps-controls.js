@@ -1,17 +1,17 @@
 // Controls of the map features: the bivariate view's two indicator selects, and the derived
 // measures (composite indices, shares without help) offered in the indicator select to the
 // roles that read aggregates (option values "field:<name>").
-import { DISTRICT_SOURCE } from './catalog.js';
-import { $ } from './html.js';
-import { t } from './i18n.js';
+import { DISTRICT_SOURCE } from '../model/catalog.js';
+import { $ } from '../panels/html.js';
+import { t } from '../i18n/i18n.js';
 import { RENT_FIELDS, tileFields } from './map-fields.js';
 import { forgetRent, paintRent } from './rent-layer.js';
 import { fieldLabel } from './maps-legend.js';
-import { PERM } from './session.js';
+import { PERM } from '../model/session.js';
 import {
   allowed, choose, effectiveField, state,
-} from './state.js';
-import { indicators } from './vocabulary.js';
+} from '../model/state.js';
+import { indicators } from '../model/vocabulary.js';
 
 const FIELD = 'field:';
 

@@ -1,12 +1,12 @@
 // The hover card's line for the map features: the bivariate cell of the area (both classes, with
 // their values) or the derived measure drawn (AMPI, IMD, share without help).
 import { BIVARIATE_COLORS, bivariateCellOf, tertileLabels } from './bivariate.js';
-import { esc, fmtRate, num } from './format.js';
-import { L, swatch } from './html.js';
-import { t, tf } from './i18n.js';
+import { esc, fmtRate, num } from '../i18n/format.js';
+import { L, swatch } from '../panels/html.js';
+import { t, tf } from '../i18n/i18n.js';
 import { fieldDisplay, fieldKind, isRentField } from './map-fields.js';
 import { fieldLabel } from './maps-legend.js';
-import { bivariateLook, effectiveField, state } from './state.js';
+import { bivariateLook, effectiveField, state } from '../model/state.js';
 
 export function mapsInfo(p) {
   const { lang } = state;

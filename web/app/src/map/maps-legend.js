@@ -5,13 +5,13 @@ import './maps.css';
 import { bivariateCells, tertileLabels } from './bivariate.js';
 import { classLegend } from './classes.js';
 import { NODATA_COLOR, WITHHELD_COLOR } from './classify.js';
-import { fmtRate } from './format.js';
-import { t, tf } from './i18n.js';
+import { fmtRate } from '../i18n/format.js';
+import { t, tf } from '../i18n/i18n.js';
 import { legendItem, setLegend } from './legend.js';
 import {
   fieldDisplay, fieldKind, isRentField, needOf,
 } from './map-fields.js';
-import { bivariateLook, publishedSource, currentSource, state } from './state.js';
+import { bivariateLook, publishedSource, currentSource, state } from '../model/state.js';
 
 // The label of a derived measure (select, legend title).
 export function fieldLabel(lang, field) {

@@ -1,13 +1,13 @@
 // The rent burden per OMI zone on the district layer: GET /api/rent-burden (roles that read
 // aggregates; zones whose counts are withheld come without figures) set as the district
 // features' state (rent_median, rent_above_30), classed like the other derived measures.
-import { apiURL, fetchData } from './api.js';
-import { DISTRICT_SOURCE } from './catalog.js';
+import { apiURL, fetchData } from '../model/api.js';
+import { DISTRICT_SOURCE } from '../model/catalog.js';
 import { zeroClasses } from './classes.js';
 import { DEFAULT_BREAKS } from './classify.js';
 import { isRentField, rentStates } from './map-fields.js';
 import { map } from './map.js';
-import { effectiveField, state, update } from './state.js';
+import { effectiveField, state, update } from '../model/state.js';
 
 let answering = null; // Promise of the answer (null when it cannot be read) for the session that asked
 let answer; // the answer once read (undefined while not)

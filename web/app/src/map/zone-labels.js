@@ -3,8 +3,8 @@
 // legend card (remembered). Decorative: hidden from assistive technology, not clickable.
 import { Marker } from 'maplibre-gl';
 import { hasBasemap } from './basemap-layer.js';
-import { loadGazetteer } from './gazetteer.js';
-import { displayName } from './search.js';
+import { loadGazetteer } from '../public/gazetteer.js';
+import { displayName } from '../public/search.js';
 
 export const LABEL_MIN_ZOOM = 12;
 const KEY = 'abitare.zonelabels';

@@ -1,7 +1,7 @@
 // Requests to the Abitare server: the API under /api/, the tile catalog, and the boot data
 // inlined into the page.
 import { parseCatalog } from './catalog.js';
-import { EMBED } from './embed-boot.js';
+import { EMBED } from '../public/embed-boot.js';
 import { parseErrorBody } from './errors.js';
 import { sessionOrAnonymous } from './session.js';
 

@@ -1,7 +1,7 @@
 // The explore features' state in the URL hash, next to url-state.js's: the period shown
 // (period=2025-Q2; none: the tiles' own), what a quarter shows (pm=change) and the areas compared (cmp=h3_9:8a...,omi:D1).
 // Parse and serialise; pure.
-import { isPeriod, isQuarter } from './figures.js';
+import { isPeriod, isQuarter } from '../desk/figures.js';
 import { parseArea } from './url-state.js';
 
 export const MAX_COMPARE = 3;

@@ -1,7 +1,7 @@
 // The map features' state in the URL hash, next to url-state.js's: the bivariate view's two
 // indicators (bx=, by=) and the derived measure drawn in the indicator view (mf=, none: the
 // indicator). Each is also remembered (localStorage abitare.<param>). Parse and serialise; pure.
-import { mapFields } from './map-fields.js';
+import { mapFields } from '../map/map-fields.js';
 import { validChoice } from './vocabulary.js';
 
 export const MAPS_URL_FIELDS = [

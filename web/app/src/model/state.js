@@ -5,8 +5,8 @@ import {
   DISTRICT_SOURCE, PUBLIC_LAYERS, RESTRICTED_LAYERS, isLevelSource, normalizeViewUnit, sourceFor, territoryLevels, viewAvailable,
   zoomedSource,
 } from './catalog.js';
-import { DEFAULT_BREAKS } from './classify.js';
-import { fieldOffered } from './map-fields.js';
+import { DEFAULT_BREAKS } from '../map/classify.js';
+import { fieldOffered } from '../map/map-fields.js';
 import { ANONYMOUS, PERM, can } from './session.js';
 import {
   URL_FIELDS, URL_KEYS, mergeHash, readUrlState, urlParams, vocabularyChoices,
@@ -20,7 +20,7 @@ import {
 } from './maps-url.js';
 import {
   TRENDS_URL_KEYS, readTrendsUrl, trendsChoices, trendsParam, trendsParams,
-} from './foresight-data.js';
+} from '../foresight/foresight-data.js';
 
 function storageGet(key) {
   try { return window.localStorage.getItem(key); } catch { return null; }

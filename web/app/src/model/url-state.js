@@ -2,7 +2,7 @@
 // unit kind, indicator, measure, analysis and the open area. Parse and serialise; pure: the
 // caller reads and writes window.location and localStorage.
 import { MEASURES, UNIT_NAMES, VIEWS } from './catalog.js';
-import { DEFAULT_LANG, normalizeLang } from './i18n.js';
+import { DEFAULT_LANG, normalizeLang } from '../i18n/i18n.js';
 import { validChoice } from './vocabulary.js';
 
 // Hash parameter, state key, allowed values and default of each choice. The parameter is also

@@ -1,15 +1,15 @@
 // Login and logout through the header form (POST and DELETE /api/session, session cookie), and
 // the reload of the session, the role's catalog and the map after either.
-import { apiFetch, apiURL, errorText, readCatalog, readSession } from './api.js';
+import { apiFetch, apiURL, errorText, readCatalog, readSession } from '../model/api.js';
 import { $ } from './html.js';
-import { t, tf } from './i18n.js';
-import { roleLabel } from './labels.js';
-import { rebuildStyle } from './map.js';
+import { t, tf } from '../i18n/i18n.js';
+import { roleLabel } from '../i18n/labels.js';
+import { rebuildStyle } from '../map/map.js';
 import { openProfile } from './profile.js';
 import { loadRanking } from './ranking.js';
-import { PERM, can } from './session.js';
-import { fallbackLayers, state, update } from './state.js';
-import { resetTargetingPrefs } from './targeting.js';
+import { PERM, can } from '../model/session.js';
+import { fallbackLayers, state, update } from '../model/state.js';
+import { resetTargetingPrefs } from '../desk/targeting.js';
 
 let sessionSeq = 0;
 let reloading = false;

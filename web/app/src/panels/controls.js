@@ -1,14 +1,14 @@
 // The controls card: static strings, the view, unit and measure switches, the selects and the
 // "only by district" hint.
-import { DISTRICT_SOURCE, SOURCES } from './catalog.js';
+import { DISTRICT_SOURCE, SOURCES } from '../model/catalog.js';
 import { $ } from './html.js';
-import { t, tf } from './i18n.js';
-import { analysisLabel } from './labels.js';
-import { PERM } from './session.js';
+import { t, tf } from '../i18n/i18n.js';
+import { analysisLabel } from '../i18n/labels.js';
+import { PERM } from '../model/session.js';
 import {
   allowed, currentSource, effectiveMeasure, publishedSource, state, viewOffered,
-} from './state.js';
-import { bivariatePairs, hotspotIndicators, indicators } from './vocabulary.js';
+} from '../model/state.js';
+import { bivariatePairs, hotspotIndicators, indicators } from '../model/vocabulary.js';
 
 // Texts of the page marked data-i18n (text) or data-i18n-aria (aria-label).
 export function renderStaticStrings() {

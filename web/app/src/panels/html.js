@@ -1,10 +1,10 @@
 // DOM lookup and the HTML snippets the panels share, in the current language.
-import { releasesURL } from './api.js';
-import { isSuppressed } from './classify.js';
-import { esc, fmtInt, fmtRate, has, num } from './format.js';
-import { t, tf } from './i18n.js';
-import { state } from './state.js';
-import { indicators } from './vocabulary.js';
+import { releasesURL } from '../model/api.js';
+import { isSuppressed } from '../map/classify.js';
+import { esc, fmtInt, fmtRate, has, num } from '../i18n/format.js';
+import { t, tf } from '../i18n/i18n.js';
+import { state } from '../model/state.js';
+import { indicators } from '../model/vocabulary.js';
 
 export const $ = (sel) => document.querySelector(sel);
 

@@ -1,12 +1,12 @@
 // The area sheet for printing: the open profile's area (kind, id, name), a snapshot of the map,
 // its figures table with period, release and protection note, the licence, the link and the
 // date. Built into #print-sheet (shown by the print stylesheet only), then window.print().
-import { esc } from './format.js';
+import { esc } from '../i18n/format.js';
 import { $ } from './html.js';
-import { LOCALES, t, tf } from './i18n.js';
-import { areaKind } from './labels.js';
-import { map } from './map.js';
-import { renderOn, state } from './state.js';
+import { LOCALES, t, tf } from '../i18n/i18n.js';
+import { areaKind } from '../i18n/labels.js';
+import { map } from '../map/map.js';
+import { renderOn, state } from '../model/state.js';
 
 let button;
 

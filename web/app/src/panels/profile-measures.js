@@ -1,14 +1,14 @@
 // The area profile's composite indices and need without help (restricted profiles): AMPI and
 // IMD-style score, and per need the people, those without help and their share.
-import { esc, fmtRate } from './format.js';
+import { esc, fmtRate } from '../i18n/format.js';
 import {
   L, int, withheldSpan,
 } from './html.js';
-import { t, tf } from './i18n.js';
-import { rentOfZone } from './map-fields.js';
-import { loadRentAnswer, loadedRentAnswer } from './rent-layer.js';
-import { PERM } from './session.js';
-import { allowed, state, update } from './state.js';
+import { t, tf } from '../i18n/i18n.js';
+import { rentOfZone } from '../map/map-fields.js';
+import { loadRentAnswer, loadedRentAnswer } from '../map/rent-layer.js';
+import { PERM } from '../model/session.js';
+import { allowed, state, update } from '../model/state.js';
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 

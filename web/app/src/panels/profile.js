@@ -1,26 +1,26 @@
 // The area profile panel: GET /api/areas/{geography}/{id}, for the area clicked, ranked or
 // named in the URL. The public gets published figures; other roles restricted ones.
-import { DISTRICT_SOURCE, geographyOfSource } from './catalog.js';
-import { apiURL, errorText, fetchData } from './api.js';
-import { clusterColor } from './classify.js';
-import { esc, fmtP, fmtRate, fmtSigned, has, num } from './format.js';
+import { DISTRICT_SOURCE, geographyOfSource } from '../model/catalog.js';
+import { apiURL, errorText, fetchData } from '../model/api.js';
+import { clusterColor } from '../map/classify.js';
+import { esc, fmtP, fmtRate, fmtSigned, has, num } from '../i18n/format.js';
 import {
   $, L, LF, ebCell, int, naSpan, notPublishedDash, rate, rateWithInterval, releasesLink, swatch, withheldSpan,
 } from './html.js';
-import { t, tf } from './i18n.js';
+import { t, tf } from '../i18n/i18n.js';
 import {
   analysisLabel, areaCode, areaKind, clusterLabel, combinationLabel, statusLabel,
-} from './labels.js';
-import { currentHexRes } from './map.js';
-import { state, update } from './state.js';
-import { targetingFor } from './targeting.js';
-import { fetchStaticProfile } from './static-profile.js';
-import { compareButton } from './compare.js';
-import { reportLinks } from './report-links.js';
+} from '../i18n/labels.js';
+import { currentHexRes } from '../map/map.js';
+import { state, update } from '../model/state.js';
+import { targetingFor } from '../desk/targeting.js';
+import { fetchStaticProfile } from '../public/static-profile.js';
+import { compareButton } from '../desk/compare.js';
+import { reportLinks } from '../desk/report-links.js';
 import { measuresSection } from './profile-measures.js';
-import { analyses, indicators } from './vocabulary.js';
-import { forecastFor, forecastWithheld } from './forecast-fan.js';
-import { fanSVG } from './foresight-chart.js';
+import { analyses, indicators } from '../model/vocabulary.js';
+import { forecastFor, forecastWithheld } from '../foresight/forecast-fan.js';
+import { fanSVG } from '../foresight/foresight-chart.js';
 
 let profileSeq = 0;
 let returnFocus = null;

@@ -1,17 +1,17 @@
 // The ranking panel (restricted aggregates): the top 20 areas for the indicator at the unit
 // drawn (GET /api/rankings, also as CSV); a row flies to its area and opens its profile.
-import { apiURL, errorText, fetchData } from './api.js';
-import { DISTRICT_SOURCE, SOURCES } from './catalog.js';
-import { esc } from './format.js';
+import { apiURL, errorText, fetchData } from '../model/api.js';
+import { DISTRICT_SOURCE, SOURCES } from '../model/catalog.js';
+import { esc } from '../i18n/format.js';
 import {
   $, L, LF, ebCell, int, rateWithInterval, withheldSpan,
 } from './html.js';
-import { t } from './i18n.js';
-import { areaCode, geographyLabel } from './labels.js';
-import { currentHexRes, findArea, flyToArea, map } from './map.js';
+import { t } from '../i18n/i18n.js';
+import { areaCode, geographyLabel } from '../i18n/labels.js';
+import { currentHexRes, findArea, flyToArea, map } from '../map/map.js';
 import { openProfile } from './profile.js';
-import { PERM } from './session.js';
-import { allowed, state, update } from './state.js';
+import { PERM } from '../model/session.js';
+import { allowed, state, update } from '../model/state.js';
 
 let rankingSeq = 0;
 

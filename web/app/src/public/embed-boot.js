@@ -2,8 +2,8 @@
 // options, and the embed's query parameters moved into the hash, where the state reads them.
 // Also the frame guard of the full map: it does not run inside another site's page.
 import { embedOptions, hashWithQuery, isEmbedPage } from './embed.js';
-import { DEFAULT_LANG, normalizeLang, t } from './i18n.js';
-import { hashParams } from './url-state.js';
+import { DEFAULT_LANG, normalizeLang, t } from '../i18n/i18n.js';
+import { hashParams } from '../model/url-state.js';
 
 export const EMBED = isEmbedPage({
   mode: document.querySelector('meta[name="abitare-mode"]')?.content,

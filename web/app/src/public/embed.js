@@ -1,7 +1,7 @@
 // The embed mode of the public map (a page with <meta name="abitare-mode" content="embed">, or
 // served at /embed, embed.html or embed/) and the URLs between the embed and the full map.
 // Pure: the caller passes window.location's parts and the meta's content.
-import { mergeHash, parseArea } from './url-state.js';
+import { mergeHash, parseArea } from '../model/url-state.js';
 
 // Parameters an embed URL may carry in its query as well as in its hash (the hash wins).
 export const EMBED_PARAMS = ['lang', 'view', 'ind', 'layer', 'measure', 'analysis', 'area', 'map', 'interactive', 'legend'];

@@ -1,10 +1,10 @@
 // The gazetteer (streets with house numbers, OMI zones, census sections): GET /api/gazetteer,
 // or gazetteer.json next to the static site's page. Read once, on first use.
-import { apiFetch, apiURL } from './api.js';
+import { apiFetch, apiURL } from '../model/api.js';
 import { appFolder } from './embed.js';
-import { setComuni } from './labels.js';
+import { setComuni } from '../i18n/labels.js';
 import { buildIndex } from './search.js';
-import { state } from './state.js';
+import { state } from '../model/state.js';
 
 let pending = null;
 

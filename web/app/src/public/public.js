@@ -1,20 +1,20 @@
 // The public map's extras, wired by main.js: the search box, the share dialog, the print
 // sheet, the zone labels and the basemap; and the embed mode (see embed-boot.js): a compact
 // card, the anonymous public's published figures only, a locked area, a map that may not move.
-import { PUBLIC_LAYERS } from './catalog.js';
+import { PUBLIC_LAYERS } from '../model/catalog.js';
 import { appURL } from './embed.js';
 import { EMBED, EMBED_OPTIONS } from './embed-boot.js';
-import { $ } from './html.js';
-import { mountPrint } from './print.js';
+import { $ } from '../panels/html.js';
+import { mountPrint } from '../panels/print.js';
 import { mountSearch } from './search-ui.js';
-import { ANONYMOUS } from './session.js';
+import { ANONYMOUS } from '../model/session.js';
 import { mountShare } from './share-ui.js';
-import { state } from './state.js';
-import { mountZoneLabels, startZoneLabels } from './zone-labels.js';
+import { state } from '../model/state.js';
+import { mountZoneLabels, startZoneLabels } from '../map/zone-labels.js';
 import './public.css';
 
 export { EMBED, frameBlocked } from './embed-boot.js';
-export { loadBasemap, rememberBasemap } from './basemap-layer.js';
+export { loadBasemap, rememberBasemap } from '../map/basemap-layer.js';
 
 // Before the first render: the elements of the extras, and the embed's look.
 export function initPublic() {

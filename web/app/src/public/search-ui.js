@@ -2,13 +2,13 @@
 // gazetteer, read on the box's first focus. Choosing a result moves the map there (an address:
 // zoom 16 and a marker; a zone or a section: its bounds) and opens the area's profile.
 import { Marker } from 'maplibre-gl';
-import { SOURCES, layerIds, sourceOfGeography } from './catalog.js';
+import { SOURCES, layerIds, sourceOfGeography } from '../model/catalog.js';
 import { loadGazetteer } from './gazetteer.js';
-import { t, tf } from './i18n.js';
-import { map } from './map.js';
-import { openProfile, selectionOf } from './profile.js';
+import { t, tf } from '../i18n/i18n.js';
+import { map } from '../map/map.js';
+import { openProfile, selectionOf } from '../panels/profile.js';
 import { resultArea, resultBounds, search } from './search.js';
-import { currentSource, renderOn, state } from './state.js';
+import { currentSource, renderOn, state } from '../model/state.js';
 
 let input;
 let list;

@@ -6,7 +6,7 @@
 //             zones: [{id, name, center: [lon, lat], bbox: [w, s, e, n]}],
 //             sections: [{id, center, bbox}]}
 
-import { areaCode } from './labels.js';
+import { areaCode } from '../i18n/labels.js';
 
 // Abbreviations of Italian street types, as typed (lower case, accents removed, dots kept).
 const ABBREVIATIONS = {

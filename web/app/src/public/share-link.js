@@ -1,7 +1,7 @@
 // The share dialog's links: the URL of the embed for the current view and the <iframe>
 // snippet that shows it on another site. Pure: the caller passes the page's URL and state.
 import { appFolder } from './embed.js';
-import { mergeHash } from './url-state.js';
+import { mergeHash } from '../model/url-state.js';
 
 export const DEFAULT_SIZE = { width: '100%', height: '480' };
 

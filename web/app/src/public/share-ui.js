@@ -2,11 +2,11 @@
 // its options (indicator, locked area, interactive, legend, size). A native <dialog> opened
 // with showModal: the browser traps the focus and closes it on Escape; the focus goes back to
 // the button.
-import { t, tf } from './i18n.js';
+import { t, tf } from '../i18n/i18n.js';
 import { DEFAULT_SIZE, embedURL, iframeSnippet } from './share-link.js';
-import { renderOn, state } from './state.js';
-import { hashParams } from './url-state.js';
-import { indicators } from './vocabulary.js';
+import { renderOn, state } from '../model/state.js';
+import { hashParams } from '../model/url-state.js';
+import { indicators } from '../model/vocabulary.js';
 
 let dialog;
 let opener = null;

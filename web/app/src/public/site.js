@@ -2,7 +2,7 @@
 // (abitare publish DIR), with no Abitare server. site.json next to the page says so and carries
 // the vocabulary; index.json lists the releases; each release's tiles are PMTiles archives
 // (releases/r<N>/tiles/<layer>.pmtiles) read by HTTP range requests. Pure: no DOM.
-import { parseVocabulary } from './vocabulary.js';
+import { parseVocabulary } from '../model/vocabulary.js';
 
 // Whether a site.json (or the boot data) asks for the static mode.
 export function isStaticSite(site) {

@@ -2,8 +2,8 @@
 // the published answer of /api/areas (profile.js draws it): the area's published figures for
 // the period shown, its residents, the change on the previous period, the quarters of the
 // year and the release.
-import { changeBetween, isPeriod, isQuarter, previousPeriod } from './figures.js';
-import { loadFigures, periods, shownPeriod } from './explore.js';
+import { changeBetween, isPeriod, isQuarter, previousPeriod } from '../desk/figures.js';
+import { loadFigures, periods, shownPeriod } from '../desk/explore.js';
 
 export async function fetchStaticProfile(sel) {
   const period = isPeriod(sel.period) ? sel.period : shownPeriod();

@@ -2,13 +2,13 @@
 // headers; and the pmtiles protocol that MapLibre reads the tiles through. No /api call.
 import { addProtocol } from 'maplibre-gl';
 import { PMTiles, Protocol } from 'pmtiles';
-import { ANONYMOUS } from './session.js';
+import { ANONYMOUS } from '../model/session.js';
 import {
   archiveURL, headerBounds, isStaticSite, pickRelease, pmtilesSourceURL, releaseChoices, releaseLayers, siteVocabulary,
 } from './site.js';
 import {
   MUNICIPALITY_SOURCE, isLevelSource, parseTerritory, withTerritoryLevels,
-} from './catalog.js';
+} from '../model/catalog.js';
 
 async function getJSON(url) {
   const res = await fetch(url, { cache: 'no-cache', headers: { Accept: 'application/json' } });
