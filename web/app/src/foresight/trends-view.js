@@ -8,7 +8,9 @@ import { apiURL, errorText, fetchData } from '../model/api.js';
 import { esc, fmtP, has, num } from '../i18n/format.js';
 import { $, L, LF } from '../panels/html.js';
 import { t, tf } from '../i18n/i18n.js';
-import { legendItem, renderLegend, setLegend } from '../map/legend.js';
+import { legendItem, setLegend } from '../map/legend-items.js';
+import { renderLegend, setViewLegend } from '../map/legend.js';
+import { setViewInfo } from '../map/info.js';
 import { applyPaint } from '../map/map.js';
 import { PERM } from '../model/session.js';
 import {
@@ -120,7 +122,7 @@ export function renderTrendsControls() {
   $('#trends-docs-note').textContent = t(lang, 'fs_docs_note');
 }
 
-// The legend of the trends view (legend.js renderLegend): each pattern's hot and cold spot side
+// The legend of the trends view (set in legend.js by startTrendsView): each pattern's hot and cold spot side
 // by side with the areas drawn in each, no pattern last; notes on the method, the quarters, the
 // hexagon resolutions, and whether the categories are loading, failed or missing.
 export function trendsLegend(lang) {
@@ -171,6 +173,8 @@ export function trendsInfo(p) {
 }
 
 export function startTrendsView() {
+  setViewLegend('trends', trendsLegend);
+  setViewInfo('trends', trendsInfo);
   build();
   renderOn(['lang', 'view', 'trendsDomain', 'vocabulary', 'session', 'static', 'available'], renderTrendsControls);
   renderOn(['trends'], applyPaint);
@@ -179,6 +183,7 @@ export function startTrendsView() {
   // After a logout the answers are not the public's to keep.
   effectOn(['session'], () => { if (!offered()) { answers.clear(); if (state.trends) update({ trends: null }); } });
   renderTrendsControls();
+  renderLegend();
   ensureLoaded();
 }
 

@@ -11,7 +11,6 @@ import {
 } from '../i18n/labels.js';
 import { state } from '../model/state.js';
 import { mapsInfo } from './maps-info.js';
-import { trendsInfo } from '../foresight/trends-view.js';
 import { analyses, indicators, mapDomains } from '../model/vocabulary.js';
 
 function areaHead(src, p) {
@@ -24,6 +23,14 @@ function areaHead(src, p) {
   head += '</p>';
   if (kindOf === 'section' && truthy(p.synthetic)) head += `<p class="note synthetic">${L('synthetic_note')}</p>`;
   return head;
+}
+
+// Hover card lines of views drawn by code loaded later (the trends view of foresight/):
+// view -> (props) => html.
+const viewInfos = new Map();
+
+export function setViewInfo(view, info) {
+  viewInfos.set(view, info);
 }
 
 export function renderInfo() {
@@ -42,7 +49,7 @@ export function renderInfo() {
   let html = head;
   if (state.view === 'indicator' || state.view === 'bivariate') html += mapsInfo(p) + infoIndicator(p);
   else if (state.view === 'hotspot') html += infoHotspot(p);
-  else if (state.view === 'trends') html += trendsInfo(p);
+  else if (viewInfos.has(state.view)) html += viewInfos.get(state.view)(p);
   else html += infoOverlap(p);
   // A static site has no profile to open.
   if (!state.static) html += `<p class="hint click-hint">${L('click_hint')}</p>`;

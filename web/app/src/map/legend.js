@@ -1,11 +1,13 @@
-// The legend card: classes of the current view and how the figures are protected.
+// The legend card: classes of the current view and how the figures are protected. Its list
+// items and title are legend-items.js's (also used by maps-legend.js and the trends view).
+export { legendItem, setLegend } from './legend-items.js';
 import {
-  NODATA_COLOR, OVERLAP_COLORS, RAMP, WITHHELD_COLOR, FILL_OPACITY, breakLabels, clusterColor, legendClusterCodes,
+  NODATA_COLOR, OVERLAP_COLORS, RAMP, WITHHELD_COLOR, breakLabels, clusterColor, legendClusterCodes,
 } from './classify.js';
 import { classLegend } from './classes.js';
 import { fmtRate } from '../i18n/format.js';
 import { bivariateLegend, fieldLegend } from './maps-legend.js';
-import { trendsLegend } from '../foresight/trends-view.js';
+import { legendItem, setLegend } from './legend-items.js';
 import { $, LF, releasesLink } from '../panels/html.js';
 import { t, tf } from '../i18n/i18n.js';
 import { analysisLabel, analysisNote, clusterLabel, roleLabel } from '../i18n/labels.js';
@@ -13,34 +15,6 @@ import { PERM } from '../model/session.js';
 import {
   allowed, currentBreaks, currentSource, effectiveField, effectiveMeasure, publishedSource, state,
 } from '../model/state.js';
-
-export function legendItem(color, label, { opacity = FILL_OPACITY, className = '', data = {} } = {}) {
-  const li = document.createElement('li');
-  Object.assign(li.dataset, data);
-  const sw = document.createElement('span');
-  sw.className = `swatch ${className}`.trim();
-  if (color) sw.style.background = color;
-  sw.style.opacity = String(opacity);
-  sw.setAttribute('aria-hidden', 'true');
-  const text = document.createElement('span');
-  text.className = 'legend-label';
-  text.textContent = label;
-  li.append(sw, text);
-  return li;
-}
-
-export function setLegend(title, items, notes, { twoColumns = true } = {}) {
-  $('#legend-title').textContent = title;
-  const ul = $('#legend-items');
-  ul.className = twoColumns ? 'legend-items two-col' : 'legend-items';
-  ul.replaceChildren(...items);
-  $('#legend-notes').replaceChildren(...notes.map((txt) => {
-    const p = document.createElement('p');
-    p.className = 'legend-note';
-    p.textContent = txt;
-    return p;
-  }));
-}
 
 function overlapLegend(lang, published) {
   const items = OVERLAP_COLORS.map((color, i) => legendItem(color, t(lang, `overlap_${i}`), { data: { overlap: String(i) } }));
@@ -79,13 +53,21 @@ function hotspotLegend(lang) {
   setLegend(analysisLabel(lang, a), items, notes);
 }
 
+// Legends of views drawn by code loaded later (the trends view of foresight/): view -> (lang) => void.
+const viewLegends = new Map();
+
+export function setViewLegend(view, legend) {
+  viewLegends.set(view, legend);
+}
+
 export function renderLegend() {
   const published = publishedSource(currentSource());
   if (state.view === 'overlap') overlapLegend(state.lang, published);
   else if (state.view === 'indicator' && effectiveField()) fieldLegend(state.lang, effectiveField());
   else if (state.view === 'indicator') indicatorLegend(state.lang, published);
   else if (state.view === 'bivariate') bivariateLegend(state.lang);
-  else if (state.view === 'trends') trendsLegend(state.lang);
+  else if (viewLegends.has(state.view)) viewLegends.get(state.view)(state.lang);
+  else if (state.view === 'trends') setLegend('', [], []);
   else hotspotLegend(state.lang);
 }
 

@@ -7,7 +7,7 @@ import { classLegend } from './classes.js';
 import { NODATA_COLOR, WITHHELD_COLOR } from './classify.js';
 import { fmtRate } from '../i18n/format.js';
 import { t, tf } from '../i18n/i18n.js';
-import { legendItem, setLegend } from './legend.js';
+import { legendItem, setLegend } from './legend-items.js';
 import {
   fieldDisplay, fieldKind, isRentField, needOf,
 } from './map-fields.js';
