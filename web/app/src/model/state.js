@@ -88,6 +88,10 @@ export const state = {
   compare: exploreFromUrl.compare,
   tableOpen: false,
   figuresTick: 0,
+  // The desk's panels (desk/exposure.js: who is exposed; desk/custom-area.js: an area drawn or
+  // chosen by the user), open or not; never in the URL.
+  exposureOpen: false,
+  customAreaOpen: false,
   // Foresight (trends-view.js, forecast-fan.js, watchlist.js, lead-lag.js; restricted aggregates): the trends view's domain and its categories
   // as drawn ({key, lookup: id -> category} for the domain and the geographies loaded), the
   // watchlist and lead-lag panels, and a counter bumped when forecasts for the profile arrive.
