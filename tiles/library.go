@@ -51,8 +51,9 @@ type Library struct {
 	// Read runs as the audience's database role: it reads the tilesets and, when one is
 	// missing, the figures to render it from.
 	Read *pgxpool.Pool
-	// Write stores a tileset rendered by the library; nil: the library only loads.
-	Write     *pgxpool.Pool
+	// RenderMissing renders and stores the current tileset when none is stored
+	// (pipeline.RenderWith, reading through Read); nil: the library only loads.
+	RenderMissing func(ctx context.Context, read *pgxpool.Pool, a Audience, minCount int) (*Tileset, error)
 	MinCount  int           // restricted: the threshold served
 	Retention time.Duration // how long a superseded tileset stays served
 	Logger    *slog.Logger
@@ -102,7 +103,7 @@ func (lib *Library) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if key > 0 && !hasKey(list, lib.Audience, key) && lib.Write != nil {
+	if key > 0 && !hasKey(list, lib.Audience, key) && lib.RenderMissing != nil {
 		if err := lib.renderCurrent(ctx); err != nil {
 			return err
 		}
@@ -124,11 +125,8 @@ func hasKey(list []stored, a Audience, key int64) bool {
 
 func (lib *Library) renderCurrent(ctx context.Context) error {
 	lib.logger().Info("rendering tiles", "audience", lib.Audience, "min_count", lib.MinCount)
-	ts, err := Render(ctx, lib.Read, lib.Audience, RenderOptions{MinCount: lib.MinCount, Logger: lib.logger()})
+	ts, err := lib.RenderMissing(ctx, lib.Read, lib.Audience, lib.MinCount)
 	if err != nil {
-		return err
-	}
-	if err := Save(ctx, lib.Write, ts, "server"); err != nil {
 		return err
 	}
 	lib.logger().Info("tiles rendered", "audience", lib.Audience, "version", ts.Version(), "elapsed", ts.Elapsed.Round(time.Millisecond))

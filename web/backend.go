@@ -116,8 +116,9 @@ type BackendOptions struct {
 	RoleDatabaseURLs map[auth.Role]string
 	MinCount         int // threshold for the restricted layers' withheld counts
 	MaxConnsPerRole  int32
-	// TileWriter stores the tilesets the server renders when one is missing; nil: none rendered.
-	TileWriter *pgxpool.Pool
+	// RenderTiles renders and stores a tileset found missing (pipeline.RenderWith); nil: none
+	// is rendered, and a missing one is served as 503 until the commands render it.
+	RenderTiles func(ctx context.Context, read *pgxpool.Pool, a tiles.Audience, minCount int) (*tiles.Tileset, error)
 	// TileRetention is how long a superseded tileset stays served (default 30 days).
 	TileRetention time.Duration
 	Logger        *slog.Logger
@@ -160,7 +161,7 @@ func OpenBackends(ctx context.Context, opt BackendOptions) (Backends, error) {
 		tiles.Restricted: {Audience: tiles.Restricted, Read: out[auth.Planner].DB, MinCount: opt.MinCount},
 	}
 	for _, lib := range libraries {
-		lib.Write, lib.Retention, lib.Logger = opt.TileWriter, opt.TileRetention, opt.Logger
+		lib.RenderMissing, lib.Retention, lib.Logger = opt.RenderTiles, opt.TileRetention, opt.Logger
 		if err := lib.Refresh(ctx); err != nil && lib.Logger != nil {
 			// Served as 503 until a refresh succeeds: the figures may not be there yet.
 			lib.Logger.Warn("tiles not ready", "audience", lib.Audience, "err", err)

@@ -14,7 +14,9 @@ import (
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/auth"
 	"github.com/abitare/abitare/gazetteer"
+	"github.com/abitare/abitare/pipeline"
 	"github.com/abitare/abitare/postgres/testdb"
+	"github.com/abitare/abitare/tiles"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -88,7 +90,13 @@ func serverOn(t *testing.T, db *testdb.DB, cfg Config, tileWriter *pgxpool.Pool)
 	ctx := context.Background()
 	cfg.Addr = "127.0.0.1:0"
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	backends, err := OpenBackends(ctx, BackendOptions{DatabaseURL: db.URL, MinCount: 5, Logger: logger, ListenAddr: cfg.Addr, TileWriter: tileWriter})
+	opt := BackendOptions{DatabaseURL: db.URL, MinCount: 5, Logger: logger, ListenAddr: cfg.Addr}
+	if tileWriter != nil {
+		opt.RenderTiles = func(ctx context.Context, read *pgxpool.Pool, a tiles.Audience, minCount int) (*tiles.Tileset, error) {
+			return pipeline.RenderWith(ctx, read, tileWriter, a, minCount, "server", logger)
+		}
+	}
+	backends, err := OpenBackends(ctx, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/geo/aggregate"
-	"github.com/abitare/abitare/geo/disclosure/withheld"
 	"github.com/abitare/abitare/geo/hotspots"
+	"github.com/abitare/abitare/pipeline"
 	"github.com/abitare/abitare/postgres"
 	"github.com/abitare/abitare/tiles"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -49,58 +49,41 @@ func runAggregate(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("no events to aggregate: ingest some files first")
 	}
 
-	sums, err := aggregate.Run(ctx, db, periods)
+	figures, err := pipeline.Aggregate(ctx, db, periods, *floor)
 	if err != nil {
 		return err
 	}
-	for _, sum := range sums {
+	for _, sum := range figures.Periods {
 		fmt.Fprintf(env.stdout, "period %s: %d people; areas:", sum.Period, sum.People)
 		for _, g := range abitare.Geographies {
 			fmt.Fprintf(env.stdout, " %s %d", g, sum.Areas[g])
 		}
 		fmt.Fprintf(env.stdout, " (%s)\n", sum.Elapsed.Round(time.Millisecond))
 	}
-	for _, p := range periods {
-		if p.IsQuarter() {
-			continue // hotspots on yearly figures only: quarters are too thin for local statistics
-		}
-		start := time.Now()
-		hs, err := hotspots.Run(ctx, db, p.Label, hotspots.Options{Permutations: *permutations, Seed: *seed, FDR: *fdr})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.stdout, "period %s hotspots (run %d, %d permutations, seed %d, FDR %.2f, %s):", p.Label, hs.RunID,
-			*permutations, *seed, *fdr, time.Since(start).Round(time.Millisecond))
+	spots, err := pipeline.Hotspots(ctx, db, periods, hotspots.Options{Permutations: *permutations, Seed: *seed, FDR: *fdr})
+	if err != nil {
+		return err
+	}
+	for _, s := range spots {
+		fmt.Fprintf(env.stdout, "period %s hotspots (run %d, %d permutations, seed %d, FDR %.2f, %s):", s.Period, s.Summary.RunID,
+			*permutations, *seed, *fdr, s.Elapsed.Round(time.Millisecond))
 		for _, g := range hotspots.Geographies {
-			fmt.Fprintf(env.stdout, " %s %d", g, hs.Significant["moran:multi_domain@"+g])
+			fmt.Fprintf(env.stdout, " %s %d", g, s.Summary.Significant["moran:multi_domain@"+g])
 		}
 		fmt.Fprintln(env.stdout, " areas in significant multi-domain clusters")
 	}
-	if err := storeWithheld(ctx, env, db, *minCount); err != nil {
-		return err
-	}
-	n, err := aggregate.StoreAdaptive(ctx, db, *floor)
+	kept, err := pipeline.Withhold(ctx, db, *minCount)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "adaptive hexagons: %d cells, each the finest reaching %d residents\n", n, *floor)
-	_, err = renderTileset(ctx, env, *dbURL, db, tiles.Restricted, *minCount)
-	return err
-}
-
-// storeWithheld decides which true counts the restricted outputs withhold (small ones and their
-// secondary suppressions) and reports it per period.
-func storeWithheld(ctx context.Context, env *environment, db *pgxpool.Pool, threshold int) error {
-	sum, err := withheld.Store(ctx, db, threshold)
-	if err != nil {
-		return err
-	}
-	for _, p := range slices.Sorted(maps.Keys(sum.Periods)) {
-		r := sum.Periods[p]
+	for _, p := range slices.Sorted(maps.Keys(kept.Periods)) {
+		r := kept.Periods[p]
 		fmt.Fprintf(env.stdout, "period %s withheld: %d small counts, %d more to protect them (%d rounds)\n", p, r.Primary, r.Secondary, r.Rounds)
 	}
-	fmt.Fprintf(env.stdout, "withheld figures stored (run %d, threshold %d, %s)\n", sum.RunID, threshold, sum.Elapsed.Round(time.Millisecond))
-	return nil
+	fmt.Fprintf(env.stdout, "withheld figures stored (run %d, threshold %d, %s)\n", kept.RunID, *minCount, kept.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(env.stdout, "adaptive hexagons: %d cells, each the finest reaching %d residents\n", figures.Adaptive, figures.Floor)
+	_, err = renderTileset(ctx, env, *dbURL, db, tiles.Restricted, *minCount)
+	return err
 }
 
 // latestYear is the latest year with events and its quarters with events: what a monthly run

@@ -4,8 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/abitare/abitare/auth"
-	"github.com/abitare/abitare/postgres"
+	"github.com/abitare/abitare/pipeline"
 	"github.com/abitare/abitare/publish"
 	"github.com/abitare/abitare/publish/dcat"
 	"github.com/abitare/abitare/ui"
@@ -33,12 +32,7 @@ func runPublish(ctx context.Context, env *environment, args []string) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: abitare publish [--base-url URL] [--license ID] [--basemap-style URL] --publisher NAME --publisher-ipa CODE --publisher-email ADDRESS --publisher-url URL DIR")
 	}
-	pool, err := postgres.OpenRole(ctx, *dbURL, auth.Public, 4)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	sum, err := publish.Write(ctx, pool, fs.Arg(0), publish.Options{BaseURL: *baseURL, License: *license, Publisher: pub,
+	sum, err := pipeline.Publish(ctx, *dbURL, fs.Arg(0), publish.Options{BaseURL: *baseURL, License: *license, Publisher: pub,
 		BasemapStyle: *basemap, Logger: env.logger})
 	if err != nil {
 		return err

@@ -4,15 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/abitare/abitare/audit"
-	"github.com/abitare/abitare/geo/disclosure"
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
+	"github.com/abitare/abitare/disclosure"
+	"github.com/abitare/abitare/disclosure/cellkey"
+	"github.com/abitare/abitare/pipeline"
 	"github.com/abitare/abitare/postgres"
 	"github.com/abitare/abitare/tiles"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func runRelease(ctx context.Context, env *environment, args []string) error {
@@ -32,54 +32,31 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
-	m, err := disclosure.Publish(ctx, db, disclosure.Options{Params: p, MinResidents: *minResidents, By: cliActor()})
+	quiet := *asJSON
+	logger := env.logger
+	r, err := pipeline.Release(ctx, pipeline.Conn{URL: *dbURL, DB: db}, disclosure.Options{Params: p, MinResidents: *minResidents, By: cliActor()}, logger)
 	if err != nil {
 		return err
 	}
-	head, err := anchorRelease(ctx, db, m.ID)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
+	m, head := r.Manifest, r.AuditHead
+	if quiet {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		return enc.Encode(struct {
 			disclosure.Manifest
 			AuditHead audit.Anchor `json:"audit_head"`
-		}{m, head}); err != nil {
-			return err
-		}
-		_, err := renderTileset(ctx, &environment{stdout: io.Discard, logger: env.logger}, *dbURL, db, tiles.Public, 0)
-		return err
+		}{m, head})
 	}
 	fmt.Fprintf(env.stdout, "release %d: %s, threshold %d, %s\nkey %s\nperiods %v; health published at %v only\n",
 		m.ID, m.Method, m.Threshold, m.Budget, m.KeyID, m.Periods, m.HealthGeographies)
-	var geos []string
-	for g := range m.Utility {
-		geos = append(geos, g)
-	}
-	sort.Strings(geos)
 	fmt.Fprintf(env.stdout, "audit trail head: entry %d, hash %s (file this manifest away: abitare audit verify --anchor FILE)\n", head.Seq, head.Hash)
 	fmt.Fprintf(env.stdout, "%-13s %9s %11s %15s %13s\n", "geography", "figures", "suppressed", "rate MAE/1000", "count MAE")
-	for _, g := range geos {
+	for _, g := range slices.Sorted(maps.Keys(m.Utility)) {
 		u := m.Utility[g]
 		fmt.Fprintf(env.stdout, "%-13s %9d %11d %15.3f %13.3f\n", g, u.Figures, m.Summary[g][disclosure.Suppressed], u.RateMAE, u.CountMAE)
 	}
-	_, err = renderTileset(ctx, env, *dbURL, db, tiles.Public, 0)
-	return err
-}
-
-// anchorRelease records the audit trail's head in the release, so that its manifest anchors
-// the trail outside the database.
-func anchorRelease(ctx context.Context, db *pgxpool.Pool, release int64) (audit.Anchor, error) {
-	head, err := audit.Head(ctx, db)
-	if err != nil {
-		return head, err
-	}
-	if _, err := db.Exec(ctx, `UPDATE releases SET audit_head = $2 WHERE id = $1`, release, head); err != nil {
-		return head, fmt.Errorf("record the audit trail's head in release %d: %w", release, err)
-	}
-	return head, nil
+	reportTileset(env, tiles.Public, r.Tiles)
+	return nil
 }
 
 // cliActor names the operating-system user of a command in manifests and the audit trail.

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/abitare/abitare/auth"
-	"github.com/abitare/abitare/geo/disclosure/withheld"
+	"github.com/abitare/abitare/disclosure/withheld"
+	"github.com/abitare/abitare/pipeline"
 	"github.com/abitare/abitare/postgres"
+	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/ui"
 	"github.com/abitare/abitare/web"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,7 +26,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	publicDB := fs.String("public-database-url", env.getenv("ABITARE_PUBLIC_DATABASE_URL"),
 		"serve anonymous users through this login role, a member of abitare_public (env ABITARE_PUBLIC_DATABASE_URL; default: the server's connection switched to abitare_public)")
 	minCount := fs.Int("min-count", envInt(env, "ABITARE_MIN_COUNT", 5), "restricted outputs: counts from 1 to min-count-1 are withheld, with the secondary suppression aggregate chose for the same threshold (env ABITARE_MIN_COUNT); public figures follow the release")
-	retention := fs.Duration("tile-retention", envDuration(env, "ABITARE_TILE_RETENTION", defaultTileRetention), "how long tiles of a superseded release or analysis run stay served, for maps still open on them (env ABITARE_TILE_RETENTION)")
+	retention := fs.Duration("tile-retention", envDuration(env, "ABITARE_TILE_RETENTION", pipeline.TileRetention), "how long tiles of a superseded release or analysis run stay served, for maps still open on them (env ABITARE_TILE_RETENTION)")
 	poll := fs.Duration("tile-poll", 15*time.Second, "how often to look for a new release or analysis run")
 	trusted := fs.String("trusted-proxies", env.getenv("ABITARE_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (env ABITARE_TRUSTED_PROXIES; default none)")
 	metricsFrom := fs.String("metrics-from", env.getenv("ABITARE_METRICS_FROM"), "comma-separated CIDRs that may read /metrics besides loopback (env ABITARE_METRICS_FROM)")
@@ -90,7 +92,10 @@ func openServer(ctx context.Context, cfg web.Config, opt web.BackendOptions, log
 	if err != nil {
 		return nil, nil, err
 	}
-	opt.TileWriter, opt.Logger, opt.ListenAddr = db, logger, cfg.Addr
+	opt.Logger, opt.ListenAddr = logger, cfg.Addr
+	opt.RenderTiles = func(ctx context.Context, read *pgxpool.Pool, a tiles.Audience, minCount int) (*tiles.Tileset, error) {
+		return pipeline.RenderWith(ctx, read, db, a, minCount, "server", logger)
+	}
 	warnWithheldThreshold(ctx, db, opt.MinCount, logger)
 	backends, err := web.OpenBackends(ctx, opt)
 	if err != nil {

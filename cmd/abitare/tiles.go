@@ -11,16 +11,13 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/abitare/abitare/auth"
+	"github.com/abitare/abitare/pipeline"
 	"github.com/abitare/abitare/postgres"
 	"github.com/abitare/abitare/tiles"
 	"github.com/abitare/abitare/tiles/pmtiles"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// defaultTileRetention is how long a superseded tileset stays served and stored.
-const defaultTileRetention = 30 * 24 * time.Hour
 
 func runTiles(ctx context.Context, env *environment, args []string) error {
 	const usage = "usage: abitare tiles list | render [--audience public|restricted] | extract [--audience A] [--layer L] DIR"
@@ -56,28 +53,17 @@ func runTiles(ctx context.Context, env *environment, args []string) error {
 	return run(db)
 }
 
-// renderTileset renders an audience's tiles with the rights of its database role (anonymous
-// users' for the public ones), stores them and prunes old restricted ones.
+// renderTileset renders an audience's tiles (pipeline.Render) and reports them.
 func renderTileset(ctx context.Context, env *environment, dbURL string, db *pgxpool.Pool, a tiles.Audience, minCount int) (*tiles.Tileset, error) {
-	role := auth.Public
-	if a == tiles.Restricted {
-		role = auth.Planner
-	}
-	pool, err := postgres.OpenRole(ctx, dbURL, role, 4)
+	ts, err := pipeline.Render(ctx, pipeline.Conn{URL: dbURL, DB: db}, a, minCount, cliActor(), env.logger)
 	if err != nil {
 		return nil, err
 	}
-	defer pool.Close()
-	ts, err := tiles.Render(ctx, pool, a, tiles.RenderOptions{MinCount: minCount, Logger: env.logger})
-	if err != nil {
-		return nil, err
-	}
-	if err := tiles.Save(ctx, db, ts, cliActor()); err != nil {
-		return nil, err
-	}
-	if _, err := tiles.Prune(ctx, db, defaultTileRetention); err != nil {
-		return nil, err
-	}
+	reportTileset(env, a, ts)
+	return ts, nil
+}
+
+func reportTileset(env *environment, a tiles.Audience, ts *tiles.Tileset) {
 	var n, size int
 	for _, ar := range ts.Archives {
 		n += ar.Tiles
@@ -85,7 +71,6 @@ func renderTileset(ctx context.Context, env *environment, dbURL string, db *pgxp
 	}
 	fmt.Fprintf(env.stdout, "%s tiles %s: %d layers, %d tiles, %.1f MB, rendered in %s\n",
 		a, ts.Version(), len(ts.Archives), n, float64(size)/1e6, ts.Elapsed.Round(time.Millisecond))
-	return ts, nil
 }
 
 func listTilesets(ctx context.Context, env *environment, db *pgxpool.Pool) error {

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/abitare/abitare/geo/foresight"
-	"github.com/abitare/abitare/geo/history"
+	"github.com/abitare/abitare/pipeline"
 	"github.com/abitare/abitare/postgres"
 )
 
@@ -24,23 +22,17 @@ func runTrends(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
-	h, err := history.Build(ctx, db)
+	res, err := pipeline.Trends(ctx, db)
 	if err != nil {
 		return err
 	}
-	if len(h.Quarters) == 0 {
-		return fmt.Errorf("trends: no events: ingest some files first")
-	}
+	h, sum := res.History, res.Trends
 	fmt.Fprintf(env.stdout, "history: %d quarters (%s to %s), %d areas, %d counts (%s)\n", len(h.Quarters),
 		h.Quarters[0], h.Quarters[len(h.Quarters)-1], h.Areas, h.Rows, h.Elapsed.Round(1e6))
-	sum, err := foresight.RunTrends(ctx, db)
-	if errors.Is(err, foresight.ErrShortHistory) {
+	if res.Short != nil {
 		// A young observatory: the history is kept and grows; trends come with the tenth quarter.
-		fmt.Fprintf(env.stdout, "no emerging hot spots yet: %v\n", err)
+		fmt.Fprintf(env.stdout, "no emerging hot spots yet: %v\n", res.Short)
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	fmt.Fprintf(env.stdout, "emerging hot and cold spots (run %d, %d quarters):\n", sum.RunID, sum.Quarters)
 	for _, key := range slices.Sorted(func(yield func(string) bool) {
