@@ -54,9 +54,9 @@ type Library struct {
 	// RenderMissing renders and stores the current tileset when none is stored
 	// (pipeline.RenderWith, reading through Read); nil: the library only loads.
 	RenderMissing func(ctx context.Context, read *pgxpool.Pool, a Audience, minCount int) (*Tileset, error)
-	MinCount  int           // restricted: the threshold served
-	Retention time.Duration // how long a superseded tileset stays served
-	Logger    *slog.Logger
+	MinCount      int           // restricted: the threshold served
+	Retention     time.Duration // how long a superseded tileset stays served
+	Logger        *slog.Logger
 
 	shelf   atomic.Pointer[shelf]
 	refresh sync.Mutex
