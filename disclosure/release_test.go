@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/geo/disclosure"
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
+	"github.com/abitare/abitare/disclosure"
+	"github.com/abitare/abitare/disclosure/cellkey"
 	"github.com/abitare/abitare/postgres/testdb"
 )
 

@@ -38,7 +38,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/geo/disclosure"
+	"github.com/abitare/abitare/disclosure"
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/paulmach/orb"

@@ -51,7 +51,7 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/auth"
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
+	"github.com/abitare/abitare/disclosure/cellkey"
 	"github.com/abitare/abitare/postgres/testdb"
 )
 

@@ -2,7 +2,7 @@ package main
 
 // The categories of one OMI district (GET /api/categories?geography=omi&id=) against
 // differencing: a planner reads the city's categories and every district's for one domain, and
-// the interval attack of geo/disclosure/secondary runs over the union, with every relation that
+// the interval attack of disclosure/secondary runs over the union, with every relation that
 // holds between them (a district's categories add up to its people classified, these plus its
 // unclassified to its people in the domain, shown on the map; the districts plus the people
 // placed in none to the city). No small count may be narrowed to fewer than three values.
@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare/auth"
-	"github.com/abitare/abitare/geo/disclosure/secondary"
+	"github.com/abitare/abitare/disclosure/secondary"
 	"github.com/abitare/abitare/geo/profile"
 	"github.com/abitare/abitare/postgres/testdb"
 )

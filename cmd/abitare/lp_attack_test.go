@@ -4,7 +4,7 @@ package main
 // period (every figure at every geography: indicators, overlap layers, need with and without
 // help, the districts' and the city's combinations of domains) is a true count or withheld, and
 // the counts are tied by additive relations. This attacker writes down every relation it can
-// know from the geometry and the method, independently of geo/disclosure/withheld:
+// know from the geometry and the method, independently of disclosure/withheld:
 //   - an H3 cell is the sum of its seven children (resolutions 7 to 10);
 //   - a district is the sum of its sections; the municipality at least the sum of each partition;
 //   - a section and an H3 10 cell are each the sum of their pieces (the people placed in both at
@@ -33,8 +33,8 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/disclosure/lpaudit"
 	"github.com/abitare/abitare/geo/aggregate"
-	"github.com/abitare/abitare/geo/disclosure/lpaudit"
 	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/jackc/pgx/v5"
 	"github.com/uber/h3-go/v4"

@@ -1,7 +1,7 @@
 package main
 
 // The attack suite of the planner's outputs (issue 10): a planner sees true counts, except the
-// small ones and those withheld to protect them (geo/disclosure/withheld). Everything a planner
+// small ones and those withheld to protect them (disclosure/withheld). Everything a planner
 // can read of the indicators (the indicator tiles at every H3 resolution and by section, the
 // rankings of districts and of the municipality) is collected, and the attacker of
 // attack_test.go (H3 nesting, sections in districts, H3 cells against sections, partitions of
@@ -22,7 +22,7 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/auth"
-	"github.com/abitare/abitare/geo/disclosure/secondary"
+	"github.com/abitare/abitare/disclosure/secondary"
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/paulmach/orb/encoding/mvt"

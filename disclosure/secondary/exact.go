@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/abitare/abitare/geo/disclosure/lpaudit"
+	"github.com/abitare/abitare/disclosure/lpaudit"
 )
 
 // The solver's entry points, replaced by the tests to make it fail.

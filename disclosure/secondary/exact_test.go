@@ -3,7 +3,7 @@ package secondary
 import (
 	"testing"
 
-	"github.com/abitare/abitare/geo/disclosure/lpaudit"
+	"github.com/abitare/abitare/disclosure/lpaudit"
 )
 
 // exactNarrowed solves the linear programmes of every withheld small cell and returns those

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/abitare/abitare/geo/disclosure/secondary"
+	"github.com/abitare/abitare/disclosure/secondary"
 	"github.com/jackc/pgx/v5"
 	"github.com/uber/h3-go/v4"
 )

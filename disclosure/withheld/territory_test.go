@@ -3,7 +3,7 @@ package withheld
 import (
 	"testing"
 
-	"github.com/abitare/abitare/geo/disclosure/secondary"
+	"github.com/abitare/abitare/disclosure/secondary"
 )
 
 // TestSeveralComuniLinkTheirPartitions: two comuni of 3 and 10 people in poverty, one H3 7 cell

@@ -37,7 +37,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/abitare/abitare/geo/disclosure/secondary"
+	"github.com/abitare/abitare/disclosure/secondary"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
@@ -140,7 +140,7 @@ func Store(ctx context.Context, db *pgxpool.Pool, threshold int) (Summary, error
 	for i, period := range periods {
 		sum.Periods[period] = results[i]
 	}
-	params, _ := json.Marshal(map[string]any{"threshold": threshold, "method": "small counts withheld; secondary suppression (geo/disclosure/secondary)", "periods": sum.Periods})
+	params, _ := json.Marshal(map[string]any{"threshold": threshold, "method": "small counts withheld; secondary suppression (disclosure/secondary)", "periods": sum.Periods})
 	if err := tx.QueryRow(ctx, `INSERT INTO analysis_runs (kind, period, parameters) VALUES ('withheld', $1, $2) RETURNING id`,
 		strings.Join(periods, ","), params).Scan(&sum.RunID); err != nil {
 		return sum, fmt.Errorf("record the withheld run: %w", err)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/abitare/abitare/geo/disclosure/withheld"
+	"github.com/abitare/abitare/disclosure/withheld"
 	"github.com/abitare/abitare/postgres/testdb"
 	"github.com/uber/h3-go/v4"
 )

@@ -335,7 +335,7 @@ CREATE TEMP TABLE area_people ON COMMIT DROP AS
        count(*) FILTER (WHERE all_domains >= 2)::int AS multi_domain,`+cellKeySums()) + `;`
 
 // cellKeySums adds, for each indicator, the cell key of its count: the sum of the counted
-// people's record keys modulo 2^31 (the cell-key method, geo/disclosure).
+// people's record keys modulo 2^31 (the cell-key method, disclosure).
 func cellKeySums() string {
 	var sums []string
 	for _, ind := range abitare.Indicators {

@@ -9,9 +9,9 @@ import (
 
 	"github.com/abitare/abitare"
 	"github.com/abitare/abitare/democity/tessellate"
+	"github.com/abitare/abitare/disclosure"
+	"github.com/abitare/abitare/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/aggregate"
-	"github.com/abitare/abitare/geo/disclosure"
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/hotspots"
 	"github.com/abitare/abitare/geo/modena"
 	"github.com/abitare/abitare/geo/zones"

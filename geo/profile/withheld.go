@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/geo/disclosure"
+	"github.com/abitare/abitare/disclosure"
 )
 
 // withheldSet is an area's withheld figures (package withheld), by period and figure.
