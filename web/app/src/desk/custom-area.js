@@ -15,9 +15,10 @@ import { $, L, LF } from '../panels/html.js';
 import { t, tf } from '../i18n/i18n.js';
 import { areaCode, areaKind, statusLabel } from '../i18n/labels.js';
 import { map } from '../map/map.js';
+import { sidePanel } from '../panels/panel.js';
 import { PERM } from '../model/session.js';
 import {
-  allowed, currentSource, effectOn, renderOn, state, update,
+  allowed, currentSource, effectOn, renderOn, state,
 } from '../model/state.js';
 import {
   EMPTY_SELECTION, MAX_AREAS, customAreaReportURL, parseResult, polygonOf, removeArea, requestBody, toggleArea,
@@ -35,7 +36,6 @@ let notice = ''; // what the last click did (said in the live region)
 let reportBusy = false;
 let reportError = '';
 let reportLink = '';
-let returnFocus = null;
 let seq = 0;
 
 const offered = () => allowed(PERM.aggregates) && !state.static && !EMBED;
@@ -46,40 +46,25 @@ function geographyName(g) {
   return `${t(state.lang, 'hexagon')}, ${t(state.lang, 'resolution')} ${g.slice(3)}`;
 }
 
-function build() {
-  const foot = document.querySelector('#controls .controls-foot');
-  if (foot && !$('#custom-area-button')) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.id = 'custom-area-button';
-    b.className = 'btn';
-    b.hidden = true;
-    b.setAttribute('aria-expanded', 'false');
-    b.setAttribute('aria-controls', 'custom-area');
-    const after = $('#exposure-button');
-    if (after) after.after(' ', b); else foot.append(' ', b);
-    b.addEventListener('click', () => (state.customAreaOpen ? closeCustomArea() : openCustomArea()));
-  }
-  const side = $('#side');
-  if (!side || $('#custom-area')) return;
-  const panel = document.createElement('section');
-  panel.id = 'custom-area';
-  panel.className = 'card panel custom-area';
-  panel.tabIndex = -1;
-  panel.hidden = true;
-  panel.setAttribute('aria-labelledby', 'custom-area-title');
-  panel.innerHTML = '<div class="panel-head"><h2 id="custom-area-title"></h2>'
-    + '<button type="button" class="close" id="custom-area-close">×</button></div>'
-    + '<p class="small muted" id="ca-intro"></p>'
+const scaffold = sidePanel({
+  id: 'custom-area',
+  key: 'customAreaOpen',
+  className: 'custom-area',
+  offered,
+  texts: { button: 'ca_button', title: 'ca_title', close: 'ca_close' },
+  after: '#exposure-button',
+  body: '<p class="small muted" id="ca-intro"></p>'
     + '<p class="small ca-notice" id="ca-notice" role="status" aria-live="polite"></p>'
     + '<div id="ca-selection"></div><div id="ca-actions" class="ca-actions"></div>'
-    + '<div id="ca-result"></div>';
-  side.append(panel);
-  $('#custom-area-close').addEventListener('click', () => closeCustomArea());
+    + '<div id="ca-result"></div>',
+  escape: () => !drawing,
+  beforeClose: () => { if (drawing) cancelDrawing(); },
+});
+
+function build() {
+  const panel = scaffold.build();
+  if (!panel) return;
   panel.addEventListener('click', onPanelClick);
-  panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !drawing && !state.selected) { e.preventDefault(); e.stopPropagation(); closeCustomArea(); }
-  });
   // Escape cancels the drawing wherever the focus is (the map's canvas, mostly).
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && drawing) { e.preventDefault(); e.stopPropagation(); cancelDrawing(); }
@@ -87,18 +72,11 @@ function build() {
 }
 
 export function openCustomArea() {
-  if (!offered()) return;
-  returnFocus = document.activeElement;
-  update({ customAreaOpen: true });
-  $('#custom-area').focus({ preventScroll: true });
+  scaffold.open();
 }
 
 export function closeCustomArea() {
-  if (drawing) cancelDrawing();
-  update({ customAreaOpen: false });
-  const back = returnFocus || $('#custom-area-button');
-  returnFocus = null;
-  if (back && document.contains(back) && typeof back.focus === 'function') back.focus();
+  scaffold.close();
 }
 
 // What main.js asks before opening a profile for a map click: true when the click was the
@@ -403,19 +381,10 @@ function resultHTML() {
 }
 
 export function renderCustomArea() {
-  const btn = $('#custom-area-button');
-  const panel = $('#custom-area');
-  if (!btn || !panel) return;
-  const show = offered();
-  btn.hidden = !show;
-  btn.textContent = t(state.lang, 'ca_button');
-  btn.setAttribute('aria-expanded', String(!!state.customAreaOpen && show));
-  if (!show && state.customAreaOpen) { update({ customAreaOpen: false }); return; }
-  panel.hidden = !state.customAreaOpen;
+  const shown = scaffold.render();
+  if (shown === null) return;
   drawOnMap();
-  if (panel.hidden) return;
-  $('#custom-area-title').textContent = t(state.lang, 'ca_title');
-  $('#custom-area-close').setAttribute('aria-label', t(state.lang, 'ca_close'));
+  if (!shown) return;
   $('#ca-intro').textContent = tf(state.lang, 'ca_intro', { max: MAX_AREAS });
   $('#ca-notice').textContent = notice;
   $('#ca-selection').innerHTML = selectionHTML();

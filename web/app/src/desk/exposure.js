@@ -9,8 +9,9 @@ import { esc, fmtInt, fmtRate } from '../i18n/format.js';
 import { $, L, LF } from '../panels/html.js';
 import { t, tf } from '../i18n/i18n.js';
 import { PERM } from '../model/session.js';
+import { sidePanel } from '../panels/panel.js';
 import {
-  allowed, renderOn, state, update,
+  allowed, renderOn, state,
 } from '../model/state.js';
 import { indicators } from '../model/vocabulary.js';
 import {
@@ -27,57 +28,33 @@ let domain = '';
 let zone = ''; // '' = the whole city, else an OMI zone id
 let zones = null; // [{id, name}] once the gazetteer is read
 let zonesPending = false;
-let returnFocus = null;
 
 const offered = () => allowed(PERM.aggregates) && !state.static;
 
-function build() {
-  const foot = document.querySelector('#controls .controls-foot');
-  if (foot && !$('#exposure-button')) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.id = 'exposure-button';
-    b.className = 'btn';
-    b.hidden = true;
-    b.setAttribute('aria-expanded', 'false');
-    b.setAttribute('aria-controls', 'exposure');
-    foot.append(' ', b);
-    b.addEventListener('click', () => (state.exposureOpen ? closeExposure() : openExposure()));
-  }
-  const side = $('#side');
-  if (!side || $('#exposure')) return;
-  const panel = document.createElement('section');
-  panel.id = 'exposure';
-  panel.className = 'card panel exposure';
-  panel.tabIndex = -1;
-  panel.hidden = true;
-  panel.setAttribute('aria-labelledby', 'exposure-title');
-  panel.innerHTML = '<div class="panel-head"><h2 id="exposure-title"></h2>'
-    + '<button type="button" class="close" id="exposure-close">×</button></div>'
-    + '<label class="field exposure-tools"><span id="exposure-domain-label"></span> <select id="exposure-domain"></select></label>'
+const scaffold = sidePanel({
+  id: 'exposure',
+  key: 'exposureOpen',
+  className: 'exposure',
+  offered,
+  texts: { button: 'exp_button', title: 'exp_title', close: 'exp_close' },
+  body: '<label class="field exposure-tools"><span id="exposure-domain-label"></span> <select id="exposure-domain"></select></label>'
     + '<label class="field exposure-tools"><span id="exposure-area-label"></span> <select id="exposure-area"></select></label>'
-    + '<div id="exposure-body" aria-live="polite"></div>';
-  side.append(panel);
-  $('#exposure-close').addEventListener('click', () => closeExposure());
+    + '<div id="exposure-body" aria-live="polite"></div>',
+  afterOpen: () => load(),
+});
+
+function build() {
+  if (!scaffold.build()) return;
   $('#exposure-domain').addEventListener('change', (e) => { domain = e.target.value; load(); });
   $('#exposure-area').addEventListener('change', (e) => { zone = e.target.value; load(); });
-  panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !state.selected) { e.preventDefault(); e.stopPropagation(); closeExposure(); }
-  });
 }
 
 export function openExposure() {
-  returnFocus = document.activeElement;
-  update({ exposureOpen: true });
-  $('#exposure').focus({ preventScroll: true });
-  load();
+  scaffold.open();
 }
 
 export function closeExposure() {
-  update({ exposureOpen: false });
-  const back = returnFocus || $('#exposure-button');
-  returnFocus = null;
-  if (back && document.contains(back) && typeof back.focus === 'function') back.focus();
+  scaffold.close();
 }
 
 const period = () => state.period || '';
@@ -125,18 +102,7 @@ async function load() {
 }
 
 function renderExposure() {
-  const btn = $('#exposure-button');
-  const panel = $('#exposure');
-  if (!btn || !panel) return;
-  const show = offered();
-  btn.hidden = !show;
-  btn.textContent = t(state.lang, 'exp_button');
-  btn.setAttribute('aria-expanded', String(!!state.exposureOpen && show));
-  if (!show && state.exposureOpen) { update({ exposureOpen: false }); return; }
-  panel.hidden = !state.exposureOpen;
-  if (panel.hidden) return;
-  $('#exposure-title').textContent = t(state.lang, 'exp_title');
-  $('#exposure-close').setAttribute('aria-label', t(state.lang, 'exp_close'));
+  if (!scaffold.render()) return;
   $('#exposure-domain-label').textContent = t(state.lang, 'exp_domain');
   const sel = $('#exposure-domain');
   const list = indicators();

@@ -9,7 +9,8 @@ import { esc, fmtInt, fmtP } from '../i18n/format.js';
 import { $, L, LF } from '../panels/html.js';
 import { t, tf } from '../i18n/i18n.js';
 import { PERM } from '../model/session.js';
-import { allowed, renderOn, state, update } from '../model/state.js';
+import { sidePanel } from '../panels/panel.js';
+import { allowed, renderOn, state } from '../model/state.js';
 import {
   LEAD_LAG_GEOGRAPHIES, lagsBySignal, leadLagURL, strongestLead,
 } from './foresight-data.js';
@@ -18,57 +19,33 @@ import './foresight.css';
 
 let geography = 'omi';
 const answers = new Map(); // geography -> {loading} | {data} | {error}
-let returnFocus = null;
 
 const offered = () => allowed(PERM.aggregates) && !state.static;
 
-function build() {
-  const foot = document.querySelector('#controls .controls-foot');
-  if (foot && !$('#leadlag-button')) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.id = 'leadlag-button';
-    b.className = 'btn';
-    b.hidden = true;
-    b.setAttribute('aria-expanded', 'false');
-    b.setAttribute('aria-controls', 'leadlag');
-    foot.append(' ', b);
-    b.addEventListener('click', () => (state.leadLagOpen ? closeLeadLag() : openLeadLag()));
-  }
-  const side = $('#side');
-  if (!side || $('#leadlag')) return;
-  const panel = document.createElement('section');
-  panel.id = 'leadlag';
-  panel.className = 'card panel leadlag';
-  panel.tabIndex = -1;
-  panel.hidden = true;
-  panel.setAttribute('aria-labelledby', 'leadlag-title');
-  panel.innerHTML = '<div class="panel-head"><h2 id="leadlag-title"></h2>'
-    + '<button type="button" class="close" id="leadlag-close">×</button></div>'
-    + '<p class="small muted" id="ll-intro"></p>'
+const scaffold = sidePanel({
+  id: 'leadlag',
+  key: 'leadLagOpen',
+  className: 'leadlag',
+  offered,
+  texts: { button: 'fs_ll_button', title: 'fs_ll_title', close: 'fs_ll_close' },
+  body: '<p class="small muted" id="ll-intro"></p>'
     + '<label class="field exposure-tools"><span id="ll-geo-label"></span> <select id="ll-geo"></select></label>'
-    + '<div id="ll-body" aria-live="polite"></div>';
-  side.append(panel);
-  $('#leadlag-close').addEventListener('click', () => closeLeadLag());
+    + '<div id="ll-body" aria-live="polite"></div>',
+  afterOpen: () => load(),
+  notOffered: () => answers.clear(),
+});
+
+function build() {
+  if (!scaffold.build()) return;
   $('#ll-geo').addEventListener('change', (e) => { geography = e.target.value; load(); });
-  panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !state.selected) { e.preventDefault(); e.stopPropagation(); closeLeadLag(); }
-  });
 }
 
 export function openLeadLag() {
-  if (!offered()) return;
-  returnFocus = document.activeElement;
-  update({ leadLagOpen: true });
-  $('#leadlag').focus({ preventScroll: true });
-  load();
+  scaffold.open();
 }
 
 export function closeLeadLag() {
-  update({ leadLagOpen: false });
-  const back = returnFocus || $('#leadlag-button');
-  returnFocus = null;
-  if (back && document.contains(back) && typeof back.focus === 'function') back.focus();
+  scaffold.close();
 }
 
 async function load() {
@@ -95,20 +72,8 @@ const signalLabel = (lang, s) => {
 };
 
 export function renderLeadLag() {
-  const btn = $('#leadlag-button');
-  const panel = $('#leadlag');
-  if (!btn || !panel) return;
-  const show = offered();
-  btn.hidden = !show;
-  btn.textContent = t(state.lang, 'fs_ll_button');
-  btn.setAttribute('aria-expanded', String(!!state.leadLagOpen && show));
-  if (!show) answers.clear();
-  if (!show && state.leadLagOpen) { update({ leadLagOpen: false }); return; }
-  panel.hidden = !state.leadLagOpen;
-  if (panel.hidden) return;
+  if (!scaffold.render()) return;
   const { lang } = state;
-  $('#leadlag-title').textContent = t(lang, 'fs_ll_title');
-  $('#leadlag-close').setAttribute('aria-label', t(lang, 'fs_ll_close'));
   $('#ll-intro').textContent = t(lang, 'fs_ll_intro');
   $('#ll-geo-label').textContent = t(lang, 'fs_ll_geo');
   const sel = $('#ll-geo');

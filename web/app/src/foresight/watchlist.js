@@ -13,9 +13,10 @@ import { areaCode } from '../i18n/labels.js';
 import { findArea, flyToArea, map } from '../map/map.js';
 import { openProfile } from '../panels/profile.js';
 import { loadGazetteer } from '../public/gazetteer.js';
+import { sidePanel } from '../panels/panel.js';
 import { PERM } from '../model/session.js';
 import {
-  allowed, choose, renderOn, state, update,
+  allowed, choose, renderOn, state,
 } from '../model/state.js';
 import { domains } from '../model/vocabulary.js';
 import {
@@ -30,35 +31,17 @@ let levelText = '';
 let sort = { key: '', dir: 'asc' }; // '' = the server's order (most reasons, strongest trend)
 let result = null; // {key, loading} | {key, data} | {key, error}
 let note = '';
-let returnFocus = null;
 let seq = 0;
 
 const offered = () => allowed(PERM.aggregates) && !state.static;
 
-function build() {
-  const foot = document.querySelector('#controls .controls-foot');
-  if (foot && !$('#watchlist-button')) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.id = 'watchlist-button';
-    b.className = 'btn';
-    b.hidden = true;
-    b.setAttribute('aria-expanded', 'false');
-    b.setAttribute('aria-controls', 'watchlist');
-    foot.append(' ', b);
-    b.addEventListener('click', () => (state.watchlistOpen ? closeWatchlist() : openWatchlist()));
-  }
-  const side = $('#side');
-  if (!side || $('#watchlist')) return;
-  const panel = document.createElement('section');
-  panel.id = 'watchlist';
-  panel.className = 'card panel watchlist';
-  panel.tabIndex = -1;
-  panel.hidden = true;
-  panel.setAttribute('aria-labelledby', 'watchlist-title');
-  panel.innerHTML = '<div class="panel-head"><h2 id="watchlist-title"></h2>'
-    + '<button type="button" class="close" id="watchlist-close">×</button></div>'
-    + '<p class="small muted" id="wl-intro"></p>'
+const scaffold = sidePanel({
+  id: 'watchlist',
+  key: 'watchlistOpen',
+  className: 'watchlist',
+  offered,
+  texts: { button: 'fs_watch_button', title: 'fs_watch_title', close: 'fs_watch_close' },
+  body: '<p class="small muted" id="wl-intro"></p>'
     + '<form id="wl-form" class="wl-form" novalidate>'
     + '<label class="field"><span id="wl-domain-label"></span><select id="wl-domain"></select></label>'
     + '<label class="field"><span id="wl-geo-label"></span><select id="wl-geo"></select></label>'
@@ -67,34 +50,29 @@ function build() {
     + '</form>'
     + '<p class="hint error-text" id="wl-level-error" role="alert" hidden></p>'
     + '<p class="small" id="wl-note" role="status" aria-live="polite"></p>'
-    + '<div id="wl-body" aria-live="polite"></div>';
-  side.append(panel);
-  $('#watchlist-close').addEventListener('click', () => closeWatchlist());
+    + '<div id="wl-body" aria-live="polite"></div>',
+  // The trends view's domain is the first one asked for.
+  beforeOpen: () => { if (!domain && domains().includes(state.trendsDomain)) domain = state.trendsDomain; },
+  afterOpen: () => { if (!result) load(); },
+  notOffered: () => { result = null; },
+});
+
+function build() {
+  const panel = scaffold.build();
+  if (!panel) return;
   $('#wl-form').addEventListener('submit', (e) => { e.preventDefault(); load(); });
   $('#wl-domain').addEventListener('change', (e) => { domain = e.target.value; load(); });
   $('#wl-geo').addEventListener('change', (e) => { geography = e.target.value; load(); });
   $('#wl-level').addEventListener('input', (e) => { levelText = e.target.value; renderLinks(); });
   panel.addEventListener('click', onPanelClick);
-  panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !state.selected) { e.preventDefault(); e.stopPropagation(); closeWatchlist(); }
-  });
 }
 
 export function openWatchlist() {
-  if (!offered()) return;
-  returnFocus = document.activeElement;
-  // The trends view's domain is the first one asked for.
-  if (!domain && domains().includes(state.trendsDomain)) domain = state.trendsDomain;
-  update({ watchlistOpen: true });
-  $('#watchlist').focus({ preventScroll: true });
-  if (!result) load();
+  scaffold.open();
 }
 
 export function closeWatchlist() {
-  update({ watchlistOpen: false });
-  const back = returnFocus || $('#watchlist-button');
-  returnFocus = null;
-  if (back && document.contains(back) && typeof back.focus === 'function') back.focus();
+  scaffold.close();
 }
 
 function validDomain() {
@@ -210,20 +188,8 @@ function renderLinks() {
 }
 
 export function renderWatchlist() {
-  const btn = $('#watchlist-button');
-  const panel = $('#watchlist');
-  if (!btn || !panel) return;
-  const show = offered();
-  btn.hidden = !show;
-  btn.textContent = t(state.lang, 'fs_watch_button');
-  btn.setAttribute('aria-expanded', String(!!state.watchlistOpen && show));
-  if (!show && state.watchlistOpen) { result = null; update({ watchlistOpen: false }); return; }
-  if (!show) result = null;
-  panel.hidden = !state.watchlistOpen;
-  if (panel.hidden) return;
+  if (!scaffold.render()) return;
   const { lang } = state;
-  $('#watchlist-title').textContent = t(lang, 'fs_watch_title');
-  $('#watchlist-close').setAttribute('aria-label', t(lang, 'fs_watch_close'));
   $('#wl-intro').textContent = t(lang, 'fs_watch_intro');
   $('#wl-domain-label').textContent = t(lang, 'fs_domain');
   const dsel = $('#wl-domain');
