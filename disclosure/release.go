@@ -1,21 +1,3 @@
-// Package disclosure publishes the observatory's figures for anonymous users: it turns the
-// true counts of area_indicators and area_overlap into the protected tables released_indicators
-// and released_overlap (every release kept; public_indicators and public_overlap are views of the
-// latest) with the cell-key method (package cellkey), and records each publication
-// in the release manifest for the data-protection officer.
-//
-// The rules, from docs/privacy.md:
-//   - every published count is perturbed, large ones too, so that no published value can be
-//     known to be exact; none lies between 1 and the threshold minus one;
-//   - zeros are perturbed as well, with a key drawn from the cell's identity (an empty cell has
-//     no records), so a zero is not a certainty either;
-//   - the same people always give the same noise: re-querying, overlapping geographies and
-//     successive periods cannot average it away;
-//   - rates are computed from the protected counts, never from the true ones;
-//   - health figures are published only at district level or coarser;
-//   - only areas with residents are listed, so that an area's presence says nothing about
-//     its beneficiaries, and figures are published only for areas of at least MinResidents
-//     residents: below that a rate is noise, and a perturbed count can exceed the population.
 package disclosure
 
 import (
@@ -28,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
+	"github.com/abitare/abitare/disclosure/cellkey"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )

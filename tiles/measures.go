@@ -34,7 +34,7 @@ func unhelpedField(need string) string { return "unhelped_" + need }
 func compositeWithheldColumn() string {
 	domains := "'" + strings.Join(abitare.CompositeDomains, "', '") + "'"
 	return fmt.Sprintf(`coalesce(bool_or(c.indicator IN (%s) AND c.rate IS NOT NULL
-		AND (published_count(c.people, $1) IS NULL OR cw.figure IS NOT NULL)), false) AS composite_withheld`, domains)
+		AND (%s IS NULL OR cw.figure IS NOT NULL)), false) AS composite_withheld`, domains, shownCount("c.people"))
 }
 
 // withMeasures wraps an indicator pivot p (one row per geography, area_id, with period and
@@ -47,10 +47,11 @@ func withMeasures(pivot string) string {
 	for i, need := range abitare.Needs {
 		v, vp, vw := fmt.Sprintf("v%d", i), fmt.Sprintf("vp%d", i), fmt.Sprintf("vw%d", i)
 		cols = append(cols, fmt.Sprintf(`CASE WHEN %[1]s.people > 0
-		     AND published_count(%[1]s.people, $1) IS NOT NULL AND %[2]s.figure IS NULL
-		     AND published_count(%[1]s.without_help, $1) IS NOT NULL AND %[3]s.figure IS NULL
-		     AND published_count(%[1]s.people - %[1]s.without_help, $1) IS NOT NULL
-		     THEN round(%[1]s.without_help::numeric / %[1]s.people, 3)::float8 END AS %[4]s`, v, vp, vw, unhelpedField(need)))
+		     AND %[5]s IS NOT NULL AND %[2]s.figure IS NULL
+		     AND %[6]s IS NOT NULL AND %[3]s.figure IS NULL
+		     AND %[7]s IS NOT NULL
+		     THEN round(%[1]s.without_help::numeric / %[1]s.people, 3)::float8 END AS %[4]s`, v, vp, vw, unhelpedField(need),
+			shownCount(v+".people"), shownCount(v+".without_help"), shownCount(v+".people - "+v+".without_help")))
 		joins = append(joins,
 			fmt.Sprintf(`LEFT JOIN area_coverage %[1]s ON %[1]s.geography = p.geography AND %[1]s.area_id = p.area_id AND %[1]s.period = p.period AND %[1]s.need = '%[2]s'`, v, need),
 			fmt.Sprintf(`LEFT JOIN withheld_figures %[1]s ON %[1]s.geography = p.geography AND %[1]s.area_id = p.area_id AND %[1]s.period = p.period AND %[1]s.figure = 'coverage:%[2]s:people'`, vp, need),

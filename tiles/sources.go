@@ -5,14 +5,18 @@ import (
 	"strings"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/disclosure"
 	"github.com/abitare/abitare/geo/hexgrid"
 )
 
 // The features queries of the catalog. Restricted sources read the true figures of the latest
-// aggregated year and withhold counts from 1 to the threshold ($1) with published_count, the
-// small-count rule of migration 00008. Public sources read only public_indicators, the
-// protected table of the latest release (package disclosure): a vector tile ships all its
+// aggregated year and withhold counts from 1 to the threshold ($1) with shownCount, the
+// small-count rule (disclosure.PublishedCountSQL). Public sources read only public_indicators,
+// the protected table of the latest release (package disclosure): a vector tile ships all its
 // attributes to the browser, so they never touch a true count.
+
+// shownCount is the SQL of count n as the restricted roles may see it: NULL when small.
+func shownCount(n string) string { return disclosure.PublishedCountSQL(n, "$1") }
 
 // openZoom stands for "every zoom from here on": MapLibre overzooms the deepest tiles.
 const openZoom = 99
@@ -94,7 +98,7 @@ func overlapColumns() string {
 // shown is count n of figure, or NULL when it is small or listed among the area's withheld
 // figures (w.figures).
 func shown(n, figure string) string {
-	return fmt.Sprintf("CASE WHEN NOT coalesce('%s' = ANY(w.figures), false) THEN published_count(%s, $1) END", figure, n)
+	return fmt.Sprintf("CASE WHEN NOT coalesce('%s' = ANY(w.figures), false) THEN %s END", figure, shownCount(n))
 }
 
 // withheldOfStats joins the withheld figures of the area_stats row s as w.figures.
@@ -159,7 +163,7 @@ func indicatorFields() map[string]string {
 func indicatorPivot(geographyCond string) string {
 	cols := []string{"c.geography", "c.area_id", "round(max(c.residents))::int AS residents", "max(c.period) AS period"}
 	for _, ind := range abitare.Indicators {
-		published := fmt.Sprintf("(c.indicator = '%s' AND published_count(c.people, $1) IS NOT NULL AND cw.figure IS NULL)", ind)
+		published := fmt.Sprintf("(c.indicator = '%s' AND %s IS NOT NULL AND cw.figure IS NULL)", ind, shownCount("c.people"))
 		figure := func(expr, name string) string {
 			return fmt.Sprintf("round(max(%s) FILTER (WHERE %s)::numeric, 2)::float8 AS %s", expr, published, name)
 		}
@@ -167,7 +171,7 @@ func indicatorPivot(geographyCond string) string {
 			fmt.Sprintf("max(c.people) FILTER (WHERE %s) AS %s", published, ind),
 			figure("c.rate", ind+"_rate"), figure("c.ci_low", ind+"_low"), figure("c.ci_high", ind+"_high"),
 			figure("c.eb_rate", ind+"_eb"),
-			figure("CASE WHEN published_count(p.people, $1) IS NOT NULL AND pw.figure IS NULL THEN c.rate - p.rate END", ind+"_change"),
+			figure("CASE WHEN "+shownCount("p.people")+" IS NOT NULL AND pw.figure IS NULL THEN c.rate - p.rate END", ind+"_change"),
 			fmt.Sprintf("bool_or(c.unstable) FILTER (WHERE c.indicator = '%s') AS %s_unstable", ind, ind))
 	}
 	// Whether an input of the composite indices is withheld (tiles/measures.go).

@@ -3,15 +3,15 @@
 // centres lie inside it). Rates are per 1,000 residents of the selection, with the exact Poisson
 // interval of geo/aggregate.
 //
-// A custom area's count is the sum of its units' figures as a planner can already read them:
-// the true count of a unit planners see, and for a unit whose figure is withheld its figure in
-// the latest public release (cell-key perturbed, geo/disclosure/cellkey). A figure is withheld
-// when one of its withheld units has no public figure (health below districts, areas under the
-// public minimum of residents), or when the selection has fewer residents than that minimum.
-// Any answer is therefore a function of figures the planner reads elsewhere, so no combination
-// of custom areas (adding shown units to draw fresh noise, varying the pool of withheld units,
-// polygons against selections) tells anything those figures do not (docs/privacy.md, "Custom
-// areas").
+// A custom area's count is the sum of its units' figures as a planner can already read them
+// (disclosure.SumSelection): the true count of a unit planners see, and for a unit whose figure is
+// withheld its figure in the latest public release (cell-key perturbed, disclosure/cellkey). A
+// figure is withheld when one of its withheld units has no public figure (health below districts,
+// areas under the public minimum of residents), or when the selection has fewer residents than
+// that minimum. Any answer is therefore a function of figures the planner reads elsewhere, so no
+// combination of custom areas (adding shown units to draw fresh noise, varying the pool of
+// withheld units, polygons against selections) tells anything those figures do not
+// (docs/privacy.md, "Custom areas").
 //
 // Usage, on a connection of a role that reads aggregates:
 //
@@ -26,6 +26,7 @@ import (
 	"fmt"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/disclosure"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -110,7 +111,7 @@ func Compute(ctx context.Context, db DB, q Query) (Result, error) {
 		res.Figures = append(res.Figures, prot.figure(ind, units[ind], sel.residents))
 		truth := 0
 		for _, u := range units[ind] {
-			truth += u.people
+			truth += u.People
 		}
 		res.truth = append(res.truth, truth)
 	}
@@ -140,8 +141,8 @@ func parsePeriod(s string) (abitare.Period, error) {
 // readUnits reads, per indicator, the figures of the selected units in the period: the true
 // count of area_indicators, whether withheld_figures withholds it, and its figure in the latest
 // public release (public_indicators). A unit without a row has nobody in it.
-func readUnits(ctx context.Context, db DB, p abitare.Period, sel *selection) (map[string][]unit, error) {
-	rows, err := db.Query(ctx, `SELECT a.indicator, a.area_id, a.people, w.area_id IS NOT NULL, pub.people
+func readUnits(ctx context.Context, db DB, p abitare.Period, sel *selection) (map[string][]disclosure.SelectionUnit, error) {
+	rows, err := db.Query(ctx, `SELECT a.indicator, a.people, w.area_id IS NOT NULL, pub.people
 		FROM area_indicators a
 		LEFT JOIN withheld_figures w ON w.geography = a.geography AND w.area_id = a.area_id AND w.period = a.period AND w.figure = a.indicator
 		LEFT JOIN public_indicators pub ON pub.geography = a.geography AND pub.area_id = a.area_id AND pub.period = a.period
@@ -151,12 +152,12 @@ func readUnits(ctx context.Context, db DB, p abitare.Period, sel *selection) (ma
 	if err != nil {
 		return nil, fmt.Errorf("read the units' figures: %w", err)
 	}
-	out := map[string][]unit{}
+	out := map[string][]disclosure.SelectionUnit{}
 	var ind string
-	var u unit
-	_, err = pgx.ForEachRow(rows, []any{&ind, &u.area, &u.people, &u.withheld, &u.published}, func() error {
+	var u disclosure.SelectionUnit
+	_, err = pgx.ForEachRow(rows, []any{&ind, &u.People, &u.Withheld, &u.Published}, func() error {
 		out[ind] = append(out[ind], u)
-		u.published = nil
+		u.Published = nil
 		return nil
 	})
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
+	"github.com/abitare/abitare/disclosure"
+	"github.com/abitare/abitare/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/hexgrid"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/abitare/abitare/postgres/testdb"
@@ -262,7 +263,7 @@ func TestPolygonIsItsCells(t *testing.T) {
 func TestFewResidentsWithholdEverything(t *testing.T) {
 	p := protection{table: defaultTable(t), minResidents: 100}
 	for _, fig := range []Figure{
-		p.figure("poverty", []unit{{area: "x", people: 9}}, 99),
+		p.figure("poverty", []disclosure.SelectionUnit{{People: 9}}, 99),
 		p.figure("poverty", nil, 40),
 	} {
 		if fig.Status != abitare.Withheld || fig.People != nil || fig.Rate != nil {

@@ -8,8 +8,9 @@ import (
 	"math"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/disclosure"
+	"github.com/abitare/abitare/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/aggregate"
-	"github.com/abitare/abitare/geo/disclosure/cellkey"
 	"github.com/abitare/abitare/geo/stats"
 	"github.com/jackc/pgx/v5"
 )
@@ -53,30 +54,6 @@ func latestProtection(ctx context.Context, db DB) (protection, error) {
 	return p, nil
 }
 
-// unit is one selected unit's figure of an indicator, as the planner's outputs hold it.
-type unit struct {
-	area     string
-	people   int  // the true count
-	withheld bool // not shown to planners (withheld_figures)
-	// published is the unit's figure in the latest public release (cell-key perturbed), nil
-	// when the release does not publish it (health below districts, areas under the minimum
-	// of residents).
-	published *int
-}
-
-// value is what a unit adds to a custom area, and whether it has one: its true count when
-// planners see it; otherwise its figure in the public release, which planners read too. A
-// withheld unit the release does not publish has no value a planner may learn.
-func (u unit) value() (int, bool) {
-	switch {
-	case !u.withheld:
-		return u.people, true
-	case u.published != nil:
-		return *u.published, true
-	}
-	return 0, false
-}
-
 // note is the protection as the result states it.
 func (p protection) note() string {
 	return fmt.Sprintf("sum of the selected units' figures as planners can read them: the true count of each unit shown to "+
@@ -86,37 +63,18 @@ func (p protection) note() string {
 		p.release, p.minResidents)
 }
 
-// figure sums one indicator over the selected units: Published when every unit is shown
-// (the true count, as a planner could add it up), Protected when withheld units enter with
-// their public figures, Withheld when one has none or the selection is under the minimum of
-// residents (a rate of a handful of residents is noise).
-func (p protection) figure(indicator string, units []unit, residents float64) Figure {
-	f := Figure{Indicator: indicator, Residents: math.Round(residents), Status: abitare.Withheld}
-	sum := 0
-	for _, u := range units {
-		v, ok := u.value()
-		if !ok {
-			f.UnpublishedUnits++
-			continue
-		}
-		sum += v
-		if u.withheld {
-			f.PerturbedUnits++
-		}
-	}
-	if f.UnpublishedUnits > 0 || int(f.Residents) < p.minResidents {
+// figure sums one indicator over the selected units as planners may read it
+// (disclosure.SumSelection), with its rate and interval when it is shown.
+func (p protection) figure(indicator string, units []disclosure.SelectionUnit, residents float64) Figure {
+	sum := disclosure.SumSelection(units, residents, p.minResidents, p.table.Params().Threshold)
+	f := Figure{Indicator: indicator, People: sum.People, Residents: math.Round(residents), Status: sum.Status,
+		PerturbedUnits: sum.PerturbedUnits, UnpublishedUnits: sum.UnpublishedUnits}
+	if sum.People == nil {
 		return f
 	}
-	if threshold := p.table.Params().Threshold; sum >= 1 && sum < threshold {
-		return f // shown counts and published ones are 0 or at least the threshold; withheld should it ever
-	}
-	f.Status = abitare.Published
-	if f.PerturbedUnits > 0 {
-		f.Status = abitare.Protected
-	}
-	rate := stats.Rate(sum, f.Residents)
-	lo, hi := stats.PoissonExactCI(sum, f.Residents, aggregate.Level)
-	f.People, f.Rate, f.CILow, f.CIHigh = &sum, finite(rate), finite(lo), finite(hi)
+	rate := stats.Rate(*sum.People, f.Residents)
+	lo, hi := stats.PoissonExactCI(*sum.People, f.Residents, aggregate.Level)
+	f.Rate, f.CILow, f.CIHigh = finite(rate), finite(lo), finite(hi)
 	return f
 }
 

@@ -7,8 +7,7 @@ import (
 	"slices"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/geo/disclosure"
-	"github.com/abitare/abitare/geo/disclosure/secondary"
+	"github.com/abitare/abitare/disclosure"
 	"github.com/abitare/abitare/geo/stats"
 )
 
@@ -35,10 +34,11 @@ type CategoryRisk struct {
 //
 // A dimension's categories add up to the people classified, and these plus the unclassified to
 // the city's people in the domain, which the map shows; a relative risk gives away the people
-// outside its category. These relations are protected like the map's (package secondary): a
-// category's count, the unclassified or a dimension's relative risks are withheld so that no
-// small count among them can be recovered by subtraction, together with every OMI district's
-// categories (ZoneCategories), so that the city's counts minus the districts' give none away.
+// outside its category. These relations are protected like the map's
+// (disclosure.ProtectCategoryTable): a category's count, the unclassified or a dimension's
+// relative risks are withheld so that no small count among them can be recovered by
+// subtraction, together with every OMI district's categories (ZoneCategories), so that the
+// city's counts minus the districts' give none away.
 func (r *Reader) Categories(ctx context.Context, domain, period string) (list []CategoryRisk, unclassified *int, err error) {
 	p, err := checkCategoryQuery(domain, period)
 	if err != nil {
@@ -48,14 +48,14 @@ func (r *Reader) Categories(ctx context.Context, domain, period string) (list []
 	if err != nil {
 		return nil, nil, err
 	}
-	prot, err := protectCategoryTable(t, r.MinCount)
-	if errors.Is(err, errNoJointProtection) { // the districts' views are refused: the city alone
-		prot.city, err = protectCategories(t.city, t.unclassified, r.MinCount)
+	prot, err := disclosure.ProtectCategoryTable(t, r.MinCount)
+	if errors.Is(err, disclosure.ErrNoJointProtection) { // the districts' views are refused: the city alone
+		prot.City, err = disclosure.ProtectCategories(t.City, t.Unclassified, r.MinCount)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	list, unclassified = r.categoryAnswer(t.city, t.unclassified, prot.city)
+	list, unclassified = r.categoryAnswer(t.City, t.Unclassified, prot.City)
 	return list, unclassified, nil
 }
 
@@ -69,73 +69,6 @@ func checkCategoryQuery(domain, period string) (abitare.Period, error) {
 		return abitare.Period{}, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
 	return ps[0], nil
-}
-
-type categoryCell struct {
-	dim, cat      string
-	residents, in int
-}
-
-// categoryProtection is what the categories view withholds.
-type categoryProtection struct {
-	category     []bool          // by cell: the count and its rate
-	dimension    map[string]bool // the dimension's relative risks (they give its total away)
-	unclassified bool
-}
-
-// protectCategories runs secondary suppression over a domain's categories. Cells: the city's
-// people in the domain (shown on the map, so withheld only as a last resort), the unclassified,
-// per dimension the people classified (shown through any relative risk: a category's people
-// plus those outside it) and each category.
-func protectCategories(cells []categoryCell, unclassified, threshold int) (categoryProtection, error) {
-	out := categoryProtection{category: make([]bool, len(cells)), dimension: map[string]bool{}}
-	total := unclassified
-	classified := map[string]int{}
-	var dims []string
-	for _, c := range cells {
-		if _, seen := classified[c.dim]; !seen {
-			dims = append(dims, c.dim)
-		}
-		classified[c.dim] += c.in
-	}
-	if len(dims) > 0 {
-		total += classified[dims[0]]
-	}
-	p := secondary.Problem{Threshold: threshold, Exact: true}
-	add := func(v int, hidden, costly bool) int {
-		p.Values, p.Hidden, p.Costly = append(p.Values, v), append(p.Hidden, hidden), append(p.Costly, costly)
-		return len(p.Values) - 1
-	}
-	city, rest := add(total, false, true), add(unclassified, false, false)
-	dimCell := map[string]int{}
-	for _, d := range dims {
-		if classified[d]+unclassified != total {
-			return out, fmt.Errorf("categories: dimension %s classifies %d people, want %d", d, classified[d], total-unclassified)
-		}
-		dimCell[d] = add(classified[d], false, false)
-		p.Equations = append(p.Equations, secondary.Equation{Whole: city, Parts: []int{dimCell[d], rest}})
-	}
-	catCell := make([]int, len(cells))
-	parts := map[string][]int{}
-	for i, c := range cells {
-		catCell[i] = add(c.in, false, false)
-		parts[c.dim] = append(parts[c.dim], catCell[i])
-	}
-	for _, d := range dims {
-		p.Equations = append(p.Equations, secondary.Equation{Whole: dimCell[d], Parts: parts[d]})
-	}
-	res, err := secondary.Protect(p)
-	if err != nil {
-		return out, fmt.Errorf("categories: %w", err)
-	}
-	out.unclassified = res.Withheld[rest]
-	for d, c := range dimCell {
-		out.dimension[d] = res.Withheld[c]
-	}
-	for i := range cells {
-		out.category[i] = res.Withheld[catCell[i]]
-	}
-	return out, nil
 }
 
 func (r *Reader) risk(dim, cat string, in, residents int, total [2]int) CategoryRisk {

@@ -1,47 +1,46 @@
 package profile
 
-import "testing"
+import (
+	"testing"
 
-func TestProtectCategoriesGivesASmallCategoryAPartner(t *testing.T) {
-	cells := []categoryCell{
-		{dim: "age", cat: "0-17", residents: 900, in: 3}, {dim: "age", cat: "18-64", residents: 5000, in: 40},
-		{dim: "age", cat: "65+", residents: 2000, in: 30},
-		{dim: "sex", cat: "F", residents: 4000, in: 40}, {dim: "sex", cat: "M", residents: 3900, in: 33},
-	}
-	p, err := protectCategories(cells, 12, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !p.category[0] || !p.category[2] || p.category[1] {
-		t.Fatalf("age categories withheld %v, want the 3 and its partner the 30 (the smaller other)", p.category[:3])
-	}
-	if p.category[3] || p.category[4] || p.unclassified || p.dimension["age"] || p.dimension["sex"] {
-		t.Fatalf("withheld more than needed: %+v", p)
-	}
-}
+	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/disclosure"
+)
 
-func TestProtectCategoriesHidesTheClassifiedTotalWithASmallUnclassified(t *testing.T) {
-	cells := []categoryCell{
-		{dim: "age", cat: "0-17", residents: 900, in: 20}, {dim: "age", cat: "18+", residents: 7000, in: 53},
-		{dim: "sex", cat: "F", residents: 4000, in: 40}, {dim: "sex", cat: "M", residents: 3900, in: 33},
+// TestCategoryAnswerShowsWhatTheProtectionLetsThrough: the view withholds what
+// disclosure.ProtectCategories decided (a category's count and rate, a dimension's relative
+// risks, the unclassified) and shows the rest, highest relative risk first.
+func TestCategoryAnswerShowsWhatTheProtectionLetsThrough(t *testing.T) {
+	r := &Reader{MinCount: 5}
+	cells := []disclosure.CategoryCell{
+		{Dimension: "age", Category: "0-17", Residents: 900, People: 3}, {Dimension: "age", Category: "18-64", Residents: 5000, People: 40},
+		{Dimension: "age", Category: "65+", Residents: 2000, People: 30},
+		{Dimension: "sex", Category: "F", Residents: 4000, People: 40}, {Dimension: "sex", Category: "M", Residents: 3900, People: 33},
 	}
-	p, err := protectCategories(cells, 2, 5)
-	if err != nil {
-		t.Fatal(err)
+	prot := disclosure.CategoryProtection{Category: []bool{true, false, true, false, false},
+		Dimension: map[string]bool{"age": true, "sex": false}, Unclassified: true}
+	list, unclassified := r.categoryAnswer(cells, 12, prot)
+	if unclassified != nil {
+		t.Errorf("unclassified %d shown, want withheld", *unclassified)
 	}
-	// The city's total is on the map: with every category and relative risk shown, the 2
-	// unclassified would be the difference.
-	if !p.unclassified || !p.dimension["age"] || !p.dimension["sex"] {
-		t.Fatalf("%+v: want the unclassified and every dimension's relative risks withheld", p)
+	byName := map[string]CategoryRisk{}
+	for _, k := range list {
+		byName[k.Dimension+"/"+k.Category] = k
 	}
-	if !(p.category[0] || p.category[1]) || !(p.category[2] || p.category[3]) {
-		t.Fatalf("categories withheld %v: want one per dimension, or the classified total is their sum", p.category)
+	for _, name := range []string{"age/0-17", "age/65+"} {
+		if k := byName[name]; k.Status != abitare.Withheld || k.People != nil || k.Rate != nil || k.RR != nil {
+			t.Errorf("%s: %+v, want withheld", name, k)
+		}
 	}
-}
-
-func TestProtectCategoriesRefusesInconsistentDimensions(t *testing.T) {
-	cells := []categoryCell{{dim: "age", cat: "a", in: 10}, {dim: "sex", cat: "F", in: 12}}
-	if _, err := protectCategories(cells, 0, 5); err == nil {
-		t.Fatal("dimensions classifying different numbers of people were accepted")
+	if k := byName["age/18-64"]; k.Status != abitare.Published || k.People == nil || *k.People != 40 || k.Rate == nil || k.RR != nil {
+		t.Errorf("age/18-64: %+v, want its 40 and rate shown without a relative risk (the dimension's are withheld)", k)
+	}
+	for _, name := range []string{"sex/F", "sex/M"} {
+		if k := byName[name]; k.Status != abitare.Published || k.RR == nil {
+			t.Errorf("%s: %+v, want shown with its relative risk", name, k)
+		}
+	}
+	if len(list) != len(cells) || list[0].RR == nil || list[1].RR == nil || *list[0].RR < *list[1].RR || list[len(list)-1].RR != nil {
+		t.Errorf("order %+v: want the relative risks first, highest first", list)
 	}
 }

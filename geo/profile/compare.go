@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/abitare/abitare"
+	"github.com/abitare/abitare/disclosure"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -178,7 +179,7 @@ func (r *Reader) ranks(ctx context.Context, geography string, ids []string, peri
 			SELECT c.area_id, c.indicator, c.eb_rate FROM area_indicators c
 			LEFT JOIN withheld_figures w ON w.geography = c.geography AND w.area_id = c.area_id AND w.period = c.period AND w.figure = c.indicator
 			WHERE c.geography = $1 AND c.period = $2 AND c.residents > 0 AND c.eb_rate IS NOT NULL
-			  AND w.figure IS NULL AND NOT (c.people > 0 AND c.people < $4))
+			  AND w.figure IS NULL AND `+disclosure.PublishedCountSQL("c.people", "$4")+` IS NOT NULL)
 		SELECT area_id, indicator, rank, n FROM (
 			SELECT area_id, indicator, rank() OVER (PARTITION BY indicator ORDER BY eb_rate DESC)::int AS rank,
 			       count(*) OVER (PARTITION BY indicator)::int AS n FROM shown) ranked

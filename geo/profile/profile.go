@@ -16,7 +16,8 @@ import (
 	"time"
 
 	"github.com/abitare/abitare"
-	"github.com/abitare/abitare/geo/disclosure/withheld"
+	"github.com/abitare/abitare/disclosure"
+	"github.com/abitare/abitare/disclosure/withheld"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -358,13 +359,14 @@ func (r *Reader) Ranking(ctx context.Context, geography, indicator, period strin
 	if !slices.Contains(abitare.Indicators, indicator) {
 		return nil, fmt.Errorf("%w: indicator %q, want one of %v", ErrBadRequest, indicator, abitare.Indicators)
 	}
+	shownCount := disclosure.PublishedCountSQL("c.people", "$5")
 	rows, err := r.DB.Query(ctx, `
 		SELECT c.area_id, c.people, c.residents, c.rate, c.ci_low, c.ci_high, c.eb_rate, c.unstable, w.figure IS NOT NULL
 		FROM area_indicators c
 		LEFT JOIN withheld_figures w ON w.geography = c.geography AND w.area_id = c.area_id AND w.period = c.period AND w.figure = c.indicator
 		WHERE c.geography = $1 AND c.indicator = $2 AND c.period = $3 AND c.residents > 0
-		ORDER BY (w.figure IS NOT NULL OR (c.people > 0 AND c.people < $5)),
-		         CASE WHEN w.figure IS NULL AND NOT (c.people > 0 AND c.people < $5) THEN c.eb_rate END DESC NULLS LAST, c.area_id
+		ORDER BY (w.figure IS NOT NULL OR `+shownCount+` IS NULL),
+		         CASE WHEN w.figure IS NULL AND `+shownCount+` IS NOT NULL THEN c.eb_rate END DESC NULLS LAST, c.area_id
 		LIMIT $4`, geography, indicator, period, limit, r.MinCount)
 	if err != nil {
 		return nil, err
