@@ -311,6 +311,9 @@ func writeTiles(ctx context.Context, db *pgxpool.Pool, dir string, r release, la
 	n := 0
 	_, err = pgx.ForEachRow(rows, []any{&layer, &archive}, func() error {
 		n++
+		if len(archive) == 0 {
+			return nil // a layer of a level the territory lacks (a city's provinces): no file
+		}
 		return writeText(filepath.Join(dir, "tiles", layer+".pmtiles"), string(archive))
 	})
 	if err != nil {

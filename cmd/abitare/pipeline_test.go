@@ -237,9 +237,11 @@ func TestDemoPlannerOutputsResistAnExactAttacker(t *testing.T) {
 	checkPlannerLinearProgramming(t, demoCity(t).db)
 }
 
+// Every role's accesses (those of the role matrix) are in the audit trail, which verifies.
 func TestDemoAuditTrailRecordsAndVerifies(t *testing.T) {
 	t.Parallel()
 	d := demoCity(t)
+	checkRoleMatrix(t, d.anon, d.srv, d.users, d.db)
 	checkAuditTrail(t, d.c, d.db, d.users)
 }
 
