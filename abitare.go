@@ -78,7 +78,7 @@ func ParseGeography(s string) (string, error) {
 
 // Status of a figure as shown.
 const (
-	Published     = "published"      // a true count, shown to a restricted role
+	Shown         = "published"      // a true count, shown to a restricted role (status "published" in the API)
 	Withheld      = "withheld"       // a true count not shown: small, or protecting a small one
 	Protected     = "protected"      // perturbed by the cell-key method and published
 	Suppressed    = "suppressed"     // not published at this geography

@@ -72,9 +72,9 @@ type Utility struct {
 	SmallMadeZero int     `json:"small_published_zero"`
 }
 
-// Publish builds the protected tables from the current aggregates in one transaction,
+// Release builds the protected tables from the current aggregates in one transaction,
 // replacing the previous publication, and writes the manifest.
-func Publish(ctx context.Context, db *pgxpool.Pool, opt Options) (Manifest, error) {
+func Release(ctx context.Context, db *pgxpool.Pool, opt Options) (Manifest, error) {
 	if len(opt.HealthGeographies) == 0 {
 		opt.HealthGeographies = DefaultHealthGeographies
 	}

@@ -46,12 +46,12 @@ func snapshot(t *testing.T, db *testdb.DB) string {
 	return s
 }
 
-func TestPublish(t *testing.T) {
+func TestRelease(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
 	seed(t, db)
 	opt := disclosure.Options{Params: cellkey.DefaultParams(), MinResidents: disclosure.DefaultMinResidents, By: "test"}
-	m, err := disclosure.Publish(ctx, db.Pool, opt)
+	m, err := disclosure.Release(ctx, db.Pool, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestPublish(t *testing.T) {
 		t.Errorf("manifest %+v", m)
 	}
 	// Publishing again gives identical figures: noise cannot be averaged over releases.
-	if _, err := disclosure.Publish(ctx, db.Pool, opt); err != nil {
+	if _, err := disclosure.Release(ctx, db.Pool, opt); err != nil {
 		t.Fatal(err)
 	}
 	if again := snapshot(t, db); again != first {
@@ -127,7 +127,7 @@ func TestPublishRefusesCountsWithoutCellKeys(t *testing.T) {
 		VALUES ('section', 'x', '2025', 'poverty', 7, 300, false)`); err != nil {
 		t.Fatal(err)
 	}
-	_, err := disclosure.Publish(context.Background(), db.Pool, disclosure.Options{Params: cellkey.DefaultParams(), MinResidents: 100, By: "test"})
+	_, err := disclosure.Release(context.Background(), db.Pool, disclosure.Options{Params: cellkey.DefaultParams(), MinResidents: 100, By: "test"})
 	if err == nil || !strings.Contains(err.Error(), "run abitare aggregate again") {
 		t.Fatalf("err = %v", err)
 	}

@@ -33,7 +33,7 @@ func (u SelectionUnit) Value() (int, bool) {
 // SelectionSum is one indicator of a selection as a planner may read it.
 type SelectionSum struct {
 	People *int   // the sum of the units' values; nil when withheld
-	Status string // abitare.Published, abitare.Protected or abitare.Withheld
+	Status string // abitare.Shown, abitare.Protected or abitare.Withheld
 	// PerturbedUnits is how many withheld units entered with their public (perturbed) figure.
 	PerturbedUnits int
 	// UnpublishedUnits is how many withheld units have no public figure: any withholds the sum.
@@ -67,7 +67,7 @@ func SumSelection(units []SelectionUnit, residents float64, minResidents, thresh
 	if s.UnpublishedUnits > 0 || int(math.Round(residents)) < minResidents || Withheld(sum, threshold) {
 		return s
 	}
-	s.People, s.Status = &sum, abitare.Published
+	s.People, s.Status = &sum, abitare.Shown
 	if s.PerturbedUnits > 0 {
 		s.Status = abitare.Protected
 	}

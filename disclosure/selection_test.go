@@ -59,12 +59,12 @@ func TestSumSelection(t *testing.T) {
 		status    string
 		perturbed int
 	}{
-		{"shown units: their true sum", []disclosure.SelectionUnit{{People: 9}, {People: 0}}, 500, 9, abitare.Published, 0},
-		{"nobody", nil, 500, 0, abitare.Published, 0},
+		{"shown units: their true sum", []disclosure.SelectionUnit{{People: 9}, {People: 0}}, 500, 9, abitare.Shown, 0},
+		{"nobody", nil, 500, 0, abitare.Shown, 0},
 		{"withheld units at their public figures", []disclosure.SelectionUnit{{People: 9}, {People: 3, Withheld: true, Published: &five},
 			{People: 1, Withheld: true, Published: &zero}}, 500, 14, abitare.Protected, 2},
 		{"fewer residents than the minimum", []disclosure.SelectionUnit{{People: 9}}, 99, -1, abitare.Withheld, 0},
-		{"residents rounded to the minimum", []disclosure.SelectionUnit{{People: 9}}, 99.5, 9, abitare.Published, 0},
+		{"residents rounded to the minimum", []disclosure.SelectionUnit{{People: 9}}, 99.5, 9, abitare.Shown, 0},
 		{"a small sum", []disclosure.SelectionUnit{{People: 2}, {People: 2}}, 500, -1, abitare.Withheld, 0},
 	} {
 		got := disclosure.SumSelection(c.units, c.residents, 100, 5)

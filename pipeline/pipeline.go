@@ -181,12 +181,12 @@ type Released struct {
 	Tiles     *tiles.Tileset
 }
 
-// Release makes a public release of the figures (cell-key perturbation, disclosure.Publish),
+// Release makes a public release of the figures (cell-key perturbation, disclosure.Release),
 // records the audit trail's head in it, and renders its public tiles.
 func Release(ctx context.Context, c Conn, opt disclosure.Options, logger *slog.Logger) (Released, error) {
 	var r Released
 	var err error
-	if r.Manifest, err = disclosure.Publish(ctx, c.DB, opt); err != nil {
+	if r.Manifest, err = disclosure.Release(ctx, c.DB, opt); err != nil {
 		return r, err
 	}
 	if r.AuditHead, err = anchorRelease(ctx, c.DB, r.Manifest.ID); err != nil {

@@ -180,5 +180,5 @@ func sortFigures(f []Figure) {
 // shown reports whether a figure's rate may be read: a true count shown to a restricted role,
 // or a protected count published.
 func (f Figure) shown() bool {
-	return f.Rate != nil && (f.Status == abitare.Published || f.Status == abitare.Protected)
+	return f.Rate != nil && (f.Status == abitare.Shown || f.Status == abitare.Protected)
 }

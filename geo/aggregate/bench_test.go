@@ -104,7 +104,7 @@ func reportTiles(b *testing.B, db *testdb.DB) {
 	if _, err := aggregate.StoreAdaptive(ctx, db.Pool, aggregate.DefaultFloor); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := disclosure.Publish(ctx, db.Pool, disclosure.Options{Params: cellkey.DefaultParams(),
+	if _, err := disclosure.Release(ctx, db.Pool, disclosure.Options{Params: cellkey.DefaultParams(),
 		MinResidents: disclosure.DefaultMinResidents, By: "bench"}); err != nil {
 		b.Fatal(err)
 	}

@@ -187,14 +187,14 @@ func TestSumOfShownUnitsIsTrue(t *testing.T) {
 		t.Fatalf("residents %v, ids %v, release %d", both.Residents, both.IDs, both.Release)
 	}
 	poverty := figureOf(both, "poverty")
-	if poverty.Status != abitare.Published || poverty.People == nil || *poverty.People != 15 || poverty.PerturbedUnits != 0 {
+	if poverty.Status != abitare.Shown || poverty.People == nil || *poverty.People != 15 || poverty.PerturbedUnits != 0 {
 		t.Fatalf("poverty: %+v, want the published true sum 15", poverty)
 	}
 	lo, hi := stats.PoissonExactCI(15, 700, 0.95)
 	if *poverty.Rate != 1000*15.0/700 || *poverty.CILow != lo || *poverty.CIHigh != hi {
 		t.Errorf("poverty rate %v [%v, %v], want %v [%v, %v]", *poverty.Rate, *poverty.CILow, *poverty.CIHigh, 1000*15.0/700, lo, hi)
 	}
-	if h := figureOf(both, "health"); h.Status != abitare.Published || h.People == nil || *h.People != 0 {
+	if h := figureOf(both, "health"); h.Status != abitare.Shown || h.People == nil || *h.People != 0 {
 		t.Errorf("health (nobody): %+v, want a published 0", h)
 	}
 	if got := *figureOf(f.mustCompute(t, cells("h3_7", cellA.Parent(7), cellB.Parent(7))), "poverty").People; got != 15 {
@@ -229,7 +229,7 @@ func TestWithheldUnitsEnterWithTheirPublicFigure(t *testing.T) {
 			t.Errorf("%s of a+b: %+v, want withheld: a withheld cell has no public figure", ind, got)
 		}
 	}
-	if got := figureOf(cellsBoth, "poverty"); got.Status != abitare.Published || *got.People != 15 {
+	if got := figureOf(cellsBoth, "poverty"); got.Status != abitare.Shown || *got.People != 15 {
 		t.Errorf("poverty of a+b: %+v, want the published true 15", got)
 	}
 	if truthOf(cellsBoth, "education") != 2 || truthOf(cellsBoth, "housing") != 3 {

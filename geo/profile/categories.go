@@ -73,7 +73,7 @@ func checkCategoryQuery(domain, period string) (abitare.Period, error) {
 
 func (r *Reader) risk(dim, cat string, in, residents int, total [2]int) CategoryRisk {
 	k := CategoryRisk{Dimension: dim, Category: cat, Residents: residents, Status: r.status(in, residents > 0)}
-	if k.Status != abitare.Published {
+	if k.Status != abitare.Shown {
 		return k
 	}
 	rate := stats.Rate(in, float64(residents))

@@ -32,11 +32,11 @@ func TestCategoryAnswerShowsWhatTheProtectionLetsThrough(t *testing.T) {
 			t.Errorf("%s: %+v, want withheld", name, k)
 		}
 	}
-	if k := byName["age/18-64"]; k.Status != abitare.Published || k.People == nil || *k.People != 40 || k.Rate == nil || k.RR != nil {
+	if k := byName["age/18-64"]; k.Status != abitare.Shown || k.People == nil || *k.People != 40 || k.Rate == nil || k.RR != nil {
 		t.Errorf("age/18-64: %+v, want its 40 and rate shown without a relative risk (the dimension's are withheld)", k)
 	}
 	for _, name := range []string{"sex/F", "sex/M"} {
-		if k := byName[name]; k.Status != abitare.Published || k.RR == nil {
+		if k := byName[name]; k.Status != abitare.Shown || k.RR == nil {
 			t.Errorf("%s: %+v, want shown with its relative risk", name, k)
 		}
 	}

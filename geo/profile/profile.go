@@ -245,10 +245,10 @@ func (r *Reader) coverage(ctx context.Context, a *Area, w withheldSet) error {
 		}
 		// Both counts, and their difference (the helped), must be publishable.
 		c.Status = r.statusOf(people, true, w.has(a.Period, withheld.Coverage(c.Need, false)))
-		if helped := people - without; c.Status == abitare.Published && (r.statusOf(without, true, w.has(a.Period, withheld.Coverage(c.Need, true))) != abitare.Published || r.status(helped, true) != abitare.Published) {
+		if helped := people - without; c.Status == abitare.Shown && (r.statusOf(without, true, w.has(a.Period, withheld.Coverage(c.Need, true))) != abitare.Shown || r.status(helped, true) != abitare.Shown) {
 			c.Status = abitare.Withheld
 		}
-		if c.Status == abitare.Published {
+		if c.Status == abitare.Shown {
 			c.People, c.WithoutHelp = &people, &without
 		}
 		return c, nil
@@ -268,10 +268,10 @@ func (r *Reader) scanIndicator(row pgx.CollectableRow, w withheldSet, period, pr
 	}
 	ind.Residents = math.Round(ind.Residents)
 	ind.Status = r.statusOf(people, rate != nil, w.has(period, ind.Indicator))
-	if prevPeople == nil || r.statusOf(*prevPeople, prev != nil, w.has(previous, ind.Indicator)) != abitare.Published {
+	if prevPeople == nil || r.statusOf(*prevPeople, prev != nil, w.has(previous, ind.Indicator)) != abitare.Shown {
 		prev = nil
 	}
-	if ind.Status == abitare.Published {
+	if ind.Status == abitare.Shown {
 		ind.People, ind.Rate, ind.CILow, ind.CIHigh, ind.EBRate, ind.PreviousRate = &people, round(rate), round(lo), round(hi), round(eb), round(prev)
 		if rate != nil && prev != nil {
 			ind.Change = round(ptr(*rate - *prev))
@@ -326,7 +326,7 @@ func (r *Reader) quarters(ctx context.Context, a *Area, w withheldSet) error {
 			return err
 		}
 		q := Rate{Period: period, Status: r.statusOf(people, rate != nil, w.has(period, ind))}
-		if q.Status == abitare.Published {
+		if q.Status == abitare.Shown {
 			q.Rate = round(rate)
 		}
 		a.Quarters[ind] = append(a.Quarters[ind], q)
@@ -380,7 +380,7 @@ func (r *Reader) Ranking(ctx context.Context, geography, indicator, period strin
 		err := row.Scan(&k.ID, &people, &k.Residents, &rate, &lo, &hi, &eb, &k.Unstable, &isWithheld)
 		n++
 		k.Rank, k.Residents, k.Status = n, math.Round(k.Residents), r.statusOf(people, rate != nil, isWithheld)
-		if k.Status == abitare.Published {
+		if k.Status == abitare.Shown {
 			k.People, k.Rate, k.CILow, k.CIHigh, k.EBRate = &people, round(rate), round(lo), round(hi), round(eb)
 		}
 		return k, err
@@ -441,8 +441,8 @@ func (r *Reader) overlapShares(ctx context.Context, geography, id, period string
 		}
 		out[d] = nil
 		// all - n are the people in d alone: that combination's count.
-		if r.statusOf(all, true, w.has(period, d)) == abitare.Published && r.status(n, true) == abitare.Published &&
-			r.statusOf(all-n, true, w.has(period, withheld.Overlap(d))) == abitare.Published && all > 0 {
+		if r.statusOf(all, true, w.has(period, d)) == abitare.Shown && r.status(n, true) == abitare.Shown &&
+			r.statusOf(all-n, true, w.has(period, withheld.Overlap(d))) == abitare.Shown && all > 0 {
 			out[d] = round(ptr(float64(n) / float64(all)))
 		}
 	}
@@ -456,7 +456,7 @@ func (r *Reader) scanCombination(row pgx.CollectableRow, isWithheld func(combina
 	var n int
 	err := row.Scan(&c.Combination, &n)
 	c.Status = r.statusOf(n, true, err == nil && isWithheld(c.Combination))
-	if c.Status == abitare.Published {
+	if c.Status == abitare.Shown {
 		c.People = &n
 	}
 	return c, err
@@ -478,7 +478,7 @@ func (r *Reader) CityOverlap(ctx context.Context, period string) ([]Combination,
 		var n int
 		var isWithheld bool
 		err := row.Scan(&c.Combination, &n, &isWithheld)
-		if c.Status = r.statusOf(n, true, isWithheld); c.Status == abitare.Published {
+		if c.Status = r.statusOf(n, true, isWithheld); c.Status == abitare.Shown {
 			c.People = &n
 		}
 		return c, err

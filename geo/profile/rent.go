@@ -51,11 +51,11 @@ func (r *Reader) RentBurdens(ctx context.Context, period string) ([]RentBurden, 
 		b.RentPerM2 = round(rent)
 		b.Status = r.status(n, true)
 		for _, c := range []int{a30, a40, n - a30, n - a40} {
-			if r.status(c, true) != abitare.Published {
+			if r.status(c, true) != abitare.Shown {
 				b.Status = abitare.Withheld
 			}
 		}
-		if b.Status == abitare.Published && n > 0 {
+		if b.Status == abitare.Shown && n > 0 {
 			s30, s40 := float64(a30)/float64(n), float64(a40)/float64(n)
 			b.Households, b.Above30, b.Above40 = &n, &a30, &a40
 			b.MedianBurden, b.ShareAbove30, b.ShareAbove40 = round(median), round(&s30), round(&s40)

@@ -44,7 +44,7 @@ func (r *Reader) statusOf(count int, defined, withheld bool) string {
 	case withheld || disclosure.Withheld(count, r.MinCount):
 		return abitare.Withheld
 	}
-	return abitare.Published
+	return abitare.Shown
 }
 
 // hotspotIndicators are the indicators an analysis's statistic is computed from
