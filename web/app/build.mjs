@@ -1,7 +1,7 @@
 // Bundles the map page into ../../ui/dist (embedded by the Go package ui).
 // Output names are fixed: index.html, embed.html (the same page for framing in other sites),
 // accessibility.html (the accessibility statement), app.js, app.css and worker.js (MapLibre's
-// web worker).
+// web worker); and chunk-<hash>.js, the code app.js imports or loads later.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -19,8 +19,14 @@ for (const name of await readdir(dist)) {
 }
 
 await build({
-  entryPoints: [join(here, 'src', 'main.js')],
-  outfile: join(dist, 'app.js'), // CSS imported by main.js goes to app.css
+  // app.js is the page's entry; CSS imported by main.js goes to app.css.
+  entryPoints: { app: join(here, 'src', 'main.js') },
+  outdir: dist,
+  // The code loaded later (the logged-in roles' desk and foresight, the static site's PMTiles
+  // reader: dynamic import() in main.js) and the code app.js shares with it go to chunk-*.js,
+  // next to app.js (map.js finds worker.js next to itself).
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   format: 'esm',
   target: ['es2022', 'chrome111', 'firefox115', 'safari16.4'],

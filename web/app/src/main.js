@@ -6,6 +6,13 @@
 // tests in test/. Rooms: model/, i18n/, map/, panels/, public/, desk/, foresight/ (README.md).
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
+// Every style sheet is the page's (app.css), also those of the parts loaded later: in the order
+// of the cascade they were written for.
+import './map/maps.css';
+import './foresight/foresight.css';
+import './desk/explore.css';
+import './public/public.css';
+import './desk/desk.css';
 // First: the embed mode, and its query moved into the hash the state reads.
 import {
   EMBED, canSelect, frameBlocked, initPublic, loadBasemap, publicBoot, publicMap, rememberBasemap,
@@ -37,26 +44,17 @@ import {
 import {
   closeRanking, goToArea, loadRanking, openRanking, renderRanking,
 } from './panels/ranking.js';
-import { sessionOrAnonymous } from './model/session.js';
+import { PERM, sessionOrAnonymous } from './model/session.js';
 import { isStaticSite } from './public/site.js';
-import { readSite, readStaticBoot } from './public/static.js';
+import { readSite } from './public/site-json.js';
 import {
-  choose, effectOn, fallbackLayers, initialArea, renderAll, renderOn, state, syncHash, update, viewOffered,
+  allowed, choose, effectOn, fallbackLayers, initialArea, renderAll, renderOn, state, syncHash, update, viewOffered,
 } from './model/state.js';
-import {
-  loadTargeting, loadTimeline, renderTargeting, setTargetingPref, setTargetingFilter,
-} from './desk/targeting.js';
 import { analyses, indicators } from './model/vocabulary.js';
 import { startExplore } from './desk/explore.js';
 import { startTable } from './desk/table-view.js';
 import { startCompare } from './desk/compare.js';
 import { startMaps } from './map/maps-controls.js';
-import { startExposure } from './desk/exposure.js';
-import { customAreaAPI, customAreaSelect, startCustomArea } from './desk/custom-area.js';
-import { startTrendsView, trendsAPI } from './foresight/trends-view.js';
-import { forecastsAPI, startForecastFan } from './foresight/forecast-fan.js';
-import { startWatchlist, watchlistAPI } from './foresight/watchlist.js';
-import { startLeadLag } from './foresight/lead-lag.js';
 
 // What each state key redraws, in this order.
 renderOn(['lang', 'territory'], renderStaticStrings);
@@ -67,7 +65,6 @@ renderOn(['lang', 'view', 'unit', 'indicator', 'measure', 'analysis', 'breaks', 
 renderOn(['lang', 'session', 'release'], renderProtection);
 renderOn(['lang', 'vocabulary', 'hovered', 'view', 'unit', 'indicator', 'analysis', 'available', 'mapZoom'], renderInfo);
 renderOn(['lang', 'vocabulary', 'selected', 'profile', 'indicator', 'session', 'available', 'forecastTick'], renderProfile);
-renderOn(['lang', 'vocabulary', 'selected', 'session', 'targeting'], renderTargeting);
 renderOn(['lang', 'rankingOpen', 'ranking', 'rankingNote', 'indicator', 'view', 'unit', 'selected'], renderRanking);
 renderOn(['selected', 'rankingOpen', 'tableOpen', 'compare', 'exposureOpen', 'customAreaOpen', 'watchlistOpen', 'leadLagOpen'], layoutSide);
 renderOn(['lang', 'territory'], setAttribution);
@@ -80,6 +77,7 @@ renderOn(['view', 'unit', 'hovered', 'mapZoom'], showHover);
 effectOn(['indicator', 'measure'], updateBreaks);
 effectOn(['indicator'], () => updateSuppressedHint());
 effectOn(['indicator', 'unit', 'rankingOpen'], () => loadRanking());
+effectOn(['session'], loadRoleCode);
 
 // Side column (profile, ranking) on the right; the hover card moves left of it.
 function layoutSide() {
@@ -143,19 +141,6 @@ function listenPanels() {
     setIndicator('health');
     setUnit('districts');
   });
-  const targeting = $('#targeting');
-  targeting.addEventListener('submit', (e) => { e.preventDefault(); loadTargeting(); });
-  targeting.addEventListener('input', (e) => {
-    if (e.target.id === 'targeting-purpose') setTargetingPref('purpose', e.target.value);
-  });
-  targeting.addEventListener('change', (e) => {
-    if (e.target.id === 'targeting-need') setTargetingPref('need', e.target.value);
-    if (e.target.id === 'targeting-without-help' || e.target.id === 'targeting-household') setTargetingFilter(e.target);
-  });
-  targeting.addEventListener('click', (e) => {
-    const btn = e.target.closest('button[data-person]');
-    if (btn) loadTimeline(btn.dataset.person);
-  });
 }
 
 function listenLogin() {
@@ -184,6 +169,45 @@ function listenEscape() {
     if (state.loginOpen && !state.session.user) { e.preventDefault(); closeLogin(); return; }
     if (state.selected) { e.preventDefault(); closeProfile(); } else if (state.rankingOpen) { e.preventDefault(); closeRanking(); }
   });
+}
+
+// The static mode's code (with the PMTiles reader) is a chunk of its own, loaded only for it.
+async function readStaticBoot(site) {
+  return (await import('./public/static.js')).readStaticBoot(site);
+}
+
+// The code of the logged-in roles (roles.js) is loaded when such a role is (at start or after a
+// login), once the map is made: a chunk of its own, never in the public's first view.
+let mapMade = false;
+let roles = null; // Promise of roles.js
+const started = { restricted: false, people: false };
+let customAreaSelect = () => false; // the custom area's panel takes a map click (desk/custom-area.js)
+
+async function loadRoleCode() {
+  if (!mapMade || state.static || EMBED) return;
+  const restricted = !started.restricted && allowed(PERM.aggregates);
+  const people = !started.people && allowed(PERM.people);
+  if (!restricted && !people) return;
+  let code;
+  try {
+    roles ||= import('./roles.js');
+    code = await roles;
+  } catch (err) {
+    roles = null;
+    console.error('loading the role\'s code:', err);
+    showError('error_tiles', err?.message);
+    return;
+  }
+  if (restricted && !started.restricted && allowed(PERM.aggregates)) {
+    started.restricted = true;
+    const { customAreaSelect: select, api } = code.startRestricted();
+    customAreaSelect = select;
+    Object.assign(window.abitare, api);
+  }
+  if (people && !started.people && allowed(PERM.people)) {
+    started.people = true;
+    code.startPeople();
+  }
 }
 
 // Who is asking decides the catalog (and so the views) and the panels: inlined in the page by
@@ -274,17 +298,12 @@ async function start() {
   startExplore();
   startTable();
   startCompare();
-  startExposure();
-  startCustomArea();
-  startTrendsView();
-  startForecastFan();
-  startWatchlist();
-  startLeadLag();
-  // For tests and debugging.
+  // For tests and debugging (the roles' code adds customArea, trends, watchlist and forecasts).
   window.abitare = {
-    map, state, update, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession, customArea: customAreaAPI,
-    trends: trendsAPI, watchlist: watchlistAPI, forecasts: forecastsAPI,
+    map, state, update, layerIds: LAYER_IDS, sources: SOURCES, openProfile, setView, setUnit, setIndicator, setAnalysis, reloadForSession,
   };
+  mapMade = true;
+  loadRoleCode();
   publicMap(map);
   if (initialArea) openProfile({ ...initialArea, ...(state.period ? { period: state.period } : {}) }, { focus: false });
 }

@@ -23,7 +23,6 @@ import {
 import {
   EMPTY_SELECTION, MAX_AREAS, customAreaReportURL, parseResult, polygonOf, removeArea, requestBody, toggleArea,
 } from './custom-area-data.js';
-import './desk.css';
 
 const OUTLINE = 'custom-area-outline'; // GeoJSON source: the computed outline, or the polygon being drawn
 const SELECTED = 'custom-area-selected'; // line layer over the current vector source

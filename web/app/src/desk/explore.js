@@ -20,7 +20,6 @@ import {
 import {
   choose, currentSource, effectOn, effectivePeriodMeasure, renderOn, state, update,
 } from '../model/state.js';
-import './explore.css';
 
 function figuresURL(geography, period) {
   if (state.static) {

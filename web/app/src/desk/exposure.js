@@ -21,7 +21,6 @@ import { exposureChartSVG } from './desk-chart.js';
 import { categoriesURL } from './desk-urls.js';
 import { loadGazetteer } from '../public/gazetteer.js';
 import { areaCode } from '../i18n/labels.js';
-import './desk.css';
 
 const answers = new Map(); // "domain|period|zone" -> {loading} | {data} | {error}
 let domain = '';

@@ -7,7 +7,10 @@ import { $, L, LF } from '../panels/html.js';
 import { t } from '../i18n/i18n.js';
 import { needLabel } from '../i18n/labels.js';
 import { PERM } from '../model/session.js';
-import { allowed, state, update } from '../model/state.js';
+import { setTargetingFor } from '../panels/profile.js';
+import {
+  allowed, effectOn, renderOn, state, update,
+} from '../model/state.js';
 import { domains, needs } from '../model/vocabulary.js';
 import {
   householdLabel, targetingFilterFields, targetingFilterParams, targetingTools,
@@ -241,4 +244,28 @@ export async function loadTimeline(person) {
     timeline = { error: err?.message };
   }
   if (stillCurrent(tg, mySeq) && state.targeting.person === person) patchTargeting({ timeline });
+}
+
+// Started when a role that reads person-level data logs in (main.js loads this module then):
+// the form's events, its renderer, the targeting state of the profile opened (now and next),
+// and the need and purpose forgotten at every login and logout.
+export function startTargeting() {
+  const box = $('#targeting');
+  box.addEventListener('submit', (e) => { e.preventDefault(); loadTargeting(); });
+  box.addEventListener('input', (e) => {
+    if (e.target.id === 'targeting-purpose') setTargetingPref('purpose', e.target.value);
+  });
+  box.addEventListener('change', (e) => {
+    if (e.target.id === 'targeting-need') setTargetingPref('need', e.target.value);
+    if (e.target.id === 'targeting-without-help' || e.target.id === 'targeting-household') setTargetingFilter(e.target);
+  });
+  box.addEventListener('click', (e) => {
+    const btn = e.target.closest('button[data-person]');
+    if (btn) loadTimeline(btn.dataset.person);
+  });
+  renderOn(['lang', 'vocabulary', 'selected', 'session', 'targeting'], renderTargeting);
+  effectOn(['session'], resetTargetingPrefs);
+  setTargetingFor(targetingFor);
+  if (state.selected && !state.targeting) update({ targeting: targetingFor(state.selected) });
+  else renderTargeting();
 }

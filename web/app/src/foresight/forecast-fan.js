@@ -6,6 +6,7 @@
 // next areas opened. The profile is redrawn when an answer arrives (state.forecastTick).
 import { apiURL, fetchData } from '../model/api.js';
 import { PERM } from '../model/session.js';
+import { setForecasts } from '../panels/profile.js';
 import { allowed, effectOn, state, update } from '../model/state.js';
 import { domains } from '../model/vocabulary.js';
 import {
@@ -62,4 +63,6 @@ export const forecastsAPI = {
 
 export function startForecastFan() {
   effectOn(['session'], () => { if (!offered()) answers.clear(); });
+  setForecasts({ forecastFor, forecastWithheld });
+  if (state.selected) update({ forecastTick: state.forecastTick + 1 }); // the open profile gains its fans
 }

@@ -15,7 +15,6 @@ import {
   LEAD_LAG_GEOGRAPHIES, lagsBySignal, leadLagURL, strongestLead,
 } from './foresight-data.js';
 import { lagAxis, lagChartSVG } from './foresight-chart.js';
-import './foresight.css';
 
 let geography = 'omi';
 const answers = new Map(); // geography -> {loading} | {data} | {error}

@@ -22,7 +22,6 @@ import {
   trendGeography, trendsLookup, trendsURL,
 } from './foresight-data.js';
 import { zSparkSVG } from './foresight-chart.js';
-import './foresight.css';
 
 // "geography|domain" -> {loading} | {areas, byId, quarters} | {error}
 const answers = new Map();

@@ -23,7 +23,6 @@ import {
   NO_PATTERN, TREND_GEOGRAPHIES, WATCH_SORTS, categoryColor, categoryKey, h3Parent, h3Resolution, nextSort, parseLevel,
   sortWatchlist, watchlistURL,
 } from './foresight-data.js';
-import './foresight.css';
 
 let domain = '';
 let geography = 'h3_9';

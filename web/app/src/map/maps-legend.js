@@ -1,7 +1,6 @@
 // Legends of the map features: the bivariate view's 3×3 grid with both axes named and their
 // tertile breaks, and the derived measures (composite indices, shares without help) of the
 // indicator view, in zero-aware classes (classes.js).
-import './maps.css';
 import { bivariateCells, tertileLabels } from './bivariate.js';
 import { classLegend } from './classes.js';
 import { NODATA_COLOR, WITHHELD_COLOR } from './classify.js';

@@ -9,7 +9,6 @@ import { openProfile } from './profile.js';
 import { loadRanking } from './ranking.js';
 import { PERM, can } from '../model/session.js';
 import { fallbackLayers, state, update } from '../model/state.js';
-import { resetTargetingPrefs } from '../desk/targeting.js';
 
 let sessionSeq = 0;
 let reloading = false;
@@ -31,7 +30,6 @@ export async function reloadForSession() {
   const [{ session, vocabulary, error }, catalog] = await Promise.all([readSession(), readCatalog()]);
   if (seq !== sessionSeq) return;
   reloading = false;
-  resetTargetingPrefs();
   update({
     session,
     vocabulary,

@@ -13,14 +13,26 @@ import {
 } from '../i18n/labels.js';
 import { currentHexRes } from '../map/map.js';
 import { state, update } from '../model/state.js';
-import { targetingFor } from '../desk/targeting.js';
-import { fetchStaticProfile } from '../public/static-profile.js';
 import { compareButton } from '../desk/compare.js';
 import { reportLinks } from '../desk/report-links.js';
 import { measuresSection } from './profile-measures.js';
 import { analyses, indicators } from '../model/vocabulary.js';
-import { forecastFor, forecastWithheld } from '../foresight/forecast-fan.js';
 import { fanSVG } from '../foresight/foresight-chart.js';
+
+// Set by code loaded for the roles that need it (main.js): the targeting state of an area
+// opened (desk/targeting.js, person-level data) and the forecast fan's steps
+// (foresight/forecast-fan.js, restricted aggregates).
+let targetingFor = () => null;
+let forecastFor = () => null;
+let forecastWithheld = () => false;
+
+export function setTargetingFor(fn) {
+  targetingFor = fn;
+}
+
+export function setForecasts(forecasts) {
+  ({ forecastFor, forecastWithheld } = forecasts);
+}
 
 let profileSeq = 0;
 let returnFocus = null;
@@ -43,7 +55,7 @@ export async function openProfile(sel, { focus = true } = {}) {
 
 async function fetchProfile(sel) {
   // The static site has no /api: the figures files.
-  if (state.static) return fetchStaticProfile(sel);
+  if (state.static) return (await import('../public/static.js')).fetchStaticProfile(sel);
   const url = apiURL(`areas/${encodeURIComponent(sel.geography)}/${encodeURIComponent(sel.id)}`);
   if (sel.period) url.searchParams.set('period', sel.period);
   try {

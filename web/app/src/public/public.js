@@ -11,7 +11,6 @@ import { ANONYMOUS } from '../model/session.js';
 import { mountShare } from './share-ui.js';
 import { state } from '../model/state.js';
 import { mountZoneLabels, startZoneLabels } from '../map/zone-labels.js';
-import './public.css';
 
 export { EMBED, frameBlocked } from './embed-boot.js';
 export { loadBasemap, rememberBasemap } from '../map/basemap-layer.js';

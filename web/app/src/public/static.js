@@ -1,31 +1,21 @@
-// The static mode's requests: site.json, the bundle's index.json and the PMTiles archives'
-// headers; and the pmtiles protocol that MapLibre reads the tiles through. No /api call.
+// The static mode's requests: the bundle's index.json and the PMTiles archives' headers; and the
+// pmtiles protocol that MapLibre reads the tiles through. No /api call. A chunk of its own, with
+// static-profile.js (the profile from the figures files), loaded by main.js when site.json says
+// so (and by profile.js).
 import { addProtocol } from 'maplibre-gl';
 import { PMTiles, Protocol } from 'pmtiles';
 import { ANONYMOUS } from '../model/session.js';
+import { getJSON } from './site-json.js';
 import {
-  archiveURL, headerBounds, isStaticSite, pickRelease, pmtilesSourceURL, releaseChoices, releaseLayers, siteVocabulary,
+  archiveURL, headerBounds, pickRelease, pmtilesSourceURL, releaseChoices, releaseLayers, siteVocabulary,
 } from './site.js';
 import {
   MUNICIPALITY_SOURCE, isLevelSource, parseTerritory, withTerritoryLevels,
 } from '../model/catalog.js';
 
-async function getJSON(url) {
-  const res = await fetch(url, { cache: 'no-cache', headers: { Accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${new URL(url, window.location.href).pathname}: HTTP ${res.status}`);
-  return res.json();
-}
+export { fetchStaticProfile } from './static-profile.js';
 
-// site.json next to the page, or null when there is none (the page is served by Abitare).
-export async function readSite() {
-  try {
-    // document.baseURI: the embed/ folder's page has <base href="../"> (the site's folder).
-    const site = await getJSON(new URL('site.json', document.baseURI));
-    return isStaticSite(site) ? site : null;
-  } catch {
-    return null;
-  }
-}
+
 
 let protocol = null;
 
