@@ -270,6 +270,27 @@ async function mapSettled(page) {
 
 const profileWithRate = () => [...document.querySelectorAll('#profile:not([hidden]) #profile-body .rate')].some((e) => /\d/.test(e.textContent));
 
+// The view switch of a role with every view: each label inside the switch's box, whole, on a
+// desktop card and on a phone's (the box hides what runs out of it).
+async function checkViewSwitch(page) {
+  const cut = () => {
+    const box = document.querySelector('.seg').getBoundingClientRect();
+    return [...document.querySelectorAll('.seg label:not([hidden]) span')]
+      .filter((s) => { const r = s.getBoundingClientRect(); return r.right > box.right + 0.5 || r.left < box.left - 0.5 || s.scrollWidth > s.clientWidth; })
+      .map((s) => s.textContent);
+  };
+  const size = page.viewportSize();
+  for (const width of [size.width, 320]) {
+    await page.setViewportSize({ width, height: size.height });
+    await page.evaluate(() => document.querySelector('#controls').classList.remove('folded'));
+    const labels = await page.evaluate(() => document.querySelectorAll('.seg label:not([hidden])').length);
+    const out = await page.evaluate(cut);
+    if (out.length) throw new Error(`view switch at ${width} px: ${out.join(', ')} cut`);
+    if (labels < 4) throw new Error(`view switch at ${width} px: ${labels} views offered after login`);
+  }
+  await page.setViewportSize(size);
+}
+
 // Hotspot view: Moran's multi-domain clusters render, with the significance note and the hash.
 async function checkHotspots(page, legend) {
   await page.check('#view-hotspot');
@@ -353,6 +374,7 @@ async function checkLogin(page, legend) {
     .catch(() => { throw new Error('after logging in the hotspot view is not offered'); });
   const legendAfter = await legend.textContent();
   if (!/restricted figures/.test(legendAfter)) throw new Error(`the legend lacks the restricted-figures note: "${legendAfter}"`);
+  await checkViewSwitch(page);
   const hotspots = await checkHotspots(page, legend);
   const rows = await checkRanking(page);
 

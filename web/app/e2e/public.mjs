@@ -195,11 +195,23 @@ async function main() {
     watch(mobile);
     await mobile.goto(new URL('/#lang=it', baseURL).href, { waitUntil: 'domcontentloaded' });
     await mapReady(mobile);
-    const fits = await mobile.evaluate(() => ['#controls', '#search-input', '#share-button'].every((s) => {
+    // The controls card starts folded to its head and the search box, and unfolds on demand.
+    const folded = await mobile.evaluate(() => ({
+      bottom: document.querySelector('#controls').getBoundingClientRect().bottom,
+      search: document.querySelector('#search-input').getBoundingClientRect().height,
+      views: document.querySelector('.view-switch').getBoundingClientRect().height,
+      expanded: document.querySelector('#controls-fold').getAttribute('aria-expanded'),
+    }));
+    check(folded.bottom < 844 / 4 && folded.search > 0 && folded.views === 0 && folded.expanded === 'false',
+      `mobile: the controls card starts folded (bottom at ${Math.round(folded.bottom)} px of 844)`);
+    await mobile.click('#controls-fold');
+    const fits = await mobile.evaluate(() => ['#controls', '#search-input', '#share-button', '.view-switch'].every((s) => {
       const r = document.querySelector(s).getBoundingClientRect();
       return r.left >= 0 && r.right <= window.innerWidth && r.height > 0;
-    }));
-    check(fits, 'mobile: controls, search and Share fit in 390 px');
+    }) && document.querySelector('#controls-fold').getAttribute('aria-expanded') === 'true');
+    check(fits, 'mobile: unfolded, controls, search and Share fit in 390 px');
+    await shot(mobile, 'mobile-unfolded');
+    await mobile.click('#controls-fold');
     await shot(mobile, 'mobile');
     const real = errors.filter((e) => !/favicon|ERR_ABORTED/.test(e));
     if (real.length) console.log(`browser errors (not fatal):\n  ${real.slice(0, 20).join('\n  ')}`);

@@ -30,6 +30,7 @@ import {
 import {
   renderControls, renderSelects, renderStaticStrings, showError,
 } from './panels/controls.js';
+import { mountControlsFold, renderControlsFold } from './panels/controls-fold.js';
 import { $ } from './panels/html.js';
 import { normalizeLang, setArea } from './i18n/i18n.js';
 import { renderInfo } from './map/info.js';
@@ -58,6 +59,7 @@ import { startMaps } from './map/maps-controls.js';
 
 // What each state key redraws, in this order.
 renderOn(['lang', 'territory'], renderStaticStrings);
+renderOn(['lang'], renderControlsFold);
 renderOn(['lang', 'vocabulary', 'indicator', 'analysis'], renderSelects);
 renderOn(['lang', 'session', 'sessionError', 'loginOpen', 'loginBusy', 'loginError'], renderAuth);
 renderOn(['lang', 'view', 'unit', 'measure', 'indicator', 'session', 'available', 'suppressedHere', 'mapZoom'], renderControls);
@@ -251,6 +253,7 @@ async function start() {
   if (frameBlocked()) return;
   setUnauthorizedHandler(sessionExpired);
   initPublic();
+  mountControlsFold();
   startMaps({
     applyPaint, renderLegend, updateBreaks, updateBivariateBreaks, renderOn, effectOn,
   });

@@ -18,9 +18,10 @@ describe('buildStyle', () => {
     const tj = { tiles: ['https://example.org/t/{z}/{x}/{y}.mvt'], minzoom: 9, maxzoom: 14, bounds: [10.7, 44.5, 11, 44.8], attribution: 'ISTAT' };
     const s = style(PUBLIC_LAYERS, { tileSources: { hexagons: tj } });
     assert.deepEqual(Object.keys(s.sources).sort(), [...PUBLIC_LAYERS].sort());
-    assert.deepEqual(s.sources.hexagons, { type: 'vector', ...tj, promoteId: 'id' });
-    assert.deepEqual(s.sources.sections, { type: 'vector', url: 'https://example.org/tiles/sections.json', promoteId: 'id' });
-    assert.deepEqual(s.sources.boundary, { type: 'vector', url: 'https://example.org/tiles/boundary.json' });
+    // No source's attribution: the page's own line names each source once.
+    assert.deepEqual(s.sources.hexagons, { type: 'vector', ...tj, attribution: '', promoteId: 'id' });
+    assert.deepEqual(s.sources.sections, { type: 'vector', url: 'https://example.org/tiles/sections.json', attribution: '', promoteId: 'id' });
+    assert.deepEqual(s.sources.boundary, { type: 'vector', url: 'https://example.org/tiles/boundary.json', attribution: '' });
     assert.equal(s.version, 8);
   });
 
@@ -92,7 +93,7 @@ describe('another period than the tiles\' (feature state)', () => {
 
   it('keys the data sources by id, the base layers not', () => {
     const s = buildStyle({ available: new Set(PUBLIC_LAYERS), tileSources: { hexagons: { url: 'pmtiles://x' } }, current: 'indicators', look, tileJSONURL });
-    assert.deepEqual(s.sources.hexagons, { type: 'vector', url: 'pmtiles://x', promoteId: 'id' });
+    assert.deepEqual(s.sources.hexagons, { type: 'vector', url: 'pmtiles://x', attribution: '', promoteId: 'id' });
     assert.equal(s.sources.indicators_districts.promoteId, 'id');
     assert.equal(s.sources.omi_zones.promoteId, undefined);
   });

@@ -65,6 +65,6 @@ describe('static site', () => {
       look: { indicator: 'poverty', measure: 'rate', breaks: [1, 2, 3, 4], analysis: 'moran_poverty' },
       tileJSONURL: (l) => `/tiles/${l}.json`,
     });
-    assert.deepEqual(style.sources.hexagons, { type: 'vector', url, promoteId: 'id' });
+    assert.deepEqual(style.sources.hexagons, { type: 'vector', url, attribution: '', promoteId: 'id' });
   });
 });

@@ -49,6 +49,8 @@ export const STRINGS = {
     not_available: 'n.d.',
     synthetic_note: 'sezioni sintetiche (dimostrative)',
     no_residents: 'Nessun residente',
+    controls_unfold: 'Opzioni',
+    controls_fold: 'Nascondi opzioni',
     attribution:
       'Confini: ISTAT (CC BY 4.0) · Zone e quotazioni: Agenzia Entrate - OMI · ' +
       'Sezioni e dati sociali: dimostrativi sintetici (Abitare)',
@@ -271,6 +273,8 @@ export const STRINGS = {
     not_available: 'n/a',
     synthetic_note: 'synthetic stand-in sections',
     no_residents: 'No residents',
+    controls_unfold: 'Options',
+    controls_fold: 'Hide options',
     attribution:
       'Boundaries: ISTAT (CC BY 4.0) · Zones and prices: Agenzia Entrate - OMI · ' +
       'Sections and social data: synthetic demo data (Abitare)',

@@ -165,13 +165,17 @@ function outlineLayers(src) {
 
 // A vector source from the layer's TileJSON when the catalog gave it, else from its URL.
 // Data sources (promote) key their features by the id property, for the feature state.
+// No source carries an attribution (an empty one overrides the TileJSON's): each layer's names
+// some of the same few sources, so MapLibre would list them again and again; the page's own
+// attribution line (map.js setAttribution, in the page's language) names each source once.
 function vectorSource(tj, url, promote = false) {
   const id = promote ? { promoteId: 'id' } : {};
-  if (!tj) return { type: 'vector', url, ...id };
+  const none = { attribution: '' };
+  if (!tj) return { type: 'vector', url, ...none, ...id };
   // An archive read through a protocol (the static site's pmtiles://...): its own TileJSON.
-  if (typeof tj.url === 'string' && !Array.isArray(tj.tiles)) return { type: 'vector', url: tj.url, ...id };
+  if (typeof tj.url === 'string' && !Array.isArray(tj.tiles)) return { type: 'vector', url: tj.url, ...none, ...id };
   return {
-    type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom, maxzoom: tj.maxzoom, bounds: tj.bounds, attribution: tj.attribution, ...id,
+    type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom, maxzoom: tj.maxzoom, bounds: tj.bounds, ...none, ...id,
   };
 }
 
