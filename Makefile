@@ -102,7 +102,7 @@ test: web vet
 	cd web/app && npm test
 	@set -euo pipefail; \
 	DATABASE_URL="$$(.ci/devdb)"; export DATABASE_URL; \
-	ABITARE_TEST_REQUIRE_DB=1 ABITARE_E2E=1 $(GO) test -count=1 -timeout 28m ./...
+	ABITARE_TEST_REQUIRE_DB=1 ABITARE_E2E=1 $(GO) test -count=1 -timeout 40m ./...
 
 # Ingest of ABITARE_BENCH_ROWS (default 1,000,000) events against a raw COPY of the same rows,
 # in one run; the figures go to BENCHMARKS.md.

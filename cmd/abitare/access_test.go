@@ -428,8 +428,9 @@ func checkDatabaseRoles(t *testing.T, db *testdb.DB) {
 		"abitare_planner": {
 			can: []string{"SELECT count(*) FROM area_indicators", "SELECT count(*) FROM hotspots", "SELECT count(*) FROM public_indicators",
 				"SELECT count(*) FROM category_counts('2025-01-01', '2026-01-01', 'housing', 2025)", "SELECT count(*) FROM tile_archives",
-				"SELECT audit_append('t', 'planner', 'test', 'x', '')"},
+				"SELECT audit_append('t', 'planner', 'test', 'x', '', '127.0.0.1', NULL)"},
 			cannot: []string{"SELECT count(*) FROM events", "SELECT count(*) FROM people", "SELECT count(*) FROM residents",
+				"SELECT audit_append('t', 'planner', 'test', 'x', '')",
 				"SELECT count(*) FROM audit_log", "SELECT count(*) FROM users"},
 		},
 		"abitare_housing_office": {
