@@ -32,6 +32,13 @@ import (
 func checkBundleFigures(t *testing.T, base, dir string, index publish.Summary) {
 	for i, r := range index.Releases {
 		for _, g := range abitare.Geographies {
+			if _, err := os.Stat(filepath.Join(dir, r.Path, "data", g+".csv")); err != nil {
+				// A level the territory lacks (a city's province): no figures file either.
+				if slices.ContainsFunc(r.Files, func(f publish.File) bool { return strings.HasPrefix(f.Path, "figures/"+g+"/") }) {
+					t.Fatalf("release %d has figures of %s but no data file", r.ID, g)
+				}
+				continue
+			}
 			for _, period := range r.Periods {
 				name := "figures/" + g + "/" + period + ".json"
 				if !slices.ContainsFunc(r.Files, func(f publish.File) bool { return f.Path == name }) {
