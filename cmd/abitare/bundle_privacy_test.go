@@ -81,7 +81,11 @@ func checkBundleResistsDifferencing(t *testing.T, base, rel string, db *testdb.D
 	pub := publicData{}
 	periods := map[string]bool{}
 	for _, g := range abitare.Geographies {
-		rows := readCSV(t, filepath.Join(rel, "data", g+".csv"))
+		file := filepath.Join(rel, "data", g+".csv")
+		if _, err := os.Stat(file); err != nil {
+			continue // a level the territory lacks: nothing published of it
+		}
+		rows := readCSV(t, file)
 		for _, r := range rows[1:] {
 			// release, geography, id, period, indicator, people, residents, rate, status, residents_status
 			var p published
