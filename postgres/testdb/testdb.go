@@ -89,16 +89,7 @@ func (tp *Template) Copy(t testing.TB) *DB {
 }
 
 // Drop removes the template.
-func (tp *Template) Drop() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	admin, err := pgx.Connect(ctx, tp.adminURL)
-	if err != nil {
-		return
-	}
-	defer admin.Close(ctx)
-	_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{tp.name}.Sanitize()+" WITH (FORCE)")
-}
+func (tp *Template) Drop() { _ = dropDatabase(tp.adminURL, tp.name) }
 
 func adminURL(t testing.TB) string {
 	t.Helper()
@@ -157,17 +148,22 @@ func (db *DB) open(t testing.TB) {
 }
 
 func drop(t testing.TB, adminURL, name string) {
+	if err := dropDatabase(adminURL, name); err != nil {
+		t.Logf("drop test database: %v", err)
+	}
+}
+
+// dropDatabase drops database name, closing its connections.
+func dropDatabase(adminURL, name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	admin, err := pgx.Connect(ctx, adminURL)
 	if err != nil {
-		t.Logf("drop test database: %v", err)
-		return
+		return err
 	}
 	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-		t.Logf("drop test database: %v", err)
-	}
+	_, err = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	return err
 }
 
 func redact(s string) string {
