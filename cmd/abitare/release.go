@@ -32,14 +32,12 @@ func runRelease(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
-	quiet := *asJSON
-	logger := env.logger
-	r, err := pipeline.Release(ctx, pipeline.Conn{URL: *dbURL, DB: db}, disclosure.Options{Params: p, MinResidents: *minResidents, By: cliActor()}, logger)
+	r, err := pipeline.Release(ctx, pipeline.Conn{URL: *dbURL, DB: db}, disclosure.Options{Params: p, MinResidents: *minResidents, By: cliActor()}, env.logger)
 	if err != nil {
 		return err
 	}
 	m, head := r.Manifest, r.AuditHead
-	if quiet {
+	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
