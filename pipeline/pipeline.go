@@ -8,11 +8,12 @@
 //	Ingest      a partner's file (package ingest)       events, people, ingest_batches
 //	Aggregate   events, people, census_sections,        area_stats, area_indicators, area_overlap,
 //	            h3_population                           area_composite, area_coverage, adaptive_hexagons
-//	Hotspots    area_indicators (years only)            hotspots, moran_global, analysis_runs
+//	Hotspots    area_indicators (years only)            hotspots, analysis_runs
 //	Withhold    area_indicators, area_overlap, ...      withheld_figures, analysis_runs
 //	Render      the figures an audience may read        tilesets, tile_archives
 //	Trends      events (the quarterly history)          area_history, area_trends, analysis_runs
-//	Release     area_indicators, withheld_figures       releases, public_indicators, ... (cell key)
+//	Release     area_indicators, area_overlap           releases, released_indicators, released_overlap
+//	                                                    (cell key; the public reads them as public_*)
 //	Publish     the public tables, as the public role   the open-data bundle (files)
 //
 // Usage, as abitare aggregate and abitare release run them:
